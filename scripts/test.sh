@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The whole test suite: UI unit tests (vitest), then every .NET test project (unit, integration,
+# process and browser tests). Prints one closing line "N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+logdir="$root/artifacts/test"
+mkdir -p "$logdir"
+passed=0; failed=0; skipped=0; rc=0
+
+if [ -f wwwroot/package.json ]; then
+  echo "== UI: npm ci, build, vitest"
+  (cd wwwroot && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build) || rc=1
+  if (cd wwwroot && npx vitest run --reporter=default --reporter=json --outputFile="$logdir/vitest.json"); then :; else rc=1; fi
+  if [ -f "$logdir/vitest.json" ]; then
+    read -r p f s < <(node -e 'const r=require(process.argv[1]);console.log(r.numPassedTests,r.numFailedTests,(r.numPendingTests||0)+(r.numTodoTests||0))' "$logdir/vitest.json")
+    passed=$((passed+p)); failed=$((failed+f)); skipped=$((skipped+s))
+  fi
+fi
+
+echo "== .NET: dotnet test"
+dotnet test Nextra.sln -c Release --logger "console;verbosity=normal" 2>&1 | tee "$logdir/dotnet.log"
+drc=${PIPESTATUS[0]}
+[ "$drc" -eq 0 ] || rc=1
+read -r p f s < <(awk '/(Passed|Failed)! +- Failed:/ { gsub(",",""); f+=$4; p+=$6; s+=$8 } END { printf "%d %d %d\n", p, f, s }' "$logdir/dotnet.log")
+passed=$((passed+p)); failed=$((failed+f)); skipped=$((skipped+s))
+if [ "$drc" -ne 0 ] && [ "$f" -eq 0 ]; then failed=$((failed+1)); echo "dotnet test failed before reporting (build error?)"; fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+exit $rc

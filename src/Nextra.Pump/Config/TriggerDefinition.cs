@@ -1,0 +1,16 @@
+namespace Nextra.Pump.Config;
+
+/// <summary>One entry of <c>triggers:</c>. Type is webhook | schedule | manual.</summary>
+public sealed class TriggerDefinition
+{
+    public required string Name { get; init; }
+    public required string Type { get; init; }
+    public required string Target { get; init; }
+    public required string Payload { get; init; }
+    public string? Cron { get; init; }
+    public string? Timezone { get; init; }
+    /// <summary>Schedule policy for slots missed while the server was down: skip | run_once.</summary>
+    public string MissedPolicy { get; init; } = "skip";
+    public int Line { get; init; }
+    public int Column { get; init; }
+}
