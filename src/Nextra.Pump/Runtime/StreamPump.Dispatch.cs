@@ -174,7 +174,8 @@ public sealed partial class StreamPump
                         Payload = message.Schema.ToJson(message.Payload), Xml = XmlText.Serialize(message.Payload),
                     });
                 }
-                await EmitAllAsync(result, message, listener, state, step).ConfigureAwait(false);
+                // Route with the definition current now: a reload may have happened while the handler ran.
+                await EmitAllAsync(result, message, listener, _state, step).ConfigureAwait(false);
                 if (result.Emissions.Count == 0)
                 {
                     EndOfChain(message.ThreadId);
