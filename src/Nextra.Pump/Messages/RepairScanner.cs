@@ -272,6 +272,10 @@ internal sealed class RepairScanner(string src, List<string> repairs)
             return; // payloads live in no namespace; prefixes are dropped below
         }
         var local = LocalName(name);
+        if (local == "xmlns")
+        {
+            return;
+        }
         if (local.Length == 0 || !XmlRepair.IsNameStart(local[0]))
         {
             repairs.Add($"dropped attribute with invalid name '{name}'");

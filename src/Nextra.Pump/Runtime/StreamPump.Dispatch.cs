@@ -13,6 +13,8 @@ public sealed partial class StreamPump
     private sealed class WorkerSlot(TimeProvider time)
     {
         public CancellationTokenSource Cts { get; set; } = new(Timeout.InfiniteTimeSpan, time);
+        /// <summary>Messages a hop emits, queued only once its step is recorded, so traces and events stay in order.</summary>
+        public List<PumpMessage> Outbox { get; } = [];
     }
 
     /// <summary>Why a handler's token fired.</summary>
@@ -113,7 +115,7 @@ public sealed partial class StreamPump
                 Class = message.Schema.ClassName,
                 Thread = message.ThreadId,
                 StartedAt = now,
-                PayloadIn = _options.RecordPayloads && run is not null ? XmlText.Serialize(message.Payload) : null,
+                PayloadIn = _options.RecordPayloads && run is not null ? FastXml.Serialize(message.Payload) : null,
             };
             if (run is not null)
             {
@@ -171,11 +173,11 @@ public sealed partial class StreamPump
                     run.AddOutput(new RunOutput
                     {
                         Listener = listener.Name, Class = message.Schema.ClassName,
-                        Payload = message.Schema.ToJson(message.Payload), Xml = XmlText.Serialize(message.Payload),
+                        Payload = message.Schema.ToJson(message.Payload), Xml = FastXml.Serialize(message.Payload),
                     });
                 }
                 // Route with the definition current now: a reload may have happened while the handler ran.
-                await EmitAllAsync(result, message, listener, _state, step).ConfigureAwait(false);
+                await EmitAllAsync(result, message, listener, _state, step, slot.Outbox).ConfigureAwait(false);
                 if (result.Emissions.Count == 0)
                 {
                     EndOfChain(message.ThreadId);
@@ -189,7 +191,7 @@ public sealed partial class StreamPump
                 if (error!.Code == StepCodes.Timeout)
                 {
                     // xml-pipeline §9.15: a SystemError(timeout) goes back to the listener on the same thread.
-                    handled = SendSystemError(listener, message, run, StepCodes.Timeout,
+                    handled = SendSystemError(slot.Outbox, listener, message, run, StepCodes.Timeout,
                         $"your handler did not finish within {listener.Timeout.TotalSeconds:0.###} s");
                 }
             }
@@ -202,6 +204,11 @@ public sealed partial class StreamPump
         finally
         {
             gate?.Release();
+            foreach (var next in slot.Outbox)
+            {
+                Enqueue(next);
+            }
+            slot.Outbox.Clear();
         }
     }
 

@@ -71,12 +71,12 @@ public class EnvelopeTests
     [InlineData("<A />")]
     [InlineData("<A>a &lt; b &gt; c &amp; d \"q\" 'a'</A>")]
     [InlineData("<A>x<B />y</A>")]
-    public void XmlText_FastParseAndSerialize_MatchSystemXml(string xml)
+    public void FastXml_FastParseAndSerialize_MatchSystemXml(string xml)
     {
-        Assert.True(XmlText.TryParseSimple(xml, out var fast));
+        Assert.True(FastXml.TryParseSimple(xml, out var fast));
         var slow = XElement.Parse(xml);
-        Assert.Equal(slow.ToString(SaveOptions.DisableFormatting), XmlText.Serialize(fast!));
-        Assert.Equal(slow.ToString(SaveOptions.DisableFormatting), XmlText.Serialize(slow));
+        Assert.Equal(slow.ToString(SaveOptions.DisableFormatting), FastXml.Serialize(fast!));
+        Assert.Equal(slow.ToString(SaveOptions.DisableFormatting), FastXml.Serialize(slow));
     }
 
     [Theory]
@@ -86,5 +86,5 @@ public class EnvelopeTests
     [InlineData("<A>&#65;</A>")]
     [InlineData("<A><B></A>")]
     [InlineData("<A/><B/>")]
-    public void XmlText_OutsideTheSubset_DefersToSystemXml(string xml) => Assert.False(XmlText.TryParseSimple(xml, out _));
+    public void FastXml_OutsideTheSubset_DefersToSystemXml(string xml) => Assert.False(FastXml.TryParseSimple(xml, out _));
 }
