@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using System.Xml.Linq;
 using Nextra.Pump.Handlers;
 using Nextra.Pump.Memory;
@@ -23,25 +24,75 @@ public sealed partial class StreamPump
         public string Code { get; } = code;
     }
 
-    private async Task WorkerAsync()
+    /// <summary>
+    /// A dispatch loop (one per core). Synchronous handlers run inline; a handler that goes asynchronous
+    /// keeps its slot and the loop moves on, so <c>max_concurrent_handlers</c> bounds handlers in flight,
+    /// not threads. Reading with ReadAsync hands each message to one waiting loop (no thundering herd).
+    /// </summary>
+    private async Task LoopAsync()
     {
-        var slot = new WorkerSlot(_time);
         var reader = _queue.Reader;
-        try
+        var slot = RentSlot();
+        while (true)
         {
-            while (await reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
+            // Take a handler slot before a message, so a message waiting for a slot still counts as queued.
+            try
             {
-                while (reader.TryRead(out var message))
+                await _handlerSlots.WaitAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            PumpMessage? message;
+            if (!reader.TryRead(out message))
+            {
+                try
                 {
-                    OnDequeued();
-                    await ProcessAsync(message, slot).ConfigureAwait(false);
+                    message = await reader.ReadAsync(_stop.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
+                {
+                    _handlerSlots.Release();
+                    return; // stopping
                 }
             }
+            OnDequeued();
+            Interlocked.Increment(ref _inFlight);
+            var pending = ProcessAsync(message, slot);
+            if (pending.IsCompletedSuccessfully)
+            {
+                ReleaseHandlerSlot();
+                continue;
+            }
+            _ = CompleteAsync(pending, slot);
+            slot = RentSlot();
         }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+    }
+
+    private async Task CompleteAsync(ValueTask pending, WorkerSlot slot)
+    {
+        try
         {
-            // Stopping.
+            await pending.ConfigureAwait(false);
         }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log("error", $"dispatch failed: {ex.Message}"); // ProcessAsync catches everything; belt and braces
+        }
+        finally
+        {
+            _slotPool.Push(slot);
+            ReleaseHandlerSlot();
+        }
+    }
+
+    private WorkerSlot RentSlot() => _slotPool.TryPop(out var slot) ? slot : new WorkerSlot(_time);
+
+    private void ReleaseHandlerSlot()
+    {
+        Interlocked.Decrement(ref _inFlight);
+        _handlerSlots.Release();
     }
 
     private async ValueTask ProcessAsync(PumpMessage message, WorkerSlot slot)

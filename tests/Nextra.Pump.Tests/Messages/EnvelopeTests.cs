@@ -50,6 +50,14 @@ public class EnvelopeTests
     public void IsCanonicalThreadId_AcceptsOnlyLowercaseUuidV4(string id, bool ok) => Assert.Equal(ok, Envelope.IsCanonicalThreadId(id));
 
     [Fact]
+    public void NewUuid_IsAlwaysCanonicalV4AndUnique()
+    {
+        var ids = Enumerable.Range(0, 10_000).Select(_ => Nextra.Pump.Routing.ThreadRegistry.NewUuid()).ToList();
+        Assert.All(ids, id => Assert.True(Envelope.IsCanonicalThreadId(id), id));
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+    }
+
+    [Fact]
     public void Canonicalize_SortsAttributes_ExpandsEmpty_DropsComments()
     {
         var a = XElement.Parse("<a z='1' b='2'><!-- c --><x/>t&amp;</a>");
