@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using System.Xml.Linq;
 using Nextra.Pump.Handlers;
 using Nextra.Pump.Memory;
@@ -10,91 +9,6 @@ namespace Nextra.Pump.Runtime;
 
 public sealed partial class StreamPump
 {
-    /// <summary>Per-worker state reused across hops: a cancellation source that is reset, not reallocated.</summary>
-    private sealed class WorkerSlot(TimeProvider time)
-    {
-        public CancellationTokenSource Cts { get; set; } = new(Timeout.InfiniteTimeSpan, time);
-        /// <summary>Messages a hop emits, queued only once its step is recorded, so traces and events stay in order.</summary>
-        public List<PumpMessage> Outbox { get; } = [];
-    }
-
-    /// <summary>Why a handler's token fired.</summary>
-    private sealed class HandlerCancelled(string code, string message) : Exception(message)
-    {
-        public string Code { get; } = code;
-    }
-
-    /// <summary>
-    /// A dispatch loop (one per core). Synchronous handlers run inline; a handler that goes asynchronous
-    /// keeps its slot and the loop moves on, so <c>max_concurrent_handlers</c> bounds handlers in flight,
-    /// not threads. Reading with ReadAsync hands each message to one waiting loop (no thundering herd).
-    /// </summary>
-    private async Task LoopAsync()
-    {
-        var reader = _queue.Reader;
-        var slot = RentSlot();
-        while (true)
-        {
-            // Take a handler slot before a message, so a message waiting for a slot still counts as queued.
-            try
-            {
-                await _handlerSlots.WaitAsync(_stop.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            PumpMessage? message;
-            if (!reader.TryRead(out message))
-            {
-                try
-                {
-                    message = await reader.ReadAsync(_stop.Token).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
-                {
-                    _handlerSlots.Release();
-                    return; // stopping
-                }
-            }
-            OnDequeued();
-            Interlocked.Increment(ref _inFlight);
-            var pending = ProcessAsync(message, slot);
-            if (pending.IsCompletedSuccessfully)
-            {
-                ReleaseHandlerSlot();
-                continue;
-            }
-            _ = CompleteAsync(pending, slot);
-            slot = RentSlot();
-        }
-    }
-
-    private async Task CompleteAsync(ValueTask pending, WorkerSlot slot)
-    {
-        try
-        {
-            await pending.ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            Log("error", $"dispatch failed: {ex.Message}"); // ProcessAsync catches everything; belt and braces
-        }
-        finally
-        {
-            _slotPool.Push(slot);
-            ReleaseHandlerSlot();
-        }
-    }
-
-    private WorkerSlot RentSlot() => _slotPool.TryPop(out var slot) ? slot : new WorkerSlot(_time);
-
-    private void ReleaseHandlerSlot()
-    {
-        Interlocked.Decrement(ref _inFlight);
-        _handlerSlots.Release();
-    }
-
     private async ValueTask ProcessAsync(PumpMessage message, WorkerSlot slot)
     {
         var run = message.Run;
@@ -260,47 +174,6 @@ public sealed partial class StreamPump
                 Enqueue(next);
             }
             slot.Outbox.Clear();
-        }
-    }
-
-    /// <summary>Calls the handler; only when it goes asynchronous are the timeout and the run/stop cancellation armed.</summary>
-    private ValueTask<HandlerResult> InvokeAsync(ListenerRuntime listener, HandlerContext context, RunState? run, WorkerSlot slot)
-    {
-        var pending = listener.Handler.HandleAsync(context, slot.Cts.Token);
-        return pending.IsCompletedSuccessfully ? pending : AwaitSlowAsync(pending, listener, run, slot);
-    }
-
-    private async ValueTask<HandlerResult> AwaitSlowAsync(ValueTask<HandlerResult> pending, ListenerRuntime listener, RunState? run, WorkerSlot slot)
-    {
-        var cts = slot.Cts;
-        cts.CancelAfter(listener.Timeout);
-        var onRun = run is null ? default : run.Cancellation.Token.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), cts);
-        var onStop = _stop.Token.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), cts);
-        try
-        {
-            return await pending.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cts.IsCancellationRequested)
-        {
-            if (run is not null && run.Cancellation.IsCancellationRequested)
-            {
-                throw new HandlerCancelled(StepCodes.Cancelled, $"'{listener.Name}' was cancelled with its run ({run.Record.Status})");
-            }
-            if (_stop.IsCancellationRequested)
-            {
-                throw new HandlerCancelled(StepCodes.Cancelled, $"'{listener.Name}' was cancelled because the pump stopped");
-            }
-            throw new HandlerCancelled(StepCodes.Timeout, $"'{listener.Name}' timed out after {listener.Timeout.TotalSeconds:0.###} s");
-        }
-        finally
-        {
-            await onRun.DisposeAsync().ConfigureAwait(false);
-            await onStop.DisposeAsync().ConfigureAwait(false);
-            if (!cts.TryReset())
-            {
-                cts.Dispose();
-                slot.Cts = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
-            }
         }
     }
 
