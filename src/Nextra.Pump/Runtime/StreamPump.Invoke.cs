@@ -17,12 +17,20 @@ public sealed partial class StreamPump
         cts.CancelAfter(listener.Timeout);
         var onRun = run is null ? default : run.Cancellation.Token.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), cts);
         var onStop = _stop.Token.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), cts);
+        var task = pending.AsTask();
         try
         {
-            return await pending.ConfigureAwait(false);
+            // Stop waiting when the token fires even if the handler ignores it: the slot and the
+            // timeout must not depend on the handler's cooperation. A late result is discarded.
+            return await task.WaitAsync(cts.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
+            if (!task.IsCompleted)
+            {
+                _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                Log("warning", $"'{listener.Name}' ignored cancellation; its late result will be discarded");
+            }
             if (run is not null && run.Cancellation.IsCancellationRequested)
             {
                 throw new HandlerCancelled(StepCodes.Cancelled, $"'{listener.Name}' was cancelled with its run ({run.Record.Status})");

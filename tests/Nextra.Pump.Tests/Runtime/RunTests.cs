@@ -59,6 +59,38 @@ public class RunTests
     }
 
     [Fact]
+    public async Task Timeout_HandlerIgnoringCancellation_StillTimesOutAndFreesItsSlot()
+    {
+        var script = new ScriptFactory().On("b", async (c, ct) => { await Task.Delay(2000, CancellationToken.None); return HandlerResult.End; })
+            .On("a", c => HandlerResult.Forward(c.Payload, "out"));
+        var yaml = Basic.With("{name: b, description: Worker B, payload_class: Msg, handler: script}", "{name: b, description: Worker B, payload_class: Msg, handler: script, timeout_seconds: 0.1}") + "\nmax_concurrent_handlers: 1\n";
+        await using var pump = await Pumps.StartAsync(yaml, options: new PumpOptions { SendBoot = false }, kinds: script);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var run = await pump.RunAsync(MsgXml("x"), "b");
+        Assert.Equal(("failed", "timeout"), (run.Status, run.Error!.Code));
+        Assert.Equal("succeeded", (await pump.RunAsync(MsgXml("x"), "a")).Status); // the only slot is free again
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(1.5));
+    }
+
+    [Fact]
+    public async Task Inject_ExternalThreadInUse_GetsAFreshThread()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var script = new ScriptFactory().On("a", async (c, ct) => { await release.Task.WaitAsync(ct); return HandlerResult.Forward(c.Payload, "out"); });
+        await using var pump = await Pumps.StartAsync(Basic, kinds: script);
+        var thread = Guid.NewGuid().ToString("D");
+        var env = $"<message xmlns='{Nextra.Pump.Messages.Envelope.NamespaceUri}'><meta><from>x</from><to>a</to><thread>{thread}</thread></meta><Msg xmlns=''><Text>t</Text></Msg></message>";
+        var first = await pump.InjectAsync(new Injection { PayloadXml = env }, CancellationToken.None);
+        var second = await pump.InjectAsync(new Injection { PayloadXml = env }, CancellationToken.None);
+        release.SetResult();
+        var (r1, r2) = (await first.Completion, await second.Completion);
+        Assert.Equal(("succeeded", "succeeded"), (r1.Status, r2.Status));
+        Assert.Equal(thread, r1.Steps[0].Thread);
+        Assert.Equal("thread_replaced", r2.Steps[0].Error!.Code);
+        Assert.NotEqual(thread, r2.Steps[1].Thread);
+    }
+
+    [Fact]
     public async Task CancelRun_EndsItCancelled_QueuedMessagesDropped()
     {
         var script = new ScriptFactory().On("a", async (c, ct) => { await Task.Delay(Timeout.Infinite, ct); return HandlerResult.End; });
