@@ -11,5 +11,6 @@ public static class WasmErrorCodes
     public const string ImportDenied = "wasm_import_denied";
     /// <summary>Not valid WebAssembly / WAT, or missing the ABI exports.</summary>
     public const string BadModule = "wasm_bad_module";
-    public const string Cancelled = "wasm_cancelled";
+    /// <summary>Every pooled instance slot is in use (see <see cref="WasmOptions.PoolingInstances"/>); retry later.</summary>
+    public const string Busy = "wasm_busy";
 }

@@ -102,6 +102,8 @@ public sealed class WasmModuleTemplate
             return Fail(WasmErrorCodes.OutOfFuel, $"ran out of fuel ({limits.Fuel} units)", store, limits, ex);
         if (ex.InnerException is WasmHostTrapException host)
             return Fail(WasmErrorCodes.Trap, host.Message, store, limits, ex);
+        if (memory is null && ex.Message.Contains("concurrent", StringComparison.OrdinalIgnoreCase) && ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
+            return Fail(WasmErrorCodes.Busy, $"too many code blocks running at once: {WasmRuntime.FirstLines(ex.Message, 1)}", store, limits, ex);
         if (memory is null && ex.Message.Contains("memory", StringComparison.OrdinalIgnoreCase) && ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
             return Fail(WasmErrorCodes.MemoryLimit, $"module needs more memory than the {limits.MemoryBytes / (1024 * 1024)} MiB limit: {WasmRuntime.FirstLines(ex.Message, 1)}", store, limits, ex);
         // memory.grow past the limit returns -1 rather than trapping; a guest that then traps

@@ -23,6 +23,14 @@ public sealed class WasmOptions
     public int EpochTickMs { get; set; } = 10;
     /// <summary>Where compiled modules are serialized across restarts; null keeps them in memory only.</summary>
     public string? CacheDirectory { get; set; }
+    /// <summary>
+    /// Concurrent instances served from Wasmtime's pooling allocator (pre-reserved slots make
+    /// instantiation several times cheaper than mmap per call). 0 uses on-demand allocation.
+    /// Calls beyond this many at once fail with <c>wasm_busy</c>.
+    /// </summary>
+    public int PoolingInstances { get; set; } = 256;
+    /// <summary>Largest linear memory a pooled slot can hold; must cover the highest tier's memory_mb.</summary>
+    public int PoolingMaxMemoryMb { get; set; } = 1_024;
     /// <summary>Largest module (bytes of .wasm or .wat text) accepted.</summary>
     public int MaxModuleBytes { get; set; } = 8 << 20;
 }

@@ -25,10 +25,22 @@ public sealed class WasmRuntime : IDisposable
     {
         Options = options;
         // The Engine owns and disposes the Config.
-        Engine = new Engine(new Wasmtime.Config()
+        var config = new Wasmtime.Config()
             .WithFuelConsumption(true)
             .WithEpochInterruption(true)
-            .WithOptimizationLevel(OptimizationLevel.Speed));
+            .WithOptimizationLevel(OptimizationLevel.Speed);
+        if (options.PoolingInstances > 0)
+        {
+            var slots = (uint)options.PoolingInstances;
+            config = config.WithPoolingAllocationStrategy(new PoolingAllocationConfig()
+                .WithMaxCoreInstances(slots)
+                .WithMaxMemories(slots)
+                .WithMaxTables(slots * 4)
+                .WithMaxMemorySize((nuint)((long)options.PoolingMaxMemoryMb * 1024 * 1024))
+                .WithMaxCoreInstanceSize(2 << 20)
+                .WithMaxUnusedWarmSlots(Math.Min(slots, 64)));
+        }
+        Engine = new Engine(config);
         if (options.CacheDirectory is { } dir)
             Directory.CreateDirectory(dir);
         // A dedicated thread rather than a pool timer: the pool is exactly what runaway guests
