@@ -38,7 +38,10 @@ public sealed class WasmRuntime : IDisposable
                 .WithMaxTables(slots * 4)
                 .WithMaxMemorySize((nuint)((long)options.PoolingMaxMemoryMb * 1024 * 1024))
                 .WithMaxCoreInstanceSize(2 << 20)
-                .WithMaxUnusedWarmSlots(Math.Min(slots, 64)));
+                .WithMaxUnusedWarmSlots(Math.Min(slots, 64))
+                // Reset the first pages by memset instead of madvise, so a warm call does not page-fault on them.
+                .WithLinearMemoryKeepResidentBytes(128 * 1024)
+                .WithTableKeepResidentBytes(16 * 1024));
         }
         Engine = new Engine(config);
         if (options.CacheDirectory is { } dir)
