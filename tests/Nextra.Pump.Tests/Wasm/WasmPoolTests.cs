@@ -10,13 +10,22 @@ public sealed class WasmPoolTests
     public async Task Invoke_AllPoolSlotsBusy_FailsBusyAndRecoversAfter()
     {
         using var runtime = new WasmRuntime(new WasmOptions { PoolingInstances = 1 });
-        var spin = runtime.CreateTemplate(runtime.Compile(WasmCode.FromText("spin", WatModules.InfiniteLoop)), WasmCapabilities.None);
+        // Logs once (so the test knows it holds the only slot), then spins.
+        var spinWat = WatModules.Module("""
+            (func (export "handle") (param $p i32) (param $l i32) (result i64)
+              (call $log (local.get $p) (local.get $l))
+              (loop $forever (br $forever))
+              (i64.const 0))
+            """, """(import "nextra" "log" (func $log (param i32 i32)))""");
+        var spin = runtime.CreateTemplate(runtime.Compile(WasmCode.FromText("spin", spinWat)), WasmCapabilities.Log);
+        var services = new TestServices();
         var echo = runtime.CreateTemplate(runtime.Compile(WasmCode.FromText("echo", WatModules.Echo)), WasmCapabilities.None);
-        var limits = new WasmCallLimits(ulong.MaxValue / 4, 1 << 20, TimeSpan.FromMilliseconds(600));
+        var limits = new WasmCallLimits(ulong.MaxValue / 4, 1 << 20, TimeSpan.FromMilliseconds(1_500));
         State Call() => new(null, "run", 1, "b", default);
 
-        var spinning = Task.Run(() => spin.Invoke("{}"u8, limits, Call()));
-        await Task.Delay(150);
+        var spinning = Task.Run(() => spin.Invoke("{}"u8, limits, new State(services, "run", 1, "spin", default)));
+        while (services.Sink.Logs.IsEmpty && !spinning.IsCompleted)
+            await Task.Delay(5);
         var busy = Assert.Throws<HandlerException>(() => echo.Invoke("{}"u8, limits, Call()));
         Assert.Equal(WasmErrorCodes.Busy, busy.Code);
 
