@@ -42,7 +42,7 @@ public sealed class WasmModuleTemplate
         // Deadline one tick ahead, re-armed by the callback, so cancellation is seen within a tick too.
         store.SetEpochDeadline(1);
         store.SetEpochDeadlineCallback(OnEpoch);
-        Memory? memory = null;
+        Wasmtime.Memory? memory = null;
         try
         {
             var instance = _linker.Instantiate(store, Module.Module);
@@ -92,7 +92,7 @@ public sealed class WasmModuleTemplate
         return 1;
     }
 
-    private static Exception Classify(WasmtimeException ex, TrapCode? trap, Store store, WasmCallLimits limits, Memory? memory, WasmCallState state)
+    private static Exception Classify(WasmtimeException ex, TrapCode? trap, Store store, WasmCallLimits limits, Wasmtime.Memory? memory, WasmCallState state)
     {
         if (state.Cancelled || (ex.InnerException is OperationCanceledException && state.CancellationToken.IsCancellationRequested))
             return new OperationCanceledException("code block cancelled", ex, state.CancellationToken);
