@@ -85,6 +85,36 @@ public sealed class CodeHandlerTests(WasmRuntimeFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Log_ManyLines_CappedPerCall()
+    {
+        var services = new TestServices();
+        var spam = WatModules.Module("""
+            (func (export "handle") (param $p i32) (param $l i32) (result i64)
+              (local $i i32)
+              (loop $again
+                (call $log (local.get $p) (local.get $l))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br_if $again (i32.lt_u (local.get $i) (i32.const 1000))))
+              (call $pack (local.get $p) (local.get $l)))
+            """, """(import "nextra" "log" (func $log (param i32 i32)))""");
+        await RunAsync(spam, services: services, caps: "log");
+        Assert.Equal(fixture.Runtime.Options.MaxLogLinesPerCall, services.Sink.Logs.Count);
+    }
+
+    [Fact]
+    public async Task HostCall_OutOfBoundsPointer_FailsTrap()
+    {
+        var bad = WatModules.Module("""
+            (func (export "handle") (param $p i32) (param $l i32) (result i64)
+              (call $log (i32.const 65530) (i32.const 100))
+              (i64.const 0))
+            """, """(import "nextra" "log" (func $log (param i32 i32)))""");
+        var ex = await FailAsync(bad, null, "log");
+        Assert.Equal(WasmErrorCodes.Trap, ex.Code);
+        Assert.Contains("out-of-bounds", ex.Message);
+    }
+
+    [Fact]
     public async Task InfiniteLoop_OutOfFuel_FailsWithAllFuelRecorded()
     {
         var ex = await FailAsync(WatModules.InfiniteLoop, new JsonObject { ["fuel"] = 1_000_000 });
