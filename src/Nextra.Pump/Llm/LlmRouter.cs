@@ -51,6 +51,9 @@ public sealed class LlmRouter
     {
         var custom = !string.IsNullOrWhiteSpace(d.BaseUrl);
         var baseUrl = custom ? new Uri(d.BaseUrl!.TrimEnd('/') + "/") : DefaultBaseUrl(d.Provider);
+        // Ollama's OpenAI-compatible API lives under /v1; people usually give the bare server address.
+        if (custom && d.Provider == "ollama" && !baseUrl.AbsolutePath.TrimEnd('/').EndsWith("/v1", StringComparison.Ordinal))
+            baseUrl = new Uri(baseUrl, "v1/");
         var bucket = d.RateLimitTpm is > 0 ? new TokenBucket(d.RateLimitTpm.Value, time) : null;
         var timeout = TimeSpan.FromSeconds(d.TimeoutSeconds > 0 ? d.TimeoutSeconds : 60);
         return new LlmBackend(d, d.Name ?? d.Provider, baseUrl, custom, timeout, bucket, order);
