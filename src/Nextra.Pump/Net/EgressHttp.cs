@@ -30,6 +30,9 @@ public static class EgressHttp
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             ConnectTimeout = TimeSpan.FromSeconds(15),
             ConnectCallback = (context, ct) => ConnectAsync(policy, context, ct),
+            // Flows put payload text into headers; send it as UTF-8 (obs-text) instead of failing on non-ASCII.
+            RequestHeaderEncodingSelector = (_, _) => System.Text.Encoding.UTF8,
+            ResponseHeaderEncodingSelector = (_, _) => System.Text.Encoding.UTF8,
         };
         return new HttpClient(new EgressGuardHandler(options, policy, sockets))
         {
