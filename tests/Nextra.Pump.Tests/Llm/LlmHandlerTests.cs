@@ -74,6 +74,17 @@ public class LlmHandlerTests
     }
 
     [Fact]
+    public async Task Handle_TextWithInlineTags_IsRespondedAsWritten()
+    {
+        const string answer = "Line one.\n\nUse <b>bold</b> for emphasis & <i>italics</i> sparingly.";
+        await using var server = new ScriptedServer { Fallback = ScriptedServer.OpenAi(answer) };
+        var (result, _) = await HandleAsync(Planner(server.BaseUrl, ["researcher"]), "planner", Q);
+        var emission = Assert.Single(result.Emissions);
+        Assert.True(emission.IsRespond);
+        Assert.Equal(answer, emission.Payload.Element("Text")!.Value);
+    }
+
+    [Fact]
     public async Task Handle_BrokenXml_IsRepairedAndRouted()
     {
         await using var server = new ScriptedServer { Fallback = ScriptedServer.OpenAi("```xml\n<Research><Topic>salt & pepper < 3 grams</Topic></Research>\n```") };

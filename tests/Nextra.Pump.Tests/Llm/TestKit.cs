@@ -73,49 +73,6 @@ public sealed class TestServices : IFlowServices
     public ITokenBudget Budget { get; }
 }
 
-/// <summary>A flat payload class (string/int/xml fields) standing in for the pump's compiled schemas in handler unit tests.</summary>
-public sealed class TestSchema(PayloadClassDefinition definition) : IPayloadSchema
-{
-    public string ClassName => definition.Name;
-    public string Xsd => "";
-    public string ExampleXml => new XElement(definition.Name, definition.Fields.Select(f => new XElement(f.Name, "…"))).ToString();
-
-    public string? Validate(XElement payload) =>
-        definition.Fields.FirstOrDefault(f => payload.Element(f.Name) is null) is { } missing ? $"missing {missing.Name}" : null;
-
-    public JsonObject ToJson(XElement payload)
-    {
-        var o = new JsonObject();
-        foreach (var f in definition.Fields)
-        {
-            var e = payload.Element(f.Name);
-            o[f.Name] = e is null ? null : f.Type == "int" ? JsonValue.Create(int.Parse(e.Value)) : JsonValue.Create(e.Value);
-        }
-        return o;
-    }
-
-    public XElement FromJson(JsonObject json)
-    {
-        var e = new XElement(definition.Name);
-        foreach (var f in definition.Fields)
-        {
-            var hit = json.FirstOrDefault(p => p.Key.Equals(f.Name, StringComparison.OrdinalIgnoreCase));
-            if (hit.Key is null)
-                throw new PayloadMappingException("missing_field", $"{f.Name} is required");
-            var text = hit.Value is JsonValue v && v.TryGetValue<string>(out var s) ? s : hit.Value?.ToJsonString() ?? "";
-            if (f.Type == "int" && !int.TryParse(text, out _))
-                throw new PayloadMappingException("invalid_type", $"{f.Name} must be an int");
-            e.Add(f.Type == "xml" && text.Contains('<') ? new XElement(f.Name, XElement.Parse($"<x>{text}</x>").Nodes()) : new XElement(f.Name, text));
-        }
-        return e;
-    }
-}
-
-public sealed class TestSchemas(IReadOnlyDictionary<string, IPayloadSchema> schemas) : IPayloadSchemaLookup
-{
-    public IPayloadSchema? Find(string className) => schemas.TryGetValue(className, out var s) ? s : null;
-}
-
 /// <summary>Builds flows and handler contexts for unit tests.</summary>
 public static class TestFlows
 {
@@ -124,7 +81,7 @@ public static class TestFlows
 
     public static readonly PayloadClassDefinition[] Standard =
     [
-        Class("LlmReply", ("Text", "string")), Class("HttpResponse", ("Status", "int"), ("Headers", "xml"), ("Body", "string")),
+        .. BuiltInPayloads.All,
         Class("Question", ("Text", "string")), Class("Research", ("Topic", "string")), Class("Draft", ("Text", "string")),
         Class("Thought", ("Text", "string")), Class("Lookup", ("City", "string"), ("Days", "int")),
         Class("Weather", ("City", "string"), ("TempC", "int")),
@@ -160,7 +117,8 @@ public static class TestFlows
     public static HandlerContext Context(FlowDefinition flow, string listener, string payloadXml, IFlowServices services,
         string from = "caller", IReadOnlyList<ContextSlot>? history = null, string thread = "11111111-1111-4111-8111-111111111111")
     {
-        var schemas = flow.Payloads.Values.ToDictionary(p => p.Name, p => (IPayloadSchema)new TestSchema(p));
+        var set = new PayloadSchemaSet(flow);
+        var schemas = set.All;
         var l = flow.Listeners.Single(x => x.Name == listener);
         var peers = l.Peers.Select(p => flow.Listeners.Single(x => x.Name == p))
             .Select(p => new PeerInfo(p.Name, p.Description, p.PayloadClass, schemas[p.PayloadClass], p.Name == listener)).ToList();
@@ -177,7 +135,7 @@ public static class TestFlows
             Services = services,
             RunId = "run-1",
             StepIndex = 0,
-            Schemas = new TestSchemas(schemas),
+            Schemas = set,
         };
     }
 
@@ -185,7 +143,7 @@ public static class TestFlows
     {
         Flow = flow,
         Listener = flow.Listeners.Single(x => x.Name == listener),
-        Schemas = flow.Payloads.Values.ToDictionary(p => p.Name, p => (IPayloadSchema)new TestSchema(p)),
+        Schemas = new PayloadSchemaSet(flow).All,
         Services = services,
     };
 

@@ -91,7 +91,7 @@ public sealed class HttpHandler(HttpHandlerConfig config, EgressOptions egress) 
         if (config.ResponsePayload == HttpHandlerConfig.DefaultResponsePayload)
         {
             var headerXml = string.Concat(headers.Select(h => new XElement("Header", new XAttribute("name", XmlSafe(h.Key)), XmlSafe(h.Value)).ToString(SaveOptions.DisableFormatting)));
-            return schema.FromJson(new JsonObject { ["Status"] = status, ["Headers"] = headerXml, ["Body"] = XmlSafe(body) });
+            return schema.FromJson(new JsonObject { ["Status"] = (long)status, ["Headers"] = headerXml, ["Body"] = XmlSafe(body) });
         }
         if (status is < 200 or > 299)
             throw new HandlerException("http_status", $"HTTP {status} from {config.Method} {HostOf(config.Url)}: {Clip(body)}");
@@ -103,6 +103,13 @@ public sealed class HttpHandler(HttpHandlerConfig config, EgressOptions egress) 
         catch (JsonException e)
         {
             throw new HandlerException("http_response_mapping", $"response body is not a JSON object for {config.ResponsePayload}: {e.Message}", e);
+        }
+        // APIs answer with more than a flow needs: keep only the keys that name a field of the class.
+        if (context.Flow.Payloads.TryGetValue(config.ResponsePayload, out var definition))
+        {
+            var fields = definition.Fields.Select(f => FieldSpec.Loose(f.Name)).ToHashSet(StringComparer.Ordinal);
+            foreach (var key in json.Select(p => p.Key).Where(k => !fields.Contains(FieldSpec.Loose(k))).ToList())
+                json.Remove(key);
         }
         try
         {

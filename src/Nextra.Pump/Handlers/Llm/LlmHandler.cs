@@ -55,7 +55,7 @@ public sealed class LlmHandler(LlmHandlerConfig config, LlmRouter router, Payloa
         {
             throw new HandlerException(OutputRouter.Unroutable, $"the LLM reply could not be read: {e.Message}", e) { Usage = usage };
         }
-        var routed = OutputRouter.Route(extraction, context, config.ReplyPayload);
+        var routed = OutputRouter.Route(completion.Text, extraction, context, config.ReplyPayload);
         foreach (var note in routed.Notes)
             Log("info", note);
         if (routed.Emissions.Count == 0)

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Nextra.Pump.Config;
 using Nextra.Pump.Llm;
+using Nextra.Pump.Messages;
 
 namespace Nextra.Pump.Handlers.Llm;
 
@@ -21,12 +22,19 @@ public sealed class LlmHandlerFactory : IHandlerFactory
     /// <param name="environment">Lookup for <c>api_key_env</c>; defaults to the process environment.</param>
     public LlmHandlerFactory(PayloadExtractor? extractor = null, LlmPriceTable? prices = null, Func<string, string?>? environment = null)
     {
-        _extractor = extractor ?? DefaultExtractor.Extract;
+        _extractor = extractor ?? ExtractWithXmlRepair;
         _prices = prices ?? LlmPriceTable.Default;
         _environment = environment;
     }
 
     public string Kind => "llm";
+
+    /// <summary>The pump's lenient reader (the library's "dummy wrapping" with repair).</summary>
+    public static PayloadExtraction ExtractWithXmlRepair(string text)
+    {
+        var (payloads, repairs, outside) = XmlRepair.ExtractPayloads(text);
+        return new PayloadExtraction(payloads, repairs, outside);
+    }
 
     public IEnumerable<HandlerConfigProblem> Validate(HandlerValidationContext context)
     {

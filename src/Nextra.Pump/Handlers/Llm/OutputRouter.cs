@@ -16,7 +16,9 @@ public static class OutputRouter
 
     public sealed record Routed(List<Emission> Emissions, List<string> Notes);
 
-    public static Routed Route(PayloadExtraction extraction, HandlerContext context, string replyPayload)
+    /// <param name="reply">The whole LLM reply: when nothing is forwarded it is the answer, kept as written
+    /// (line breaks, and any inline tags no listener accepts, survive).</param>
+    public static Routed Route(string reply, PayloadExtraction extraction, HandlerContext context, string replyPayload)
     {
         var emissions = new List<Emission>();
         var notes = new List<string>(extraction.Repairs.Select(r => $"repaired LLM XML: {r}"));
@@ -34,7 +36,7 @@ public static class OutputRouter
 
         var text = extraction.TextOutside.Trim();
         if (emissions.Count == 0 && text.Length > 0)
-            emissions.Add(Emission.Respond(Wrap(text, replyPayload, context)));
+            emissions.Add(Emission.Respond(Wrap(StripFences(reply), replyPayload, context)));
         else if (text.Length > 0)
             notes.Add($"text outside payloads not delivered ({text.Length} chars): responding would prune the sub-tasks just sent");
         return new Routed(emissions, notes);
@@ -56,6 +58,12 @@ public static class OutputRouter
             return others[0].Name;
         notes.Add($"<{cls}> ignored: no listener accepts class {cls}");
         return null;
+    }
+
+    private static string StripFences(string reply)
+    {
+        var lines = reply.Split('\n').Where(l => !l.TrimStart().StartsWith("```", StringComparison.Ordinal));
+        return string.Join('\n', lines).Trim();
     }
 
     /// <summary>Wraps plain text into the reply class: its <c>Text</c> field, else its first string field.</summary>
