@@ -22,8 +22,9 @@ public sealed class LlmRouter
     private readonly IReadOnlyDictionary<string, ILlmProvider> _providers;
     private int _roundRobin = -1;
 
+    /// <param name="maxTimeout">Upper bound for backend timeouts (the operator's egress clamp); null = as configured.</param>
     public LlmRouter(LlmSection section, TimeProvider time, Func<string, string?>? environment = null,
-        IReadOnlyDictionary<string, ILlmProvider>? providers = null)
+        IReadOnlyDictionary<string, ILlmProvider>? providers = null, TimeSpan? maxTimeout = null)
     {
         _section = section;
         _time = time;
@@ -33,7 +34,7 @@ public sealed class LlmRouter
             ["openai"] = OpenAiChatProvider.Instance, ["xai"] = OpenAiChatProvider.Instance,
             ["ollama"] = OpenAiChatProvider.Instance, ["anthropic"] = AnthropicProvider.Instance,
         };
-        Backends = section.Backends.Select((b, i) => Build(b, i, time)).ToList();
+        Backends = section.Backends.Select((b, i) => Build(b, i, time, maxTimeout)).ToList();
     }
 
     public IReadOnlyList<LlmBackend> Backends { get; }
@@ -47,7 +48,7 @@ public sealed class LlmRouter
         _ => new Uri("https://api.openai.com/v1/"),
     };
 
-    private static LlmBackend Build(LlmBackendDefinition d, int order, TimeProvider time)
+    private static LlmBackend Build(LlmBackendDefinition d, int order, TimeProvider time, TimeSpan? maxTimeout)
     {
         var custom = !string.IsNullOrWhiteSpace(d.BaseUrl);
         var baseUrl = custom ? new Uri(d.BaseUrl!.TrimEnd('/') + "/") : DefaultBaseUrl(d.Provider);
@@ -56,6 +57,8 @@ public sealed class LlmRouter
             baseUrl = new Uri(baseUrl, "v1/");
         var bucket = d.RateLimitTpm is > 0 ? new TokenBucket(d.RateLimitTpm.Value, time) : null;
         var timeout = TimeSpan.FromSeconds(d.TimeoutSeconds > 0 ? d.TimeoutSeconds : 60);
+        if (maxTimeout is { } max && timeout > max)
+            timeout = max;
         return new LlmBackend(d, d.Name ?? d.Provider, baseUrl, custom, timeout, bucket, order);
     }
 

@@ -27,14 +27,13 @@ public class LlmPumpTests
         return (run, events);
     }
 
-    private static string Llm(ScriptedServer server, string extra = "") => $$$"""
+    private static string Llm(ScriptedServer server, string provider = "openai") => $$$"""
         llm:
           strategy: failover
           retries: 1
           retry_base_delay: 0.01
           backends:
-            - {provider: openai, name: scripted, base_url: "{{{server.BaseUrl}}}v1", api_key: sk-test}
-        {{{extra}}}
+            - {provider: {{{provider}}}, name: scripted, base_url: "{{{server.BaseUrl}}}v1", api_key: sk-test}
         """;
 
     private static string Steps(RunRecord run) =>
@@ -119,18 +118,23 @@ public class LlmPumpTests
         Assert.DoesNotContain(run.Outputs, o => o.Class == "Draft");
     }
 
-    [Fact]
-    public async Task Run_TextAnswer_ReturnsToInjectorWithStreamedTokensAndCost()
+    [Theory]
+    [InlineData("openai", "gpt-4o-mini", 0.15, 0.6)]
+    [InlineData("anthropic", "claude-sonnet-4-5", 3, 15)]
+    public async Task Run_TextAnswer_ReturnsToInjectorWithStreamedTokensAndCost(string provider, string model, double input, double output)
     {
         await using var server = new ScriptedServer();
-        server.Then(ScriptedServer.OpenAi("Plain answer, streamed in pieces.", stream: true, prompt: 1000, completion: 100));
+        const string text = "Plain answer, streamed in pieces.";
+        server.Then(provider == "openai"
+            ? ScriptedServer.OpenAi(text, stream: true, prompt: 1000, completion: 100, model: model)
+            : ScriptedServer.Anthropic(text, stream: true, input: 1000, output: 100, model: model));
         var yaml = $$$"""
             organism: {name: plain}
-            {{{Llm(server)}}}
+            {{{Llm(server, provider)}}}
             payloads:
               Question: {fields: {Text: string}}
             listeners:
-              - {name: bot, description: Answers, payload_class: Question, handler: llm, agent: true, config: {model: gpt-4o-mini}}
+              - {name: bot, description: Answers, payload_class: Question, handler: llm, agent: true, config: {model: {{{model}}}}}
             """;
         var (run, events) = await RunAsync(yaml, "<Question><Text>Hi</Text></Question>");
         Assert.True(run.Status == "succeeded", Steps(run));
@@ -138,7 +142,8 @@ public class LlmPumpTests
         Assert.Equal("Plain answer, streamed in pieces.", string.Concat(events.Tokens));
         var step = run.Steps.Single(s => s.Listener == "bot");
         Assert.Equal((1000, 100), (step.PromptTokens, step.CompletionTokens));
-        Assert.Equal((1000 * 0.15m + 100 * 0.6m) / 1_000_000m, step.CostUsd);
+        Assert.Equal((1000 * (decimal)input + 100 * (decimal)output) / 1_000_000m, step.CostUsd);
+        Assert.Equal(model, step.Model);
     }
 
     [Fact]

@@ -16,12 +16,16 @@ public sealed class LlmHandlerFactory : IHandlerFactory
     private readonly PayloadExtractor _extractor;
     private readonly LlmPriceTable _prices;
     private readonly Func<string, string?>? _environment;
+    private readonly TimeSpan? _maxTimeout;
 
     /// <param name="extractor">Lenient payload reader; defaults to the pump's XmlRepair.</param>
     /// <param name="prices">Cost table; defaults to <see cref="LlmPriceTable.Default"/>.</param>
     /// <param name="environment">Lookup for <c>api_key_env</c>; defaults to the process environment.</param>
-    public LlmHandlerFactory(PayloadExtractor? extractor = null, LlmPriceTable? prices = null, Func<string, string?>? environment = null)
+    /// <param name="egress">The operator's egress options: backend timeouts are clamped to its MaxTimeout.</param>
+    public LlmHandlerFactory(PayloadExtractor? extractor = null, LlmPriceTable? prices = null, Func<string, string?>? environment = null,
+        Net.EgressOptions? egress = null)
     {
+        _maxTimeout = egress?.MaxTimeout;
         _extractor = extractor ?? ExtractWithXmlRepair;
         _prices = prices ?? LlmPriceTable.Default;
         _environment = environment;
@@ -64,7 +68,7 @@ public sealed class LlmHandlerFactory : IHandlerFactory
         var problems = new List<HandlerConfigProblem>();
         var config = LlmHandlerConfig.Parse(context.Listener.Config, problems);
         var section = context.Flow.Llm ?? throw new InvalidOperationException($"listener {context.Listener.Name}: flow has no llm section");
-        var router = _routers.GetValue(context.Flow, _ => new LlmRouter(section, context.Services.Time, _environment));
+        var router = _routers.GetValue(context.Flow, _ => new LlmRouter(section, context.Services.Time, _environment, maxTimeout: _maxTimeout));
         return new LlmHandler(config, router, _extractor, _prices);
     }
 }
