@@ -118,6 +118,11 @@ public static class Envelope
 
     internal static bool TryParseStrict(string xml, out XElement? element, out string? error)
     {
+        if (XmlText.TryParseSimple(xml, out element))
+        {
+            error = null;
+            return true;
+        }
         try
         {
             var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreComments = true };

@@ -21,7 +21,10 @@ public sealed class ThreadRegistry(ISharedBackend backend)
     /// <summary>The UUID of <paramref name="chain"/> in <paramref name="scope"/>, created when new.</summary>
     public async ValueTask<string> GetOrCreateAsync(string scope, string chain, CancellationToken ct)
     {
-        var uuid = await Backend.RegistryGetOrAddAsync(Key(scope, chain), NewUuid(), ct).ConfigureAwait(false);
+        var key = Key(scope, chain);
+        // Look up first: a fresh UUID costs a system RNG call, and most extensions revisit known chains.
+        var uuid = await Backend.RegistryGetUuidAsync(key, ct).ConfigureAwait(false)
+            ?? await Backend.RegistryGetOrAddAsync(key, NewUuid(), ct).ConfigureAwait(false);
         _byUuid.TryAdd(uuid, (scope, chain));
         return uuid;
     }

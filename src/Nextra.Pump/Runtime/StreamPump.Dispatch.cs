@@ -3,6 +3,8 @@ using Nextra.Pump.Handlers;
 using Nextra.Pump.Memory;
 using Nextra.Pump.Runs;
 
+using Nextra.Pump.Messages;
+
 namespace Nextra.Pump.Runtime;
 
 public sealed partial class StreamPump
@@ -111,7 +113,7 @@ public sealed partial class StreamPump
                 Class = message.Schema.ClassName,
                 Thread = message.ThreadId,
                 StartedAt = now,
-                PayloadIn = _options.RecordPayloads && run is not null ? message.Payload.ToString(SaveOptions.DisableFormatting) : null,
+                PayloadIn = _options.RecordPayloads && run is not null ? XmlText.Serialize(message.Payload) : null,
             };
             if (run is not null)
             {
@@ -169,7 +171,7 @@ public sealed partial class StreamPump
                     run.AddOutput(new RunOutput
                     {
                         Listener = listener.Name, Class = message.Schema.ClassName,
-                        Payload = message.Schema.ToJson(message.Payload), Xml = message.Payload.ToString(SaveOptions.DisableFormatting),
+                        Payload = message.Schema.ToJson(message.Payload), Xml = XmlText.Serialize(message.Payload),
                     });
                 }
                 await EmitAllAsync(result, message, listener, state, step).ConfigureAwait(false);

@@ -24,7 +24,7 @@ public sealed partial class StreamPump
                 (targets ??= []).Add(sent);
                 if (_options.RecordPayloads && run is not null)
                 {
-                    (step.PayloadsOut ??= []).Add(emission.Payload.ToString(SaveOptions.DisableFormatting));
+                    (step.PayloadsOut ??= []).Add(XmlText.Serialize(emission.Payload));
                 }
             }
         }
@@ -134,7 +134,7 @@ public sealed partial class StreamPump
             run.AddOutput(new RunOutput
             {
                 Listener = sender.Name, Class = schema.ClassName, Payload = schema.ToJson(payload),
-                Xml = payload.ToString(SaveOptions.DisableFormatting),
+                Xml = XmlText.Serialize(payload),
             });
             Agent(sender.Name, "sent", message.ThreadId);
             return "(injector)";
@@ -177,9 +177,10 @@ public sealed partial class StreamPump
     {
         var table = run?.PeerTable ?? "";
         var version = PeerTables.Version + (Volatile.Read(ref _reloads) << 20);
-        return listener.View(table, version, () =>
+        return listener.View(table, version, (Pump: this, Listener: listener, Run: run, State: state), static a =>
         {
-            var names = EffectivePeers(listener, run);
+            var (pump, listener, run, state) = a;
+            var names = pump.EffectivePeers(listener, run);
             var list = new List<PeerInfo>(names.Count);
             foreach (var name in names)
             {
