@@ -3,6 +3,7 @@ using Nextra.Host.Hosting;
 using Nextra.Host.Ui;
 using Nextra.Modules.Accounts;
 using Nextra.Modules.Flows;
+using Nextra.Modules.Secrets;
 using Nextra.Modules.Storage;
 
 return await NextraCli.InvokeAsync(args, Compose);
@@ -14,6 +15,7 @@ static WebApplication Compose(WebApplicationBuilder builder)
     builder.Services.AddStorage(builder.Configuration);
     builder.Services.AddAccounts(builder.Configuration);
     builder.Services.AddFlows(builder.Configuration);
+    builder.Services.AddSecrets(builder.Configuration);
 
     var app = builder.Build();
     app.UseNextraHost();
@@ -22,6 +24,7 @@ static WebApplication Compose(WebApplicationBuilder builder)
     app.MapNextraOpenApi();
     app.MapAccounts();
     app.MapFlows();
+    app.MapSecrets();
     app.MapNextraUi();
     return app;
 }
