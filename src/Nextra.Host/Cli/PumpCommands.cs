@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Nextra.Pump.Handlers;
+using Nextra.Pump.Handlers.Http;
+using Nextra.Pump.Handlers.Llm;
 using Nextra.Pump.Headless;
 
 namespace Nextra.Host.Cli;
@@ -8,8 +10,9 @@ namespace Nextra.Host.Cli;
 /// <summary><c>nextra validate FILE</c> and <c>nextra run FILE …</c>: argument parsing only; the pump does the work.</summary>
 internal static class PumpCommands
 {
-    // Handler kinds that live outside the pump (plugins, modules) join here once they exist.
-    private static readonly IHandlerFactory[] ExtraKinds = [];
+    // Handler kinds that live outside the pump's built-ins (plugins, modules) join here once they exist.
+    // Headless runs are local: the egress guard of the server is not applied (PumpCli uses a plain HttpClient).
+    private static readonly IHandlerFactory[] ExtraKinds = [new LlmHandlerFactory(), new HttpHandlerFactory()];
 
     public static Command Validate()
     {
