@@ -255,6 +255,7 @@ public sealed partial class StreamPump
         step.PromptTokens = usage.PromptTokens;
         step.CompletionTokens = usage.CompletionTokens;
         step.Model = usage.Model;
+        step.Backend = usage.Backend;
         step.CostUsd = usage.CostUsd;
     }
 
