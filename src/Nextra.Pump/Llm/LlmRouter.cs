@@ -129,8 +129,15 @@ public sealed class LlmRouter
         }
         catch (EgressException e) when (!ct.IsCancellationRequested)
         {
-            var kind = e.Code == EgressException.Timeout ? LlmFailureKind.Timeout : LlmFailureKind.Network;
-            throw new LlmProviderException(kind, e.Message, null, e);
+            // A refused address will be refused again: drop the backend instead of retrying it.
+            var kind = e.Code switch
+            {
+                EgressException.Timeout => LlmFailureKind.Timeout,
+                EgressException.Blocked => LlmFailureKind.Rejected,
+                _ => LlmFailureKind.Network,
+            };
+            var hint = e.Code == EgressException.Blocked ? " (add the address to the server's egress allow-list)" : "";
+            throw new LlmProviderException(kind, e.Message + hint, null, e);
         }
         catch (HttpRequestException e) when (!ct.IsCancellationRequested)
         {

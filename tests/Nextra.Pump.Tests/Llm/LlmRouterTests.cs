@@ -98,6 +98,21 @@ public class LlmRouterTests
     }
 
     [Fact]
+    public async Task Complete_BackendOnBlockedAddress_IsDroppedNotRetried()
+    {
+        await using var b = new ScriptedServer { Fallback = ScriptedServer.OpenAi("allowed") };
+        var blocked = new LlmBackendDefinition { Provider = "openai", Name = "internal", BaseUrl = "http://10.0.0.7:8000/v1", Priority = 1 };
+        var logs = new List<string>();
+        var result = await CompleteAsync(Section(retries: 3, backends: [blocked, Backend(b.BaseUrl, name: "b", priority: 2)]), Ask(), logs: logs);
+        Assert.Equal("b", result.Backend);
+        Assert.Equal(2, result.Attempts);
+        var only = new LlmBackendDefinition { Provider = "openai", Name = "internal", BaseUrl = "http://169.254.169.254/v1" };
+        var e = await Assert.ThrowsAsync<HandlerException>(() => CompleteAsync(Section(retries: 3, backends: [only]), Ask()));
+        Assert.Contains("allow-list", e.Message);
+        Assert.Contains("after 1 attempt", e.Message);
+    }
+
+    [Fact]
     public async Task Complete_NoBackendServesModel_FailsWithoutCalling()
     {
         await using var a = new ScriptedServer { Fallback = ScriptedServer.OpenAi("x") };
