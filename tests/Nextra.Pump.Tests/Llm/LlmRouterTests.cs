@@ -181,6 +181,22 @@ public class LlmRouterTests
     }
 
     [Fact]
+    public async Task Complete_MaxConcurrentOne_SerialisesCalls()
+    {
+        await using var a = new ScriptedServer { Fallback = ScriptedServer.Hang(TimeSpan.FromMilliseconds(400), ScriptedServer.OpenAi("a")) };
+        var backend = Backend(a.BaseUrl, name: "a");
+        var section = Section(backends: [new LlmBackendDefinition { Provider = "openai", Name = "a", BaseUrl = backend.BaseUrl, ApiKey = "k", MaxConcurrent = 1 }]);
+        var router = new LlmRouter(section, TimeProvider.System);
+        var services = new TestServices();
+        var first = router.CompleteAsync(Ask(), services, null, null, CancellationToken.None);
+        var second = router.CompleteAsync(Ask(), services, null, null, CancellationToken.None);
+        await Task.WhenAll(first, second);
+        var at = a.Requests.Select(r => r.At).OrderBy(t => t).ToArray();
+        Assert.Equal(2, at.Length);
+        Assert.True(at[1] - at[0] >= TimeSpan.FromMilliseconds(350), $"second request came {(at[1] - at[0]).TotalMilliseconds} ms after the first");
+    }
+
+    [Fact]
     public async Task Complete_OpenAiStream_DeliversTokensAndUsage()
     {
         await using var a = new ScriptedServer { Fallback = ScriptedServer.OpenAi("The answer is forty-two.", stream: true, prompt: 21, completion: 9) };
