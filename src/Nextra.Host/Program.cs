@@ -2,6 +2,7 @@ using Nextra.Host.Cli;
 using Nextra.Host.Hosting;
 using Nextra.Host.Ui;
 using Nextra.Modules.Accounts;
+using Nextra.Modules.Engine;
 using Nextra.Modules.Flows;
 using Nextra.Modules.Secrets;
 using Nextra.Modules.Storage;
@@ -13,6 +14,7 @@ static WebApplication Compose(WebApplicationBuilder builder)
 {
     builder.AddNextraHost();
     builder.Services.AddStorage(builder.Configuration);
+    builder.Services.AddEngine(builder.Configuration);
     builder.Services.AddAccounts(builder.Configuration);
     builder.Services.AddFlows(builder.Configuration);
     builder.Services.AddSecrets(builder.Configuration);
