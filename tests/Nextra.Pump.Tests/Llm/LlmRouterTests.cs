@@ -98,6 +98,16 @@ public class LlmRouterTests
     }
 
     [Fact]
+    public async Task Complete_ProviderEchoesKeyInError_KeyIsRedacted()
+    {
+        await using var a = new ScriptedServer { Fallback = ScriptedServer.Status(401, "{\"error\":\"Incorrect API key provided: sk-test\"}") };
+        var logs = new List<string>();
+        var e = await Assert.ThrowsAsync<HandlerException>(() => CompleteAsync(Section(retries: 0, backends: [Backend(a.BaseUrl)]), Ask(), logs: logs));
+        Assert.DoesNotContain("sk-test", e.Message);
+        Assert.Contains("Incorrect API key provided: ***", e.Message);
+    }
+
+    [Fact]
     public async Task Complete_BackendOnBlockedAddress_IsDroppedNotRetried()
     {
         await using var b = new ScriptedServer { Fallback = ScriptedServer.OpenAi("allowed") };
