@@ -4,6 +4,7 @@ using Nextra.Host.Ui;
 using Nextra.Modules.Accounts;
 using Nextra.Modules.Engine;
 using Nextra.Modules.Flows;
+using Nextra.Modules.Secrets;
 using Nextra.Modules.Storage;
 
 return await NextraCli.InvokeAsync(args, Compose);
@@ -16,6 +17,7 @@ static WebApplication Compose(WebApplicationBuilder builder)
     builder.Services.AddEngine(builder.Configuration);
     builder.Services.AddAccounts(builder.Configuration);
     builder.Services.AddFlows(builder.Configuration);
+    builder.Services.AddSecrets(builder.Configuration);
 
     var app = builder.Build();
     app.UseNextraHost();
@@ -24,6 +26,7 @@ static WebApplication Compose(WebApplicationBuilder builder)
     app.MapNextraOpenApi();
     app.MapAccounts();
     app.MapFlows();
+    app.MapSecrets();
     app.MapNextraUi();
     return app;
 }
