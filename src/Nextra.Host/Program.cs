@@ -3,7 +3,9 @@ using Nextra.Host.Hosting;
 using Nextra.Host.Ui;
 using Nextra.Modules.Accounts;
 using Nextra.Modules.Flows;
+using Nextra.Modules.Memory;
 using Nextra.Modules.Storage;
+using Nextra.Modules.WasmModules;
 
 return await NextraCli.InvokeAsync(args, Compose);
 
@@ -14,6 +16,8 @@ static WebApplication Compose(WebApplicationBuilder builder)
     builder.Services.AddStorage(builder.Configuration);
     builder.Services.AddAccounts(builder.Configuration);
     builder.Services.AddFlows(builder.Configuration);
+    builder.Services.AddWasmModules(builder.Configuration);
+    builder.Services.AddProjectMemory(builder.Configuration);
 
     var app = builder.Build();
     app.UseNextraHost();
@@ -22,6 +26,8 @@ static WebApplication Compose(WebApplicationBuilder builder)
     app.MapNextraOpenApi();
     app.MapAccounts();
     app.MapFlows();
+    app.MapWasmModules();
+    app.MapProjectMemory();
     app.MapNextraUi();
     return app;
 }
