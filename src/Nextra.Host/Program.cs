@@ -5,7 +5,9 @@ using Nextra.Modules.Accounts;
 using Nextra.Modules.Engine;
 using Nextra.Modules.Flows;
 using Nextra.Modules.Secrets;
+using Nextra.Modules.Memory;
 using Nextra.Modules.Storage;
+using Nextra.Modules.WasmModules;
 
 return await NextraCli.InvokeAsync(args, Compose);
 
@@ -18,6 +20,8 @@ static WebApplication Compose(WebApplicationBuilder builder)
     builder.Services.AddAccounts(builder.Configuration);
     builder.Services.AddFlows(builder.Configuration);
     builder.Services.AddSecrets(builder.Configuration);
+    builder.Services.AddWasmModules(builder.Configuration);
+    builder.Services.AddProjectMemory(builder.Configuration);
 
     var app = builder.Build();
     app.UseNextraHost();
@@ -27,6 +31,8 @@ static WebApplication Compose(WebApplicationBuilder builder)
     app.MapAccounts();
     app.MapFlows();
     app.MapSecrets();
+    app.MapWasmModules();
+    app.MapProjectMemory();
     app.MapNextraUi();
     return app;
 }
