@@ -1,0 +1,170 @@
+// Derives the canvas graph (nodes, edges) from the flow model plus the stored canvas state.
+import type { FlowModel, ListenerModel, TriggerModel } from './model';
+
+export type NodeKind = 'trigger' | 'llm' | 'http' | 'code' | 'branch' | 'output' | 'generic';
+
+export interface XY {
+  x: number;
+  y: number;
+}
+
+/** Canvas state stored beside the YAML (never in it): positions keyed by node id, viewport. */
+export interface CanvasState {
+  positions: Record<string, XY>;
+  viewport?: { x: number; y: number; zoom: number };
+}
+
+export interface GraphNode {
+  id: string;
+  kind: NodeKind;
+  name: string;
+  position: XY;
+  /** Index into triggers[] or listeners[]. */
+  index: number;
+  line: number;
+  endLine: number;
+  subtitle: string;
+}
+
+export type EdgeKind = 'peer' | 'trigger' | 'case' | 'else';
+
+export interface GraphEdge {
+  id: string;
+  source: string;
+  target: string;
+  kind: EdgeKind;
+  label?: string;
+  /** A listener sending back to itself or to an earlier listener: drawn as a loop arrow. */
+  loop: boolean;
+}
+
+export interface Graph {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
+
+export const triggerId = (name: string) => `t:${name}`;
+export const listenerId = (name: string) => `l:${name}`;
+
+export function kindOf(handler: string): NodeKind {
+  switch (handler) {
+    case 'llm':
+    case 'http':
+    case 'code':
+    case 'branch':
+    case 'output':
+      return handler;
+    default:
+      return 'generic';
+  }
+}
+
+export function emptyCanvas(): CanvasState {
+  return { positions: {} };
+}
+
+const COL = 260;
+const ROW = 120;
+
+/**
+ * Places nodes without a stored position: triggers in column 0, each listener one column right
+ * of the first node that reaches it (breadth-first), unreached listeners in a last column.
+ */
+export function autoLayout(model: FlowModel, canvas: CanvasState): Record<string, XY> {
+  const out: Record<string, XY> = {};
+  const missing = (id: string) => !canvas.positions[id];
+  const byName = new Map(model.listeners.map((l) => [l.name, l]));
+  const depth = new Map<string, number>();
+  const queue: string[] = [];
+  for (const t of model.triggers) {
+    if (byName.has(t.target) && !depth.has(t.target)) {
+      depth.set(t.target, 1);
+      queue.push(t.target);
+    }
+  }
+  if (queue.length === 0 && model.listeners.length) {
+    depth.set(model.listeners[0].name, 1);
+    queue.push(model.listeners[0].name);
+  }
+  for (let qi = 0; qi < queue.length; qi++) {
+    const l = byName.get(queue[qi])!;
+    for (const p of targetsOf(l)) {
+      if (byName.has(p) && !depth.has(p)) {
+        depth.set(p, depth.get(l.name)! + 1);
+        queue.push(p);
+      }
+    }
+  }
+  const maxDepth = Math.max(1, ...depth.values());
+  const rows = new Map<number, number>();
+  // Count rows already taken by positioned nodes so new ones land below them.
+  const place = (id: string, col: number) => {
+    const r = rows.get(col) ?? 0;
+    rows.set(col, r + 1);
+    if (missing(id)) out[id] = { x: col * COL, y: r * ROW };
+  };
+  model.triggers.forEach((t) => place(triggerId(t.name), 0));
+  for (const l of model.listeners) place(listenerId(l.name), depth.get(l.name) ?? maxDepth + 1);
+  return out;
+}
+
+export function targetsOf(l: ListenerModel): string[] {
+  const seen = new Set<string>(l.peers);
+  for (const c of l.cases) seen.add(c.to);
+  if (l.elseTo) seen.add(l.elseTo);
+  return [...seen].filter((x) => x !== '');
+}
+
+function subtitleOfListener(l: ListenerModel): string {
+  const model = l.config && typeof l.config.model === 'string' ? ` · ${l.config.model}` : '';
+  return `${l.handler || '?'} · ${l.payloadClass || '?'}${model}`;
+}
+
+function subtitleOfTrigger(t: TriggerModel): string {
+  return `${t.type || '?'} · ${t.payload || '?'}`;
+}
+
+export function toGraph(model: FlowModel, canvas: CanvasState): Graph {
+  const auto = autoLayout(model, canvas);
+  const pos = (id: string) => canvas.positions[id] ?? auto[id] ?? { x: 0, y: 0 };
+  const nodes: GraphNode[] = [];
+  for (const t of model.triggers) {
+    const id = triggerId(t.name);
+    nodes.push({ id, kind: 'trigger', name: t.name, position: pos(id), index: t.index, line: t.line, endLine: t.endLine, subtitle: subtitleOfTrigger(t) });
+  }
+  const index = new Map<string, number>();
+  for (const l of model.listeners) {
+    const id = listenerId(l.name);
+    if (!index.has(l.name)) index.set(l.name, l.index);
+    nodes.push({ id, kind: kindOf(l.handler), name: l.name, position: pos(id), index: l.index, line: l.line, endLine: l.endLine, subtitle: subtitleOfListener(l) });
+  }
+  const edges: GraphEdge[] = [];
+  const seen = new Set<string>();
+  for (const t of model.triggers) {
+    if (!index.has(t.target)) continue;
+    const id = `${triggerId(t.name)}->${listenerId(t.target)}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    edges.push({ id, source: triggerId(t.name), target: listenerId(t.target), kind: 'trigger', loop: false });
+  }
+  for (const l of model.listeners) {
+    const labels = new Map<string, { kind: EdgeKind; label?: string }>();
+    for (const c of l.cases) if (!labels.has(c.to)) labels.set(c.to, { kind: 'case', label: c.when });
+    if (l.elseTo && !labels.has(l.elseTo)) labels.set(l.elseTo, { kind: 'else', label: 'else' });
+    for (const target of targetsOf(l)) {
+      const ti = index.get(target);
+      if (ti === undefined) continue;
+      const id = `${listenerId(l.name)}->${listenerId(target)}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const lab = labels.get(target);
+      edges.push({ id, source: listenerId(l.name), target: listenerId(target), kind: lab?.kind ?? 'peer', label: lab?.label, loop: ti <= l.index });
+    }
+  }
+  return { nodes, edges };
+}
+
+/** Which node a 1-based YAML line belongs to (for validation problems). */
+export function nodeAtLine(graph: Graph, line: number): GraphNode | undefined {
+  return graph.nodes.find((n) => line >= n.line && line <= n.endLine);
+}
