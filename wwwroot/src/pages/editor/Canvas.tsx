@@ -1,0 +1,104 @@
+import {
+  applyNodeChanges, Background, Controls, MarkerType, MiniMap, ReactFlow, useReactFlow,
+  type Connection, type Edge, type Node, type NodeChange, type OnSelectionChangeParams, type Viewport,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { Graph, XY } from '../../flow/graph';
+import { nodeTypes, type NodeData } from './nodes';
+
+export const DRAG_TYPE = 'application/nextra-node';
+
+interface Props {
+  graph: Graph;
+  problems: Map<string, string[]>;
+  readOnly: boolean;
+  selected: string[];
+  onSelect: (ids: string[]) => void;
+  onConnect: (source: string, target: string) => void;
+  onDelete: (nodeIds: string[], edges: { source: string; target: string }[]) => void;
+  onDrop: (kind: string, at: XY) => void;
+  onMove: (positions: Record<string, XY>) => void;
+  onViewport: (v: Viewport) => void;
+  onZoom: (z: number) => void;
+  initialViewport?: Viewport;
+}
+
+function toNodes(graph: Graph, problems: Map<string, string[]>, selected: Set<string>): Node[] {
+  return graph.nodes.map((n) => ({
+    id: n.id,
+    type: n.kind,
+    position: n.position,
+    selected: selected.has(n.id),
+    data: { name: n.name, subtitle: n.subtitle, kind: n.kind, problems: problems.get(n.id) ?? [] } satisfies NodeData,
+  }));
+}
+
+function toEdges(graph: Graph): Edge[] {
+  return graph.edges.map((e) => ({
+    id: e.id,
+    source: e.source,
+    target: e.target,
+    label: e.loop ? `↻${e.label ? ' ' + e.label : ''}` : e.label,
+    type: e.loop ? 'smoothstep' : 'default',
+    className: `edge-${e.kind}${e.loop ? ' edge-loop' : ''}`,
+    animated: e.loop,
+    markerEnd: { type: MarkerType.ArrowClosed },
+  }));
+}
+
+export function Canvas(p: Props) {
+  const selectedSet = useMemo(() => new Set(p.selected), [p.selected]);
+  const [nodes, setNodes] = useState<Node[]>(() => toNodes(p.graph, p.problems, selectedSet));
+  // The graph is derived from the YAML; local node state only carries drags in flight.
+  useEffect(() => setNodes(toNodes(p.graph, p.problems, selectedSet)), [p.graph, p.problems, selectedSet]);
+  const edges = useMemo(() => toEdges(p.graph), [p.graph]);
+  const rf = useReactFlow();
+
+  const onNodesChange = useCallback((changes: NodeChange[]) => {
+    setNodes((ns) => applyNodeChanges(changes.filter((c) => c.type !== 'remove'), ns));
+  }, []);
+  const onSelectionChange = useCallback(({ nodes: sel }: OnSelectionChangeParams) => {
+    const ids = sel.map((n) => n.id);
+    if (ids.join('\n') !== p.selected.join('\n')) p.onSelect(ids);
+  }, [p]);
+  const onDragOver = useCallback((e: React.DragEvent) => {
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+  }, []);
+  const onDrop = useCallback((e: React.DragEvent) => {
+    e.preventDefault();
+    const kind = e.dataTransfer.getData(DRAG_TYPE) || e.dataTransfer.getData('text/plain');
+    if (!kind || p.readOnly) return;
+    p.onDrop(kind, rf.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
+  }, [p, rf]);
+
+  return (
+    <div className="canvas" onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onSelectionChange={onSelectionChange}
+        onConnect={(c: Connection) => !p.readOnly && c.source && c.target && p.onConnect(c.source, c.target)}
+        onDelete={({ nodes: dn, edges: de }) => !p.readOnly && p.onDelete(dn.map((n) => n.id), de.map((e) => ({ source: e.source, target: e.target })))}
+        onNodeDragStop={(_, _n, dragged) => p.onMove(Object.fromEntries(dragged.map((n) => [n.id, { x: Math.round(n.position.x), y: Math.round(n.position.y) }])))}
+        onMoveEnd={(_, v) => p.onViewport(v)}
+        onMove={(_, v) => p.onZoom(v.zoom)}
+        defaultViewport={p.initialViewport}
+        fitView={!p.initialViewport}
+        nodesDraggable={!p.readOnly}
+        nodesConnectable={!p.readOnly}
+        elementsSelectable
+        deleteKeyCode={p.readOnly ? null : ['Delete', 'Backspace']}
+        onlyRenderVisibleElements={p.graph.nodes.length > 150}
+        minZoom={0.1}
+      >
+        <Background />
+        <MiniMap pannable zoomable />
+        <Controls />
+      </ReactFlow>
+    </div>
+  );
+}
