@@ -52,5 +52,5 @@ describe('500-node flow', () => {
     };
     time('edit + re-derive canvas (connect, UI path)', () => toGraph(parseFlow(connect(text, 'l:n499', 'l:n0')).model!, emptyCanvas()), warm);
     time('edit + re-derive canvas (rename, UI path)', () => toGraph(parseFlow(renameNode(text, 'l:n10', 'ten')).model!, emptyCanvas()), warm);
-  });
+  }, 120_000);
 });
