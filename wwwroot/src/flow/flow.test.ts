@@ -276,6 +276,8 @@ describe('edits on real flows', () => {
     expect(m.listeners.map((l) => l.name)).toEqual(['llm', 'output']);
     expect(m.listeners[0].peers).toEqual(['output']);
     expect(t.startsWith('organism:\n  name: new-flow\n')).toBe(true);
+    expect(t).toContain('listeners:\n  - name: llm\n    description: Asks the model\n');
+    expect(t).toContain('triggers:\n  - name: trigger\n    type: webhook\n    payload: Message\n    target: llm\n');
   });
 
   it('SetPath_PayloadClassField_AddsFieldInPlace', () => {

@@ -130,12 +130,17 @@ export function toGraph(model: FlowModel, canvas: CanvasState): Graph {
   const nodes: GraphNode[] = [];
   for (const t of model.triggers) {
     const id = triggerId(t.name);
+    if (nodes.some((n) => n.id === id)) continue;
     nodes.push({ id, kind: 'trigger', name: t.name, position: pos(id), index: t.index, line: t.line, endLine: t.endLine, subtitle: subtitleOfTrigger(t) });
   }
   const index = new Map<string, number>();
+  const ids = new Set(nodes.map((n) => n.id));
   for (const l of model.listeners) {
     const id = listenerId(l.name);
-    if (!index.has(l.name)) index.set(l.name, l.index);
+    // A repeated name is a validation problem; the canvas shows the first one only.
+    if (ids.has(id)) continue;
+    ids.add(id);
+    index.set(l.name, l.index);
     nodes.push({ id, kind: kindOf(l.handler), name: l.name, position: pos(id), index: l.index, line: l.line, endLine: l.endLine, subtitle: subtitleOfListener(l) });
   }
   const edges: GraphEdge[] = [];

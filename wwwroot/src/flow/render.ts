@@ -1,6 +1,6 @@
 // Renders JS values as YAML text fragments for splicing into an existing document.
 // Only the edited span is produced here; the rest of the document is never re-serialised.
-import { Document, isMap, isScalar, isSeq, stringify, visit } from 'yaml';
+import { Document, isMap, isPair, isScalar, isSeq, stringify, visit } from 'yaml';
 
 const opts = { lineWidth: 0, flowCollectionPadding: false } as const;
 
@@ -41,7 +41,8 @@ export function renderBlock(v: unknown, indent: number): string {
       if (n.items.every((i) => isScalar(i))) n.flow = true;
     },
     Map: (_k, n, path) => {
-      if (path.length > 2 && n.items.every((p) => isScalar(p.value)) && n.items.length <= 4) n.flow = true;
+      // Small maps that are a key's value (`config: {model: x}`) stay flow; list items stay block.
+      if (path.length > 2 && isPair(path[path.length - 1]) && n.items.every((p) => isScalar(p.value)) && n.items.length <= 4) n.flow = true;
     },
     Scalar: (_k, n) => {
       if (typeof n.value === 'string' && n.value.includes('\n')) n.type = 'BLOCK_LITERAL';

@@ -214,7 +214,7 @@ export function appendIn(text: string, doc: Document, path: PathSeg[], value: un
   if (seq.flow) {
     const close = text.lastIndexOf(']', seq.range![1]);
     if (seq.items.length === 0) {
-      if (isObj) return setIn(text, doc, path, [value]); // `[]` → block list of maps
+      if (isObj) return blockPair(text, doc, path, [value]); // `listeners: []` → block list of maps
       return [{ start: close, end: close, text: renderFlow(value) }];
     }
     const last = seq.items[seq.items.length - 1] as Node;
@@ -224,4 +224,16 @@ export function appendIn(text: string, doc: Document, path: PathSeg[], value: un
   const last = seq.items[seq.items.length - 1] as Node;
   const at = endOfLines(text, last);
   return [{ start: at, end: at, text: ' '.repeat(indent) + '- ' + renderBlock(value, indent + 2) + '\n' }];
+}
+
+/** Rewrites `key: <value>` as a whole in block style (used to turn `[]` into a block list). */
+function blockPair(text: string, doc: Document, path: PathSeg[], value: unknown): Splice[] {
+  const parent = getNode(doc, path.slice(0, -1));
+  const key = String(path[path.length - 1]);
+  if (!isMap(parent) || parent.flow) return setIn(text, doc, path, value);
+  const pair = findPair(parent, key);
+  if (!pair || !pair.value) return setIn(text, doc, path, value);
+  const start = pair.key.range![0];
+  const indent = column(text, start);
+  return [{ start, end: endOfLines(text, pair.value), text: renderBlock({ [key]: value }, indent) + '\n' }];
 }

@@ -3,7 +3,7 @@ import {
   type Connection, type Edge, type Node, type NodeChange, type OnSelectionChangeParams, type Viewport,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Graph, XY } from '../../flow/graph';
 import { nodeTypes, type NodeData } from './nodes';
 
@@ -54,14 +54,19 @@ export function Canvas(p: Props) {
   useEffect(() => setNodes(toNodes(p.graph, p.problems, selectedSet)), [p.graph, p.problems, selectedSet]);
   const edges = useMemo(() => toEdges(p.graph), [p.graph]);
   const rf = useReactFlow();
+  // React Flow copies handler props into its store whenever they change; stable handlers that
+  // read the latest props through a ref avoid store churn (and update loops) on every render.
+  const cb = useRef(p);
+  cb.current = p;
+  const [initialViewport] = useState(p.initialViewport);
 
   const onNodesChange = useCallback((changes: NodeChange[]) => {
     setNodes((ns) => applyNodeChanges(changes.filter((c) => c.type !== 'remove'), ns));
   }, []);
   const onSelectionChange = useCallback(({ nodes: sel }: OnSelectionChangeParams) => {
     const ids = sel.map((n) => n.id);
-    if (ids.join('\n') !== p.selected.join('\n')) p.onSelect(ids);
-  }, [p]);
+    if (ids.join('\n') !== cb.current.selected.join('\n')) cb.current.onSelect(ids);
+  }, []);
   const onDragOver = useCallback((e: React.DragEvent) => {
     e.preventDefault();
     e.dataTransfer.dropEffect = 'copy';
@@ -69,9 +74,20 @@ export function Canvas(p: Props) {
   const onDrop = useCallback((e: React.DragEvent) => {
     e.preventDefault();
     const kind = e.dataTransfer.getData(DRAG_TYPE) || e.dataTransfer.getData('text/plain');
-    if (!kind || p.readOnly) return;
-    p.onDrop(kind, rf.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
-  }, [p, rf]);
+    if (!kind || cb.current.readOnly) return;
+    cb.current.onDrop(kind, rf.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
+  }, [rf]);
+  const onConnect = useCallback((c: Connection) => {
+    if (!cb.current.readOnly && c.source && c.target) cb.current.onConnect(c.source, c.target);
+  }, []);
+  const onDelete = useCallback(({ nodes: dn, edges: de }: { nodes: Node[]; edges: Edge[] }) => {
+    if (!cb.current.readOnly) cb.current.onDelete(dn.map((n) => n.id), de.map((e) => ({ source: e.source, target: e.target })));
+  }, []);
+  const onNodeDragStop = useCallback((_: unknown, _n: Node, dragged: Node[]) => {
+    cb.current.onMove(Object.fromEntries(dragged.map((n) => [n.id, { x: Math.round(n.position.x), y: Math.round(n.position.y) }])));
+  }, []);
+  const onMoveEnd = useCallback((_: unknown, v: Viewport) => cb.current.onViewport(v), []);
+  const onMove = useCallback((_: unknown, v: Viewport) => cb.current.onZoom(v.zoom), []);
 
   return (
     <div className="canvas" onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
@@ -81,13 +97,14 @@ export function Canvas(p: Props) {
         nodeTypes={nodeTypes}
         onNodesChange={onNodesChange}
         onSelectionChange={onSelectionChange}
-        onConnect={(c: Connection) => !p.readOnly && c.source && c.target && p.onConnect(c.source, c.target)}
-        onDelete={({ nodes: dn, edges: de }) => !p.readOnly && p.onDelete(dn.map((n) => n.id), de.map((e) => ({ source: e.source, target: e.target })))}
-        onNodeDragStop={(_, _n, dragged) => p.onMove(Object.fromEntries(dragged.map((n) => [n.id, { x: Math.round(n.position.x), y: Math.round(n.position.y) }])))}
-        onMoveEnd={(_, v) => p.onViewport(v)}
-        onMove={(_, v) => p.onZoom(v.zoom)}
-        defaultViewport={p.initialViewport}
-        fitView={!p.initialViewport}
+        onConnect={onConnect}
+        onDelete={onDelete}
+        onNodeDragStop={onNodeDragStop}
+        onMoveEnd={onMoveEnd}
+        onMove={onMove}
+        defaultViewport={initialViewport}
+        fitView={!initialViewport}
+        fitViewOptions={{ maxZoom: 1 }}
         nodesDraggable={!p.readOnly}
         nodesConnectable={!p.readOnly}
         elementsSelectable

@@ -61,7 +61,7 @@ export default function YamlEditor(p: Props) {
     const b = model.getPositionAt(d.end);
     applying.current = true;
     try {
-      editor.executeEdits('canvas', [{ range: new monaco.Range(a.lineNumber, a.column, b.lineNumber, b.column), text: d.text, forceMoveMarkers: true }]);
+      editor.executeEdits('canvas', [{ range: new monaco.Range(a.lineNumber, a.column, b.lineNumber, b.column), text: d.text, forceMoveMarkers: true }], editor.getSelections() ?? undefined);
     } finally {
       applying.current = false;
     }
