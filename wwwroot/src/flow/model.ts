@@ -124,7 +124,7 @@ export function readModel(doc: Document, lines: LineCounter): FlowModel {
       const cases: BranchCase[] = [];
       if (config && Array.isArray(config.cases)) {
         for (const c of config.cases as Record<string, unknown>[]) {
-          if (c && typeof c === 'object') cases.push({ when: str(c.when ?? c.if ?? c.xpath), to: str(c.to ?? c.peer ?? c.target) });
+          if (c && typeof c === 'object') cases.push({ when: str(c.if ?? c.when ?? c.xpath), to: str(c.to ?? c.peer ?? c.target) });
         }
       }
       const elseTo = config ? config.else ?? config.default : undefined;

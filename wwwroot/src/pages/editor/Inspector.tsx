@@ -114,12 +114,12 @@ function CasesEditor({ l, set, readOnly }: { l: ListenerModel; set: Setter; read
       <legend>Cases (first match wins)</legend>
       {raw.map((c, i) => (
         <div key={i} className="case">
-          <Field label="when (XPath)" value={String(c.when ?? '')} onCommit={(v) => set(['config', 'cases', i, 'when'], v)} disabled={readOnly} />
+          <Field label="if (XPath on the payload)" value={String(c.if ?? c.when ?? '')} onCommit={(v) => set(['config', 'cases', i, 'when' in c && !('if' in c) ? 'when' : 'if'], v)} disabled={readOnly} />
           <Field label="to" value={String(c.to ?? '')} onCommit={(v) => set(['config', 'cases', i, 'to'], v)} disabled={readOnly} />
           {!readOnly && <button className="link danger" onClick={() => set(['config', 'cases'], raw.filter((_, j) => j !== i))}>Remove case</button>}
         </div>
       ))}
-      {!readOnly && <button onClick={() => set(['config', 'cases'], [...raw, { when: '', to: l.peers[0] ?? '' }])}>Add case</button>}
+      {!readOnly && <button onClick={() => set(['config', 'cases'], [...raw, { if: 'true()', to: l.peers[0] ?? '' }])}>Add case</button>}
       <Field label="else" value={l.elseTo ?? ''} onCommit={(v) => set(['config', 'else'], v || undefined)} disabled={readOnly} />
     </fieldset>
   );
