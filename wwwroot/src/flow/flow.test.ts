@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addNode, connect, copyNodes, disconnect, pasteNodes, removeNode, renameNode, setField, setPath } from './edits';
-import { emptyCanvas, listenerId, toGraph, triggerId } from './graph';
+import { carryPositions, emptyCanvas, listenerId, toGraph, triggerId } from './graph';
 import { parseFlow, type FlowModel, type ListenerModel } from './model';
 import { flowSpecArb, lineDiff, renderSpec } from './testkit';
 
@@ -287,5 +287,16 @@ describe('edits on real flows', () => {
     const cls = setPath(real[1], ['payloads', 'Note'], { fields: { Body: 'string' } });
     expect(model(cls).payloads.Note).toEqual([{ name: 'Body', type: 'string', optional: false }]);
     expect(cls).toContain('    fields: {Text: string, Ok: bool}\n  Note:\n    fields: {Body: string}\n\ntriggers:');
+  });
+});
+
+describe('canvas state', () => {
+  it('CarryPositions_RenameInYaml_PositionFollows', () => {
+    const before = model(real[0]);
+    const after = model(real[0].replace(/\bescalate\b/g, 'page_human'));
+    const c = carryPositions(before, after, { positions: { 'l:escalate': { x: 5, y: 6 }, 'l:done': { x: 1, y: 1 } } });
+    expect(c.positions).toEqual({ 'l:page_human': { x: 5, y: 6 }, 'l:done': { x: 1, y: 1 } });
+    const same = { positions: { 'l:done': { x: 1, y: 1 } } };
+    expect(carryPositions(before, model(real[0]), same)).toBe(same);
   });
 });

@@ -173,3 +173,29 @@ export function toGraph(model: FlowModel, canvas: CanvasState): Graph {
 export function nodeAtLine(graph: Graph, line: number): GraphNode | undefined {
   return graph.nodes.find((n) => line >= n.line && line <= n.endLine);
 }
+
+/**
+ * Keeps the place of nodes renamed in the YAML: an entry at the same index of the same section
+ * whose old name vanished and whose new name is new is the same node, so its position moves along.
+ */
+export function carryPositions(prev: FlowModel, next: FlowModel, canvas: CanvasState): CanvasState {
+  let positions = canvas.positions;
+  const sections: [{ name: string }[], { name: string }[], (n: string) => string][] = [
+    [prev.triggers, next.triggers, triggerId],
+    [prev.listeners, next.listeners, listenerId],
+  ];
+  for (const [a, b, id] of sections) {
+    const before = new Set(a.map((x) => x.name));
+    const after = new Set(b.map((x) => x.name));
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+      const from = a[i].name;
+      const to = b[i].name;
+      if (from === to || after.has(from) || before.has(to)) continue;
+      const pos = positions[id(from)];
+      if (!pos || positions[id(to)]) continue;
+      const { [id(from)]: _, ...rest } = positions;
+      positions = { ...rest, [id(to)]: pos };
+    }
+  }
+  return positions === canvas.positions ? canvas : { ...canvas, positions };
+}

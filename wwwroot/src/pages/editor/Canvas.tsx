@@ -22,6 +22,8 @@ interface Props {
   onViewport: (v: Viewport) => void;
   onZoom: (z: number) => void;
   initialViewport?: Viewport;
+  /** Changing this (e.g. switching canvas/split) re-fits the view to the nodes. */
+  fitKey?: string;
 }
 
 function toNodes(graph: Graph, problems: Map<string, string[]>, selected: Set<string>): Node[] {
@@ -59,6 +61,17 @@ export function Canvas(p: Props) {
   const cb = useRef(p);
   cb.current = p;
   const [initialViewport] = useState(p.initialViewport);
+  // Fit once for a flow that opens with nodes; an empty canvas must not jump when the first node lands.
+  const [fitOnOpen] = useState(!p.initialViewport && p.graph.nodes.length > 0);
+  const firstFit = useRef(true);
+  useEffect(() => {
+    if (firstFit.current) {
+      firstFit.current = false;
+      return;
+    }
+    const t = setTimeout(() => void rf.fitView({ maxZoom: 1, duration: 0 }), 50);
+    return () => clearTimeout(t);
+  }, [p.fitKey, rf]);
 
   const onNodesChange = useCallback((changes: NodeChange[]) => {
     setNodes((ns) => applyNodeChanges(changes.filter((c) => c.type !== 'remove'), ns));
@@ -103,7 +116,7 @@ export function Canvas(p: Props) {
         onMoveEnd={onMoveEnd}
         onMove={onMove}
         defaultViewport={initialViewport}
-        fitView={!initialViewport}
+        fitView={fitOnOpen}
         fitViewOptions={{ maxZoom: 1 }}
         nodesDraggable={!p.readOnly}
         nodesConnectable={!p.readOnly}

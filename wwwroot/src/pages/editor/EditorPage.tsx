@@ -6,7 +6,8 @@ import type { Flow, FlowStatus } from '../../api/types';
 import { canEdit, useAuth } from '../../components/auth';
 import { ErrorBanner } from '../../components/Layout';
 import { addNode, connect, copyNodes, disconnect, pasteNodes, removeNodes, setField, setPath } from '../../flow/edits';
-import { nodeAtLine, type XY } from '../../flow/graph';
+import { carryPositions, nodeAtLine, type XY } from '../../flow/graph';
+import { parseFlow } from '../../flow/model';
 import { Canvas } from './Canvas';
 import type { DocState } from './history';
 import { InjectDialog } from './InjectDialog';
@@ -55,6 +56,8 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
   const [reveal, setReveal] = useState<{ line: number; seq: number } | null>(null);
   const [dialog, setDialog] = useState<'run' | 'payloads' | { code: string } | null>(null);
   const clipboard = useRef<ReturnType<typeof copyNodes>>([]);
+  // Pan/zoom is saved with the flow but is not an edit: it stays out of undo history and dirtiness.
+  const viewport = useRef<Viewport | undefined>(doc.canvas.viewport);
   const readOnly = !canEdit(me);
   const canvasLocked = readOnly || doc.yamlError !== null;
   const dirty = doc.text !== saved.text || doc.canvas !== saved.canvas;
@@ -94,7 +97,8 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
     const snapshot = { text: doc.text, canvas: doc.canvas };
     setSaveState('saving');
     try {
-      const f = await api.saveFlow(flow.id, { name: flow.name, description: flow.description, organismYaml: snapshot.text, canvasState: snapshot.canvas });
+      const canvasState = viewport.current ? { ...snapshot.canvas, viewport: viewport.current } : snapshot.canvas;
+      const f = await api.saveFlow(flow.id, { name: flow.name, description: flow.description, organismYaml: snapshot.text, canvasState });
       setSaved(snapshot);
       setStatus(f.status);
       setSaveState('saved');
@@ -137,6 +141,15 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
     });
     setSelected([]);
   }, [edit]);
+
+  const lastModel = useRef(doc.model);
+  lastModel.current = doc.model;
+  const onYaml = useCallback((v: string) => {
+    doc.change((s) => {
+      const next = parseFlow(v).model;
+      return { text: v, canvas: next ? carryPositions(lastModel.current, next, s.canvas) : s.canvas };
+    }, 'yaml');
+  }, [doc]);
 
   const run = useCallback(async (b: { payload: Record<string, unknown>; target?: string; payloadClass?: string }) => {
     if (dirty) await save();
@@ -235,9 +248,10 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
               onDelete={onDelete}
               onDrop={onDrop}
               onMove={(pos) => edit((s) => ({ ...s, canvas: { ...s.canvas, positions: { ...s.canvas.positions, ...pos } } }), 'move')}
-              onViewport={(v: Viewport) => doc.change((s) => ({ ...s, canvas: { ...s.canvas, viewport: v } }), 'viewport')}
+              onViewport={(v: Viewport) => { viewport.current = v; }}
               onZoom={setZoom}
               initialViewport={doc.canvas.viewport}
+              fitKey={view}
             />
           </div>
         )}
@@ -246,7 +260,7 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
             <Suspense fallback={<div className="center muted">Loading editor…</div>}>
               <YamlEditor
                 value={doc.text}
-                onChange={(v) => doc.change((s) => ({ ...s, text: v }), 'yaml')}
+                onChange={onYaml}
                 yamlError={doc.yamlError}
                 problems={problems}
                 readOnly={readOnly}
