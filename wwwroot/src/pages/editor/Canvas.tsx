@@ -64,14 +64,17 @@ export function Canvas(p: Props) {
   // Fit once for a flow that opens with nodes; an empty canvas must not jump when the first node lands.
   const [fitOnOpen] = useState(!p.initialViewport && p.graph.nodes.length > 0);
   const firstFit = useRef(true);
+  // useReactFlow()'s object changes identity as the instance initialises; only the view switch should re-fit.
+  const rfRef = useRef(rf);
+  rfRef.current = rf;
   useEffect(() => {
     if (firstFit.current) {
       firstFit.current = false;
       return;
     }
-    const t = setTimeout(() => void rf.fitView({ maxZoom: 1, duration: 0 }), 50);
+    const t = setTimeout(() => void rfRef.current.fitView({ maxZoom: 1, duration: 0 }), 50);
     return () => clearTimeout(t);
-  }, [p.fitKey, rf]);
+  }, [p.fitKey]);
 
   const onNodesChange = useCallback((changes: NodeChange[]) => {
     setNodes((ns) => applyNodeChanges(changes.filter((c) => c.type !== 'remove'), ns));
