@@ -246,7 +246,7 @@ describe('nextra in the browser', { skip: skipReason ?? false }, () => {
     assert.match(await page.locator('[data-testid=node-count]').innerText(), /Nodes: 501/);
     const t1 = Date.now();
     await putYaml(yaml.replace('  - name: n0\n', '  - name: first\n').replace('target: n0', 'target: first'));
-    await page.waitForSelector('.react-flow__node[data-id="l:first"]');
+    await page.waitForFunction(() => window.__nextraGraph?.nodes.some((n) => n.id === 'l:first'));
     const sync = Date.now() - t1;
     console.log(`# 500-node flow in chromium: open (page load to canvas + editor) ${open} ms, YAML edit → canvas ${sync} ms`);
   });

@@ -65,6 +65,7 @@ export function emptyCanvas(): CanvasState {
 
 const COL = 260;
 const ROW = 120;
+const WRAP = 8;
 
 /**
  * Places nodes without a stored position: triggers in column 0, each listener one column right
@@ -96,15 +97,34 @@ export function autoLayout(model: FlowModel, canvas: CanvasState): Record<string
     }
   }
   const maxDepth = Math.max(1, ...depth.values());
-  const rows = new Map<number, number>();
-  // Count rows already taken by positioned nodes so new ones land below them.
-  const place = (id: string, col: number) => {
-    const r = rows.get(col) ?? 0;
-    rows.set(col, r + 1);
-    if (missing(id)) out[id] = { x: col * COL, y: r * ROW };
+  // Columns by depth; long chains wrap into bands of WRAP columns so big flows stay compact.
+  const colOf = new Map<string, number>();
+  model.triggers.forEach((t) => colOf.set(triggerId(t.name), 0));
+  for (const l of model.listeners) colOf.set(listenerId(l.name), depth.get(l.name) ?? maxDepth + 1);
+  const rowsIn = new Map<number, number>();
+  const slot = new Map<string, number>();
+  for (const [id, col] of colOf) {
+    const r = rowsIn.get(col) ?? 0;
+    rowsIn.set(col, r + 1);
+    slot.set(id, r);
+  }
+  const bandHeight = new Map<number, number>();
+  for (const [col, rows] of rowsIn) {
+    const band = Math.floor(col / WRAP);
+    bandHeight.set(band, Math.max(bandHeight.get(band) ?? 0, rows));
+  }
+  const bandTop = (band: number) => {
+    let y = 0;
+    for (let b = 0; b < band; b++) y += ((bandHeight.get(b) ?? 0) + 1) * ROW;
+    return y;
   };
-  model.triggers.forEach((t) => place(triggerId(t.name), 0));
-  for (const l of model.listeners) place(listenerId(l.name), depth.get(l.name) ?? maxDepth + 1);
+  const tops = new Map<number, number>();
+  for (const [id, col] of colOf) {
+    if (!missing(id)) continue;
+    const band = Math.floor(col / WRAP);
+    if (!tops.has(band)) tops.set(band, bandTop(band));
+    out[id] = { x: (col % WRAP) * COL, y: tops.get(band)! + slot.get(id)! * ROW };
+  }
   return out;
 }
 

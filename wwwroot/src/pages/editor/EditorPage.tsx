@@ -202,6 +202,11 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [save, doc, selected, edit, canvasLocked]);
 
+  // Read-only hook for the browser tests (the canvas renders only visible nodes of big flows).
+  useEffect(() => {
+    (window as unknown as { __nextraGraph?: unknown }).__nextraGraph = doc.graph;
+  }, [doc.graph]);
+
   const jump = (line: number) => {
     if (view === 'canvas') nav(`/flow/${flow.id}/split`);
     setReveal({ line, seq: Date.now() });
