@@ -88,6 +88,7 @@ describe('nextra in the browser', { skip: skipReason ?? false }, () => {
     page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     page.on('console', (m) => consoleLines.push(`[${m.type()}] ${m.text()}`));
     page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.stack ?? e.message}`));
+    page.on('dialog', (d) => d.accept().catch(() => {}));
     page.on('requestfailed', (r) => consoleLines.push(`[requestfailed] ${r.method()} ${r.url()} ${r.failure()?.errorText}`));
   });
 
@@ -201,6 +202,26 @@ describe('nextra in the browser', { skip: skipReason ?? false }, () => {
     assert.match(body, /urgent/);
     await page.goto(state.flowUrl.replace(/\/flow\/([^/]+).*/, '/flow/$1/runs'));
     await waitFor(async () => (await page.locator('[data-testid=run-row]').count()) >= 1, 'run in history');
+  });
+
+  scenario('a code block opens the TypeScript editor, builds on the server and applies inline source', async () => {
+    await page.goto(state.flowUrl);
+    await page.waitForSelector('[data-testid=canvas] .react-flow__renderer');
+    await page.dblclick('[data-testid=palette-code]');
+    await page.click('[data-testid=open-code]');
+    await page.waitForSelector('[data-testid=code-editor] .monaco-editor');
+    await waitFor(async () => (await page.locator('[data-testid=code-status]').innerText()).includes('typings'), 'SDK typings status');
+    await page.click('[data-testid=code-build]');
+    const status = await waitFor(async () => {
+      const s = await page.locator('[data-testid=code-status]').innerText();
+      return s && !s.includes('Building') && !s.includes('typings') ? s : null;
+    }, 'build result', 60_000);
+    console.log(`# code build status: ${status}`);
+    await page.click('[data-testid=code-apply]');
+    await page.click('[data-testid=view-yaml]');
+    await page.waitForSelector('.monaco-editor');
+    const y = await waitFor(async () => ((await yamlText())?.includes('name: code') ? yamlText() : null), 'code node in YAML');
+    assert.match(y, /handler: code\n {4}config:\n {6}source: \|\n {8}import \{ JsonObj \} from "\.\/nextra";/);
   });
 
   scenario('a phone shows the dashboard read-only', async () => {

@@ -53,6 +53,18 @@ const descriptions: Record<string, string> = {
   generic: 'A listener',
 };
 
+// Inline AssemblyScript (docs/wasm-abi.md): passes the payload's Text field through.
+const codeStarter = `import { JsonObj } from "./nextra";
+export { alloc } from "./nextra";
+
+export function handle(ptr: usize, len: i32): i64 {
+  const input = JsonObj.read(ptr, len);
+  const out = new JsonObj();
+  out.setString("Text", input.getString("Text"));
+  return out.write();
+}
+`;
+
 /** The YAML entry a palette item creates. */
 export function templateFor(kind: NodeKind | 'trigger', name: string, payloadClass: string): Record<string, unknown> {
   if (kind === 'trigger') return { name, type: 'webhook', payload: payloadClass };
@@ -63,7 +75,7 @@ export function templateFor(kind: NodeKind | 'trigger', name: string, payloadCla
     case 'http':
       return { ...base, config: { method: 'POST', url: 'https://example.com/hook' } };
     case 'code':
-      return { ...base, config: { module: 'my-module@1' } };
+      return { ...base, config: { source: codeStarter } };
     case 'branch':
       return { ...base, config: { cases: [] } };
     default:

@@ -280,6 +280,13 @@ describe('edits on real flows', () => {
     expect(t).toContain('triggers:\n  - name: trigger\n    type: webhook\n    payload: Message\n    target: llm\n');
   });
 
+  it('AddNode_Code_InlineSourceAsLiteralBlock', () => {
+    const r = addNode(real[0], 'code');
+    expect(r.text).toContain('    config:\n      source: |\n        import { JsonObj } from "./nextra";\n');
+    const l = model(r.text).listeners.at(-1)!;
+    expect(String(l.config!.source)).toContain('export function handle(ptr: usize, len: i32): i64 {\n');
+  });
+
   it('SetPath_PayloadClassField_AddsFieldInPlace', () => {
     const next = setPath(real[0], ['payloads', 'Answer', 'fields', 'Score'], 'float');
     expect(next).toContain('Answer: {fields: {Text: string, Score: float}}');

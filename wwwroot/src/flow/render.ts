@@ -42,7 +42,7 @@ export function renderBlock(v: unknown, indent: number): string {
     },
     Map: (_k, n, path) => {
       // Small maps that are a key's value (`config: {model: x}`) stay flow; list items stay block.
-      if (path.length > 2 && isPair(path[path.length - 1]) && n.items.every((p) => isScalar(p.value)) && n.items.length <= 4) n.flow = true;
+      if (path.length > 2 && isPair(path[path.length - 1]) && n.items.length <= 4 && n.items.every((p) => isScalar(p.value) && !String(p.value.value).includes('\n'))) n.flow = true;
     },
     Scalar: (_k, n) => {
       if (typeof n.value === 'string' && n.value.includes('\n')) n.type = 'BLOCK_LITERAL';

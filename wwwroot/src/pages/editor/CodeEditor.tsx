@@ -2,49 +2,76 @@ import { useEffect, useRef, useState } from 'react';
 import { api, errorMessage } from '../../api/client';
 import { monaco, typescriptDefaults } from './monaco';
 
-const starter = `import { Payload, emit } from "nextra";
+export type CodeKind = 'source' | 'wat';
 
-// Called once per message for this listener.
-export function handle(input: Payload): void {
-  emit(input);
+// The docs/wasm-abi.md shape: JSON in, JSON out, `alloc` re-exported from the SDK.
+const starter = `import { JsonObj } from "./nextra";
+export { alloc } from "./nextra";
+
+export function handle(ptr: usize, len: i32): i64 {
+  const input = JsonObj.read(ptr, len);
+  const out = new JsonObj();
+  out.setString("Text", input.getString("Text"));
+  return out.write();
 }
 `;
+const watStarter = `(module
+  ;; exports: memory, alloc(len) -> ptr, handle(ptr, len) -> i64 (ptr << 32 | len)
+)
+`;
 
-// AssemblyScript's built-in types the TS service does not know, so common code type-checks.
+// Fallback when the server has no SDK typings: AssemblyScript's number types.
 const asTypes = `declare type i8 = number; declare type i16 = number; declare type i32 = number; declare type i64 = number;
 declare type u8 = number; declare type u16 = number; declare type u32 = number; declare type u64 = number;
-declare type f32 = number; declare type f64 = number; declare type isize = number; declare type usize = number; declare type bool = boolean;
-declare function unchecked<T>(v: T): T; declare function changetype<T>(v: unknown): T;`;
+declare type f32 = number; declare type f64 = number; declare type isize = number; declare type usize = number; declare type bool = boolean;`;
 
-let typingsLoaded = false;
+let typings: Promise<string> | null = null;
+function loadTypings(): Promise<string> {
+  typings ??= api.sdkTypings().then(
+    (d) => {
+      if (d) {
+        typescriptDefaults.addExtraLib(d, 'file:///nextra.d.ts');
+        return 'Nextra SDK typings loaded.';
+      }
+      typescriptDefaults.addExtraLib(asTypes, 'file:///assemblyscript.d.ts');
+      return 'SDK typings not available (404); editing without them.';
+    },
+    () => 'Could not load the SDK typings.',
+  );
+  return typings;
+}
 
-/** AssemblyScript in Monaco's TypeScript mode; [Build] compiles on the server and marks errors. WAT edits as text. */
-export default function CodeEditor({ listener, onClose }: { listener: string; onClose: () => void }) {
+interface Props {
+  listener: string;
+  initial: { kind: CodeKind; text: string } | null;
+  readOnly: boolean;
+  onApply: (kind: CodeKind, text: string) => void;
+  onClose: () => void;
+}
+
+/**
+ * A code block's inline code (`config.source` AssemblyScript or `config.wat`): Monaco in
+ * TypeScript mode with the SDK typings; [Build] compiles on the server and marks errors.
+ */
+export default function CodeEditor({ listener, initial, readOnly, onApply, onClose }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const ed = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
-  const [lang, setLang] = useState<'assemblyscript' | 'wat'>('assemblyscript');
+  const [kind, setKind] = useState<CodeKind>(initial?.kind ?? 'source');
   const [status, setStatus] = useState('');
-  const key = `nextra.code.${listener}.${lang}`;
 
   useEffect(() => {
-    if (!typingsLoaded) {
-      typingsLoaded = true;
-      typescriptDefaults.addExtraLib(asTypes, 'file:///assemblyscript.d.ts');
-      api.sdkTypings().then(
-        (d) => d ? typescriptDefaults.addExtraLib(`declare module "nextra" {\n${d}\n}`, 'file:///nextra.d.ts') : setStatus('SDK typings not available (404); editing without them.'),
-        () => setStatus('Could not load SDK typings.'),
-      );
-    }
-    const uri = monaco.Uri.parse(`file:///${listener}.${lang === 'wat' ? 'wat' : 'ts'}`);
-    const model = monaco.editor.getModel(uri) ?? monaco.editor.createModel(localStorage.getItem(key) ?? (lang === 'wat' ? '(module)\n' : starter), lang === 'wat' ? 'plaintext' : 'typescript', uri);
-    const editor = monaco.editor.create(host.current!, { model, automaticLayout: true, minimap: { enabled: false }, fontSize: 13 });
+    if (kind === 'source') void loadTypings().then(setStatus);
+    const uri = monaco.Uri.parse(`file:///${listener.replace(/[^A-Za-z0-9_-]/g, '_')}.${kind === 'wat' ? 'wat' : 'ts'}`);
+    const text = initial && initial.kind === kind ? initial.text : kind === 'wat' ? watStarter : starter;
+    monaco.editor.getModel(uri)?.dispose();
+    const model = monaco.editor.createModel(text, kind === 'wat' ? 'plaintext' : 'typescript', uri);
+    const editor = monaco.editor.create(host.current!, { model, automaticLayout: true, minimap: { enabled: false }, fontSize: 13, readOnly });
     ed.current = editor;
-    const sub = model.onDidChangeContent(() => localStorage.setItem(key, model.getValue()));
     return () => {
-      sub.dispose();
       editor.dispose();
+      model.dispose();
     };
-  }, [listener, lang, key]);
+  }, [listener, kind, initial, readOnly]);
 
   async function build() {
     const model = ed.current?.getModel();
@@ -53,10 +80,14 @@ export default function CodeEditor({ listener, onClose }: { listener: string; on
     try {
       const r = await api.buildModule(model.getValue());
       monaco.editor.setModelMarkers(model, 'asc', r.errors.map((e) => ({
-        severity: monaco.MarkerSeverity.Error, message: e.message,
-        startLineNumber: Math.max(1, e.line), startColumn: Math.max(1, e.column), endLineNumber: Math.max(1, e.line), endColumn: Math.max(1, e.column) + 1,
+        severity: monaco.MarkerSeverity.Error,
+        message: e.message,
+        startLineNumber: Math.max(1, e.line),
+        startColumn: Math.max(1, e.column),
+        endLineNumber: Math.max(1, e.line),
+        endColumn: model.getLineMaxColumn(Math.min(model.getLineCount(), Math.max(1, e.line))),
       })));
-      setStatus(r.ok ? 'Build succeeded.' : `${r.errors.length} error(s).`);
+      setStatus(r.ok ? 'Build succeeded.' : `${r.errors.length} error(s); see the marked lines.`);
     } catch (e) {
       setStatus(errorMessage(e));
     }
@@ -68,15 +99,16 @@ export default function CodeEditor({ listener, onClose }: { listener: string; on
         <div className="row">
           <h2>Code: {listener}</h2>
           <span className="spacer" />
-          <select value={lang} onChange={(e) => setLang(e.target.value as 'assemblyscript' | 'wat')}>
-            <option value="assemblyscript">AssemblyScript</option>
-            <option value="wat">WAT (text)</option>
+          <select value={kind} onChange={(e) => setKind(e.target.value as CodeKind)}>
+            <option value="source">AssemblyScript (config.source)</option>
+            <option value="wat">WAT text (config.wat)</option>
           </select>
-          {lang === 'assemblyscript' && <button className="primary" onClick={build}>Build</button>}
+          {kind === 'source' && <button onClick={build} data-testid="code-build">Build</button>}
+          {!readOnly && <button className="primary" onClick={() => { onApply(kind, ed.current?.getValue() ?? ''); onClose(); }} data-testid="code-apply">Apply to flow</button>}
           <button onClick={onClose}>Close</button>
         </div>
         <div className="monaco-host code" ref={host} />
-        <div className="muted small">{status}</div>
+        <div className="muted small" data-testid="code-status">{status}</div>
       </div>
     </div>
   );

@@ -21,6 +21,7 @@ import { useValidation } from './useValidation';
 
 const YamlEditor = lazy(() => import('./YamlEditor'));
 const CodeEditor = lazy(() => import('./CodeEditor'));
+type CodeKind = 'source' | 'wat';
 
 export type View = 'canvas' | 'yaml' | 'split';
 type SaveState = 'saved' | 'unsaved' | 'saving' | 'error';
@@ -150,6 +151,20 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
       return { text: v, canvas: next ? carryPositions(lastModel.current, next, s.canvas) : s.canvas };
     }, 'yaml');
   }, [doc]);
+
+  const codeOf = (name: string): { kind: CodeKind; text: string } | null => {
+    const cfg = doc.model.listeners.find((l) => l.name === name)?.config;
+    if (typeof cfg?.source === 'string') return { kind: 'source', text: cfg.source };
+    if (typeof cfg?.wat === 'string') return { kind: 'wat', text: cfg.wat };
+    return null;
+  };
+  // Inline code replaces the other ways of naming the module (the pump wants exactly one).
+  const applyCode = (name: string, kind: CodeKind, text: string) => edit((s) => {
+    const id = `l:${name}`;
+    let t = setField(s.text, id, ['config', kind], text.endsWith('\n') ? text : text + '\n');
+    for (const other of ['module', kind === 'source' ? 'wat' : 'source']) t = setField(t, id, ['config', other], undefined);
+    return { ...s, text: t };
+  });
 
   const run = useCallback(async (b: { payload: Record<string, unknown>; target?: string; payloadClass?: string }) => {
     if (dirty) await save();
@@ -293,7 +308,9 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
         <PayloadsEditor model={doc.model} readOnly={canvasLocked} setPath={(p, v) => edit((s) => ({ ...s, text: setPath(s.text, p, v) }))} onClose={() => setDialog(null)} />
       )}
       {dialog && typeof dialog === 'object' && (
-        <Suspense fallback={null}><CodeEditor listener={dialog.code} onClose={() => setDialog(null)} /></Suspense>
+        <Suspense fallback={null}>
+          <CodeEditor listener={dialog.code} initial={codeOf(dialog.code)} readOnly={canvasLocked} onApply={(k, t) => applyCode(dialog.code, k, t)} onClose={() => setDialog(null)} />
+        </Suspense>
       )}
     </div>
   );

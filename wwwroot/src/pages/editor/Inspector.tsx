@@ -77,7 +77,7 @@ function ListenerInspector({ l, model, set, readOnly, onOpenCode }: { l: Listene
           <Field label="Prompt" multiline value={l.prompt ?? ''} onCommit={(v) => set(['prompt'], v || undefined)} disabled={readOnly} testId="insp-prompt" />
         </>
       )}
-      {l.handler === 'code' && <button onClick={() => onOpenCode(l.name)}>Open code editor…</button>}
+      {l.handler === 'code' && <button onClick={() => onOpenCode(l.name)} data-testid="open-code">Edit code…</button>}
       <fieldset>
         <legend>Peers</legend>
         {model.listeners.map((o) => (
