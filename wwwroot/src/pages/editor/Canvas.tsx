@@ -26,18 +26,48 @@ interface Props {
   fitKey?: string;
 }
 
-function toNodes(graph: Graph, problems: Map<string, string[]>, selected: Set<string>): Node[] {
-  return graph.nodes.map((n) => ({
-    id: n.id,
-    type: n.kind,
-    position: n.position,
-    selected: selected.has(n.id),
-    data: { name: n.name, subtitle: n.subtitle, kind: n.kind, problems: problems.get(n.id) ?? [] } satisfies NodeData,
-  }));
+const none: string[] = [];
+
+/**
+ * Nodes for React Flow. Unchanged nodes keep their previous object (and measured size), so an
+ * edit re-renders only what it touched: this keeps a 500-node flow responsive.
+ */
+function toNodes(graph: Graph, problems: Map<string, string[]>, selected: Set<string>, prev: Node[] = []): Node[] {
+  const old = new Map(prev.map((n) => [n.id, n]));
+  return graph.nodes.map((n) => {
+    const p = old.get(n.id);
+    const probs = problems.get(n.id) ?? none;
+    const sel = selected.has(n.id);
+    if (p) {
+      const d = p.data as NodeData;
+      if (p.type === n.kind && p.position.x === n.position.x && p.position.y === n.position.y && !!p.selected === sel &&
+          d.name === n.name && d.subtitle === n.subtitle && (d.problems === probs || (d.problems.length === 0 && probs.length === 0))) {
+        return p;
+      }
+    }
+    return {
+      ...(p ?? {}),
+      id: n.id,
+      type: n.kind,
+      position: n.position,
+      selected: sel,
+      data: { name: n.name, subtitle: n.subtitle, kind: n.kind, problems: probs } satisfies NodeData,
+    };
+  });
 }
 
-function toEdges(graph: Graph): Edge[] {
-  return graph.edges.map((e) => ({
+function toEdges(graph: Graph, prev: Edge[] = []): Edge[] {
+  const old = new Map(prev.map((e) => [e.id, e]));
+  return graph.edges.map((e) => {
+    const p = old.get(e.id);
+    const label = e.loop ? `↻${e.label ? ' ' + e.label : ''}` : e.label;
+    if (p && p.label === label && p.className === `edge-${e.kind}${e.loop ? ' edge-loop' : ''}`) return p;
+    return edge(e);
+  });
+}
+
+function edge(e: Graph['edges'][number]): Edge {
+  return ({
     id: e.id,
     source: e.source,
     target: e.target,
@@ -46,15 +76,16 @@ function toEdges(graph: Graph): Edge[] {
     className: `edge-${e.kind}${e.loop ? ' edge-loop' : ''}`,
     animated: e.loop,
     markerEnd: { type: MarkerType.ArrowClosed },
-  }));
+  });
 }
 
 export function Canvas(p: Props) {
   const selectedSet = useMemo(() => new Set(p.selected), [p.selected]);
   const [nodes, setNodes] = useState<Node[]>(() => toNodes(p.graph, p.problems, selectedSet));
   // The graph is derived from the YAML; local node state only carries drags in flight.
-  useEffect(() => setNodes(toNodes(p.graph, p.problems, selectedSet)), [p.graph, p.problems, selectedSet]);
-  const edges = useMemo(() => toEdges(p.graph), [p.graph]);
+  useEffect(() => setNodes((prev) => toNodes(p.graph, p.problems, selectedSet, prev)), [p.graph, p.problems, selectedSet]);
+  const prevEdges = useRef<Edge[]>([]);
+  const edges = useMemo(() => (prevEdges.current = toEdges(p.graph, prevEdges.current)), [p.graph]);
   const rf = useReactFlow();
   // React Flow copies handler props into its store whenever they change; stable handlers that
   // read the latest props through a ref avoid store churn (and update loops) on every render.
