@@ -2,6 +2,7 @@ using Nextra.Host.Cli;
 using Nextra.Host.Hosting;
 using Nextra.Host.Ui;
 using Nextra.Modules.Accounts;
+using Nextra.Modules.Engine;
 using Nextra.Modules.Flows;
 using Nextra.Modules.Storage;
 
@@ -12,6 +13,7 @@ static WebApplication Compose(WebApplicationBuilder builder)
 {
     builder.AddNextraHost();
     builder.Services.AddStorage(builder.Configuration);
+    builder.Services.AddEngine(builder.Configuration);
     builder.Services.AddAccounts(builder.Configuration);
     builder.Services.AddFlows(builder.Configuration);
 
