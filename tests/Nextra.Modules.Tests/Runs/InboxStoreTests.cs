@@ -49,14 +49,14 @@ public class InboxStoreTests
     }
 
     [Fact]
-    public async Task SetToken_Rotate_ReplacesHash()
+    public async Task SetToken_Rotate_ReplacesToken()
     {
         using var dir = new TempDir();
         await using var store = new InboxStore(dir.File("inbox.db"));
-        store.SetToken("f1", "hook", [1, 2, 3], DateTimeOffset.UnixEpoch);
-        store.SetToken("f1", "hook", [4, 5, 6], DateTimeOffset.UnixEpoch);
+        store.SetToken("f1", "hook", "abc", DateTimeOffset.UnixEpoch);
+        store.SetToken("f1", "hook", "def", DateTimeOffset.UnixEpoch);
         var token = Assert.Single(store.ListTokens());
-        Assert.Equal(new byte[] { 4, 5, 6 }, token.Hash);
+        Assert.Equal("def", token.Token);
     }
 
     [Fact]

@@ -23,11 +23,12 @@ CREATE TABLE schedule_slots (
     PRIMARY KEY (flow_id, trigger_name, slot)
 ) WITHOUT ROWID;
 
--- One secret token per webhook trigger, stored as its SHA-256.
+-- One secret token per webhook trigger: 32 random bytes, base64url. Kept in clear (not hashed)
+-- because GET /api/flows/{id}/triggers lists the full URL again; compared in constant time.
 CREATE TABLE webhook_tokens (
     flow_id      TEXT NOT NULL,
     trigger_name TEXT NOT NULL,
-    token_hash   BLOB NOT NULL,
+    token        TEXT NOT NULL,
     created_at   TEXT NOT NULL,
     PRIMARY KEY (flow_id, trigger_name)
 ) WITHOUT ROWID;

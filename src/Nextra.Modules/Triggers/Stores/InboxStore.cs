@@ -84,19 +84,25 @@ public sealed class InboxStore : IAsyncDisposable
             """, ("$before", Sql.Iso(before)));
     }
 
-    public IReadOnlyList<(string FlowId, string TriggerName, byte[] Hash)> ListTokens()
+    public IReadOnlyList<(string FlowId, string TriggerName, string Token)> ListTokens()
     {
         using var c = _file.Open();
-        return c.Query("SELECT flow_id, trigger_name, token_hash FROM webhook_tokens", r => (r.GetString(0), r.GetString(1), (byte[])r[2]));
+        return c.Query("SELECT flow_id, trigger_name, token FROM webhook_tokens", r => (r.GetString(0), r.GetString(1), r.GetString(2)));
     }
 
-    public void SetToken(string flowId, string triggerName, byte[] hash, DateTimeOffset at)
+    public void SetToken(string flowId, string triggerName, string token, DateTimeOffset at)
     {
         using var c = _file.Open();
         c.Exec("""
-            INSERT INTO webhook_tokens(flow_id, trigger_name, token_hash, created_at) VALUES($f, $t, $h, $at)
-            ON CONFLICT(flow_id, trigger_name) DO UPDATE SET token_hash=excluded.token_hash, created_at=excluded.created_at
-            """, ("$f", flowId), ("$t", triggerName), ("$h", hash), ("$at", Sql.Iso(at)));
+            INSERT INTO webhook_tokens(flow_id, trigger_name, token, created_at) VALUES($f, $t, $k, $at)
+            ON CONFLICT(flow_id, trigger_name) DO UPDATE SET token=excluded.token, created_at=excluded.created_at
+            """, ("$f", flowId), ("$t", triggerName), ("$k", token), ("$at", Sql.Iso(at)));
+    }
+
+    public void DeleteTokens(string flowId)
+    {
+        using var c = _file.Open();
+        c.Exec("DELETE FROM webhook_tokens WHERE flow_id=$f", ("$f", flowId));
     }
 
     public bool GetKeepAlive(string flowId)
