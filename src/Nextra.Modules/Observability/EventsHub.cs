@@ -27,8 +27,7 @@ public sealed class EventsHub(IFlowCatalog catalog, TraceStore traces, InboxStor
 
     public async Task WatchFlow(string flowId)
     {
-        var flow = await catalog.FindAsync(flowId, Context.ConnectionAborted).ConfigureAwait(false);
-        if (flow is null || flow.TenantId != Tenant) throw new HubException("not_found: flow");
+        if (await catalog.GetAsync(Tenant, flowId, Context.ConnectionAborted).ConfigureAwait(false) is null) throw new HubException("not_found: flow");
         await Groups.AddToGroupAsync(Context.ConnectionId, FlowGroup(Tenant, flowId)).ConfigureAwait(false);
     }
 

@@ -31,8 +31,7 @@ internal static class ObservabilityEndpoints
 
     internal static async Task<IResult> LogsAsync(string id, HttpContext http, ICurrentUser user, IFlowCatalog catalog, LiveEvents events, CancellationToken ct)
     {
-        var flow = await catalog.FindAsync(id, ct).ConfigureAwait(false);
-        if (flow is null || flow.TenantId != user.TenantId) throw ApiException.NotFound("Flow");
+        var flow = await catalog.GetAsync(user.TenantId, id, ct).ConfigureAwait(false) ?? throw ApiException.NotFound("Flow");
         if (!http.Request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase))
             return TypedResults.Ok(events.Recent(id));
 

@@ -39,10 +39,10 @@ public sealed partial class FlowSupervisor(
     internal IEnumerable<FlowSlot> Slots => _slots.Values;
 
     /// <summary>Status of a flow this process knows, else its persisted status, else null (no such flow).</summary>
-    public async Task<FlowStatusView?> StatusAsync(string flowId, CancellationToken ct)
+    public async Task<FlowStatusView?> StatusAsync(string tenantId, string flowId, CancellationToken ct)
     {
-        if (_slots.TryGetValue(flowId, out var slot)) return slot.View();
-        var flow = await catalog.FindAsync(flowId, ct).ConfigureAwait(false);
+        if (_slots.TryGetValue(flowId, out var slot) && slot.TenantId == tenantId) return slot.View();
+        var flow = await catalog.GetAsync(tenantId, flowId, ct).ConfigureAwait(false);
         return flow is null ? null : new FlowStatusView(flow.Status);
     }
 
@@ -102,7 +102,7 @@ public sealed partial class FlowSupervisor(
         {
             if (slot.Status == FlowStatuses.Stopped && slot.Pump is null)
             {
-                await catalog.SetStatusAsync(flowId, FlowStatuses.Stopped, ct).ConfigureAwait(false);
+                await catalog.SetStatusAsync(tenantId, flowId, FlowStatuses.Stopped, ct).ConfigureAwait(false);
                 return slot.View();
             }
             await SetStatusAsync(slot, FlowStatuses.Stopping, null, ct).ConfigureAwait(false);
@@ -122,7 +122,7 @@ public sealed partial class FlowSupervisor(
     public async Task<ReloadReport?> FlowSavedAsync(string flowId, CancellationToken ct)
     {
         if (!_slots.TryGetValue(flowId, out var slot) || !slot.Accepting) return null;
-        var flow = await catalog.FindAsync(flowId, ct).ConfigureAwait(false);
+        var flow = await catalog.GetAsync(slot.TenantId, flowId, ct).ConfigureAwait(false);
         if (flow is null) return null;
         await slot.Gate.WaitAsync(ct).ConfigureAwait(false);
         try
@@ -234,7 +234,7 @@ public sealed partial class FlowSupervisor(
         slot.Error = error;
         try
         {
-            await catalog.SetStatusAsync(slot.FlowId, status, ct).ConfigureAwait(false);
+            await catalog.SetStatusAsync(slot.TenantId, slot.FlowId, status, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

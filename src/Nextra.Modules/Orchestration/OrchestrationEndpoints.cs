@@ -34,7 +34,7 @@ internal static class OrchestrationEndpoints
     internal static async Task<IResult> StatusAsync(string id, ICurrentUser user, IFlowCatalog catalog, FlowSupervisor supervisor, CancellationToken ct)
     {
         await OwnedAsync(id, user, catalog, ct).ConfigureAwait(false);
-        return TypedResults.Ok(await supervisor.StatusAsync(id, ct).ConfigureAwait(false));
+        return TypedResults.Ok(await supervisor.StatusAsync(user.TenantId, id, ct).ConfigureAwait(false));
     }
 
     internal static async Task<IResult> KeepAliveAsync(string id, KeepAliveRequest body, ICurrentUser user, IFlowCatalog catalog,
@@ -42,13 +42,12 @@ internal static class OrchestrationEndpoints
     {
         await OwnedAsync(id, user, catalog, ct).ConfigureAwait(false);
         supervisor.SetKeepAlive(id, body.KeepAlive);
-        return TypedResults.Ok(await supervisor.StatusAsync(id, ct).ConfigureAwait(false));
+        return TypedResults.Ok(await supervisor.StatusAsync(user.TenantId, id, ct).ConfigureAwait(false));
     }
 
     internal static async Task<FlowInfo> OwnedAsync(string id, ICurrentUser user, IFlowCatalog catalog, CancellationToken ct)
     {
-        var flow = await catalog.FindAsync(id, ct).ConfigureAwait(false);
-        return flow is not null && flow.TenantId == user.TenantId ? flow : throw ApiException.NotFound("Flow");
+        return await catalog.GetAsync(user.TenantId, id, ct).ConfigureAwait(false) ?? throw ApiException.NotFound("Flow");
     }
 }
 

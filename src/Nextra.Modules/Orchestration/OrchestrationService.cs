@@ -47,14 +47,24 @@ internal sealed class OrchestrationService(
 
     private async Task RestoreFlowsAsync(CancellationToken ct)
     {
-        var flows = await catalog.ListByStatusAsync([FlowStatuses.Running, FlowStatuses.Starting, FlowStatuses.Stopping], ct).ConfigureAwait(false);
+        var flows = new List<FlowInfo>();
+        foreach (var status in (string[])[FlowStatuses.Running, FlowStatuses.Starting, FlowStatuses.Stopping])
+            flows.AddRange(await catalog.ListByStatusAsync(status, ct).ConfigureAwait(false));
         await Parallel.ForEachAsync(flows, new ParallelOptions { MaxDegreeOfParallelism = options.Value.RestoreParallelism, CancellationToken = ct },
             async (flow, token) =>
             {
-                if (flow.Status == FlowStatuses.Stopping)
-                    await catalog.SetStatusAsync(flow.Id, FlowStatuses.Stopped, token).ConfigureAwait(false);
-                else
-                    await supervisor.StartAsync(flow, token).ConfigureAwait(false);
+                try
+                {
+                    if (flow.Status == FlowStatuses.Stopping)
+                        await catalog.SetStatusAsync(flow.TenantId, flow.Id, FlowStatuses.Stopped, token).ConfigureAwait(false);
+                    else
+                        await supervisor.StartAsync(flow, token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // One flow that cannot be restored must not keep the others down.
+                    logger.LogError(ex, "Flow {FlowId} could not be restored", flow.Id);
+                }
             }).ConfigureAwait(false);
         if (flows.Count > 0) logger.LogInformation("Restored {Count} flows", flows.Count);
     }

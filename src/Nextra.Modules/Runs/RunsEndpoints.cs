@@ -29,8 +29,7 @@ internal static class RunsEndpoints
     internal static async Task<IResult> ListAsync(string id, string? status, string? before, DateTimeOffset? since, DateTimeOffset? until, int? limit,
         ICurrentUser user, IFlowCatalog catalog, TraceStore traces, FlowSupervisor supervisor, CancellationToken ct)
     {
-        var flow = await catalog.FindAsync(id, ct).ConfigureAwait(false);
-        if (flow is null || flow.TenantId != user.TenantId) throw ApiException.NotFound("Flow");
+        var flow = await catalog.GetAsync(user.TenantId, id, ct).ConfigureAwait(false) ?? throw ApiException.NotFound("Flow");
         return TypedResults.Ok(traces.List(id, status, before, since, until, limit ?? 50));
     }
 
@@ -52,7 +51,7 @@ internal static class RunsEndpoints
         var owner = traces.FindOwner(id);
         if (owner is null || owner.Value.TenantId != user.TenantId || traces.GetInjection(id) is not { } injection) throw ApiException.NotFound("Run");
         var item = NewItem(owner.Value, $"replay:{id}", injection.Target, injection.PayloadClass, injection.PayloadXml, injection.PayloadJson, time);
-        await EnsureRunningAsync(owner.Value.FlowId, catalog, supervisor, ct).ConfigureAwait(false);
+        await EnsureRunningAsync(owner.Value, catalog, supervisor, ct).ConfigureAwait(false);
         return await intake.AcceptAsync(item, wait, ct).ConfigureAwait(false);
     }
 
@@ -64,7 +63,7 @@ internal static class RunsEndpoints
         var step = traces.Get(id)!.Steps.FirstOrDefault(s => s.Index == n) ?? throw ApiException.NotFound("Step");
         if (step.PayloadIn is null) throw ApiException.BadRequest(ErrorCodes.BadRequest, "That step has no recorded input.");
         var item = NewItem(owner.Value, $"replay:{id}:step:{n}", step.Listener, step.Class, step.PayloadIn, null, time);
-        await EnsureRunningAsync(owner.Value.FlowId, catalog, supervisor, ct).ConfigureAwait(false);
+        await EnsureRunningAsync(owner.Value, catalog, supervisor, ct).ConfigureAwait(false);
         return await intake.AcceptAsync(item, wait, ct).ConfigureAwait(false);
     }
 
@@ -89,10 +88,10 @@ internal static class RunsEndpoints
         PayloadXml = xml, PayloadJson = json, CreatedAt = time.GetUtcNow(),
     };
 
-    private static async Task EnsureRunningAsync(string flowId, IFlowCatalog catalog, FlowSupervisor supervisor, CancellationToken ct)
+    private static async Task EnsureRunningAsync((string TenantId, string FlowId) owner, IFlowCatalog catalog, FlowSupervisor supervisor, CancellationToken ct)
     {
-        if (supervisor.AcceptingTenant(flowId) is not null) return;
-        var flow = await catalog.FindAsync(flowId, ct).ConfigureAwait(false) ?? throw ApiException.NotFound("Flow");
+        if (supervisor.AcceptingTenant(owner.FlowId) is not null) return;
+        var flow = await catalog.GetAsync(owner.TenantId, owner.FlowId, ct).ConfigureAwait(false) ?? throw ApiException.NotFound("Flow");
         var status = await supervisor.StartAsync(flow, ct).ConfigureAwait(false);
         if (status.Status != FlowStatuses.Running) throw ApiException.Conflict($"The flow could not start: {status.Error}");
     }

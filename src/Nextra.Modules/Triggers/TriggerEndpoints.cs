@@ -51,8 +51,7 @@ internal static class TriggerEndpoints
         FlowSupervisor supervisor, TriggerIntake intake, TimeProvider time, CancellationToken ct)
     {
         if (supervisor.Draining) throw new ApiException(503, "shutting_down", "Shutting down", "The server is shutting down; retry shortly.");
-        var flow = await catalog.FindAsync(flowId, ct).ConfigureAwait(false);
-        if (flow is null || flow.TenantId != user.TenantId) throw ApiException.NotFound("Flow");
+        var flow = await catalog.GetAsync(user.TenantId, flowId, ct).ConfigureAwait(false) ?? throw ApiException.NotFound("Flow");
         string? xml = null, json = null;
         switch (body.Payload.ValueKind)
         {
@@ -78,8 +77,7 @@ internal static class TriggerEndpoints
     internal static async Task<IResult> ListAsync(string id, HttpContext http, ICurrentUser user, IFlowCatalog catalog, IFlowCompiler compiler,
         FlowSupervisor supervisor, WebhookTokens tokens, IOptions<TriggersOptions> options, TimeProvider time, CancellationToken ct)
     {
-        var flow = await catalog.FindAsync(id, ct).ConfigureAwait(false);
-        if (flow is null || flow.TenantId != user.TenantId) throw ApiException.NotFound("Flow");
+        var flow = await catalog.GetAsync(user.TenantId, id, ct).ConfigureAwait(false) ?? throw ApiException.NotFound("Flow");
         var definition = supervisor.ActiveDefinition(id) ?? compiler.Compile(flow.OrganismYaml).Flow;
         if (definition is null) return TypedResults.Ok(Array.Empty<TriggerView>());
         var now = time.GetUtcNow();
@@ -97,8 +95,7 @@ internal static class TriggerEndpoints
     internal static async Task<IResult> RotateAsync(string id, string name, HttpContext http, ICurrentUser user, IFlowCatalog catalog,
         IFlowCompiler compiler, FlowSupervisor supervisor, WebhookTokens tokens, IOptions<TriggersOptions> options, CancellationToken ct)
     {
-        var flow = await catalog.FindAsync(id, ct).ConfigureAwait(false);
-        if (flow is null || flow.TenantId != user.TenantId) throw ApiException.NotFound("Flow");
+        var flow = await catalog.GetAsync(user.TenantId, id, ct).ConfigureAwait(false) ?? throw ApiException.NotFound("Flow");
         var definition = supervisor.ActiveDefinition(id) ?? compiler.Compile(flow.OrganismYaml).Flow;
         if (definition?.Triggers.Any(t => t.Name == name && t.Type == "webhook") != true) throw ApiException.NotFound("Webhook trigger");
         return TypedResults.Ok(new RotatedUrl(UrlOf(http, options.Value, id, tokens.Rotate(id, name))));
