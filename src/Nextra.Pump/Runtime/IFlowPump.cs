@@ -61,6 +61,8 @@ public sealed record Injection
     public string Source { get; init; } = "manual";
     /// <summary>Run deadline; null = the flow's RunTimeoutSeconds.</summary>
     public TimeSpan? Timeout { get; init; }
+    /// <summary>Run under a peer table (xml-pipeline §2.5): its entries replace the YAML peers for this run's chains.</summary>
+    public string? PeerTable { get; init; }
 }
 
 /// <summary>A started run. <see cref="Completion"/> completes with the final record (never faults).</summary>

@@ -1,0 +1,104 @@
+using Nextra.Pump.Runs;
+
+namespace Nextra.Pump.Runtime;
+
+/// <summary>
+/// Book-keeping of one run: messages pending (queued or in a handler), the live record, its
+/// cancellation and deadline, and the threads it created (deleted when it ends).
+/// </summary>
+internal sealed class RunState
+{
+    private int _pending;
+    private int _finished;
+    private int _stepIndex = -1;
+    private readonly Lock _lock = new();
+    private readonly HashSet<string> _threads = new(StringComparer.Ordinal);
+
+    public RunState(RunRecord record, string rootChain, string? peerTable, long startTimestamp)
+    {
+        Record = record;
+        RootChain = rootChain;
+        PeerTable = peerTable;
+        StartTimestamp = startTimestamp;
+    }
+
+    public RunRecord Record { get; }
+    public string RunId => Record.RunId;
+    /// <summary>The registry scope of the run's chains.</summary>
+    public string Scope => Record.RunId;
+    /// <summary>The injection point: a respond pruned back to this chain is delivered to the injector.</summary>
+    public string RootChain { get; }
+    public string? PeerTable { get; }
+    public long StartTimestamp { get; }
+    public CancellationTokenSource Cancellation { get; } = new();
+    public TaskCompletionSource<RunRecord> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public ITimer? Deadline { get; set; }
+    public bool IsFinished => Volatile.Read(ref _finished) != 0;
+    /// <summary>The first error nothing handled; the run fails with it.</summary>
+    public StepError? Unhandled { get; private set; }
+    public int Pending => Volatile.Read(ref _pending);
+
+    public void AddPending() => Interlocked.Increment(ref _pending);
+
+    /// <summary>Returns true when this was the last pending message.</summary>
+    public bool ReleasePending() => Interlocked.Decrement(ref _pending) == 0;
+
+    public int NextStepIndex() => Interlocked.Increment(ref _stepIndex);
+
+    public bool TryFinish() => Interlocked.Exchange(ref _finished, 1) == 0;
+
+    /// <summary>Records a step; an error fails the run unless <paramref name="handled"/> (answered with a delivered SystemError) or a note.</summary>
+    public void AddStep(RunStep step, bool handled = false)
+    {
+        lock (_lock)
+        {
+            var steps = Record.Steps;
+            // Steps are recorded as they complete; keep them ordered by index for readers.
+            var i = steps.Count;
+            while (i > 0 && steps[i - 1].Index > step.Index)
+            {
+                i--;
+            }
+            steps.Insert(i, step);
+            if (step.Error is not null && Unhandled is null && !handled && !StepCodes.IsNote(step.Error.Code))
+            {
+                Unhandled = step.Error;
+            }
+        }
+    }
+
+    public void AddOutput(RunOutput output)
+    {
+        lock (_lock)
+        {
+            Record.Outputs.Add(output);
+        }
+    }
+
+    public int OutputCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return Record.Outputs.Count;
+            }
+        }
+    }
+
+    public void TrackThread(string uuid)
+    {
+        lock (_lock)
+        {
+            _threads.Add(uuid);
+        }
+    }
+
+    public IReadOnlyList<string> Threads()
+    {
+        lock (_lock)
+        {
+            return [.. _threads];
+        }
+    }
+}

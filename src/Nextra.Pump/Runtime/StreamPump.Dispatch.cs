@@ -1,0 +1,267 @@
+using System.Xml.Linq;
+using Nextra.Pump.Handlers;
+using Nextra.Pump.Memory;
+using Nextra.Pump.Runs;
+
+namespace Nextra.Pump.Runtime;
+
+public sealed partial class StreamPump
+{
+    /// <summary>Per-worker state reused across hops: a cancellation source that is reset, not reallocated.</summary>
+    private sealed class WorkerSlot(TimeProvider time)
+    {
+        public CancellationTokenSource Cts { get; set; } = new(Timeout.InfiniteTimeSpan, time);
+    }
+
+    /// <summary>Why a handler's token fired.</summary>
+    private sealed class HandlerCancelled(string code, string message) : Exception(message)
+    {
+        public string Code { get; } = code;
+    }
+
+    private async Task WorkerAsync()
+    {
+        var slot = new WorkerSlot(_time);
+        var reader = _queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var message))
+                {
+                    OnDequeued();
+                    await ProcessAsync(message, slot).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private async ValueTask ProcessAsync(PumpMessage message, WorkerSlot slot)
+    {
+        var run = message.Run;
+        try
+        {
+            if (run is not null && run.IsFinished)
+            {
+                return; // the run was cancelled or timed out: its queued hops are dropped with it
+            }
+            var state = _state;
+            if (!state.ByName.TryGetValue(message.To, out var listener))
+            {
+                ErrorStep(run, message.To, message.From, message.Schema.ClassName, message.ThreadId,
+                    StepCodes.ListenerRemoved, $"listener '{message.To}' was removed by a reload before the message was delivered");
+                return;
+            }
+            if (message.Depth > state.Flow.MaxMessageDepth)
+            {
+                ErrorStep(run, message.To, message.From, message.Schema.ClassName, message.ThreadId,
+                    StepCodes.DepthExceeded, $"the message is {message.Depth} hops deep, beyond max_message_depth {state.Flow.MaxMessageDepth}; dropped (a loop without an exit?)");
+                return;
+            }
+            await DispatchAsync(message, listener, state, slot).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The pump keeps serving whatever happens to one hop.
+            ErrorStep(run, message.To, message.From, message.Schema.ClassName, message.ThreadId, "internal_error", ex.Message);
+        }
+        finally
+        {
+            if (run is not null && run.ReleasePending())
+            {
+                CompleteRun(run);
+            }
+        }
+    }
+
+    private async ValueTask DispatchAsync(PumpMessage message, ListenerRuntime listener, PumpState state, WorkerSlot slot)
+    {
+        var run = message.Run;
+        var gate = listener.AgentGate;
+        if (gate is not null)
+        {
+            await gate.WaitAsync(_stop.Token).ConfigureAwait(false);
+        }
+        try
+        {
+            Agent(listener.Name, "processing", message.ThreadId);
+            var now = _time.GetUtcNow();
+            var isSelfCall = message.From == listener.Name;
+            var stored = new StoredSlot(message.From, listener.Name, message.Schema.ClassName, message.Payload, now,
+                listener.Def.Agent ? listener.Name : null, isSelfCall);
+            var index = await Buffer.AppendAsync(message.ThreadId, stored, _stop.Token).ConfigureAwait(false);
+            if (index < 0)
+            {
+                ErrorStep(run, listener.Name, message.From, message.Schema.ClassName, message.ThreadId, StepCodes.BufferFull,
+                    $"the thread's context buffer is full ({Buffer.MaxSlotsPerThread} slots); this payload is not in its history");
+            }
+            var history = await Buffer.HistoryAsync(message.ThreadId, _stop.Token).ConfigureAwait(false);
+            var (peers, usage) = PeersFor(listener, run, state);
+            Agent(listener.Name, "received", message.ThreadId);
+
+            var step = new RunStep
+            {
+                Index = run?.NextStepIndex() ?? 0,
+                Listener = listener.Name,
+                From = message.From,
+                Class = message.Schema.ClassName,
+                Thread = message.ThreadId,
+                StartedAt = now,
+                PayloadIn = _options.RecordPayloads && run is not null ? message.Payload.ToString(SaveOptions.DisableFormatting) : null,
+            };
+            if (run is not null)
+            {
+                StepStarted(run, step);
+            }
+            var context = new HandlerContext
+            {
+                Payload = message.Payload,
+                Schema = message.Schema,
+                Metadata = new HandlerMetadata(message.ThreadId, message.From, listener.Name, isSelfCall, usage),
+                Listener = listener.Def,
+                Flow = state.Flow,
+                Peers = peers,
+                History = history,
+                Services = _services,
+                RunId = run?.RunId ?? "",
+                StepIndex = step.Index,
+                Schemas = state.Schemas,
+            };
+
+            var started = _time.GetTimestamp();
+            HandlerResult? result = null;
+            StepError? error = null;
+            StepUsage? usageOut = null;
+            try
+            {
+                result = await InvokeAsync(listener, context, run, slot).ConfigureAwait(false);
+                if (result is null)
+                {
+                    error = new StepError(StepCodes.InvalidResult, $"handler of '{listener.Name}' returned no result");
+                }
+                usageOut = result?.Usage;
+            }
+            catch (HandlerCancelled hc)
+            {
+                error = new StepError(hc.Code, hc.Message);
+            }
+            catch (HandlerException hex)
+            {
+                error = new StepError(hex.Code, hex.Message);
+                usageOut = hex.Usage;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                error = new StepError(StepCodes.HandlerCrashed, $"handler of '{listener.Name}' crashed: {ex.GetType().Name}: {ex.Message}");
+            }
+            step.DurationMs = (long)_time.GetElapsedTime(started).TotalMilliseconds;
+            ApplyUsage(step, usageOut);
+
+            var handled = false;
+            if (error is null && result is not null)
+            {
+                if (listener.IsOutput && run is not null && !run.IsFinished)
+                {
+                    run.AddOutput(new RunOutput
+                    {
+                        Listener = listener.Name, Class = message.Schema.ClassName,
+                        Payload = message.Schema.ToJson(message.Payload), Xml = message.Payload.ToString(SaveOptions.DisableFormatting),
+                    });
+                }
+                await EmitAllAsync(result, message, listener, state, step).ConfigureAwait(false);
+                if (result.Emissions.Count == 0)
+                {
+                    EndOfChain(message.ThreadId);
+                }
+                Agent(listener.Name, "idle", message.ThreadId);
+            }
+            else
+            {
+                step.Error = error;
+                Agent(listener.Name, "error", message.ThreadId);
+                if (error!.Code == StepCodes.Timeout)
+                {
+                    // xml-pipeline §9.15: a SystemError(timeout) goes back to the listener on the same thread.
+                    handled = SendSystemError(listener, message, run, StepCodes.Timeout,
+                        $"your handler did not finish within {listener.Timeout.TotalSeconds:0.###} s");
+                }
+            }
+            if (run is not null)
+            {
+                run.AddStep(step, handled);
+                StepCompleted(run, step);
+            }
+        }
+        finally
+        {
+            gate?.Release();
+        }
+    }
+
+    /// <summary>Calls the handler; only when it goes asynchronous are the timeout and the run/stop cancellation armed.</summary>
+    private ValueTask<HandlerResult> InvokeAsync(ListenerRuntime listener, HandlerContext context, RunState? run, WorkerSlot slot)
+    {
+        var pending = listener.Handler.HandleAsync(context, slot.Cts.Token);
+        return pending.IsCompletedSuccessfully ? pending : AwaitSlowAsync(pending, listener, run, slot);
+    }
+
+    private async ValueTask<HandlerResult> AwaitSlowAsync(ValueTask<HandlerResult> pending, ListenerRuntime listener, RunState? run, WorkerSlot slot)
+    {
+        var cts = slot.Cts;
+        cts.CancelAfter(listener.Timeout);
+        var onRun = run is null ? default : run.Cancellation.Token.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), cts);
+        var onStop = _stop.Token.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), cts);
+        try
+        {
+            return await pending.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            if (run is not null && run.Cancellation.IsCancellationRequested)
+            {
+                throw new HandlerCancelled(StepCodes.Cancelled, $"'{listener.Name}' was cancelled with its run ({run.Record.Status})");
+            }
+            if (_stop.IsCancellationRequested)
+            {
+                throw new HandlerCancelled(StepCodes.Cancelled, $"'{listener.Name}' was cancelled because the pump stopped");
+            }
+            throw new HandlerCancelled(StepCodes.Timeout, $"'{listener.Name}' timed out after {listener.Timeout.TotalSeconds:0.###} s");
+        }
+        finally
+        {
+            await onRun.DisposeAsync().ConfigureAwait(false);
+            await onStop.DisposeAsync().ConfigureAwait(false);
+            if (!cts.TryReset())
+            {
+                cts.Dispose();
+                slot.Cts = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+            }
+        }
+    }
+
+    private static void ApplyUsage(RunStep step, StepUsage? usage)
+    {
+        if (usage is null)
+        {
+            return;
+        }
+        step.Fuel = usage.Fuel;
+        step.PromptTokens = usage.PromptTokens;
+        step.CompletionTokens = usage.CompletionTokens;
+        step.Model = usage.Model;
+        step.CostUsd = usage.CostUsd;
+    }
+
+    /// <summary>xml-pipeline §9.8: a chain that ends drops its token budget; registry and buffer entries remain.</summary>
+    private void EndOfChain(string threadId)
+    {
+        if (_services.Budget is TokenBudgetRegistry budgets)
+        {
+            budgets.Cleanup(threadId);
+        }
+    }
+}

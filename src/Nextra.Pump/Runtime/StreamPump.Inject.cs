@@ -1,0 +1,201 @@
+using System.Xml.Linq;
+using Nextra.Pump.Messages;
+using Nextra.Pump.Routing;
+using Nextra.Pump.Runs;
+
+namespace Nextra.Pump.Runtime;
+
+public sealed partial class StreamPump
+{
+    public async Task<RunHandle> InjectAsync(Injection injection, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(injection);
+        if (_stopping)
+        {
+            throw new PumpException("pump_stopped", "the pump is stopping and takes no more injections");
+        }
+        if (!_started)
+        {
+            throw new PumpException("pump_stopped", "the pump has not been started");
+        }
+        var state = _state;
+        var notes = new List<StepError>();
+        var (payload, from, to, thread) = ReadInjection(injection, state, notes);
+        var className = payload.Name.LocalName;
+        var schema = state.Schemas.Find(className)
+            ?? throw new PumpException("payload_invalid", $"<{className}> is not a payload class of this flow (classes: {string.Join(", ", state.Schemas.All.Keys)})");
+        var targets = ResolveInjectionTargets(injection, to, className, state);
+        var error = schema.Validate(payload);
+        if (error is not null)
+        {
+            throw new PumpException("payload_invalid", $"the payload does not match {className}: {error}");
+        }
+        if (injection.PeerTable is { } table && !PeerTables.Exists(table))
+        {
+            throw new PumpException("unknown_peer_table", $"no peer table '{table}'");
+        }
+
+        await WaitForSpaceAsync(ct).ConfigureAwait(false);
+        if (_stopping)
+        {
+            throw new PumpException("pump_stopped", "the pump is stopping and takes no more injections");
+        }
+
+        var runId = string.IsNullOrWhiteSpace(injection.RunId) ? "run_" + Guid.NewGuid().ToString("N") : injection.RunId;
+        var record = new RunRecord { RunId = runId, Status = "running", StartedAt = _time.GetUtcNow() };
+        var safeFrom = Segment(from ?? injection.Source);
+        // xml-pipeline §9.11: system.<org>.<target>, or <table>.<org>.<from>.<target>; an external thread is
+        // adopted as system.<org>.<from>.<target>. The run's root chain is the injection point.
+        var root = injection.PeerTable is { } t ? $"{t}.{state.Flow.Name}.{safeFrom}"
+            : thread is not null ? $"system.{state.Flow.Name}.{safeFrom}"
+            : $"system.{state.Flow.Name}";
+        var run = new RunState(record, root, injection.PeerTable, _time.GetTimestamp());
+        if (!_runs.TryAdd(runId, run))
+        {
+            throw new PumpException("duplicate_run", $"run '{runId}' is already running");
+        }
+        try
+        {
+            _observer?.RunStarted(record, injection);
+        }
+        catch (Exception ex)
+        {
+            Log("warning", $"observer failed on RunStarted: {ex.Message}");
+        }
+        var timeout = injection.Timeout ?? TimeSpan.FromSeconds(state.Flow.RunTimeoutSeconds);
+        if (timeout > TimeSpan.Zero)
+        {
+            run.Deadline = _time.CreateTimer(static s =>
+            {
+                var (pump, r, after) = ((StreamPump, RunState, TimeSpan))s!;
+                pump.Finish(r, "timed_out", new StepError(StepCodes.RunTimedOut, $"the run did not finish within {after.TotalSeconds:0.###} s"));
+            }, (this, run, timeout), timeout, Timeout.InfiniteTimeSpan);
+        }
+
+        // Hold the run open while its first messages are queued, so a fast worker cannot complete it early.
+        run.AddPending();
+        try
+        {
+            foreach (var note in notes)
+            {
+                run.AddStep(new RunStep
+                {
+                    Index = run.NextStepIndex(), Listener = "system", From = from ?? injection.Source, Class = className,
+                    Thread = thread ?? "", StartedAt = record.StartedAt, Error = note,
+                });
+            }
+            foreach (var target in targets)
+            {
+                var chain = root + "." + target.Name;
+                string uuid;
+                if (thread is not null && targets.Count == 1)
+                {
+                    await Threads.AdoptAsync(run.Scope, chain, thread, ct).ConfigureAwait(false);
+                    uuid = thread;
+                }
+                else
+                {
+                    uuid = await Threads.GetOrCreateAsync(run.Scope, chain, ct).ConfigureAwait(false);
+                }
+                run.TrackThread(uuid);
+                Enqueue(new PumpMessage
+                {
+                    Payload = targets.Count == 1 ? payload : new XElement(payload), Schema = schema, From = from ?? injection.Source,
+                    To = target.Name, ThreadId = uuid, Chain = chain, Depth = 0, Run = run,
+                });
+            }
+        }
+        finally
+        {
+            if (run.ReleasePending())
+            {
+                CompleteRun(run);
+            }
+        }
+        return new RunHandle(record, run.Completion.Task);
+    }
+
+    /// <summary>Turns the injection into a payload element (+ envelope meta when an envelope was given).</summary>
+    private static (XElement Payload, string? From, string? To, string? Thread) ReadInjection(Injection inj, PumpState state, List<StepError> notes)
+    {
+        if (inj.PayloadJson is { } json)
+        {
+            var cls = inj.PayloadClass
+                ?? (inj.Target is { } t && state.ByName.TryGetValue(t, out var tl) ? tl.Def.PayloadClass : null)
+                ?? DefaultTriggerClass(state)
+                ?? throw new PumpException("payload_invalid", "a JSON payload needs a payload class (--payload) or a target listener");
+            var schema = state.Schemas.Find(cls) ?? throw new PumpException("payload_invalid", $"unknown payload class '{cls}'");
+            try
+            {
+                return (schema.FromJson(json), null, null, null);
+            }
+            catch (PayloadMappingException ex)
+            {
+                throw new PumpException("payload_invalid", $"the JSON does not map onto {cls}: {ex.Message}");
+            }
+        }
+        if (string.IsNullOrWhiteSpace(inj.PayloadXml))
+        {
+            throw new PumpException("payload_invalid", "the injection carries no payload (XML or JSON)");
+        }
+        if (!Envelope.TryParseStrict(inj.PayloadXml, out var element, out var parseError))
+        {
+            var (repaired, repairs) = XmlRepair.RepairSingle(inj.PayloadXml);
+            if (repaired is null)
+            {
+                throw new PumpException("payload_invalid", $"the payload is not XML: {parseError}");
+            }
+            element = repaired;
+            notes.Add(new StepError(StepCodes.XmlRepaired, "repaired the injected XML: " + string.Join("; ", repairs.Distinct())));
+        }
+        if (!Envelope.IsEnvelope(element!))
+        {
+            return (element!, null, null, null);
+        }
+        var parts = Envelope.Parse(element!, out var envError) ?? throw new PumpException("payload_invalid", envError!);
+        var thread = parts.Thread;
+        if (!Envelope.IsCanonicalThreadId(thread))
+        {
+            var fresh = ThreadRegistry.NewUuid();
+            notes.Add(new StepError(StepCodes.ThreadReplaced, $"thread '{Shorten(thread)}' is not a canonical lowercase UUIDv4; replaced by {fresh}"));
+            thread = fresh;
+        }
+        var payload = new XElement(parts.Payload);
+        return (payload, parts.From, parts.To, thread);
+    }
+
+    private static string? DefaultTriggerClass(PumpState state) => state.Flow.Triggers.Count > 0 ? state.Flow.Triggers[0].Payload : null;
+
+    private static List<ListenerRuntime> ResolveInjectionTargets(Injection inj, string? envelopeTo, string className, PumpState state)
+    {
+        var to = inj.Target ?? envelopeTo;
+        if (to is not null)
+        {
+            if (!state.ByName.TryGetValue(to, out var listener) || listener.IsSystem)
+            {
+                throw new PumpException("unknown_target", $"no listener named '{to}'");
+            }
+            if (!listener.Accepts(className))
+            {
+                throw new PumpException("payload_invalid", $"listener '{to}' accepts {listener.Def.PayloadClass}, not {className}");
+            }
+            return [listener];
+        }
+        var trigger = state.Flow.Triggers.FirstOrDefault(t => t.Payload == className);
+        if (trigger is not null && state.ByName.TryGetValue(trigger.Target, out var viaTrigger))
+        {
+            return [viaTrigger];
+        }
+        var targets = state.RouteByClass(className, out var error) ?? throw new PumpException("unknown_target", error!);
+        return [.. targets];
+    }
+
+    /// <summary>Chain segments are dot-separated, so a sender name must not hold dots.</summary>
+    private static string Segment(string s)
+    {
+        var cleaned = s.Replace('.', '_').Replace('|', '_');
+        return cleaned.Length == 0 ? "external" : cleaned;
+    }
+
+    private static string Shorten(string s) => s.Length > 60 ? s[..60] + "…" : s;
+}

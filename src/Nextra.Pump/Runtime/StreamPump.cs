@@ -1,0 +1,255 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using System.Xml.Linq;
+using Nextra.Pump.Config;
+using Nextra.Pump.Handlers;
+using Nextra.Pump.Memory;
+using Nextra.Pump.Messages;
+using Nextra.Pump.Routing;
+using Nextra.Pump.Runs;
+
+namespace Nextra.Pump.Runtime;
+
+/// <summary>
+/// The message bus of one flow (xml-pipeline's StreamPump): a queue of hops served by
+/// <c>max_concurrent_handlers</c> workers, per-agent gates, handler timeouts, a depth limit,
+/// backpressure on injection, runs with traces, hot reload and a bounded drain on stop.
+/// </summary>
+public sealed partial class StreamPump : IFlowPump
+{
+    public const string BootListener = "system.boot";
+
+    private readonly HandlerRegistry _registry;
+    private readonly IFlowServices _services;
+    private readonly IPumpObserver? _observer;
+    private readonly PumpOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Channel<PumpMessage> _queue;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<string, RunState> _runs = new(StringComparer.Ordinal);
+    private readonly Lock _spaceLock = new();
+    private readonly Lock _lifecycle = new();
+    private TaskCompletionSource? _spaceFreed;
+    private Task[] _workers = [];
+    private volatile PumpState _state;
+    private int _queued;
+    private int _reloads;
+    private volatile bool _started;
+    private volatile bool _stopping;
+
+    public StreamPump(FlowDefinition flow, HandlerRegistry registry, IFlowServices services, IPumpObserver? observer = null, PumpOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(services);
+        _registry = registry;
+        _services = services;
+        _observer = observer;
+        _options = options ?? new PumpOptions();
+        _time = services.Time ?? TimeProvider.System;
+        var backend = _options.Backend ?? new InMemorySharedBackend();
+        Threads = new ThreadRegistry(backend);
+        Buffer = new ContextBuffer(backend, _options.MaxSlotsPerThread, _options.MaxThreads);
+        _queue = Channel.CreateUnbounded<PumpMessage>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
+        _state = BuildState(flow, null, out _);
+        PeerTables = new PeerTableRegistry(name => _state.ByName.TryGetValue(name, out var l) ? l.Def.Peers : null);
+        PeerTables.RegisterAll(flow.PeerTables);
+    }
+
+    public FlowDefinition Flow => _state.Flow;
+    public int QueueDepth => Volatile.Read(ref _queued);
+    public int ActiveRuns => _runs.Count;
+    public ThreadRegistry Threads { get; }
+    public ContextBuffer Buffer { get; }
+    public PeerTableRegistry PeerTables { get; }
+    /// <summary>Compiled payload classes of the current definition.</summary>
+    public IPayloadSchemaLookup Schemas => _state.Schemas;
+    /// <summary>The chain of the pump's root thread: <c>system.&lt;organism&gt;</c>.</summary>
+    public string RootChain => "system." + _state.Flow.Name;
+    public string? RootThreadId { get; private set; }
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        lock (_lifecycle)
+        {
+            if (_started || _stopping)
+            {
+                return; // idempotent: system listeners and Boot are set up once
+            }
+            _started = true;
+        }
+        RootThreadId = await Threads.GetOrCreateAsync("system", RootChain, ct).ConfigureAwait(false);
+        var count = Math.Max(1, _state.Flow.MaxConcurrentHandlers);
+        _workers = new Task[count];
+        for (var i = 0; i < count; i++)
+        {
+            _workers[i] = Task.Run(WorkerAsync, CancellationToken.None);
+        }
+        if (_options.SendBoot)
+        {
+            var boot = new XElement(BuiltInPayloads.Boot,
+                new XElement("OrganismName", _state.Flow.Name),
+                new XElement("Timestamp", _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture)),
+                new XElement("ListenerCount", _state.Listeners.Count(l => !l.IsSystem)));
+            Enqueue(new PumpMessage
+            {
+                Payload = boot, Schema = _state.Schemas.Find(BuiltInPayloads.Boot)!, From = "system", To = BootListener,
+                ThreadId = RootThreadId, Chain = RootChain, Depth = 0, Run = null,
+            });
+        }
+        Log("info", $"pump '{_state.Flow.Name}' started with {count} workers");
+    }
+
+    public async Task<IReadOnlyList<string>> StopAsync(TimeSpan drain, CancellationToken ct)
+    {
+        lock (_lifecycle)
+        {
+            _stopping = true;
+        }
+        ReleaseSpaceWaiters();
+        if (drain > TimeSpan.Zero && !_runs.IsEmpty)
+        {
+            var waitAll = Task.WhenAll(_runs.Values.Select(r => r.Completion.Task));
+            try
+            {
+                await waitAll.WaitAsync(drain, _time, ct).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Drain time is up: whatever is still running is cancelled below.
+            }
+            catch (OperationCanceledException)
+            {
+                // The caller gave up waiting: cancel the rest now.
+            }
+        }
+        var unfinished = new List<string>();
+        foreach (var run in _runs.Values.ToList())
+        {
+            if (Finish(run, "cancelled", new StepError(StepCodes.Cancelled, "the pump stopped before the run finished")))
+            {
+                unfinished.Add(run.RunId);
+            }
+        }
+        _queue.Writer.TryComplete();
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_workers).WaitAsync(TimeSpan.FromSeconds(5), _time, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Log("warning", "some handlers ignored cancellation and were abandoned at stop");
+        }
+        Log("info", $"pump '{_state.Flow.Name}' stopped; {unfinished.Count} run(s) cancelled");
+        return unfinished;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stop.IsCancellationRequested)
+        {
+            await StopAsync(TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
+        }
+        _stop.Dispose();
+    }
+
+    public bool CancelRun(string runId) =>
+        _runs.TryGetValue(runId, out var run) && Finish(run, "cancelled", new StepError(StepCodes.Cancelled, "the run was cancelled"));
+
+    /// <summary>The live record of a running run, or null.</summary>
+    public RunRecord? FindRun(string runId) => _runs.TryGetValue(runId, out var r) ? r.Record : null;
+
+    private void Enqueue(PumpMessage message)
+    {
+        message.Run?.AddPending();
+        Interlocked.Increment(ref _queued);
+        if (!_queue.Writer.TryWrite(message))
+        {
+            // The pump is stopping: the run was (or is being) finished as cancelled.
+            Interlocked.Decrement(ref _queued);
+            if (message.Run is { } run && run.ReleasePending())
+            {
+                CompleteRun(run);
+            }
+        }
+    }
+
+    private void OnDequeued()
+    {
+        var depth = Interlocked.Decrement(ref _queued);
+        if (Volatile.Read(ref _spaceFreed) is not null && depth < _state.Flow.QueueCapacity)
+        {
+            ReleaseSpaceWaiters();
+        }
+    }
+
+    private void ReleaseSpaceWaiters()
+    {
+        TaskCompletionSource? tcs;
+        lock (_spaceLock)
+        {
+            tcs = _spaceFreed;
+            _spaceFreed = null;
+        }
+        tcs?.TrySetResult();
+    }
+
+    /// <summary>Backpressure: waits until the queue is below capacity; never drops.</summary>
+    private async ValueTask WaitForSpaceAsync(CancellationToken ct)
+    {
+        while (Volatile.Read(ref _queued) >= _state.Flow.QueueCapacity)
+        {
+            Task wait;
+            lock (_spaceLock)
+            {
+                if (Volatile.Read(ref _queued) < _state.Flow.QueueCapacity)
+                {
+                    break;
+                }
+                _spaceFreed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                wait = _spaceFreed.Task;
+            }
+            try
+            {
+                await wait.WaitAsync(ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new PumpException("queue_full", $"the queue holds {QueueDepth} messages (capacity {_state.Flow.QueueCapacity}) and the injection was not accepted before it was cancelled");
+            }
+            if (_stopping)
+            {
+                throw new PumpException("pump_stopped", "the pump is stopping and takes no more injections");
+            }
+        }
+    }
+
+    private void Log(string level, string message)
+    {
+        try
+        {
+            _observer?.Log(level, message);
+        }
+        catch (Exception)
+        {
+            // Observers must not break the pump (xml-pipeline §9.20).
+        }
+    }
+
+    private void Agent(string listener, string state, string threadId)
+    {
+        if (_observer is null)
+        {
+            return;
+        }
+        try
+        {
+            _observer.AgentState(listener, state, threadId);
+        }
+        catch (Exception ex)
+        {
+            Log("warning", $"observer failed on AgentState: {ex.Message}");
+        }
+    }
+}
