@@ -15,7 +15,7 @@ internal sealed class FlowSlot(string flowId, string tenantId)
     public string FlowId { get; } = flowId;
     public string TenantId { get; set; } = tenantId;
     public SemaphoreSlim Gate { get; } = new(1, 1);
-    public Channel<InboxItem> Queue { get; } = Channel.CreateUnbounded<InboxItem>(new UnboundedChannelOptions { SingleReader = true });
+    public Channel<InboxItem> Queue { get; } = Channel.CreateUnbounded<InboxItem>();
     public Task? DispatchLoop { get; set; }
 
     public volatile IFlowPump? Pump;

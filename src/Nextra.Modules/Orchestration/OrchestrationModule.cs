@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Nextra.Pump.Handlers;
+using Nextra.Pump.Runtime;
 
 namespace Nextra.Modules.Orchestration;
 
@@ -23,6 +24,8 @@ public static class OrchestrationModule
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new HandlerRegistry(sp.GetServices<IHandlerFactory>()));
         services.TryAddSingleton<IFlowCompiler, PumpFlowCompiler>();
+        services.TryAddSingleton<IFlowPumpFactory>(sp => new StreamPumpFactory(sp.GetRequiredService<HandlerRegistry>()));
+        services.TryAddSingleton<IFlowServicesFactory, ServerFlowServicesFactory>();
         services.TryAddSingleton<FlowSupervisor>();
         services.TryAddSingleton<IFlowSavedHook>(sp => sp.GetRequiredService<FlowSupervisor>());
         services.AddHostedService<OrchestrationService>();
