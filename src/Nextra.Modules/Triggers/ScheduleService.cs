@@ -62,6 +62,7 @@ public sealed class ScheduleService(InboxStore inbox, IServiceProvider services,
         foreach (var ((flowId, name), armed) in _armed)
         {
             var due = armed.Schedule.DueSlots(armed.LastFired, now, armed.MissedPolicy, TimeSpan.FromSeconds(options.Value.ScheduleGraceSeconds));
+            var settled = true;
             foreach (var slot in due)
             {
                 var item = new InboxItem
@@ -69,21 +70,23 @@ public sealed class ScheduleService(InboxStore inbox, IServiceProvider services,
                     Id = Runs.RunIds.New(time), TenantId = armed.TenantId, FlowId = flowId, Source = "schedule:" + name,
                     PayloadJson = "{}", CreatedAt = now,
                 };
+                bool inserted;
                 try
                 {
-                    if (!await inbox.AddScheduledAsync(item, name, slot).ConfigureAwait(false)) continue;
+                    inserted = await inbox.AddScheduledAsync(item, name, slot).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
                     logger.LogError(ex, "Flow {FlowId} trigger {Trigger}: slot {Slot} not recorded; retried next tick", flowId, name, slot);
-                    goto next;
+                    settled = false;
+                    break;
                 }
+                if (!inserted) continue; // that slot already fired (before a restart, or on another instance)
                 supervisor.Enqueue(item);
                 fired++;
             }
             // Slots up to now are settled: fired, already fired elsewhere, or skipped by policy.
-            armed.LastFired = now;
-        next:;
+            if (settled) armed.LastFired = now;
         }
         return fired;
     }
