@@ -1,2 +1,27 @@
-// Composition root; the CLI and server are built by the host issue.
-return 0;
+using Nextra.Host.Cli;
+using Nextra.Host.Hosting;
+using Nextra.Host.Ui;
+using Nextra.Modules.Accounts;
+using Nextra.Modules.Flows;
+using Nextra.Modules.Storage;
+
+return await NextraCli.InvokeAsync(args, Compose);
+
+// Composition root: the host's plumbing, then one AddX and one MapX per module. Nothing else.
+static WebApplication Compose(WebApplicationBuilder builder)
+{
+    builder.AddNextraHost();
+    builder.Services.AddStorage(builder.Configuration);
+    builder.Services.AddAccounts(builder.Configuration);
+    builder.Services.AddFlows(builder.Configuration);
+
+    var app = builder.Build();
+    app.UseNextraHost();
+    app.UseAccounts();
+    app.MapNextraHealth();
+    app.MapNextraOpenApi();
+    app.MapAccounts();
+    app.MapFlows();
+    app.MapNextraUi();
+    return app;
+}
