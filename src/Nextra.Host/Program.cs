@@ -3,7 +3,11 @@ using Nextra.Host.Hosting;
 using Nextra.Host.Ui;
 using Nextra.Modules.Accounts;
 using Nextra.Modules.Flows;
+using Nextra.Modules.Observability;
+using Nextra.Modules.Orchestration;
+using Nextra.Modules.Runs;
 using Nextra.Modules.Storage;
+using Nextra.Modules.Triggers;
 
 return await NextraCli.InvokeAsync(args, Compose);
 
@@ -14,6 +18,10 @@ static WebApplication Compose(WebApplicationBuilder builder)
     builder.Services.AddStorage(builder.Configuration);
     builder.Services.AddAccounts(builder.Configuration);
     builder.Services.AddFlows(builder.Configuration);
+    builder.Services.AddObservability(builder.Configuration);
+    builder.Services.AddRuns(builder.Configuration);
+    builder.Services.AddTriggers(builder.Configuration);
+    builder.Services.AddOrchestration(builder.Configuration);
 
     var app = builder.Build();
     app.UseNextraHost();
@@ -22,6 +30,10 @@ static WebApplication Compose(WebApplicationBuilder builder)
     app.MapNextraOpenApi();
     app.MapAccounts();
     app.MapFlows();
+    app.MapObservability();
+    app.MapRuns();
+    app.MapTriggers();
+    app.MapOrchestration();
     app.MapNextraUi();
     return app;
 }

@@ -12,8 +12,6 @@ namespace Nextra.Modules.Observability;
 /// <summary><c>/metrics</c> (Prometheus text), a flow's logs (recent lines or server-sent events), and the events hub.</summary>
 internal static class ObservabilityEndpoints
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/metrics", WriteMetrics).AllowAnonymous().ExcludeFromDescription();
@@ -58,5 +56,5 @@ internal static class ObservabilityEndpoints
     }
 
     private static Task WriteEventAsync(HttpResponse response, LogLine line, CancellationToken ct) =>
-        response.WriteAsync($"event: log\ndata: {JsonSerializer.Serialize(line, Json)}\n\n", ct);
+        response.WriteAsync($"event: log\ndata: {JsonSerializer.Serialize(line, Runs.RuntimeJsonContext.Default.LogLine)}\n\n", ct);
 }

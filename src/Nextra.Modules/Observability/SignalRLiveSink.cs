@@ -5,6 +5,9 @@ using Nextra.Pump.Runs;
 namespace Nextra.Modules.Observability;
 
 /// <summary>Sends live events to the hub's tenant-scoped groups; fire-and-forget (a slow client never slows a pump).</summary>
+/// <remarks>The typed hub client (a runtime proxy) is not Native-AOT-safe; the server runs JIT. Publishing AOT would
+/// need this sink to send through an untyped hub by method name instead.</remarks>
+[System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Typed hub clients by design (CONVENTIONS 11); JIT host.")]
 internal sealed class SignalRLiveSink(IHubContext<EventsHub, IEventsClient> hub) : ILiveEventSink
 {
     public void FlowStatus(string tenantId, string flowId, string status, string? error)

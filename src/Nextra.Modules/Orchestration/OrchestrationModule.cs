@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,10 +28,21 @@ public static class OrchestrationModule
         services.TryAddSingleton<IFlowCompiler, PumpFlowCompiler>();
         services.TryAddSingleton<IFlowPumpFactory>(sp => new StreamPumpFactory(sp.GetRequiredService<HandlerRegistry>()));
         services.TryAddSingleton<IFlowServicesFactory, ServerFlowServicesFactory>();
+        services.TryAddSingleton<IFlowCatalog, FlowsCatalogAdapter>();
         services.TryAddSingleton<FlowSupervisor>();
         services.TryAddSingleton<IFlowSavedHook>(sp => sp.GetRequiredService<FlowSupervisor>());
         services.AddHostedService<OrchestrationService>();
+        services.AddSingleton<IStartupFilter, SaveWatcherStartupFilter>();
         return services;
+    }
+
+    private sealed class SaveWatcherStartupFilter : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.UseMiddleware<FlowSaveWatcher>();
+            next(app);
+        };
     }
 
     public static IEndpointRouteBuilder MapOrchestration(this IEndpointRouteBuilder app)

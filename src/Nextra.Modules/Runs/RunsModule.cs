@@ -21,9 +21,11 @@ public static class RunsModule
         // created with auto_vacuum=INCREMENTAL before its first table, which the shared runner cannot do.
         services.TryAddSingleton(sp => new TraceStore(Path.Combine(
             sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDir, sp.GetRequiredService<IOptions<RunsOptions>>().Value.TracesFile)));
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(RuntimeJsonContext.Default));
         services.TryAddSingleton<RunWaiters>();
         services.TryAddSingleton<RunRecorder>();
         services.TryAddSingleton<ITenantTierResolver, FreeTierResolver>();
+        services.Replace(ServiceDescriptor.Singleton<Flows.ILastRunLookup, TraceLastRunLookup>());
         services.AddHostedService<RetentionService>();
         return services;
     }

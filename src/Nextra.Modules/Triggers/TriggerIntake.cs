@@ -33,7 +33,7 @@ public sealed class TriggerIntake(InboxStore inbox, FlowSupervisor supervisor, R
         var colon = item.Source.IndexOf(':', StringComparison.Ordinal);
         metrics.Increment("nextra_triggers_total", Metrics.Labels(("type", colon > 0 ? item.Source[..colon] : item.Source)));
         var accepted = new RunAccepted(item.Id);
-        if (done is null) return TypedResults.Json(accepted, statusCode: StatusCodes.Status202Accepted);
+        if (done is null) return TypedResults.Json(accepted, RuntimeJsonContext.Default.RunAccepted, statusCode: StatusCodes.Status202Accepted);
         try
         {
             var run = await done.WaitAsync(wait!.Value, ct).ConfigureAwait(false);
@@ -43,7 +43,7 @@ public sealed class TriggerIntake(InboxStore inbox, FlowSupervisor supervisor, R
         {
             waiters.Forget(item.Id);
             // It may have finished between the timeout and the forget.
-            return traces.Get(item.Id) is { } run ? TypedResults.Ok(run) : TypedResults.Json(accepted, statusCode: StatusCodes.Status504GatewayTimeout);
+            return traces.Get(item.Id) is { } run ? TypedResults.Ok(run) : TypedResults.Json(accepted, RuntimeJsonContext.Default.RunAccepted, statusCode: StatusCodes.Status504GatewayTimeout);
         }
         catch (OperationCanceledException)
         {

@@ -9,7 +9,6 @@ namespace Nextra.Modules.Runs.Stores;
 /// <summary>Run traces in <c>traces.db</c>: runs, steps, and payloads stored once per run.</summary>
 public sealed partial class TraceStore : IAsyncDisposable
 {
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private const string SummaryColumns = "run_id, flow_id, trigger, status, started_at, duration_ms, step_count, error_code, error_message";
     private readonly SqliteFile _file;
     private readonly BatchWriter _writer;
@@ -46,12 +45,12 @@ public sealed partial class TraceStore : IAsyncDisposable
             """,
             ("$r", run.RunId), ("$t", entry.TenantId), ("$f", entry.FlowId), ("$tr", entry.Trigger), ("$s", run.Status),
             ("$at", Sql.Iso(run.StartedAt)), ("$d", run.DurationMs), ("$sc", run.Steps.Count), ("$ec", run.Error?.Code),
-            ("$em", run.Error?.Message), ("$o", JsonSerializer.Serialize(run.Outputs, Json)), ("$i", JsonSerializer.Serialize(entry.Injection, Json)));
+            ("$em", run.Error?.Message), ("$o", JsonSerializer.Serialize(run.Outputs, RuntimeJsonContext.Default.ListRunOutput)), ("$i", JsonSerializer.Serialize(entry.Injection, RuntimeJsonContext.Default.RecordedInjection)));
         c.Exec(tx, "DELETE FROM steps WHERE run_id=$r", ("$r", run.RunId));
         foreach (var step in run.Steps)
         {
             var payloadIn = step.PayloadIn is null ? (int?)null : Ref(step.PayloadIn);
-            var outs = step.PayloadsOut is null ? null : JsonSerializer.Serialize(step.PayloadsOut.Select(Ref).ToArray(), Json);
+            var outs = step.PayloadsOut is null ? null : JsonSerializer.Serialize(step.PayloadsOut.Select(Ref).ToArray(), RuntimeJsonContext.Default.Int32Array);
             c.Exec(tx, """
                 INSERT INTO steps(run_id, idx, listener, from_name, to_name, class, thread, started_at, duration_ms, payload_in, payloads_out,
                                   fuel, prompt_tokens, completion_tokens, model, cost_usd, error_code, error_message)
@@ -98,7 +97,7 @@ public sealed partial class TraceStore : IAsyncDisposable
         {
             RunId = summary.RunId, FlowId = summary.FlowId, Trigger = summary.Trigger, Status = summary.Status,
             StartedAt = summary.StartedAt, DurationMs = summary.DurationMs, Error = summary.Error, Steps = steps,
-            Outputs = JsonSerializer.Deserialize<List<RunOutput>>(outputs, Json) ?? [],
+            Outputs = JsonSerializer.Deserialize(outputs, RuntimeJsonContext.Default.ListRunOutput) ?? [],
         };
     }
 
@@ -106,7 +105,7 @@ public sealed partial class TraceStore : IAsyncDisposable
     {
         using var c = _file.Open();
         return c.Scalar("SELECT injection FROM runs WHERE run_id=$r", ("$r", runId)) is string json
-            ? JsonSerializer.Deserialize<RecordedInjection>(json, Json) : null;
+            ? JsonSerializer.Deserialize(json, RuntimeJsonContext.Default.RecordedInjection) : null;
     }
 
     /// <summary>A page of a flow's runs, newest first. <paramref name="before"/> is a run id cursor.</summary>
@@ -146,7 +145,7 @@ public sealed partial class TraceStore : IAsyncDisposable
         Index = r.GetInt32(0), Listener = r.GetString(1), From = r.GetString(2), To = r.StringOrNull(3), Class = r.GetString(4),
         Thread = r.GetString(5), StartedAt = Sql.ParseIso(r.GetString(6)), DurationMs = r.GetInt64(7),
         PayloadIn = r.IsDBNull(8) ? null : bodies.GetValueOrDefault(r.GetInt32(8)),
-        PayloadsOut = r.IsDBNull(9) ? null : JsonSerializer.Deserialize<int[]>(r.GetString(9), Json)!.Select(n => bodies.GetValueOrDefault(n) ?? "").ToList(),
+        PayloadsOut = r.IsDBNull(9) ? null : JsonSerializer.Deserialize(r.GetString(9), RuntimeJsonContext.Default.Int32Array)!.Select(n => bodies.GetValueOrDefault(n) ?? "").ToList(),
         Fuel = r.Int64OrNull(10) is { } fuel ? (ulong)fuel : null,
         PromptTokens = (int?)r.Int64OrNull(11), CompletionTokens = (int?)r.Int64OrNull(12), Model = r.StringOrNull(13),
         CostUsd = r.StringOrNull(14) is { } cost ? decimal.Parse(cost, System.Globalization.CultureInfo.InvariantCulture) : null,
