@@ -24,14 +24,19 @@ public sealed class BatchWriter : IAsyncDisposable
     }
 
     /// <summary>Writes queued and not yet committed.</summary>
-    public int Pending => _queue.Reader.Count;
+    public int Pending => Volatile.Read(ref _pending);
+    private int _pending;
 
     /// <summary>Queues one unit of work; the task completes when its transaction has committed (or faults with the error).</summary>
     public Task WriteAsync(Action<SqliteConnection, SqliteTransaction> work)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Increment(ref _pending);
         if (!_queue.Writer.TryWrite((work, done)))
+        {
+            Interlocked.Decrement(ref _pending);
             done.SetException(new ObjectDisposedException(nameof(BatchWriter)));
+        }
         return done.Task;
     }
 
@@ -43,6 +48,7 @@ public sealed class BatchWriter : IAsyncDisposable
         {
             while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var item)) batch.Add(item);
             Commit(connection, batch);
+            Interlocked.Add(ref _pending, -batch.Count);
             batch.Clear();
         }
     }
