@@ -35,8 +35,10 @@ internal static class TriggerEndpoints
         if (tenant is null || trigger is null) throw ApiException.NotFound("Webhook");
         if (!limiter.TryAcquire(flowId, trigger, out var retryAfter))
         {
-            http.Response.Headers.RetryAfter = Math.Ceiling(retryAfter).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            throw new ApiException(429, "rate_limited", "Too many requests", $"Trigger '{trigger}' is over its rate limit.");
+            // Written here rather than thrown: the exception handler would drop the Retry-After header.
+            http.Response.Headers.RetryAfter = Math.Max(1, Math.Ceiling(retryAfter)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await ProblemResponses.WriteAsync(http, 429, "rate_limited", "Too many requests", $"Trigger '{trigger}' is over its rate limit.").ConfigureAwait(false);
+            return TypedResults.Empty;
         }
         var (xml, json) = await ReadPayloadAsync(http.Request, options.Value.MaxBodyBytes, ct).ConfigureAwait(false);
         var item = new InboxItem
