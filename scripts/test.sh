@@ -18,6 +18,11 @@ if [ -f wwwroot/package.json ]; then
   fi
 fi
 
+if [ -f tools/asc/package.json ]; then
+  echo "== AssemblyScript compiler (tools/asc)"
+  (cd tools/asc && { [ -d node_modules ] || npm ci --no-audit --no-fund; }) || rc=1
+fi
+
 echo "== .NET: dotnet test"
 dotnet test Nextra.sln -c Release --logger "console;verbosity=normal" 2>&1 | tee "$logdir/dotnet.log"
 drc=${PIPESTATUS[0]}

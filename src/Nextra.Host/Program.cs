@@ -1,2 +1,50 @@
-// Composition root; the CLI and server are built by the host issue.
-return 0;
+using Nextra.Host.Cli;
+using Nextra.Host.Hosting;
+using Nextra.Host.Ui;
+using Nextra.Modules.Accounts;
+using Nextra.Modules.Engine;
+using Nextra.Modules.Flows;
+using Nextra.Modules.Memory;
+using Nextra.Modules.Observability;
+using Nextra.Modules.Orchestration;
+using Nextra.Modules.Runs;
+using Nextra.Modules.Secrets;
+using Nextra.Modules.Storage;
+using Nextra.Modules.Triggers;
+using Nextra.Modules.WasmModules;
+
+return await NextraCli.InvokeAsync(args, Compose);
+
+// Composition root: the host's plumbing, then one AddX and one MapX per module. Nothing else.
+static WebApplication Compose(WebApplicationBuilder builder)
+{
+    builder.AddNextraHost();
+    builder.Services.AddStorage(builder.Configuration);
+    builder.Services.AddEngine(builder.Configuration);
+    builder.Services.AddAccounts(builder.Configuration);
+    builder.Services.AddFlows(builder.Configuration);
+    builder.Services.AddSecrets(builder.Configuration);
+    builder.Services.AddWasmModules(builder.Configuration);
+    builder.Services.AddProjectMemory(builder.Configuration);
+    builder.Services.AddObservability(builder.Configuration);
+    builder.Services.AddRuns(builder.Configuration);
+    builder.Services.AddTriggers(builder.Configuration);
+    builder.Services.AddOrchestration(builder.Configuration);
+
+    var app = builder.Build();
+    app.UseNextraHost();
+    app.UseAccounts();
+    app.MapNextraHealth();
+    app.MapNextraOpenApi();
+    app.MapAccounts();
+    app.MapFlows();
+    app.MapSecrets();
+    app.MapWasmModules();
+    app.MapProjectMemory();
+    app.MapObservability();
+    app.MapRuns();
+    app.MapTriggers();
+    app.MapOrchestration();
+    app.MapNextraUi();
+    return app;
+}

@@ -187,6 +187,7 @@ public sealed partial class StreamPump
         step.PromptTokens = usage.PromptTokens;
         step.CompletionTokens = usage.CompletionTokens;
         step.Model = usage.Model;
+        step.Backend = usage.Backend;
         step.CostUsd = usage.CostUsd;
     }
 

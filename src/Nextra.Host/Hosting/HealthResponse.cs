@@ -1,0 +1,3 @@
+namespace Nextra.Host.Hosting;
+
+public sealed record HealthResponse(string Status);

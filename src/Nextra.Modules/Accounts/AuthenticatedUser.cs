@@ -1,0 +1,13 @@
+using Nextra.Modules.Common;
+
+namespace Nextra.Modules.Accounts;
+
+/// <summary>Who a credential belongs to; becomes the request principal.</summary>
+internal sealed record AuthenticatedUser(string UserId, string TenantId, string TenantName, string Email, Role Role)
+{
+    /// <summary>The session's CSRF token (cookie sessions only).</summary>
+    public string? Csrf { get; init; }
+
+    /// <summary><c>cookie</c> or <c>apikey</c>.</summary>
+    public string Scheme { get; init; } = "";
+}

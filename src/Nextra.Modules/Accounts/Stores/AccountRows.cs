@@ -1,0 +1,58 @@
+namespace Nextra.Modules.Accounts.Stores;
+
+// Store rows: mutable classes because Dapper.AOT materialises through setters. Never serialised to clients.
+
+internal sealed class TenantRow
+{
+    public string Id { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string CreatedAt { get; set; } = "";
+}
+
+internal sealed class UserRow
+{
+    public string Id { get; set; } = "";
+    public string TenantId { get; set; } = "";
+    public string Email { get; set; } = "";
+    public string PasswordHash { get; set; } = "";
+    public string Role { get; set; } = "";
+    public string CreatedAt { get; set; } = "";
+    public string UpdatedAt { get; set; } = "";
+}
+
+/// <summary>A user joined with their tenant: everything a request principal needs.</summary>
+internal sealed class PrincipalRow
+{
+    public string UserId { get; set; } = "";
+    public string TenantId { get; set; } = "";
+    public string TenantName { get; set; } = "";
+    public string Email { get; set; } = "";
+    public string Role { get; set; } = "";
+    public string? Csrf { get; set; }
+    public string? ExpiresAt { get; set; }
+    public string? KeyId { get; set; }
+    public string? KeyHash { get; set; }
+    public string? LastUsedAt { get; set; }
+}
+
+internal sealed class SessionRow
+{
+    public string TokenHash { get; set; } = "";
+    public string TenantId { get; set; } = "";
+    public string UserId { get; set; } = "";
+    public string Csrf { get; set; } = "";
+    public string CreatedAt { get; set; } = "";
+    public string ExpiresAt { get; set; } = "";
+}
+
+internal sealed class ApiKeyRow
+{
+    public string Id { get; set; } = "";
+    public string TenantId { get; set; } = "";
+    public string UserId { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string Prefix { get; set; } = "";
+    public string KeyHash { get; set; } = "";
+    public string CreatedAt { get; set; } = "";
+    public string? LastUsedAt { get; set; }
+}

@@ -1,0 +1,96 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Nextra.Modules.Common;
+using Nextra.Modules.Storage;
+
+namespace Nextra.Modules.Accounts.Stores;
+
+internal sealed class SqliteAccountStore(ISqliteConnectionFactory db) : IAccountStore
+{
+    private const string PrincipalSelect = """
+        SELECT u.id AS user_id, u.tenant_id AS tenant_id, t.name AS tenant_name, u.email AS email, u.role AS role
+        FROM users u JOIN tenants t ON t.id = u.tenant_id
+        """;
+
+    public async Task<bool> AnyUserAsync(CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct: ct);
+        return await conn.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM (SELECT 1 FROM users LIMIT 1)") > 0;
+    }
+
+    public async Task<bool> CreateTenantWithUserAsync(TenantRow tenant, UserRow user, bool onlyIfNoUsers, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct: ct);
+        await using var tx = (SqliteTransaction)await conn.BeginTransactionAsync(ct);
+        if (onlyIfNoUsers && await conn.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM users", transaction: tx) > 0)
+        {
+            return false;
+        }
+        await conn.ExecuteAsync(
+            "INSERT INTO tenants (id, name, created_at) VALUES (@Id, @Name, @CreatedAt)", tenant, tx);
+        await InsertUserAsync(conn, tx, user);
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    public async Task InsertUserAsync(UserRow user, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct: ct);
+        await InsertUserAsync(conn, null, user);
+    }
+
+    private static async Task InsertUserAsync(SqliteConnection conn, SqliteTransaction? tx, UserRow user)
+    {
+        try
+        {
+            await conn.ExecuteAsync("""
+                INSERT INTO users (id, tenant_id, email, password_hash, role, created_at, updated_at)
+                VALUES (@Id, @TenantId, @Email, @PasswordHash, @Role, @CreatedAt, @UpdatedAt)
+                """, user, tx);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT */)
+        {
+            throw ApiException.Conflict($"A user with email '{user.Email}' already exists.");
+        }
+    }
+
+    public async Task<TenantRow?> FindTenantByNameAsync(string name, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct: ct);
+        return await conn.QueryFirstOrDefaultAsync<TenantRow>(
+            "SELECT id, name, created_at FROM tenants WHERE name = @name ORDER BY created_at LIMIT 1", new { name });
+    }
+
+    public async Task<UserRow?> FindUserByEmailAsync(string email, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct: ct);
+        return await conn.QueryFirstOrDefaultAsync<UserRow>("""
+            SELECT id, tenant_id, email, password_hash, role, created_at, updated_at
+            FROM users WHERE email = @email
+            """, new { email });
+    }
+
+    public async Task<PrincipalRow?> FindPrincipalAsync(string tenantId, string userId, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct: ct);
+        return await conn.QueryFirstOrDefaultAsync<PrincipalRow>(
+            PrincipalSelect + " WHERE u.tenant_id = @tenantId AND u.id = @userId", new { tenantId, userId });
+    }
+
+    public async Task<UserRow?> FindUserAsync(string tenantId, string userId, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct: ct);
+        return await conn.QueryFirstOrDefaultAsync<UserRow>("""
+            SELECT id, tenant_id, email, password_hash, role, created_at, updated_at
+            FROM users WHERE tenant_id = @tenantId AND id = @userId
+            """, new { tenantId, userId });
+    }
+
+    public async Task UpdatePasswordAsync(string tenantId, string userId, string passwordHash, string at, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct: ct);
+        await conn.ExecuteAsync(
+            "UPDATE users SET password_hash = @passwordHash, updated_at = @at WHERE tenant_id = @tenantId AND id = @userId",
+            new { passwordHash, at, tenantId, userId });
+    }
+}

@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Text.Json;
+using Nextra.Modules.Common;
+using Nextra.Modules.Flows.Stores;
+using Nextra.Modules.Flows.Validation;
+using Nextra.Pump.Config;
+
+namespace Nextra.Modules.Flows;
+
+/// <summary>Flow rules: validation before storing, a version per YAML change, tenant scoping.</summary>
+internal sealed class FlowService(IFlowStore store, IFlowValidator validator, TimeProvider time) : IFlowCatalog
+{
+    public const string DefaultStatus = "stopped";
+    private const int MaxName = 200;
+    private const int MaxDescription = 4000;
+
+    public Task<IReadOnlyList<FlowRow>> ListAsync(string tenantId, CancellationToken ct) => store.ListAsync(tenantId, ct);
+
+    public async Task<FlowRow> GetAsync(string tenantId, string id, CancellationToken ct) =>
+        await store.GetAsync(tenantId, id, ct) ?? throw ApiException.NotFound("Flow");
+
+    public Task<IReadOnlyList<ValidationProblem>> ValidateAsync(string? yaml, CancellationToken ct) =>
+        validator.ValidateAsync(yaml ?? "", ct);
+
+    public async Task<FlowRow> CreateAsync(string tenantId, string createdBy, FlowRequest body, CancellationToken ct)
+    {
+        var yaml = body.OrganismYaml ?? "";
+        await EnsureValidAsync(yaml, ct);
+        var name = CheckName(body.Name ?? YamlSyntaxValidator.TopLevelScalar(yaml, "name"));
+        var now = Now();
+        var flow = new FlowRow
+        {
+            Id = Guid.CreateVersion7(time.GetUtcNow()).ToString(),
+            TenantId = tenantId,
+            Name = name,
+            Description = CheckDescription(body.Description ?? YamlSyntaxValidator.TopLevelScalar(yaml, "description") ?? ""),
+            OrganismYaml = yaml,
+            CanvasState = Canvas(body.CanvasState),
+            Status = DefaultStatus,
+            Version = 1,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        await store.InsertAsync(flow, VersionOf(flow, createdBy), ct);
+        return flow;
+    }
+
+    public async Task<FlowRow> UpdateAsync(string tenantId, string id, string changedBy, FlowRequest body, CancellationToken ct)
+    {
+        if (body.OrganismYaml is not null)
+        {
+            await EnsureValidAsync(body.OrganismYaml, ct);
+        }
+        var name = body.Name is null ? null : CheckName(body.Name);
+        var description = body.Description is null ? null : CheckDescription(body.Description);
+        var updated = await store.UpdateAsync(tenantId, id, row =>
+        {
+            row.Name = name ?? row.Name;
+            row.Description = description ?? row.Description;
+            if (body.CanvasState is not null)
+            {
+                row.CanvasState = Canvas(body.CanvasState);
+            }
+            return ApplyYaml(row, body.OrganismYaml, changedBy);
+        }, ct);
+        return updated ?? throw ApiException.NotFound("Flow");
+    }
+
+    /// <summary>Makes version <paramref name="version"/> current again, recorded as a new version when the YAML differs.</summary>
+    public async Task<FlowRow> RestoreAsync(string tenantId, string id, long version, string changedBy, CancellationToken ct)
+    {
+        var old = await store.GetVersionAsync(tenantId, id, version, ct) ?? throw ApiException.NotFound($"Version {version} of the flow");
+        var updated = await store.UpdateAsync(tenantId, id, row =>
+        {
+            row.CanvasState = old.CanvasState;
+            return ApplyYaml(row, old.OrganismYaml, changedBy);
+        }, ct);
+        return updated ?? throw ApiException.NotFound("Flow");
+    }
+
+    public async Task DeleteAsync(string tenantId, string id, CancellationToken ct)
+    {
+        if (!await store.DeleteAsync(tenantId, id, ct))
+        {
+            throw ApiException.NotFound("Flow");
+        }
+    }
+
+    public async Task<IReadOnlyList<FlowVersionRow>> ListVersionsAsync(string tenantId, string id, CancellationToken ct)
+    {
+        await GetAsync(tenantId, id, ct); // 404 for a foreign or missing flow rather than an empty list
+        return await store.ListVersionsAsync(tenantId, id, ct);
+    }
+
+    public async Task<FlowVersionRow> GetVersionAsync(string tenantId, string id, long version, CancellationToken ct) =>
+        await store.GetVersionAsync(tenantId, id, version, ct) ?? throw ApiException.NotFound($"Version {version} of the flow");
+
+    async Task<FlowSnapshot?> IFlowCatalog.GetAsync(string tenantId, string flowId, CancellationToken ct) =>
+        await store.GetAsync(tenantId, flowId, ct) is { } row ? Snapshot(row) : null;
+
+    Task<bool> IFlowCatalog.SetStatusAsync(string tenantId, string flowId, string status, CancellationToken ct) =>
+        store.SetStatusAsync(tenantId, flowId, status, ct);
+
+    async Task<IReadOnlyList<FlowSnapshot>> IFlowCatalog.ListByStatusAsync(string status, CancellationToken ct) =>
+        (await store.ListByStatusAsync(status, ct)).Select(Snapshot).ToList();
+
+    internal static DateTimeOffset ParseTime(string iso) =>
+        DateTimeOffset.Parse(iso, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+
+    internal static JsonElement? ParseCanvas(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+        using var doc = JsonDocument.Parse(text);
+        return doc.RootElement.Clone();
+    }
+
+    private FlowVersionRow? ApplyYaml(FlowRow row, string? yaml, string changedBy)
+    {
+        row.UpdatedAt = Now();
+        if (yaml is null || yaml == row.OrganismYaml)
+        {
+            return null;
+        }
+        row.OrganismYaml = yaml;
+        row.Version++;
+        return VersionOf(row, changedBy);
+    }
+
+    private async Task EnsureValidAsync(string yaml, CancellationToken ct)
+    {
+        var problems = await validator.ValidateAsync(yaml, ct);
+        if (problems.Count > 0)
+        {
+            var ex = new ApiException(422, ErrorCodes.ValidationFailed, "Validation failed",
+                $"The flow document has {problems.Count} problem(s); nothing was saved.");
+            ex.Extensions["errors"] = problems.ToArray();
+            throw ex;
+        }
+    }
+
+    private static string CheckName(string? name)
+    {
+        var trimmed = name?.Trim();
+        if (string.IsNullOrEmpty(trimmed) || trimmed.Length > MaxName)
+        {
+            throw Invalid("name", $"A flow needs a name of 1 to {MaxName} characters.");
+        }
+        return trimmed;
+    }
+
+    private static string CheckDescription(string description) =>
+        description.Length <= MaxDescription ? description : throw Invalid("description", $"The description may have at most {MaxDescription} characters.");
+
+    private static ApiException Invalid(string field, string message)
+    {
+        var ex = new ApiException(422, ErrorCodes.ValidationFailed, "Validation failed", message);
+        ex.Extensions["errors"] = new[] { new FieldError(field, ErrorCodes.ValidationFailed, message) };
+        return ex;
+    }
+
+    private static string? Canvas(JsonElement? canvas) =>
+        canvas is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } value ? value.GetRawText() : null;
+
+    private FlowVersionRow VersionOf(FlowRow flow, string createdBy) => new()
+    {
+        FlowId = flow.Id,
+        TenantId = flow.TenantId,
+        Version = flow.Version,
+        OrganismYaml = flow.OrganismYaml,
+        CanvasState = flow.CanvasState,
+        CreatedAt = flow.UpdatedAt,
+        CreatedBy = createdBy,
+    };
+
+    private static FlowSnapshot Snapshot(FlowRow row) => new(row.Id, row.TenantId, row.Name, row.OrganismYaml, row.Version, row.Status);
+
+    private string Now() => time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+}

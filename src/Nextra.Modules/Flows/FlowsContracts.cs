@@ -1,0 +1,27 @@
+using System.Text.Json;
+using Nextra.Pump.Config;
+
+namespace Nextra.Modules.Flows;
+
+// Wire records of the Flows section of docs/api.md.
+
+/// <summary>POST and PUT body. On PUT a null member keeps the stored value.</summary>
+public sealed record FlowRequest(string? Name, string? Description, string? OrganismYaml, JsonElement? CanvasState);
+
+public sealed record FlowResponse(string Id, string Name, string Description, string OrganismYaml, JsonElement? CanvasState,
+    string Status, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public sealed record FlowListItem(string Id, string Name, string Description, string OrganismYaml, JsonElement? CanvasState,
+    string Status, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, LastRunInfo? LastRun);
+
+public sealed record LastRunInfo(string RunId, string Status, DateTimeOffset StartedAt);
+
+public sealed record ValidateFlowRequest(string? OrganismYaml);
+
+public sealed record ValidateFlowResponse(IReadOnlyList<ValidationProblem> Problems);
+
+public sealed record FlowVersionSummary(long Version, DateTimeOffset CreatedAt, string? CreatedBy);
+
+public sealed record FlowVersionResponse(long Version, string OrganismYaml, JsonElement? CanvasState, DateTimeOffset CreatedAt);
+
+public sealed record ImportFlowRequest(string? Name, string? OrganismYaml);

@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Nextra.Modules.Common;
+using Nextra.Modules.Flows.Stores;
+using Nextra.Modules.Flows.Validation;
+using Nextra.Modules.Storage;
+
+namespace Nextra.Modules.Flows;
+
+/// <summary>Flow CRUD, versions, import/export and validation.</summary>
+public static class FlowsModule
+{
+    public static IServiceCollection AddFlows(this IServiceCollection services, IConfiguration configuration)
+    {
+        _ = configuration; // no settings yet; kept for the uniform AddX(services, configuration) shape
+        services.AddNextraCommon();
+        // After accounts: flows reference tenants.
+        services.AddMigrations("flows", typeof(FlowsModule).Assembly);
+        services.TryAddSingleton<IFlowStore, SqliteFlowStore>();
+        services.TryAddSingleton<IFlowValidator, YamlSyntaxValidator>();
+        services.TryAddSingleton<ILastRunLookup, NoLastRuns>();
+        services.TryAddSingleton<FlowService>();
+        services.TryAddSingleton<IFlowCatalog>(sp => sp.GetRequiredService<FlowService>());
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(FlowsJsonContext.Default));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapFlows(this IEndpointRouteBuilder app)
+    {
+        FlowsEndpoints.Map(app);
+        return app;
+    }
+}

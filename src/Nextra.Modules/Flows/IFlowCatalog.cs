@@ -1,0 +1,18 @@
+namespace Nextra.Modules.Flows;
+
+/// <summary>A flow as other modules (orchestration, triggers, runs) see it.</summary>
+public sealed record FlowSnapshot(string Id, string TenantId, string Name, string OrganismYaml, long Version, string Status);
+
+/// <summary>
+/// Read access to flows and control of their <c>status</c> for other modules. Tenant-scoped like
+/// everything else; <see cref="ListByStatusAsync"/> is the one cross-tenant call (restart on boot).
+/// </summary>
+public interface IFlowCatalog
+{
+    Task<FlowSnapshot?> GetAsync(string tenantId, string flowId, CancellationToken ct);
+
+    /// <summary>Sets <c>stopped|starting|running|stopping|error</c>; false when the flow does not exist.</summary>
+    Task<bool> SetStatusAsync(string tenantId, string flowId, string status, CancellationToken ct);
+
+    Task<IReadOnlyList<FlowSnapshot>> ListByStatusAsync(string status, CancellationToken ct);
+}

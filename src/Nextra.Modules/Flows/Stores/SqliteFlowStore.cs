@@ -1,0 +1,110 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Nextra.Modules.Storage;
+
+namespace Nextra.Modules.Flows.Stores;
+
+internal sealed class SqliteFlowStore(ISqliteConnectionFactory db) : IFlowStore
+{
+    private const string Columns =
+        "id, tenant_id, name, description, organism_yaml, canvas_state, status, version, created_at, updated_at";
+
+    public async Task<IReadOnlyList<FlowRow>> ListAsync(string tenantId, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct: ct);
+        var rows = await conn.QueryAsync<FlowRow>(
+            $"SELECT {Columns} FROM flows WHERE tenant_id = @tenantId ORDER BY updated_at DESC, id", new { tenantId });
+        return rows.ToList();
+    }
+
+    public async Task<FlowRow?> GetAsync(string tenantId, string id, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct: ct);
+        return await Get(conn, null, tenantId, id);
+    }
+
+    private static Task<FlowRow?> Get(SqliteConnection conn, SqliteTransaction? tx, string tenantId, string id) =>
+        conn.QueryFirstOrDefaultAsync<FlowRow>(
+            $"SELECT {Columns} FROM flows WHERE tenant_id = @tenantId AND id = @id", new { tenantId, id }, tx);
+
+    public async Task InsertAsync(FlowRow flow, FlowVersionRow version, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct: ct);
+        await using var tx = (SqliteTransaction)await conn.BeginTransactionAsync(ct);
+        await conn.ExecuteAsync("""
+            INSERT INTO flows (id, tenant_id, name, description, organism_yaml, canvas_state, status, version, created_at, updated_at)
+            VALUES (@Id, @TenantId, @Name, @Description, @OrganismYaml, @CanvasState, @Status, @Version, @CreatedAt, @UpdatedAt)
+            """, flow, tx);
+        await InsertVersion(conn, tx, version);
+        await tx.CommitAsync(ct);
+    }
+
+    public async Task<FlowRow?> UpdateAsync(string tenantId, string id, Func<FlowRow, FlowVersionRow?> change, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct: ct);
+        // IMMEDIATE: read-modify-write of the version number must not race another writer.
+        await using var tx = (SqliteTransaction)await conn.BeginTransactionAsync(ct);
+        var row = await Get(conn, tx, tenantId, id);
+        if (row is null)
+        {
+            return null;
+        }
+        var version = change(row);
+        await conn.ExecuteAsync("""
+            UPDATE flows SET name = @Name, description = @Description, organism_yaml = @OrganismYaml,
+                canvas_state = @CanvasState, version = @Version, updated_at = @UpdatedAt
+            WHERE tenant_id = @TenantId AND id = @Id
+            """, row, tx);
+        if (version is not null)
+        {
+            await InsertVersion(conn, tx, version);
+        }
+        await tx.CommitAsync(ct);
+        return row;
+    }
+
+    private static Task InsertVersion(SqliteConnection conn, SqliteTransaction tx, FlowVersionRow version) =>
+        conn.ExecuteAsync("""
+            INSERT INTO flow_versions (flow_id, tenant_id, version, organism_yaml, canvas_state, created_at, created_by)
+            VALUES (@FlowId, @TenantId, @Version, @OrganismYaml, @CanvasState, @CreatedAt, @CreatedBy)
+            """, version, tx);
+
+    public async Task<bool> DeleteAsync(string tenantId, string id, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct: ct);
+        return await conn.ExecuteAsync("DELETE FROM flows WHERE tenant_id = @tenantId AND id = @id", new { tenantId, id }) > 0;
+    }
+
+    public async Task<IReadOnlyList<FlowVersionRow>> ListVersionsAsync(string tenantId, string flowId, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct: ct);
+        var rows = await conn.QueryAsync<FlowVersionRow>("""
+            SELECT flow_id, tenant_id, version, '' AS organism_yaml, NULL AS canvas_state, created_at, created_by
+            FROM flow_versions WHERE tenant_id = @tenantId AND flow_id = @flowId ORDER BY version DESC
+            """, new { tenantId, flowId });
+        return rows.ToList();
+    }
+
+    public async Task<FlowVersionRow?> GetVersionAsync(string tenantId, string flowId, long version, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct: ct);
+        return await conn.QueryFirstOrDefaultAsync<FlowVersionRow>("""
+            SELECT flow_id, tenant_id, version, organism_yaml, canvas_state, created_at, created_by
+            FROM flow_versions WHERE tenant_id = @tenantId AND flow_id = @flowId AND version = @version
+            """, new { tenantId, flowId, version });
+    }
+
+    public async Task<bool> SetStatusAsync(string tenantId, string id, string status, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct: ct);
+        return await conn.ExecuteAsync(
+            "UPDATE flows SET status = @status WHERE tenant_id = @tenantId AND id = @id", new { status, tenantId, id }) > 0;
+    }
+
+    public async Task<IReadOnlyList<FlowRow>> ListByStatusAsync(string status, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct: ct);
+        var rows = await conn.QueryAsync<FlowRow>($"SELECT {Columns} FROM flows WHERE status = @status ORDER BY id", new { status });
+        return rows.ToList();
+    }
+}

@@ -1,0 +1,14 @@
+using Nextra.Pump.Config;
+
+namespace Nextra.Modules.Flows.Validation;
+
+/// <summary>
+/// Checks an organism.yaml before it is stored. The default only parses YAML; register the pump's
+/// full validator to replace it (<c>services.AddSingleton&lt;IFlowValidator, X&gt;()</c> before AddFlows,
+/// or <c>services.Replace(...)</c> after).
+/// </summary>
+public interface IFlowValidator
+{
+    /// <summary>Every problem found (empty when valid), with 1-based line/column where known.</summary>
+    Task<IReadOnlyList<ValidationProblem>> ValidateAsync(string organismYaml, CancellationToken ct);
+}

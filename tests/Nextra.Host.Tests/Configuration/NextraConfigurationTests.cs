@@ -1,0 +1,128 @@
+using System.Collections;
+using Nextra.Host.Configuration;
+
+namespace Nextra.Host.Tests.Configuration;
+
+/// <summary>Precedence: defaults &lt; nextra.toml &lt; NEXTRA_* environment &lt; flags.</summary>
+public sealed class NextraConfigurationTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("nextra-config-").FullName;
+
+    private string WriteToml(string text)
+    {
+        var path = Path.Combine(_dir, "nextra.toml");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static Dictionary<string, string?> NoFlags => new();
+
+    [Fact]
+    public void Build_NothingGiven_UsesDefaults()
+    {
+        var config = NextraConfiguration.Build(null, new Hashtable(), NoFlags);
+
+        Assert.Equal("http://127.0.0.1:5080", config["Server:Urls"]);
+        Assert.Equal("nextra_data", config["Storage:DataDir"]);
+    }
+
+    [Fact]
+    public void Build_Toml_OverridesDefaults()
+    {
+        var file = WriteToml("""
+            [server]
+            urls = "http://127.0.0.1:6000"
+            max_body_bytes = 1024
+
+            [storage]
+            data_dir = "/srv/nextra"
+            backup_before_migrate = false
+            """);
+
+        var config = NextraConfiguration.Build(file, new Hashtable(), NoFlags);
+
+        Assert.Equal("http://127.0.0.1:6000", config["Server:Urls"]);
+        Assert.Equal("1024", config["Server:MaxBodyBytes"]);
+        Assert.Equal("/srv/nextra", config["Storage:DataDir"]);
+        Assert.Equal("false", config["Storage:BackupBeforeMigrate"]);
+    }
+
+    [Fact]
+    public void Build_Environment_OverridesToml()
+    {
+        var file = WriteToml("[storage]\ndata_dir = \"from-toml\"\n[accounts]\npassword_iterations = 5\n");
+        var env = new Hashtable
+        {
+            ["NEXTRA_STORAGE__DATA_DIR"] = "from-env",
+            ["NEXTRA_URLS"] = "http://127.0.0.1:7000",
+            ["UNRELATED"] = "x",
+        };
+
+        var config = NextraConfiguration.Build(file, env, NoFlags);
+
+        Assert.Equal("from-env", config["Storage:DataDir"]);
+        Assert.Equal("http://127.0.0.1:7000", config["Server:Urls"]);
+        Assert.Equal("5", config["Accounts:PasswordIterations"]);
+    }
+
+    [Fact]
+    public void Build_Flags_OverrideEnvironment()
+    {
+        var file = WriteToml("[storage]\ndata_dir = \"from-toml\"\n");
+        var env = new Hashtable { ["NEXTRA_DATA_DIR"] = "from-env" };
+
+        var config = NextraConfiguration.Build(file, env, new Dictionary<string, string?> { ["Storage:DataDir"] = "from-flag", ["Server:Urls"] = null });
+
+        Assert.Equal("from-flag", config["Storage:DataDir"]);
+        Assert.Equal("http://127.0.0.1:5080", config["Server:Urls"]); // an absent flag does not erase lower layers
+    }
+
+    [Fact]
+    public void Build_ConfigFromEnvironmentVariable_IsRead()
+    {
+        var file = WriteToml("[logging]\nlevel = \"Debug\"\n");
+
+        var config = NextraConfiguration.Build(null, new Hashtable { ["NEXTRA_CONFIG"] = file }, NoFlags);
+
+        Assert.Equal("Debug", config["Logging:Level"]);
+    }
+
+    [Fact]
+    public void Build_MissingExplicitFile_Throws()
+    {
+        Assert.Throws<FileNotFoundException>(() => NextraConfiguration.Build(Path.Combine(_dir, "nope.toml"), new Hashtable(), NoFlags));
+    }
+
+    [Fact]
+    public void Build_InvalidToml_ThrowsNamingTheFile()
+    {
+        var file = WriteToml("[storage\ndata_dir = 1\n");
+
+        var ex = Assert.Throws<InvalidOperationException>(() => NextraConfiguration.Build(file, new Hashtable(), NoFlags));
+
+        Assert.Contains("nextra.toml", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("data_dir", "DataDir")]
+    [InlineData("DATA_DIR", "DataDir")]
+    [InlineData("urls", "Urls")]
+    [InlineData("MaxBodyBytes", "MaxBodyBytes")]
+    public void ToPascal_Converts(string input, string expected) => Assert.Equal(expected, NextraConfiguration.ToPascal(input));
+
+    [Fact]
+    public void ExampleToml_DocumentsEveryDefault()
+    {
+        var example = Path.Combine(RepoRoot.Path, "nextra.example.toml");
+
+        var values = NextraConfiguration.ReadToml(example);
+
+        foreach (var (key, value) in NextraDefaults.Values)
+        {
+            Assert.True(values.TryGetValue(key, out var documented), $"nextra.example.toml lacks {key}");
+            Assert.Equal(value, documented);
+        }
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
