@@ -39,6 +39,7 @@ public sealed partial class StreamPump : IFlowPump
     private int _reloads;
     private volatile bool _started;
     private volatile bool _stopping;
+    private bool _disposed;
 
     public StreamPump(FlowDefinition flow, HandlerRegistry registry, IFlowServices services, IPumpObserver? observer = null, PumpOptions? options = null)
     {
@@ -109,6 +110,10 @@ public sealed partial class StreamPump : IFlowPump
     {
         lock (_lifecycle)
         {
+            if (_disposed)
+            {
+                return [];
+            }
             _stopping = true;
         }
         ReleaseSpaceWaiters();
@@ -159,6 +164,14 @@ public sealed partial class StreamPump : IFlowPump
         if (!_stop.IsCancellationRequested)
         {
             await StopAsync(TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
+        }
+        lock (_lifecycle)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
         }
         _stop.Dispose();
     }

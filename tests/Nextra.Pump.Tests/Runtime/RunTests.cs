@@ -101,6 +101,18 @@ public class RunTests
         Assert.False(pump.CancelRun(handle.RunId));
         var run = await handle.Completion.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(("cancelled", "cancelled"), (run.Status, run.Error!.Code));
+        var steps = run.Steps.Count;
+        await Task.Delay(100); // the cancelled handler's late step must not touch the handed-out record
+        Assert.Equal(steps, run.Steps.Count);
+    }
+
+    [Fact]
+    public async Task Stop_AfterDispose_IsANoOp()
+    {
+        var pump = await Pumps.StartAsync(Basic, kinds: new ScriptFactory());
+        await pump.DisposeAsync();
+        Assert.Empty(await pump.StopAsync(TimeSpan.Zero, CancellationToken.None));
+        await pump.DisposeAsync();
     }
 
     [Fact]
