@@ -66,6 +66,8 @@ public sealed partial class StreamPump : IFlowPump
     public ThreadRegistry Threads { get; }
     public ContextBuffer Buffer { get; }
     public PeerTableRegistry PeerTables { get; }
+    /// <summary>The services this pump lends its handlers.</summary>
+    public IFlowServices Services => _services;
     /// <summary>Compiled payload classes of the current definition.</summary>
     public IPayloadSchemaLookup Schemas => _state.Schemas;
     /// <summary>The chain of the pump's root thread: <c>system.&lt;organism&gt;</c>.</summary>
