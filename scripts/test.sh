@@ -24,9 +24,10 @@ if [ -f tools/asc/package.json ]; then
 fi
 
 echo "== .NET: dotnet test"
-dotnet test Nextra.sln -c Release --logger "console;verbosity=normal" 2>&1 | tee "$logdir/dotnet.log"
+dotnet test Nextra.sln -c Release 2>&1 | tee "$logdir/dotnet.log"
 drc=${PIPESTATUS[0]}
 [ "$drc" -eq 0 ] || rc=1
+# One "Passed!/Failed!  - Failed: F, Passed: P, Skipped: S, Total: T" line per test assembly.
 read -r p f s < <(awk '/(Passed|Failed)! +- Failed:/ { gsub(",",""); f+=$4; p+=$6; s+=$8 } END { printf "%d %d %d\n", p, f, s }' "$logdir/dotnet.log")
 passed=$((passed+p)); failed=$((failed+f)); skipped=$((skipped+s))
 if [ "$drc" -ne 0 ] && [ "$f" -eq 0 ]; then failed=$((failed+1)); echo "dotnet test failed before reporting (build error?)"; fi

@@ -105,7 +105,7 @@ public static class PumpCli
             await pump.StartAsync(ct).ConfigureAwait(false);
             var handle = await pump.InjectAsync(injection, ct).ConfigureAwait(false);
             var record = await handle.Completion.WaitAsync(ct).ConfigureAwait(false);
-            stdout.WriteLine(JsonSerializer.Serialize(record, RunJsonContext.Default.RunRecord));
+            stdout.WriteLine(JsonSerializer.Serialize(record, RunJsonContext.Readable.RunRecord));
             return record.Status == "succeeded" ? 0 : 1;
         }
         catch (PumpException ex)
