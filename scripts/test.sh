@@ -42,5 +42,13 @@ if [ -f wwwroot/e2e/run.mjs ]; then
   if [ "$erc" -ne 0 ]; then rc=1; [ "$f" -eq 0 ] && failed=$((failed+1)); fi
 fi
 
+# The Native AOT build and a smoke test of the published binary (slow: CI sets NEXTRA_TEST_AOT=1).
+if [ "${NEXTRA_TEST_AOT:-0}" = "1" ]; then
+  echo "== Native AOT: publish + smoke test"
+  if bash scripts/aot-smoke.sh 2>&1 | tee "$logdir/aot.log"; then passed=$((passed+1)); else failed=$((failed+1)); rc=1; fi
+else
+  echo "== Native AOT smoke test skipped (set NEXTRA_TEST_AOT=1)"; skipped=$((skipped+1))
+fi
+
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $rc
