@@ -16,6 +16,7 @@ public static class ObservabilityModule
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Metrics>();
         services.TryAddSingleton<LiveEvents>();
+        services.TryAddSingleton<HubPresence>();
         services.AddSingleton<ILiveEventSink, SignalRLiveSink>();
         services.AddSignalR();
         services.AddHostedService<RuntimeGauges>();
