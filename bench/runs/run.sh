@@ -19,24 +19,30 @@ DATA="$OUT/data"
 "$BIN" user create --email bench@example.test --password bench-password-1 --data-dir "$DATA" >/dev/null 2>&1
 KEY=$("$BIN" apikey create --email bench@example.test --name bench --data-dir "$DATA" 2>/dev/null | tail -1)
 
-echo "== nextra: throughput (each point ${SECS}s after 5s warm-up)"
+echo "== nextra: resident memory of 1,000 running idle flows (fresh server)"
 start_server "$DATA" 5090
 read -r FLOW HOOK < <(deploy_flow greeter)
 curl -sS -X POST -H 'Content-Type: application/json' -d '{"name":"x"}' "$HOOK?wait=5" | head -c 300; echo
+sleep 3; RSS1=$(rss_kib "$SERVER_PID")
+deploy_flow idle 999 >/dev/null
+sleep 5; RSS1000=$(rss_kib "$SERVER_PID")
+RUNNING=$(curl -s "$BASE/metrics" | awk '/^nextra_flows_total\{status="running"\}/ {print $2}')
+echo "running flows $RUNNING; RSS with 1 flow $((RSS1/1024)) MiB, with 1,000 flows $((RSS1000/1024)) MiB, $(( (RSS1000-RSS1)/999 )) KiB per flow" | tee "$OUT/nextra-idle.txt"
+stop_server
+
+echo "== nextra: throughput with ?wait (each point ${SECS}s after 5s warm-up; 1,000 flows deployed, one loaded)"
+start_server "$DATA" 5090
 bash "$PEERKIT/load.sh" "$HOOK?wait=5" "$PEERKIT/post.lua" "$SECS" | tee "$OUT/nextra-wait.txt"
-echo "-- acknowledge only (202 after the inbox commit; runs finish in the background)"
-bash "$PEERKIT/load.sh" "$HOOK" "$PEERKIT/post.lua" "$SECS" | tail -1 | tee "$OUT/nextra-ack.txt"
 echo "-- ?wait at a fixed offered rate (20 connections x 1 request / 20 ms = at most 1,000/s)"
 PAUSE_MS=20 wrk -t2 -c20 -d"${SECS}s" --latency -s "$HERE/rate.lua" "$HOOK?wait=5" >"$OUT/nextra-rate.txt" 2>&1 || true
 awk '/Requests\/sec/ {r=$2} $1=="50%" {p50=$2} $1=="99%" {p99=$2} END {print "rate " r " req/s p50 " p50 " p99 " p99}' "$OUT/nextra-rate.txt" | tee "$OUT/nextra-rate-line.txt"
+echo "-- acknowledge only, 64 connections (202 after the inbox commit; runs finish in the background)"
+wrk -t2 -c64 -d"${SECS}s" --latency -s "$PEERKIT/post.lua" "$HOOK" >"$OUT/nextra-ack.txt" 2>&1 || true
+awk '/Requests\/sec/ {r=$2} $1=="50%" {p50=$2} $1=="99%" {p99=$2} END {print "ack " r " req/s p50 " p50 " p99 " p99}' "$OUT/nextra-ack.txt" | tee "$OUT/nextra-ack-line.txt"
+T0=$(date +%s.%N)
+until curl -s "$BASE/metrics" | awk '/^nextra_queue_depth/ {s+=$2} END {exit !(s==0)}' && [ "$(api GET "/api/flows/$FLOW/status" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("activeRuns") or 0)')" = 0 ]; do sleep 0.5; done
+echo "backlog drained $(python3 -c "import time; print('%.1f' % (time.time()-$T0))") s after the ack-only load" | tee -a "$OUT/nextra-ack-line.txt"
 curl -s "$BASE/metrics" | grep -E '^nextra_(executions_total|queue_depth)' | tee "$OUT/metrics.txt"
-
-echo "== nextra: resident memory of 1,000 running idle flows"
-sleep 2; RSS1=$(rss_kib "$SERVER_PID")
-deploy_flow idle 999 >/dev/null
-sleep 5; RSS1000=$(rss_kib "$SERVER_PID")
-RUNNING=$(curl -s "$BASE/metrics" | awk -F' ' '/^nextra_flows_total\{status="running"\}/ {print $2}')
-echo "running flows $RUNNING; RSS with 1 flow $((RSS1/1024)) MiB, with 1,000 flows $((RSS1000/1024)) MiB, $(( (RSS1000-RSS1)/999 )) KiB per flow" | tee "$OUT/nextra-idle.txt"
 stop_server
 
 echo "== nextra: wake latency (idle stop after 3 s)"
