@@ -18,13 +18,29 @@ if [ -f wwwroot/package.json ]; then
   fi
 fi
 
+if [ -f tools/asc/package.json ]; then
+  echo "== AssemblyScript compiler (tools/asc)"
+  (cd tools/asc && { [ -d node_modules ] || npm ci --no-audit --no-fund; }) || rc=1
+fi
+
 echo "== .NET: dotnet test"
-dotnet test Nextra.sln -c Release --logger "console;verbosity=normal" 2>&1 | tee "$logdir/dotnet.log"
+dotnet test Nextra.sln -c Release 2>&1 | tee "$logdir/dotnet.log"
 drc=${PIPESTATUS[0]}
 [ "$drc" -eq 0 ] || rc=1
+# One "Passed!/Failed!  - Failed: F, Passed: P, Skipped: S, Total: T" line per test assembly.
 read -r p f s < <(awk '/(Passed|Failed)! +- Failed:/ { gsub(",",""); f+=$4; p+=$6; s+=$8 } END { printf "%d %d %d\n", p, f, s }' "$logdir/dotnet.log")
 passed=$((passed+p)); failed=$((failed+f)); skipped=$((skipped+s))
 if [ "$drc" -ne 0 ] && [ "$f" -eq 0 ]; then failed=$((failed+1)); echo "dotnet test failed before reporting (build error?)"; fi
+
+if [ -f wwwroot/e2e/run.mjs ]; then
+  echo "== Browser: e2e against a real nextra serve (headless Chromium)"
+  bin="$root/src/Nextra.Host/bin/Release/net10.0/nextra"
+  (cd wwwroot && NEXTRA_BIN="$bin" NEXTRA_CHROMIUM="${NEXTRA_TEST_CHROMIUM:-/usr/bin/chromium}" npm run e2e) 2>&1 | tee "$logdir/e2e.log"
+  erc=${PIPESTATUS[0]}
+  read -r p f s < <(awk '/^# pass /{p=$3} /^# fail /{f=$3} /^# skipped /{s=$3} END { printf "%d %d %d\n", p, f, s }' "$logdir/e2e.log")
+  passed=$((passed+p)); failed=$((failed+f)); skipped=$((skipped+s))
+  if [ "$erc" -ne 0 ]; then rc=1; [ "$f" -eq 0 ] && failed=$((failed+1)); fi
+fi
 
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $rc

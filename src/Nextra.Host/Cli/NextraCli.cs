@@ -18,8 +18,8 @@ internal static class NextraCli
             VersionCommand.Create(),
             UserCommands.CreateUser(context),
             UserCommands.CreateApiKey(context),
-            PumpCommands.Validate(),
-            PumpCommands.Run(),
+            PumpCommands.Validate(context),
+            PumpCommands.Run(context),
         };
         // No command means serve; leftover --key=value tokens are host settings (WebApplicationFactory passes some).
         root.TreatUnmatchedTokensAsErrors = false;

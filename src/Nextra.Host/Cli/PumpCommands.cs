@@ -1,26 +1,39 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
-using Nextra.Pump.Handlers;
+using Nextra.Host.Configuration;
+using Nextra.Modules.Engine;
 using Nextra.Pump.Headless;
+using Nextra.Pump.Runtime;
+using Nextra.Pump.Wasm;
 
 namespace Nextra.Host.Cli;
 
 /// <summary><c>nextra validate FILE</c> and <c>nextra run FILE …</c>: argument parsing only; the pump does the work.</summary>
 internal static class PumpCommands
 {
-    // Handler kinds that live outside the pump (plugins, modules) join here once they exist.
-    private static readonly IHandlerFactory[] ExtraKinds = [];
+    // The same handler kinds the server offers (llm, http, code, dotnet), configured from nextra.toml / NEXTRA_*.
+    // Code blocks' `module: NAME[@VERSION]` resolve from a `modules/` folder beside the flow file (NAME[@VER].wasm|.wat).
+    private static EngineKinds Kinds(CliContext context, ParseResult parse, string flowFile)
+    {
+        var config = context.Configuration(parse);
+        var modules = new DirectoryWasmModuleSource(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(flowFile))!, "modules"));
+        return new EngineKinds(EngineSettings.From(config, config[ConfigKeys.DataDir] ?? "nextra_data"), modules);
+    }
 
-    public static Command Validate()
+    public static Command Validate(CliContext context)
     {
         var file = new Argument<string>("FILE") { Description = "organism.yaml to check" };
         var command = new Command("validate", "Validate a flow file; prints FILE:LINE:COL: CODE: message per problem") { file };
-        command.SetAction(parse => PumpCli.Validate(parse.GetValue(file)!, ExtraKinds,
-            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+        command.SetAction(parse =>
+        {
+            using var kinds = Kinds(context, parse, parse.GetValue(file)!);
+            return PumpCli.Validate(parse.GetValue(file)!, kinds.Factories,
+                parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+        });
         return command;
     }
 
-    public static Command Run()
+    public static Command Run(CliContext context)
     {
         var file = new Argument<string>("FILE") { Description = "organism.yaml to run" };
         var inject = new Option<string>("--inject") { Description = "Payload to inject: JSON object or XML", Required = true };
@@ -34,8 +47,10 @@ internal static class PumpCommands
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; cts.Cancel(); });
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
+            using var kinds = Kinds(context, parse, parse.GetValue(file)!);
             return await PumpCli.RunAsync(parse.GetValue(file)!, parse.GetValue(inject)!, parse.GetValue(to), parse.GetValue(payload),
-                parse.GetValue(timeout), ExtraKinds, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cts.Token);
+                parse.GetValue(timeout), kinds.Factories, flow => new LocalFlowServices(flow, kinds.Egress),
+                parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cts.Token);
         });
         return command;
     }

@@ -11,7 +11,7 @@ internal sealed partial class FlowParser
         var byName = flow.Listeners.ToDictionary(l => l.Name, StringComparer.Ordinal);
         foreach (var (l, peersNode, classNode, _) in _listenerRefs)
         {
-            if (!flow.Payloads.ContainsKey(l.PayloadClass))
+            if (!flow.Payloads.ContainsKey(l.PayloadClass) && !_brokenClasses.Contains(l.PayloadClass))
             {
                 var near = YamlValues.Nearest(l.PayloadClass, flow.Payloads.Keys);
                 _p.Add(classNode, "unknown_payload_class",
@@ -35,7 +35,11 @@ internal sealed partial class FlowParser
                 var near = YamlValues.Nearest(t.Target, byName.Keys);
                 _p.Add(node.Get("target"), "unknown_target", $"trigger '{t.Name}' targets '{t.Target}', which is no listener{(near is null ? "" : $"; did you mean '{near}'?")}");
             }
-            if (!flow.Payloads.ContainsKey(t.Payload))
+            if (_brokenClasses.Contains(t.Payload))
+            {
+                // reported where the class is declared
+            }
+            else if (!flow.Payloads.ContainsKey(t.Payload))
             {
                 _p.Add(node.Get("payload"), "unknown_payload_class", $"trigger '{t.Name}' sends payload class '{t.Payload}', which is not declared under payloads");
             }
@@ -114,10 +118,6 @@ internal sealed partial class FlowParser
                         $"listener '{l.Name}' uses unknown handler kind '{l.Handler}'; kinds are output, branch, llm, http, code, dotnet{(near is null ? "" : $" (did you mean '{near}'?)")}");
                 }
                 continue;
-            }
-            if (!flow.Payloads.ContainsKey(l.PayloadClass))
-            {
-                continue; // already reported; factories may rely on the class existing
             }
             IEnumerable<HandlerConfigProblem> found;
             try

@@ -18,9 +18,8 @@ internal sealed partial class FlowParser
     /// <summary>Peer lists by listener with their nodes, checked once every listener is known.</summary>
     private readonly List<(ListenerDefinition Listener, YNode? PeersNode, YNode? ClassNode, YNode? HandlerNode)> _listenerRefs = [];
 
-    private List<ListenerDefinition> ParseListeners(YNode? node, IReadOnlyDictionary<string, PayloadClassDefinition> payloads)
+    private List<ListenerDefinition> ParseListeners(YNode? node)
     {
-        _ = payloads;
         var list = new List<ListenerDefinition>();
         switch (node)
         {
@@ -46,6 +45,9 @@ internal sealed partial class FlowParser
                     }
                     names[l.Name] = item;
                     list.Add(l);
+                    var lm = (YMapping)item;
+                    _listenerNodes[l] = (lm, lm.Get("config") as YMapping);
+                    _listenerRefs.Add((l, lm.Get("peers"), lm.Get("payload_class"), lm.Get("handler")));
                 }
                 return list;
             default:
@@ -73,13 +75,11 @@ internal sealed partial class FlowParser
         var prompt = YamlValues.String(map.Get("prompt"), _p, $"{label} prompt");
         var timeout = YamlValues.Number(map.Get("timeout_seconds"), _p, $"{label} timeout_seconds", 0.001, 24 * 3600);
         JsonObject? config = null;
-        YMapping? configNode = null;
         switch (map.Get("config"))
         {
             case null or YScalar { IsNull: true }:
                 break;
             case YMapping cm:
-                configNode = cm;
                 config = YamlValues.ToJsonObject(cm);
                 break;
             case var other:
@@ -116,8 +116,6 @@ internal sealed partial class FlowParser
             Line = map.Line,
             Column = map.Column,
         };
-        _listenerNodes[def] = (map, configNode);
-        _listenerRefs.Add((def, map.Get("peers"), map.Get("payload_class"), map.Get("handler")));
         return def;
     }
 

@@ -11,6 +11,8 @@ internal sealed partial class FlowParser
     private static readonly string[] FieldKeys = ["type", "optional", "default", "of", "fields"];
     private const int MaxNesting = 8;
 
+    private readonly HashSet<string> _brokenClasses = new(StringComparer.Ordinal);
+
     private Dictionary<string, PayloadClassDefinition> ParsePayloads(YNode? node)
     {
         var result = new Dictionary<string, PayloadClassDefinition>(StringComparer.Ordinal);
@@ -49,7 +51,11 @@ internal sealed partial class FlowParser
                         continue;
                     }
                     var fields = ParseFields(fieldsNode, $"payload class '{name}'", 0);
-                    if (fields is not null)
+                    if (fields is null)
+                    {
+                        _brokenClasses.Add(name); // already reported; references to it should not cascade
+                    }
+                    else
                     {
                         result[name] = new PayloadClassDefinition { Name = name, Fields = fields };
                     }

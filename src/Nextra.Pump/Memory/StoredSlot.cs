@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Xml.Linq;
 
+using Nextra.Pump.Messages;
+
 namespace Nextra.Pump.Memory;
 
 /// <summary>
@@ -42,7 +44,7 @@ public sealed class StoredSlot
     public bool IsSelfCall { get; }
     /// <summary>The payload element (parsed on demand when the slot came from storage).</summary>
     public XElement Payload => _payload ?? XElement.Parse(_xml!);
-    public string PayloadXml => _xml ??= _payload!.ToString(SaveOptions.DisableFormatting);
+    public string PayloadXml => _xml ??= FastXml.Serialize(_payload!);
 
     /// <summary>UTF-8 JSON for shared storage.</summary>
     public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(

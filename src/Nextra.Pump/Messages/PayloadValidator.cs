@@ -34,7 +34,7 @@ internal static partial class PayloadValidator
             }
             if (node is XElement child && ReferenceEquals(child.Name, field.XName))
             {
-                var error = ValidateValue(child, field, path + "/" + field.Name);
+                var error = ValidateValue(child, field, path, field.Name);
                 if (error is not null)
                 {
                     return error;
@@ -83,8 +83,12 @@ internal static partial class PayloadValidator
         return false;
     }
 
-    public static string? ValidateValue(XElement e, FieldSpec field, string path)
+    private static string Join(string parent, string name) => parent + "/" + name;
+
+    /// <summary>Validates one field's element; the path is only joined when there is an error to report.</summary>
+    public static string? ValidateValue(XElement e, FieldSpec field, string parentPath, string name)
     {
+        var path = new LazyPath(parentPath, name);
         if (e.Name.NamespaceName.Length != 0)
         {
             return $"<{path}> must be in no namespace";
@@ -99,6 +103,7 @@ internal static partial class PayloadValidator
                 {
                     return $"<{path}> must not carry attributes";
                 }
+                string? listPath = null;
                 for (var node = e.FirstNode; node is not null; node = node.NextNode)
                 {
                     if (node is XElement item)
@@ -107,7 +112,7 @@ internal static partial class PayloadValidator
                         {
                             return $"<{path}> may only hold <Item> elements, found <{item.Name}>";
                         }
-                        var error = ValidateValue(item, field.Of!, path + "/Item");
+                        var error = ValidateValue(item, field.Of!, listPath ??= path.ToString(), "Item");
                         if (error is not null)
                         {
                             return error;
@@ -121,7 +126,7 @@ internal static partial class PayloadValidator
                 return null;
             }
             case FieldKind.Object:
-                return ValidateChildren(e, field.Fields, path);
+                return ValidateChildren(e, field.Fields, path.ToString());
         }
         if (HasAttributes(e))
         {
@@ -177,6 +182,12 @@ internal static partial class PayloadValidator
             default:
                 return true;
         }
+    }
+
+    /// <summary>Defers building "A/B/C" until an error message needs it.</summary>
+    private readonly struct LazyPath(string parent, string name)
+    {
+        public override string ToString() => Join(parent, name);
     }
 
     private static readonly char[] XmlWhitespace = [' ', '\t', '\n', '\r'];

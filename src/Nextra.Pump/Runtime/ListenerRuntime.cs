@@ -39,7 +39,7 @@ internal sealed class ListenerRuntime
     public bool Accepts(string className) => Def.PayloadClass == className || (className == BuiltInPayloads.SystemError && AcceptsSystemError);
 
     /// <summary>Peers and usage instructions for a peer table ("" = the YAML peers), rebuilt when the tables change.</summary>
-    public (IReadOnlyList<PeerInfo> Peers, string Usage) View(string table, int version, Func<IReadOnlyList<PeerInfo>> build)
+    public (IReadOnlyList<PeerInfo> Peers, string Usage) View<TArg>(string table, int version, TArg arg, Func<TArg, IReadOnlyList<PeerInfo>> build)
     {
         lock (_lock)
         {
@@ -48,7 +48,7 @@ internal sealed class ListenerRuntime
                 return (v.Peers, v.Usage);
             }
         }
-        var peers = build();
+        var peers = build(arg);
         var usage = Routing.UsageInstructions.Build(Name, Def.Description, peers);
         lock (_lock)
         {

@@ -30,12 +30,16 @@ public sealed partial class StreamPump : IFlowPump
     private readonly Lock _spaceLock = new();
     private readonly Lock _lifecycle = new();
     private TaskCompletionSource? _spaceFreed;
-    private Task[] _workers = [];
+    private Task[] _loops = [];
+    private readonly System.Collections.Concurrent.ConcurrentStack<WorkerSlot> _slotPool = new();
+    private SemaphoreSlim _handlerSlots = new(1);
+    private int _inFlight;
     private volatile PumpState _state;
     private int _queued;
     private int _reloads;
     private volatile bool _started;
     private volatile bool _stopping;
+    private bool _disposed;
 
     public StreamPump(FlowDefinition flow, HandlerRegistry registry, IFlowServices services, IPumpObserver? observer = null, PumpOptions? options = null)
     {
@@ -62,6 +66,8 @@ public sealed partial class StreamPump : IFlowPump
     public ThreadRegistry Threads { get; }
     public ContextBuffer Buffer { get; }
     public PeerTableRegistry PeerTables { get; }
+    /// <summary>The services this pump lends its handlers.</summary>
+    public IFlowServices Services => _services;
     /// <summary>Compiled payload classes of the current definition.</summary>
     public IPayloadSchemaLookup Schemas => _state.Schemas;
     /// <summary>The chain of the pump's root thread: <c>system.&lt;organism&gt;</c>.</summary>
@@ -79,11 +85,13 @@ public sealed partial class StreamPump : IFlowPump
             _started = true;
         }
         RootThreadId = await Threads.GetOrCreateAsync("system", RootChain, ct).ConfigureAwait(false);
-        var count = Math.Max(1, _state.Flow.MaxConcurrentHandlers);
-        _workers = new Task[count];
+        var cap = Math.Max(1, _state.Flow.MaxConcurrentHandlers);
+        _handlerSlots = new SemaphoreSlim(cap, cap);
+        var count = Math.Min(cap, Math.Max(1, Environment.ProcessorCount));
+        _loops = new Task[count];
         for (var i = 0; i < count; i++)
         {
-            _workers[i] = Task.Run(WorkerAsync, CancellationToken.None);
+            _loops[i] = Task.Run(LoopAsync, CancellationToken.None);
         }
         if (_options.SendBoot)
         {
@@ -97,13 +105,17 @@ public sealed partial class StreamPump : IFlowPump
                 ThreadId = RootThreadId, Chain = RootChain, Depth = 0, Run = null,
             });
         }
-        Log("info", $"pump '{_state.Flow.Name}' started with {count} workers");
+        Log("info", $"pump '{_state.Flow.Name}' started: {count} dispatch loops, {cap} handlers at most");
     }
 
     public async Task<IReadOnlyList<string>> StopAsync(TimeSpan drain, CancellationToken ct)
     {
         lock (_lifecycle)
         {
+            if (_disposed)
+            {
+                return [];
+            }
             _stopping = true;
         }
         ReleaseSpaceWaiters();
@@ -135,7 +147,11 @@ public sealed partial class StreamPump : IFlowPump
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {
-            await Task.WhenAll(_workers).WaitAsync(TimeSpan.FromSeconds(5), _time, CancellationToken.None).ConfigureAwait(false);
+            await Task.WhenAll(_loops).WaitAsync(TimeSpan.FromSeconds(5), _time, CancellationToken.None).ConfigureAwait(false);
+            for (var i = 0; i < 500 && Volatile.Read(ref _inFlight) > 0; i++)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(10), _time, CancellationToken.None).ConfigureAwait(false);
+            }
         }
         catch (TimeoutException)
         {
@@ -150,6 +166,14 @@ public sealed partial class StreamPump : IFlowPump
         if (!_stop.IsCancellationRequested)
         {
             await StopAsync(TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
+        }
+        lock (_lifecycle)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
         }
         _stop.Dispose();
     }

@@ -3,8 +3,8 @@ namespace Nextra.Host.Tests.Api;
 /// <summary>Flow documents used across tests.</summary>
 public static class Flows
 {
-    public const string ValidYaml = "name: hello\ndescription: says hello\nlisteners:\n  - name: greeter\n    kind: output\n";
-    public const string OtherYaml = "name: hello\nlisteners:\n  - name: greeter2\n    kind: output\n";
+    public const string ValidYaml = "organism:\n  name: hello\n  description: says hello\npayloads:\n  Greeting: {fields: {Name: string}}\nlisteners:\n  - {name: greeter, description: greets, payload_class: Greeting, handler: output}\n";
+    public const string OtherYaml = "organism:\n  name: hello\npayloads:\n  Greeting: {fields: {Name: string}}\nlisteners:\n  - {name: greeter2, description: greets, payload_class: Greeting, handler: output}\n";
     public const string BrokenYaml = "name: hello\nlisteners:\n  - name: a: b\n";
 
     public static object Create(string name = "Hello flow", string yaml = ValidYaml) =>

@@ -38,7 +38,7 @@ public sealed class ProcessTests : IDisposable
             Assert.StartsWith("nxk_", apiKey, StringComparison.Ordinal);
 
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-            var created = await http.PostAsJsonAsync("/api/flows", new { name = "proc", organismYaml = "name: proc\nlisteners: []\n" });
+            var created = await http.PostAsJsonAsync("/api/flows", new { name = "proc", organismYaml = Api.Flows.ValidYaml });
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             var id = (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
             var read = await http.GetFromJsonAsync<JsonObject>($"/api/flows/{id}");

@@ -7,7 +7,7 @@ namespace Nextra.Modules.Flows.Validation;
 /// <summary>Default <see cref="IFlowValidator"/>: YAML syntax and a mapping at the root, nothing more.</summary>
 internal sealed class YamlSyntaxValidator : IFlowValidator
 {
-    public Task<IReadOnlyList<ValidationProblem>> ValidateAsync(string organismYaml, CancellationToken ct) =>
+    public Task<IReadOnlyList<ValidationProblem>> ValidateAsync(string tenantId, string organismYaml, CancellationToken ct) =>
         Task.FromResult(Validate(organismYaml));
 
     internal static IReadOnlyList<ValidationProblem> Validate(string organismYaml)
@@ -51,9 +51,15 @@ internal sealed class YamlSyntaxValidator : IFlowValidator
         {
             var stream = new YamlStream();
             stream.Load(new StringReader(organismYaml));
-            return stream.Documents.Count > 0
-                && stream.Documents[0].RootNode is YamlMappingNode map
-                && map.Children.TryGetValue(new YamlScalarNode(key), out var node)
+            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode map)
+                return null;
+            // organism.yaml keeps name/description under `organism:`; a bare top-level key is accepted too.
+            if (map.Children.TryGetValue(new YamlScalarNode("organism"), out var organism)
+                && organism is YamlMappingNode header
+                && header.Children.TryGetValue(new YamlScalarNode(key), out var inner)
+                && inner is YamlScalarNode { Value: { Length: > 0 } innerValue })
+                return innerValue;
+            return map.Children.TryGetValue(new YamlScalarNode(key), out var node)
                 && node is YamlScalarNode { Value: { Length: > 0 } value }
                 ? value
                 : null;

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Nextra.Pump.Messages;
+using Nextra.Pump.Wasm;
+
+namespace Nextra.Pump.Handlers.Code;
+
+/// <summary>
+/// Turns a module's output JSON into a handler result: <c>"_drop": true</c> ends the chain,
+/// <c>"_to": "peer"</c> forwards (peers enforced), anything else responds.
+/// </summary>
+internal static class CodeOutputMapper
+{
+    public static HandlerResult Map(byte[] output, HandlerContext context, string? outputClass, StepUsage usage)
+    {
+        JsonObject json;
+        try
+        {
+            json = JsonNode.Parse(output) as JsonObject ?? throw Bad("output must be a JSON object", usage);
+        }
+        catch (JsonException ex)
+        {
+            throw Bad($"output is not valid JSON: {ex.Message}", usage);
+        }
+
+        var drop = json["_drop"];
+        var to = json["_to"];
+        json.Remove("_drop");
+        json.Remove("_to");
+        if (drop is JsonValue d && d.GetValueKind() == JsonValueKind.True)
+            return HandlerResult.EndWith(usage);
+
+        string? target = null;
+        PeerInfo? peer = null;
+        if (to is not null)
+        {
+            if (to is not JsonValue tv || tv.GetValueKind() != JsonValueKind.String)
+                throw Bad("\"_to\" must be a listener name", usage);
+            target = tv.GetValue<string>();
+            peer = context.Peers.FirstOrDefault(p => p.Name == target)
+                ?? throw Bad($"\"_to\": '{target}' is not a peer of '{context.Listener.Name}' (peers: {string.Join(", ", context.Peers.Select(p => p.Name))})", usage);
+        }
+
+        IPayloadSchema schema = outputClass is not null
+            ? context.Schemas.Find(outputClass) ?? throw Bad($"output class '{outputClass}' is unknown", usage)
+            : peer?.Schema ?? context.Schema;
+        System.Xml.Linq.XElement payload;
+        try
+        {
+            payload = schema.FromJson(json);
+        }
+        catch (PayloadMappingException ex)
+        {
+            throw Bad($"output does not fit payload class '{schema.ClassName}': {ex.Message}", usage);
+        }
+        return target is null ? HandlerResult.Respond(payload, usage) : HandlerResult.Forward(payload, target, usage);
+    }
+
+    private static HandlerException Bad(string message, StepUsage usage) => new(WasmErrorCodes.BadOutput, message) { Usage = usage };
+}

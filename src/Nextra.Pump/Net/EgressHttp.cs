@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Nextra.Pump.Net;
+
+/// <summary>
+/// Builds the guarded <see cref="HttpClient"/> that <c>IFlowServices.Egress</c> hands to handlers,
+/// and the one helper handlers use to send through it with a timeout.
+/// </summary>
+public static class EgressHttp
+{
+    /// <summary>Request option naming extra headers (e.g. ones filled from secrets) to drop on cross-origin redirects.</summary>
+    public static readonly HttpRequestOptionsKey<string[]> SensitiveHeadersOption = new("nextra.egress.sensitive-headers");
+
+    /// <summary>
+    /// A client whose sockets only ever connect to addresses the policy accepts: DNS is resolved here,
+    /// every resolved address checked, the connection made to a checked address (so a second lookup
+    /// cannot swap in a private one). No proxy, no automatic redirects, no cookies; one instance per
+    /// host is enough (it pools connections).
+    /// </summary>
+    public static HttpClient CreateClient(EgressOptions options)
+    {
+        var policy = new EgressPolicy(options.AllowList);
+        var sockets = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseProxy = false,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            ConnectTimeout = TimeSpan.FromSeconds(15),
+            ConnectCallback = (context, ct) => ConnectAsync(policy, context, ct),
+            // Flows put payload text into headers; send it as UTF-8 (obs-text) instead of failing on non-ASCII.
+            RequestHeaderEncodingSelector = (_, _) => System.Text.Encoding.UTF8,
+            ResponseHeaderEncodingSelector = (_, _) => System.Text.Encoding.UTF8,
+        };
+        return new HttpClient(new EgressGuardHandler(options, policy, sockets))
+        {
+            // Per-request deadlines come from callers (clamped by EgressOptions); the client never adds its own.
+            Timeout = Timeout.InfiniteTimeSpan,
+            MaxResponseContentBufferSize = options.MaxResponseBytes,
+        };
+    }
+
+    private static async ValueTask<Stream> ConnectAsync(EgressPolicy policy, SocketsHttpConnectionContext context, CancellationToken ct)
+    {
+        var host = context.DnsEndPoint.Host.Trim('[', ']');
+        var port = context.DnsEndPoint.Port;
+        var hostAllowed = policy.IsHostAllowListed(host);
+        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct).ConfigureAwait(false);
+        var usable = new List<IPAddress>();
+        string? lastReason = null;
+        foreach (var address in addresses)
+        {
+            var reason = hostAllowed ? null : policy.Check(address);
+            if (reason is null)
+                usable.Add(address);
+            else
+                lastReason = reason;
+        }
+        if (usable.Count == 0)
+            throw new EgressException(EgressException.Blocked, $"connection to {host} refused: {lastReason ?? "it does not resolve"}");
+
+        Exception? failure = null;
+        foreach (var address in usable)
+        {
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(new IPEndPoint(address, port), ct).ConfigureAwait(false);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch (Exception e) when (e is SocketException or OperationCanceledException)
+            {
+                socket.Dispose();
+                failure = e;
+                if (e is OperationCanceledException)
+                    throw;
+            }
+        }
+        throw failure!;
+    }
+
+    /// <summary>
+    /// Sends <paramref name="request"/> with a deadline and turns guard and timeout failures into coded
+    /// <see cref="EgressException"/>s. <paramref name="read"/> consumes the response inside the deadline.
+    /// </summary>
+    public static async Task<T> SendAsync<T>(HttpClient client, HttpRequestMessage request, TimeSpan timeout, HttpCompletionOption completion,
+        Func<HttpResponseMessage, CancellationToken, Task<T>> read, TimeProvider time, CancellationToken ct)
+    {
+        using var deadline = new CancellationTokenSource(timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+        try
+        {
+            using var response = await client.SendAsync(request, completion, linked.Token).ConfigureAwait(false);
+            return await read(response, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw new EgressException(EgressException.Timeout, $"{request.RequestUri?.GetLeftPart(UriPartial.Path)} did not answer within {timeout.TotalSeconds:0.###} s", e);
+        }
+        catch (Exception e) when (e is not EgressException && EgressException.Find(e) is { } egress)
+        {
+            throw new EgressException(egress.Code, egress.Message, e);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+// The one typed client of docs/api.md: fetch with cookies, the double-submit CSRF header on
+// unsafe methods, and ProblemDetails turned into ApiError for the UI to show.
+import type {
+  ApiKey, BuildResult, Flow, FlowInput, FlowStatusInfo, LogLine, Me, NewApiKey, Problem, Run, RunPage, SecretInfo, TriggerInfo, Usage,
+} from './types';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    readonly detail: string | undefined,
+    readonly errors: Problem[] = [],
+  ) {
+    super(detail ? `${title}: ${detail}` : title);
+  }
+}
+
+export interface ApiDeps {
+  fetch: typeof fetch;
+  /** The document's cookie string (for `nextra_csrf`). */
+  cookies: () => string;
+  base?: string;
+  /** Called on 401 so the app can send the user to the login page. */
+  onUnauthorized?: () => void;
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export function readCookie(cookies: string, name: string): string | null {
+  for (const part of cookies.split(';')) {
+    const i = part.indexOf('=');
+    if (i < 0) continue;
+    if (part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return null;
+}
+
+export async function toApiError(res: Response): Promise<ApiError> {
+  let body: Record<string, unknown> | null = null;
+  try {
+    const text = await res.text();
+    body = text ? (JSON.parse(text) as Record<string, unknown>) : null;
+  } catch {
+    body = null;
+  }
+  const title = typeof body?.title === 'string' ? body.title : res.statusText || `HTTP ${res.status}`;
+  const code = typeof body?.code === 'string' ? body.code : `http_${res.status}`;
+  const detail = typeof body?.detail === 'string' ? body.detail : undefined;
+  const errors = Array.isArray(body?.errors) ? (body!.errors as Problem[]) : [];
+  return new ApiError(res.status, code, title, detail, errors);
+}
+
+export function createApi(deps: ApiDeps) {
+  const base = deps.base ?? '';
+
+  async function raw(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+    const h: Record<string, string> = { Accept: 'application/json', ...headers };
+    let payload: BodyInit | undefined;
+    if (body !== undefined) {
+      if (typeof body === 'string' && h['Content-Type']) payload = body;
+      else {
+        h['Content-Type'] = 'application/json';
+        payload = JSON.stringify(body);
+      }
+    }
+    if (UNSAFE.has(method)) {
+      const csrf = readCookie(deps.cookies(), 'nextra_csrf');
+      if (csrf) h['X-Nextra-Csrf'] = csrf;
+    }
+    const res = await deps.fetch(base + path, { method, headers: h, body: payload, credentials: 'same-origin' });
+    if (!res.ok) {
+      const err = await toApiError(res);
+      if (res.status === 401 && deps.onUnauthorized) deps.onUnauthorized();
+      throw err;
+    }
+    return res;
+  }
+
+  async function json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await raw(method, path, body);
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  const enc = encodeURIComponent;
+  return {
+    setupNeeded: () => json<{ needed: boolean }>('GET', '/api/setup'),
+    setup: (b: { token: string; email: string; password: string; tenantName?: string }) => json<Me>('POST', '/api/setup', b),
+    login: (email: string, password: string) => json<Me>('POST', '/api/auth/login', { email, password }),
+    logout: () => json<void>('POST', '/api/auth/logout'),
+    me: () => json<Me>('GET', '/api/auth/me'),
+    changePassword: (currentPassword: string, newPassword: string) => json<void>('POST', '/api/auth/password', { currentPassword, newPassword }),
+    apiKeys: () => json<ApiKey[]>('GET', '/api/apikeys'),
+    createApiKey: (name: string) => json<NewApiKey>('POST', '/api/apikeys', { name }),
+    revokeApiKey: (id: string) => json<void>('DELETE', `/api/apikeys/${enc(id)}`),
+
+    flows: () => json<Flow[]>('GET', '/api/flows'),
+    flow: (id: string) => json<Flow>('GET', `/api/flows/${enc(id)}`),
+    createFlow: (f: FlowInput) => json<Flow>('POST', '/api/flows', f),
+    saveFlow: (id: string, f: FlowInput) => json<Flow>('PUT', `/api/flows/${enc(id)}`, f),
+    deleteFlow: (id: string) => json<void>('DELETE', `/api/flows/${enc(id)}`),
+    validate: (organismYaml: string) => json<{ problems: Problem[] }>('POST', '/api/flows/validate', { organismYaml }),
+    importFlow: async (yamlText: string) => (await raw('POST', '/api/flows/import', yamlText, { 'Content-Type': 'text/yaml' })).json() as Promise<Flow>,
+    exportUrl: (id: string) => `${base}/api/flows/${enc(id)}/export`,
+
+    start: (id: string) => json<FlowStatusInfo>('POST', `/api/flows/${enc(id)}/start`),
+    stop: (id: string) => json<FlowStatusInfo>('POST', `/api/flows/${enc(id)}/stop`),
+    status: (id: string) => json<FlowStatusInfo>('GET', `/api/flows/${enc(id)}/status`),
+    logs: (id: string) => json<LogLine[]>('GET', `/api/flows/${enc(id)}/logs`),
+    triggers: (id: string) => json<TriggerInfo[]>('GET', `/api/flows/${enc(id)}/triggers`),
+    inject: (flowId: string, b: { payload: unknown; target?: string; payloadClass?: string }) =>
+      json<{ runId: string }>('POST', `/api/triggers/${enc(flowId)}/inject`, b),
+    runs: (flowId: string, q: { status?: string; before?: string; limit?: number } = {}) => {
+      const qs = new URLSearchParams();
+      if (q.status) qs.set('status', q.status);
+      if (q.before) qs.set('before', q.before);
+      if (q.limit) qs.set('limit', String(q.limit));
+      const s = qs.toString();
+      return json<RunPage>('GET', `/api/flows/${enc(flowId)}/runs${s ? `?${s}` : ''}`);
+    },
+    run: (runId: string) => json<Run>('GET', `/api/runs/${enc(runId)}`),
+    replayRun: (runId: string) => json<{ runId: string }>('POST', `/api/runs/${enc(runId)}/replay`),
+    replayStep: (runId: string, n: number) => json<{ runId: string }>('POST', `/api/runs/${enc(runId)}/steps/${n}/replay`),
+    cancelRun: (runId: string) => json<void>('POST', `/api/runs/${enc(runId)}/cancel`),
+
+    secrets: () => json<SecretInfo[]>('GET', '/api/secrets'),
+    setSecret: (name: string, value: string) => json<void>('PUT', `/api/secrets/${enc(name)}`, { value }),
+    deleteSecret: (name: string) => json<void>('DELETE', `/api/secrets/${enc(name)}`),
+    buildModule: (source: string) => json<BuildResult>('POST', '/api/modules/build', { source }),
+    /** The SDK typings, or null when the server has none (404). */
+    sdkTypings: async (): Promise<string | null> => {
+      try {
+        return await (await raw('GET', '/api/sdk/nextra.d.ts', undefined, { Accept: 'text/plain' })).text();
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 404) return null;
+        throw e;
+      }
+    },
+    usage: () => json<Usage>('GET', '/api/usage'),
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;
+
+let unauthorizedHandler: (() => void) | undefined;
+export function onUnauthorized(f: () => void) {
+  unauthorizedHandler = f;
+}
+
+/** The app's instance, bound to the browser. */
+export const api: Api = createApi({
+  fetch: (...a) => fetch(...a),
+  cookies: () => (typeof document === 'undefined' ? '' : document.cookie),
+  onUnauthorized: () => unauthorizedHandler?.(),
+});
+
+/** A message for a person from any thrown value. */
+export function errorMessage(e: unknown): string {
+  if (e instanceof ApiError) return e.errors.length ? `${e.message} (${e.errors.map((x) => `line ${x.line}: ${x.message}`).join('; ')})` : e.message;
+  return e instanceof Error ? e.message : String(e);
+}

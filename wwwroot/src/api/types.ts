@@ -1,0 +1,160 @@
+// Shapes of docs/api.md (camelCase JSON).
+export type Role = 'owner' | 'admin' | 'editor' | 'viewer';
+
+export interface Me {
+  userId: string;
+  email: string;
+  role: Role;
+  tenantId: string;
+  tenantName: string;
+}
+
+export type FlowStatus = 'stopped' | 'starting' | 'running' | 'stopping' | 'error';
+
+export interface LastRun {
+  runId: string;
+  status: string;
+  startedAt: string;
+}
+
+export interface Flow {
+  id: string;
+  name: string;
+  description: string;
+  organismYaml: string;
+  canvasState: unknown;
+  status: FlowStatus;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  lastRun?: LastRun | null;
+  reload?: unknown;
+}
+
+export interface FlowInput {
+  name: string;
+  description: string;
+  organismYaml: string;
+  canvasState: unknown;
+}
+
+export interface Problem {
+  line: number;
+  column: number;
+  code: string;
+  message: string;
+}
+
+export interface FlowStatusInfo {
+  status: FlowStatus;
+  error?: string | null;
+  startedAt?: string | null;
+  queueDepth?: number | null;
+}
+
+export interface TriggerInfo {
+  name: string;
+  type: string;
+  target: string;
+  payload: string;
+  url?: string | null;
+  nextFireTimes?: string[] | null;
+}
+
+export interface StepError {
+  code: string;
+  message: string;
+}
+
+export interface Step {
+  index: number;
+  listener: string;
+  from: string;
+  to?: string | null;
+  class: string;
+  thread: string;
+  startedAt: string;
+  durationMs: number;
+  payloadIn: unknown;
+  payloadsOut: unknown[];
+  fuel?: number | null;
+  promptTokens?: number | null;
+  completionTokens?: number | null;
+  model?: string | null;
+  costUsd?: number | null;
+  error?: StepError | null;
+}
+
+export interface RunOutput {
+  listener: string;
+  class: string;
+  payload: unknown;
+  xml: string;
+}
+
+export interface RunSummary {
+  runId: string;
+  flowId: string;
+  trigger: string;
+  status: string;
+  startedAt: string;
+  durationMs?: number | null;
+  stepCount: number;
+  error?: StepError | string | null;
+}
+
+export interface Run {
+  runId: string;
+  flowId: string;
+  trigger: string;
+  status: string;
+  startedAt: string;
+  durationMs?: number | null;
+  outputs: RunOutput[];
+  steps: Step[];
+  error?: StepError | string | null;
+}
+
+export interface RunPage {
+  items: RunSummary[];
+  nextBefore?: string | null;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt?: string | null;
+}
+
+export interface NewApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  key: string;
+}
+
+export interface SecretInfo {
+  name: string;
+  updatedAt: string;
+}
+
+export interface Usage {
+  tier: string;
+  flows: number;
+  flowsLimit?: number | null;
+  runsThisMonth: number;
+  runsLimit?: number | null;
+}
+
+export interface BuildResult {
+  ok: boolean;
+  errors: { line: number; column: number; message: string }[];
+}
+
+export interface LogLine {
+  at: string;
+  level: string;
+  message: string;
+}

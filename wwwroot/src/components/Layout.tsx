@@ -1,0 +1,42 @@
+import { Link, NavLink, useNavigate } from 'react-router';
+import { api } from '../api/client';
+import { useAuth } from './auth';
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const { me, setMe } = useAuth();
+  const nav = useNavigate();
+  async function logout() {
+    try {
+      await api.logout();
+    } finally {
+      setMe(null);
+      nav('/login');
+    }
+  }
+  return (
+    <div className="app">
+      <header className="topbar">
+        <Link to="/dashboard" className="brand">Nextra</Link>
+        <nav>
+          <NavLink to="/dashboard">Flows</NavLink>
+          <NavLink to="/marketplace" className="wide-only">Marketplace</NavLink>
+          <NavLink to="/settings" className="wide-only">Settings</NavLink>
+        </nav>
+        <span className="spacer" />
+        <span className="muted small wide-only">{me?.email} · {me?.tenantName}</span>
+        <button className="link" onClick={logout} data-testid="logout">Log out</button>
+      </header>
+      <main className="content">{children}</main>
+    </div>
+  );
+}
+
+export function ErrorBanner({ error, onClose }: { error: string | null; onClose?: () => void }) {
+  if (!error) return null;
+  return (
+    <div className="error-banner" role="alert">
+      {error}
+      {onClose && <button className="link" onClick={onClose}>×</button>}
+    </div>
+  );
+}

@@ -1,0 +1,118 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { api, errorMessage } from '../../api/client';
+import type { Flow, Usage } from '../../api/types';
+import { canEdit, useAuth } from '../../components/auth';
+import { ago, usageOf } from '../../components/format';
+import { ErrorBanner } from '../../components/Layout';
+import { newFlowYaml, slug } from '../../flow/template';
+
+export function DashboardPage() {
+  const [flows, setFlows] = useState<Flow[] | null>(null);
+  const [usage, setUsage] = useState<Usage | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [name, setName] = useState('');
+  const fileRef = useRef<HTMLInputElement>(null);
+  const nav = useNavigate();
+  const { me } = useAuth();
+  const editable = canEdit(me);
+
+  const load = useCallback(async () => {
+    try {
+      setFlows(await api.flows());
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+    api.usage().then(setUsage, () => setUsage(null));
+  }, []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  async function create(e: React.FormEvent) {
+    e.preventDefault();
+    const n = name.trim() || 'New flow';
+    try {
+      const f = await api.createFlow({ name: n, description: '', organismYaml: newFlowYaml(slug(n)), canvasState: { positions: {} } });
+      nav(`/flow/${f.id}`);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }
+  async function importFile(file: File) {
+    try {
+      const f = await api.importFlow(await file.text());
+      nav(`/flow/${f.id}`);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }
+  async function remove(f: Flow) {
+    if (!confirm(`Delete flow "${f.name}"? Its runs are deleted too.`)) return;
+    try {
+      await api.deleteFlow(f.id);
+      await load();
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }
+
+  const runs = usage ? usageOf(usage.runsThisMonth, usage.runsLimit) : null;
+  const fl = usage ? usageOf(usage.flows, usage.flowsLimit) : null;
+  return (
+    <div className="page dashboard">
+      <div className="page-head">
+        <h1>Flows</h1>
+        {usage && (
+          <div className="usage" data-testid="usage">
+            <span className="badge">{usage.tier}</span>
+            <span>Runs this month {runs!.text}</span>
+            <progress max={1} value={runs!.fraction} />
+            <span>Flows {fl!.text}</span>
+          </div>
+        )}
+      </div>
+      <ErrorBanner error={error} onClose={() => setError(null)} />
+      {editable && (
+        <form className="row edit-only" onSubmit={create}>
+          <input placeholder="New flow name" value={name} onChange={(e) => setName(e.target.value)} data-testid="new-flow-name" />
+          <button type="submit" className="primary" data-testid="create-flow">Create flow</button>
+          <button type="button" onClick={() => fileRef.current?.click()}>Import YAML…</button>
+          <input ref={fileRef} type="file" accept=".yaml,.yml,text/yaml" hidden onChange={(e) => e.target.files?.[0] && importFile(e.target.files[0])} />
+        </form>
+      )}
+      {flows === null ? (
+        <p className="muted">Loading…</p>
+      ) : flows.length === 0 ? (
+        <p className="muted">No flows yet. Create one to start drawing.</p>
+      ) : (
+        <table className="list">
+          <thead>
+            <tr><th>Name</th><th>Status</th><th className="wide-only">Last run</th><th className="wide-only">Updated</th><th /></tr>
+          </thead>
+          <tbody>
+            {flows.map((f) => (
+              <tr key={f.id} data-testid="flow-row">
+                <td>
+                  <Link to={`/flow/${f.id}`} className="wide-only">{f.name}</Link>
+                  <Link to={`/flow/${f.id}/runs`} className="narrow-only">{f.name}</Link>
+                  {f.description && <div className="muted small">{f.description}</div>}
+                </td>
+                <td><span className={`status status-${f.status}`}>{f.status}</span></td>
+                <td className="wide-only">
+                  {f.lastRun ? <Link to={`/runs/${f.lastRun.runId}`}><span className={`status status-${f.lastRun.status}`}>{f.lastRun.status}</span> {ago(f.lastRun.startedAt)}</Link> : <span className="muted">never</span>}
+                </td>
+                <td className="wide-only muted">{ago(f.updatedAt)}</td>
+                <td className="actions">
+                  <Link to={`/flow/${f.id}/runs`}>Runs</Link>
+                  <a className="wide-only" href={api.exportUrl(f.id)}>Export</a>
+                  {editable && <button className="link danger edit-only" onClick={() => remove(f)}>Delete</button>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

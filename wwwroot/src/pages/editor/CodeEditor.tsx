@@ -1,0 +1,115 @@
+import { useEffect, useRef, useState } from 'react';
+import { api, errorMessage } from '../../api/client';
+import { monaco, typescriptDefaults } from './monaco';
+
+export type CodeKind = 'source' | 'wat';
+
+// The docs/wasm-abi.md shape: JSON in, JSON out, `alloc` re-exported from the SDK.
+const starter = `import { JsonObj } from "./nextra";
+export { alloc } from "./nextra";
+
+export function handle(ptr: usize, len: i32): i64 {
+  const input = JsonObj.read(ptr, len);
+  const out = new JsonObj();
+  out.setString("Text", input.getString("Text"));
+  return out.write();
+}
+`;
+const watStarter = `(module
+  ;; exports: memory, alloc(len) -> ptr, handle(ptr, len) -> i64 (ptr << 32 | len)
+)
+`;
+
+// Fallback when the server has no SDK typings: AssemblyScript's number types.
+const asTypes = `declare type i8 = number; declare type i16 = number; declare type i32 = number; declare type i64 = number;
+declare type u8 = number; declare type u16 = number; declare type u32 = number; declare type u64 = number;
+declare type f32 = number; declare type f64 = number; declare type isize = number; declare type usize = number; declare type bool = boolean;`;
+
+let typings: Promise<string> | null = null;
+function loadTypings(): Promise<string> {
+  typings ??= api.sdkTypings().then(
+    (d) => {
+      if (d) {
+        typescriptDefaults.addExtraLib(d, 'file:///nextra.d.ts');
+        return 'Nextra SDK typings loaded.';
+      }
+      typescriptDefaults.addExtraLib(asTypes, 'file:///assemblyscript.d.ts');
+      return 'SDK typings not available (404); editing without them.';
+    },
+    () => 'Could not load the SDK typings.',
+  );
+  return typings;
+}
+
+interface Props {
+  listener: string;
+  initial: { kind: CodeKind; text: string } | null;
+  readOnly: boolean;
+  onApply: (kind: CodeKind, text: string) => void;
+  onClose: () => void;
+}
+
+/**
+ * A code block's inline code (`config.source` AssemblyScript or `config.wat`): Monaco in
+ * TypeScript mode with the SDK typings; [Build] compiles on the server and marks errors.
+ */
+export default function CodeEditor({ listener, initial, readOnly, onApply, onClose }: Props) {
+  const host = useRef<HTMLDivElement>(null);
+  const ed = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
+  const [kind, setKind] = useState<CodeKind>(initial?.kind ?? 'source');
+  const [status, setStatus] = useState('');
+
+  useEffect(() => {
+    if (kind === 'source') void loadTypings().then(setStatus);
+    const uri = monaco.Uri.parse(`file:///${listener.replace(/[^A-Za-z0-9_-]/g, '_')}.${kind === 'wat' ? 'wat' : 'ts'}`);
+    const text = initial && initial.kind === kind ? initial.text : kind === 'wat' ? watStarter : starter;
+    monaco.editor.getModel(uri)?.dispose();
+    const model = monaco.editor.createModel(text, kind === 'wat' ? 'plaintext' : 'typescript', uri);
+    const editor = monaco.editor.create(host.current!, { model, automaticLayout: true, minimap: { enabled: false }, fontSize: 13, readOnly });
+    ed.current = editor;
+    return () => {
+      editor.dispose();
+      model.dispose();
+    };
+  }, [listener, kind, initial, readOnly]);
+
+  async function build() {
+    const model = ed.current?.getModel();
+    if (!model) return;
+    setStatus('Building…');
+    try {
+      const r = await api.buildModule(model.getValue());
+      monaco.editor.setModelMarkers(model, 'asc', r.errors.map((e) => ({
+        severity: monaco.MarkerSeverity.Error,
+        message: e.message,
+        startLineNumber: Math.max(1, e.line),
+        startColumn: Math.max(1, e.column),
+        endLineNumber: Math.max(1, e.line),
+        endColumn: model.getLineMaxColumn(Math.min(model.getLineCount(), Math.max(1, e.line))),
+      })));
+      setStatus(r.ok ? 'Build succeeded.' : `${r.errors.length} error(s); see the marked lines.`);
+    } catch (e) {
+      setStatus(errorMessage(e));
+    }
+  }
+
+  return (
+    <div className="dialog-backdrop" onClick={onClose}>
+      <div className="dialog code" onClick={(e) => e.stopPropagation()} data-testid="code-editor">
+        <div className="row">
+          <h2>Code: {listener}</h2>
+          <span className="spacer" />
+          <select value={kind} onChange={(e) => setKind(e.target.value as CodeKind)}>
+            <option value="source">AssemblyScript (config.source)</option>
+            <option value="wat">WAT text (config.wat)</option>
+          </select>
+          {kind === 'source' && <button onClick={build} data-testid="code-build">Build</button>}
+          {!readOnly && <button className="primary" onClick={() => { onApply(kind, ed.current?.getValue() ?? ''); onClose(); }} data-testid="code-apply">Apply to flow</button>}
+          <button onClick={onClose}>Close</button>
+        </div>
+        <div className="monaco-host code" ref={host} />
+        <div className="muted small" data-testid="code-status">{status}</div>
+      </div>
+    </div>
+  );
+}

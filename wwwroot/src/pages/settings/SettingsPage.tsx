@@ -1,0 +1,104 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, errorMessage } from '../../api/client';
+import type { ApiKey, NewApiKey, SecretInfo } from '../../api/types';
+import { useAuth } from '../../components/auth';
+import { ago } from '../../components/format';
+import { ErrorBanner } from '../../components/Layout';
+
+export default function SettingsPage() {
+  const { me } = useAuth();
+  const [error, setError] = useState<string | null>(null);
+  const [info, setInfo] = useState<string | null>(null);
+  const wrap = (f: () => Promise<unknown>) => f().catch((e) => setError(errorMessage(e)));
+  return (
+    <div className="page settings">
+      <h1>Settings</h1>
+      <ErrorBanner error={error} onClose={() => setError(null)} />
+      {info && <div className="info-banner">{info}</div>}
+      <section>
+        <h2>Account</h2>
+        <p>{me?.email} · role <b>{me?.role}</b> · workspace <b>{me?.tenantName}</b></p>
+        <PasswordForm wrap={wrap} onDone={() => setInfo('Password changed.')} />
+      </section>
+      <ApiKeys wrap={wrap} />
+      <Secrets wrap={wrap} />
+    </div>
+  );
+}
+
+type Wrap = (f: () => Promise<unknown>) => Promise<unknown>;
+
+function PasswordForm({ wrap, onDone }: { wrap: Wrap; onDone: () => void }) {
+  const [cur, setCur] = useState('');
+  const [next, setNext] = useState('');
+  return (
+    <form className="row" onSubmit={(e) => { e.preventDefault(); void wrap(async () => { await api.changePassword(cur, next); setCur(''); setNext(''); onDone(); }); }}>
+      <input type="password" placeholder="Current password" value={cur} onChange={(e) => setCur(e.target.value)} required />
+      <input type="password" placeholder="New password" value={next} onChange={(e) => setNext(e.target.value)} required minLength={8} />
+      <button type="submit">Change password</button>
+    </form>
+  );
+}
+
+function ApiKeys({ wrap }: { wrap: Wrap }) {
+  const [keys, setKeys] = useState<ApiKey[]>([]);
+  const [name, setName] = useState('');
+  const [created, setCreated] = useState<NewApiKey | null>(null);
+  const load = useCallback(() => wrap(async () => setKeys(await api.apiKeys())), [wrap]);
+  useEffect(() => { void load(); }, []); // eslint-disable-line react-hooks/exhaustive-deps
+  return (
+    <section>
+      <h2>API keys</h2>
+      {created && (
+        <div className="info-banner" data-testid="new-key">
+          Copy this key now; it is not shown again: <code>{created.key}</code>
+          <button className="link" onClick={() => setCreated(null)}>Done</button>
+        </div>
+      )}
+      <table className="list">
+        <tbody>
+          {keys.map((k) => (
+            <tr key={k.id}>
+              <td>{k.name}</td><td><code>{k.prefix}…</code></td><td className="muted">created {ago(k.createdAt)}</td>
+              <td className="muted">{k.lastUsedAt ? `used ${ago(k.lastUsedAt)}` : 'never used'}</td>
+              <td><button className="link danger" onClick={() => confirm(`Revoke key "${k.name}"?`) && wrap(async () => { await api.revokeApiKey(k.id); await load(); })}>Revoke</button></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form className="row" onSubmit={(e) => { e.preventDefault(); void wrap(async () => { setCreated(await api.createApiKey(name)); setName(''); await load(); }); }}>
+        <input placeholder="Key name" value={name} onChange={(e) => setName(e.target.value)} required />
+        <button type="submit">Create key</button>
+      </form>
+    </section>
+  );
+}
+
+function Secrets({ wrap }: { wrap: Wrap }) {
+  const [secrets, setSecrets] = useState<SecretInfo[]>([]);
+  const [name, setName] = useState('');
+  const [value, setValue] = useState('');
+  const load = useCallback(() => wrap(async () => setSecrets(await api.secrets())), [wrap]);
+  useEffect(() => { void load(); }, []); // eslint-disable-line react-hooks/exhaustive-deps
+  return (
+    <section>
+      <h2>Secrets</h2>
+      <p className="muted small">Values are write-only; flows reference them by name (e.g. <code>api_key_secret</code>).</p>
+      <table className="list">
+        <tbody>
+          {secrets.map((s) => (
+            <tr key={s.name}>
+              <td><code>{s.name}</code></td><td className="muted">updated {ago(s.updatedAt)}</td>
+              <td><button className="link danger" onClick={() => confirm(`Delete secret ${s.name}?`) && wrap(async () => { await api.deleteSecret(s.name); await load(); })}>Delete</button></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form className="row" onSubmit={(e) => { e.preventDefault(); void wrap(async () => { await api.setSecret(name, value); setName(''); setValue(''); await load(); }); }}>
+        <input placeholder="NAME" value={name} onChange={(e) => setName(e.target.value)} required pattern="[A-Za-z0-9_.-]+" />
+        <input type="password" placeholder="value" value={value} onChange={(e) => setValue(e.target.value)} required />
+        <button type="submit">Set secret</button>
+      </form>
+    </section>
+  );
+}
