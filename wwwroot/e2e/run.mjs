@@ -112,27 +112,26 @@ describe('nextra in the browser', { skip: skipReason ?? false }, () => {
     await page.waitForURL(/\/flow\/[^/]+$/);
     state.flowUrl = page.url();
     await page.waitForSelector('[data-testid=canvas] .react-flow__renderer');
-    await dropFromPalette('trigger', 90, 200);
-    await dropFromPalette('branch', 330, 180);
-    await dropFromPalette('output', 580, 60);
-    await dropFromPalette('output', 580, 330);
+    await waitFor(async () => (await nodeIds()).join() === 'l:done,t:start', 'the new flow\'s start → done');
+    await dropFromPalette('branch', 330, 200);
+    await dropFromPalette('output', 600, 380);
     await dropFromPalette('llm', 330, 420);
     await waitFor(async () => (await nodeIds()).length === 5, '5 nodes');
-    assert.deepEqual(await nodeIds(), ['l:branch', 'l:llm', 'l:output', 'l:output_2', 't:trigger']);
+    assert.deepEqual(await nodeIds(), ['l:branch', 'l:done', 'l:llm', 'l:output', 't:start']);
     // Delete the LLM node again with the keyboard.
     await page.click('.react-flow__node[data-id="l:llm"]');
     await page.keyboard.press('Delete');
     await waitFor(async () => !(await nodeIds()).includes('l:llm'), 'llm node deleted');
-    await connect('t:trigger', 'l:branch');
+    await connect('t:start', 'l:branch');
+    await connect('l:branch', 'l:done');
     await connect('l:branch', 'l:output');
-    await connect('l:branch', 'l:output_2');
     await waitFor(async () => (await page.locator('.react-flow__edge').count()) === 3, '3 edges');
     assert.match(await page.locator('[data-testid=node-count]').innerText(), /Nodes: 4/);
     await page.click('[data-testid=view-yaml]');
     await page.waitForSelector('.monaco-editor');
     const y = await waitFor(yamlText, 'monaco text');
-    assert.match(y, /triggers:\n {2}- name: trigger\n {4}type: webhook\n {4}payload: Message\n {4}target: branch\n/);
-    assert.match(y, /- name: branch\n[\s\S]*handler: branch\n[\s\S]*peers: \[output, output_2\]/);
+    assert.match(y, /triggers:\n {2}- \{name: start, type: webhook, target: branch, payload: Message\}\n/);
+    assert.match(y, /- name: branch\n[\s\S]*handler: branch\n[\s\S]*peers: \[done, output\]/);
     assert.doesNotMatch(y, /name: llm/);
   });
 
@@ -142,17 +141,17 @@ describe('nextra in the browser', { skip: skipReason ?? false }, () => {
     await page.waitForSelector('.monaco-editor');
     await setYaml((t) => t
       .replace('cases: []', 'cases:\n        - {if: "Text = \'urgent\'", to: urgent}\n      else: normal')
-      .replace(/output_2/g, 'normal')
-      .replace('name: output\n', 'name: urgent\n')
-      .replace('[output, normal]', '[urgent, normal]')
+      .replace('{name: done,', '{name: urgent,')
+      .replace('name: output\n', 'name: normal\n')
+      .replace('[done, output]', '[urgent, normal]')
       .replace('organism:\n', '# edited by hand\norganism:\n'));
-    await waitFor(async () => (await nodeIds()).join() === 'l:branch,l:normal,l:urgent,t:trigger', 'renamed nodes on canvas');
+    await waitFor(async () => (await nodeIds()).join() === 'l:branch,l:normal,l:urgent,t:start', 'renamed nodes on canvas');
     await waitFor(async () => (await page.locator('.react-flow__edge-text').allTextContents()).some((x) => x.includes('urgent')), 'case label on edge');
     // Break the YAML: the canvas stays, the error is marked.
     const good = await yamlText();
     await setYaml((t) => t.replace('listeners:', 'listeners: [oops'));
     await page.waitForSelector('.canvas-lock');
-    assert.deepEqual(await nodeIds(), ['l:branch', 'l:normal', 'l:urgent', 't:trigger']);
+    assert.deepEqual(await nodeIds(), ['l:branch', 'l:normal', 'l:urgent', 't:start']);
     await page.waitForSelector('.monaco-editor .squiggly-error');
     await putYaml(good);
     await page.waitForSelector('.canvas-lock', { state: 'detached' });
@@ -176,7 +175,7 @@ describe('nextra in the browser', { skip: skipReason ?? false }, () => {
     await page.reload();
     await page.waitForSelector('.monaco-editor');
     assert.equal(await waitFor(yamlText, 'yaml after reload'), before);
-    assert.deepEqual(await nodeIds(), ['l:branch', 'l:normal', 'l:urgent', 't:trigger']);
+    assert.deepEqual(await nodeIds(), ['l:branch', 'l:normal', 'l:urgent', 't:start']);
   });
 
   scenario('run the flow from the inject dialog, watch it finish and open its steps', async (t) => {
