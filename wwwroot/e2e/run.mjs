@@ -161,15 +161,37 @@ describe('nextra in the browser', { skip: skipReason ?? false }, () => {
     await page.keyboard.press('Enter');
     const y = await waitFor(async () => ((await yamlText())?.includes('Urgent tickets') ? yamlText() : null), 'description in YAML');
     assert.ok(y.startsWith('# edited by hand\norganism:\n'), y);
+    // A server validation problem shows on its node and in the list; clicking it jumps to the line.
+    await putYaml(y.replace('    handler: branch\n', '    handler: branch\n    bogus_key: 1\n'));
+    await page.waitForSelector('[data-testid=problem]', { timeout: 15_000 });
+    await page.waitForSelector('.react-flow__node[data-id="l:branch"] .has-problems');
+    await page.locator('[data-testid=problem]').first().click();
+    const line = await page.evaluate(() => window.__nextraYaml.getPosition().lineNumber);
+    assert.equal(line, y.split('\n').findIndex((l) => l === '    handler: branch') + 2);
+    await putYaml(y);
+    await page.waitForSelector('[data-testid=problem]', { state: 'detached', timeout: 15_000 });
   });
 
   scenario('undo and redo work across canvas and YAML, Ctrl+S saves', async () => {
-    const before = await yamlText();
+    const start = await yamlText();
+    await page.click('.react-flow__node[data-id="l:normal"]');
+    await page.fill('[data-testid=insp-description]', 'Everything else');
+    await page.keyboard.press('Enter');
+    await waitFor(async () => (await yamlText()).includes('Everything else'), 'inspector edit');
     await page.click('.react-flow__pane', { position: { x: 20, y: 20 } });
     await page.keyboard.press('Control+z');
-    await waitFor(async () => !(await yamlText()).includes('Urgent tickets'), 'undo of the description');
+    await waitFor(async () => (await yamlText()) === start, 'undo of the description');
     await page.keyboard.press('Control+Shift+z');
-    await waitFor(async () => (await yamlText()) === before, 'redo');
+    await waitFor(async () => (await yamlText()).includes('Everything else'), 'redo');
+    const before = await yamlText();
+    // Copy and paste a node, then undo the paste.
+    await page.click('.react-flow__node[data-id="l:normal"]');
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    await waitFor(async () => (await nodeIds()).includes('l:normal_copy'), 'pasted node');
+    await page.click('.react-flow__pane', { position: { x: 20, y: 20 } });
+    await page.keyboard.press('Control+z');
+    await waitFor(async () => (await yamlText()) === before, 'undo of the paste');
     await page.keyboard.press('Control+s');
     await waitFor(async () => (await page.locator('[data-testid=save-status]').innerText()).includes('Saved'), 'saved');
     await page.reload();
