@@ -4,7 +4,14 @@ using Nextra.Host.Ui;
 using Nextra.Modules.Accounts;
 using Nextra.Modules.Engine;
 using Nextra.Modules.Flows;
+using Nextra.Modules.Memory;
+using Nextra.Modules.Observability;
+using Nextra.Modules.Orchestration;
+using Nextra.Modules.Runs;
+using Nextra.Modules.Secrets;
 using Nextra.Modules.Storage;
+using Nextra.Modules.Triggers;
+using Nextra.Modules.WasmModules;
 
 return await NextraCli.InvokeAsync(args, Compose);
 
@@ -16,6 +23,13 @@ static WebApplication Compose(WebApplicationBuilder builder)
     builder.Services.AddEngine(builder.Configuration);
     builder.Services.AddAccounts(builder.Configuration);
     builder.Services.AddFlows(builder.Configuration);
+    builder.Services.AddSecrets(builder.Configuration);
+    builder.Services.AddWasmModules(builder.Configuration);
+    builder.Services.AddProjectMemory(builder.Configuration);
+    builder.Services.AddObservability(builder.Configuration);
+    builder.Services.AddRuns(builder.Configuration);
+    builder.Services.AddTriggers(builder.Configuration);
+    builder.Services.AddOrchestration(builder.Configuration);
 
     var app = builder.Build();
     app.UseNextraHost();
@@ -24,6 +38,13 @@ static WebApplication Compose(WebApplicationBuilder builder)
     app.MapNextraOpenApi();
     app.MapAccounts();
     app.MapFlows();
+    app.MapSecrets();
+    app.MapWasmModules();
+    app.MapProjectMemory();
+    app.MapObservability();
+    app.MapRuns();
+    app.MapTriggers();
+    app.MapOrchestration();
     app.MapNextraUi();
     return app;
 }

@@ -54,7 +54,13 @@ internal static class NextraHostExtensions
     public static WebApplication UseNextraHost(this WebApplication app)
     {
         // Outermost, so the log records the status the client finally got (after the exception handler).
-        app.UseSerilogRequestLogging();
+        app.UseSerilogRequestLogging(o => o.GetMessageTemplateProperties = (http, path, elapsed, status) =>
+        [
+            new LogEventProperty("RequestMethod", new ScalarValue(http.Request.Method)),
+            new LogEventProperty("RequestPath", new ScalarValue(LogRedaction.Path(path))),
+            new LogEventProperty("StatusCode", new ScalarValue(status)),
+            new LogEventProperty("Elapsed", new ScalarValue(elapsed)),
+        ]);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<SecurityHeadersMiddleware>();
@@ -89,7 +95,8 @@ internal static class NextraHostExtensions
                 // Authentication pulls in data protection, which nextra does not use for anything it stores.
                 .MinimumLevel.Override("Microsoft.AspNetCore.DataProtection", LogEventLevel.Error)
                 .MinimumLevel.Override("Microsoft.Hosting.Lifetime", cli ? LogEventLevel.Warning : LogEventLevel.Information)
-                .Enrich.FromLogContext();
+                .Enrich.FromLogContext()
+                .Enrich.With(new LogRedaction());
             // CLI output owns stdout (e.g. the API key on the last line), so logs go to stderr there.
             LogEventLevel? toStderr = cli ? LogEventLevel.Verbose : null;
             if (text)

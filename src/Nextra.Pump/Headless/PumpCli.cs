@@ -64,6 +64,11 @@ public static class PumpCli
             Timeout = timeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : null,
         };
         var text = inject.TrimStart();
+        if (text.StartsWith('['))
+        {
+            stderr.WriteLine("--inject: JSON must be an object");
+            return 2;
+        }
         if (text.StartsWith('{'))
         {
             JsonObject? json;

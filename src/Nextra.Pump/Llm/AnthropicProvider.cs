@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Nextra.Pump.Net;
@@ -29,7 +28,7 @@ public sealed class AnthropicProvider : ILlmProvider
         };
         var message = new HttpRequestMessage(HttpMethod.Post, new Uri(backend.BaseUrl, "messages"))
         {
-            Content = JsonContent.Create(body, LlmJsonContext.Default.AnthropicBody),
+            Content = ProviderHttp.Json(body, LlmJsonContext.Default.AnthropicBody),
         };
         if (!string.IsNullOrEmpty(backend.ApiKey))
             message.Headers.TryAddWithoutValidation("x-api-key", backend.ApiKey);

@@ -90,7 +90,8 @@ public sealed class LlmRouter
             }
             catch (LlmProviderException e)
             {
-                failures.Add($"{backend.Name}: {e.Message}");
+                var reason = Redact(e.Message, backend.ApiKey);
+                failures.Add($"{backend.Name}: {reason}");
                 if (e.Kind == LlmFailureKind.Rejected)
                     excluded.Add(backend);
                 if (e.RetryAfter is { } retryAfter)
@@ -98,7 +99,7 @@ public sealed class LlmRouter
                 if (attempt + 1 < attempts && excluded.Count < candidates.Count)
                 {
                     var delay = Backoff(attempt);
-                    log?.Invoke("warning", $"llm attempt {attempt + 1}/{attempts} on {backend.Name} failed ({e.Kind}): {e.Message}; retrying in {delay.TotalMilliseconds:0} ms");
+                    log?.Invoke("warning", $"llm attempt {attempt + 1}/{attempts} on {backend.Name} failed ({e.Kind}): {reason}; retrying in {delay.TotalMilliseconds:0} ms");
                     await Task.Delay(delay, _time, ct).ConfigureAwait(false);
                 }
             }
@@ -129,8 +130,15 @@ public sealed class LlmRouter
         }
         catch (EgressException e) when (!ct.IsCancellationRequested)
         {
-            var kind = e.Code == EgressException.Timeout ? LlmFailureKind.Timeout : LlmFailureKind.Network;
-            throw new LlmProviderException(kind, e.Message, null, e);
+            // A refused address will be refused again: drop the backend instead of retrying it.
+            var kind = e.Code switch
+            {
+                EgressException.Timeout => LlmFailureKind.Timeout,
+                EgressException.Blocked => LlmFailureKind.Rejected,
+                _ => LlmFailureKind.Network,
+            };
+            var hint = e.Code == EgressException.Blocked ? " (add the address to the server's egress allow-list)" : "";
+            throw new LlmProviderException(kind, e.Message + hint, null, e);
         }
         catch (HttpRequestException e) when (!ct.IsCancellationRequested)
         {
@@ -204,4 +212,8 @@ public sealed class LlmRouter
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    /// <summary>Provider error bodies sometimes echo the key; it must not reach run traces or logs.</summary>
+    private static string Redact(string message, string? key) =>
+        string.IsNullOrEmpty(key) || key.Length < 4 ? message : message.Replace(key, "***", StringComparison.Ordinal);
 }

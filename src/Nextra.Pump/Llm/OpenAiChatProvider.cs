@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Nextra.Pump.Net;
@@ -25,7 +24,7 @@ public sealed class OpenAiChatProvider : ILlmProvider
         };
         var message = new HttpRequestMessage(HttpMethod.Post, new Uri(backend.BaseUrl, "chat/completions"))
         {
-            Content = JsonContent.Create(body, LlmJsonContext.Default.OpenAiChatBody),
+            Content = ProviderHttp.Json(body, LlmJsonContext.Default.OpenAiChatBody),
         };
         if (!string.IsNullOrEmpty(backend.ApiKey))
             message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", backend.ApiKey);

@@ -55,6 +55,17 @@ internal static class ProviderHttp
         }
     }
 
+    /// <summary>
+    /// A JSON body with a Content-Length (some self-hosted servers refuse chunked request bodies) that can be
+    /// sent again on a 307/308 redirect.
+    /// </summary>
+    public static HttpContent Json<T>(T body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    {
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, type));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return content;
+    }
+
     public static bool IsEventStream(HttpResponseMessage response) =>
         string.Equals(response.Content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
 

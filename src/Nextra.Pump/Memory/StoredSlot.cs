@@ -44,7 +44,7 @@ public sealed class StoredSlot
     public bool IsSelfCall { get; }
     /// <summary>The payload element (parsed on demand when the slot came from storage).</summary>
     public XElement Payload => _payload ?? XElement.Parse(_xml!);
-    public string PayloadXml => _xml ??= XmlText.Serialize(_payload!);
+    public string PayloadXml => _xml ??= FastXml.Serialize(_payload!);
 
     /// <summary>UTF-8 JSON for shared storage.</summary>
     public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(

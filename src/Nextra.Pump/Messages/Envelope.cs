@@ -118,7 +118,7 @@ public static class Envelope
 
     internal static bool TryParseStrict(string xml, out XElement? element, out string? error)
     {
-        if (XmlText.TryParseSimple(xml, out element))
+        if (FastXml.TryParseSimple(xml, out element))
         {
             error = null;
             return true;

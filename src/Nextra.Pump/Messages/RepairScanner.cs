@@ -5,7 +5,7 @@ using System.Xml.Linq;
 namespace Nextra.Pump.Messages;
 
 /// <summary>The tolerant tokenizer behind <see cref="XmlRepair"/>: a stack of open elements with recovery rules.</summary>
-internal sealed class RepairScanner(string src, List<string> repairs)
+internal sealed partial class RepairScanner(string src, List<string> repairs)
 {
     private const int MaxDepth = 128;
     private int _pos;
@@ -169,121 +169,6 @@ internal sealed class RepairScanner(string src, List<string> repairs)
             repairs.Add($"closed unclosed <{top.Name.LocalName}> before </{name}>");
         }
         return stack.Count == 0;
-    }
-
-    private (XElement Element, bool SelfClosed) StartTag()
-    {
-        var i = _pos + 1;
-        var nameStart = i;
-        while (i < src.Length && XmlRepair.IsNameChar(src[i]))
-        {
-            i++;
-        }
-        var element = new XElement(SafeName(LocalName(src[nameStart..i])));
-        while (true)
-        {
-            while (i < src.Length && char.IsWhiteSpace(src[i]))
-            {
-                i++;
-            }
-            if (i >= src.Length || src[i] == '<')
-            {
-                repairs.Add($"completed the start tag <{element.Name.LocalName}>");
-                _pos = i;
-                return (element, false);
-            }
-            if (src[i] == '>')
-            {
-                _pos = i + 1;
-                return (element, false);
-            }
-            if (src[i] == '/' && i + 1 < src.Length && src[i + 1] == '>')
-            {
-                _pos = i + 2;
-                return (element, true);
-            }
-            var attrStart = i;
-            while (i < src.Length && !char.IsWhiteSpace(src[i]) && src[i] is not ('=' or '>' or '<' or '/'))
-            {
-                i++;
-            }
-            var attrName = src[attrStart..i];
-            if (attrName.Length == 0)
-            {
-                i++; // a lone '/' or similar: skip it
-                continue;
-            }
-            string? value = null;
-            var j = i;
-            while (j < src.Length && char.IsWhiteSpace(src[j]))
-            {
-                j++;
-            }
-            if (j < src.Length && src[j] == '=')
-            {
-                j++;
-                while (j < src.Length && char.IsWhiteSpace(src[j]))
-                {
-                    j++;
-                }
-                if (j < src.Length && src[j] is '"' or '\'')
-                {
-                    var quote = src[j];
-                    var end = src.IndexOf(quote, j + 1);
-                    if (end < 0)
-                    {
-                        repairs.Add($"closed the quote of attribute {attrName}");
-                        end = src.IndexOfAny(['>', '<'], j + 1);
-                        end = end < 0 ? src.Length : end;
-                        value = src[(j + 1)..end];
-                        i = end;
-                    }
-                    else
-                    {
-                        value = src[(j + 1)..end];
-                        i = end + 1;
-                    }
-                }
-                else
-                {
-                    var vs = j;
-                    while (j < src.Length && !char.IsWhiteSpace(src[j]) && src[j] is not ('>' or '<'))
-                    {
-                        j++;
-                    }
-                    value = src[vs..j];
-                    i = j;
-                    repairs.Add($"quoted the value of attribute {attrName}");
-                }
-            }
-            else
-            {
-                repairs.Add($"dropped attribute {attrName} without a value");
-                continue;
-            }
-            AddAttribute(element, attrName, Decode(value));
-        }
-    }
-
-    private void AddAttribute(XElement element, string name, string value)
-    {
-        if (name == "xmlns" || name.StartsWith("xmlns:", StringComparison.Ordinal))
-        {
-            return; // payloads live in no namespace; prefixes are dropped below
-        }
-        var local = LocalName(name);
-        if (local.Length == 0 || !XmlRepair.IsNameStart(local[0]))
-        {
-            repairs.Add($"dropped attribute with invalid name '{name}'");
-            return;
-        }
-        var xname = SafeName(local);
-        if (element.Attribute(xname) is not null)
-        {
-            repairs.Add($"dropped duplicate attribute {local}");
-            return;
-        }
-        element.SetAttributeValue(xname, XmlRepair.CleanText(value, repairs));
     }
 
     private string LocalName(string qname)

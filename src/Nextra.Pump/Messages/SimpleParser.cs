@@ -3,7 +3,7 @@ using System.Xml.Linq;
 
 namespace Nextra.Pump.Messages;
 
-/// <summary>Strict parser of the simple XML subset behind <see cref="XmlText.TryParseSimple"/>; bails out rather than guess.</summary>
+/// <summary>Strict parser of the simple XML subset behind <see cref="FastXml.TryParseSimple"/>; bails out rather than guess.</summary>
 internal ref struct SimpleParser(string src)
 {
     private int _pos;

@@ -16,7 +16,18 @@ public sealed class ThreadRegistry(ISharedBackend backend)
 
     public ISharedBackend Backend { get; } = backend;
 
-    public static string NewUuid() => Guid.NewGuid().ToString("D");
+    /// <summary>
+    /// A canonical lowercase UUIDv4. Drawn from the shared PRNG rather than the system RNG: thread ids
+    /// are identifiers, not secrets, and a syscall per hop was measurable.
+    /// </summary>
+    public static string NewUuid()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        Random.Shared.NextBytes(bytes);
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x40);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return new Guid(bytes, bigEndian: true).ToString("D");
+    }
 
     /// <summary>The UUID of <paramref name="chain"/> in <paramref name="scope"/>, created when new.</summary>
     public async ValueTask<string> GetOrCreateAsync(string scope, string chain, CancellationToken ct)

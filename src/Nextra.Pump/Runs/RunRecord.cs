@@ -45,6 +45,8 @@ public sealed class RunStep
     public int? PromptTokens { get; set; }
     public int? CompletionTokens { get; set; }
     public string? Model { get; set; }
+    /// <summary>The LLM backend that answered (by its llm-section name), for routing/failover visibility.</summary>
+    public string? Backend { get; set; }
     public decimal? CostUsd { get; set; }
     public StepError? Error { get; set; }
 }

@@ -9,39 +9,6 @@ namespace Nextra.Pump.Runtime;
 
 public sealed partial class StreamPump
 {
-    /// <summary>Per-worker state reused across hops: a cancellation source that is reset, not reallocated.</summary>
-    private sealed class WorkerSlot(TimeProvider time)
-    {
-        public CancellationTokenSource Cts { get; set; } = new(Timeout.InfiniteTimeSpan, time);
-    }
-
-    /// <summary>Why a handler's token fired.</summary>
-    private sealed class HandlerCancelled(string code, string message) : Exception(message)
-    {
-        public string Code { get; } = code;
-    }
-
-    private async Task WorkerAsync()
-    {
-        var slot = new WorkerSlot(_time);
-        var reader = _queue.Reader;
-        try
-        {
-            while (await reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
-            {
-                while (reader.TryRead(out var message))
-                {
-                    OnDequeued();
-                    await ProcessAsync(message, slot).ConfigureAwait(false);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-    }
-
     private async ValueTask ProcessAsync(PumpMessage message, WorkerSlot slot)
     {
         var run = message.Run;
@@ -113,7 +80,7 @@ public sealed partial class StreamPump
                 Class = message.Schema.ClassName,
                 Thread = message.ThreadId,
                 StartedAt = now,
-                PayloadIn = _options.RecordPayloads && run is not null ? XmlText.Serialize(message.Payload) : null,
+                PayloadIn = _options.RecordPayloads && run is not null ? FastXml.Serialize(message.Payload) : null,
             };
             if (run is not null)
             {
@@ -171,10 +138,11 @@ public sealed partial class StreamPump
                     run.AddOutput(new RunOutput
                     {
                         Listener = listener.Name, Class = message.Schema.ClassName,
-                        Payload = message.Schema.ToJson(message.Payload), Xml = XmlText.Serialize(message.Payload),
+                        Payload = message.Schema.ToJson(message.Payload), Xml = FastXml.Serialize(message.Payload),
                     });
                 }
-                await EmitAllAsync(result, message, listener, state, step).ConfigureAwait(false);
+                // Route with the definition current now: a reload may have happened while the handler ran.
+                await EmitAllAsync(result, message, listener, _state, step, slot.Outbox).ConfigureAwait(false);
                 if (result.Emissions.Count == 0)
                 {
                     EndOfChain(message.ThreadId);
@@ -188,7 +156,7 @@ public sealed partial class StreamPump
                 if (error!.Code == StepCodes.Timeout)
                 {
                     // xml-pipeline §9.15: a SystemError(timeout) goes back to the listener on the same thread.
-                    handled = SendSystemError(listener, message, run, StepCodes.Timeout,
+                    handled = SendSystemError(slot.Outbox, listener, message, run, StepCodes.Timeout,
                         $"your handler did not finish within {listener.Timeout.TotalSeconds:0.###} s");
                 }
             }
@@ -201,47 +169,11 @@ public sealed partial class StreamPump
         finally
         {
             gate?.Release();
-        }
-    }
-
-    /// <summary>Calls the handler; only when it goes asynchronous are the timeout and the run/stop cancellation armed.</summary>
-    private ValueTask<HandlerResult> InvokeAsync(ListenerRuntime listener, HandlerContext context, RunState? run, WorkerSlot slot)
-    {
-        var pending = listener.Handler.HandleAsync(context, slot.Cts.Token);
-        return pending.IsCompletedSuccessfully ? pending : AwaitSlowAsync(pending, listener, run, slot);
-    }
-
-    private async ValueTask<HandlerResult> AwaitSlowAsync(ValueTask<HandlerResult> pending, ListenerRuntime listener, RunState? run, WorkerSlot slot)
-    {
-        var cts = slot.Cts;
-        cts.CancelAfter(listener.Timeout);
-        var onRun = run is null ? default : run.Cancellation.Token.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), cts);
-        var onStop = _stop.Token.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), cts);
-        try
-        {
-            return await pending.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cts.IsCancellationRequested)
-        {
-            if (run is not null && run.Cancellation.IsCancellationRequested)
+            foreach (var next in slot.Outbox)
             {
-                throw new HandlerCancelled(StepCodes.Cancelled, $"'{listener.Name}' was cancelled with its run ({run.Record.Status})");
+                Enqueue(next);
             }
-            if (_stop.IsCancellationRequested)
-            {
-                throw new HandlerCancelled(StepCodes.Cancelled, $"'{listener.Name}' was cancelled because the pump stopped");
-            }
-            throw new HandlerCancelled(StepCodes.Timeout, $"'{listener.Name}' timed out after {listener.Timeout.TotalSeconds:0.###} s");
-        }
-        finally
-        {
-            await onRun.DisposeAsync().ConfigureAwait(false);
-            await onStop.DisposeAsync().ConfigureAwait(false);
-            if (!cts.TryReset())
-            {
-                cts.Dispose();
-                slot.Cts = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
-            }
+            slot.Outbox.Clear();
         }
     }
 
@@ -255,6 +187,7 @@ public sealed partial class StreamPump
         step.PromptTokens = usage.PromptTokens;
         step.CompletionTokens = usage.CompletionTokens;
         step.Model = usage.Model;
+        step.Backend = usage.Backend;
         step.CostUsd = usage.CostUsd;
     }
 

@@ -8,7 +8,7 @@ namespace Nextra.Pump.Runtime;
 public sealed partial class StreamPump
 {
     /// <summary>Routes every emission of a handler: validate, peer-check, extend/prune the chain, enqueue.</summary>
-    private async ValueTask EmitAllAsync(HandlerResult result, PumpMessage message, ListenerRuntime sender, PumpState state, RunStep step)
+    private async ValueTask EmitAllAsync(HandlerResult result, PumpMessage message, ListenerRuntime sender, PumpState state, RunStep step, List<PumpMessage> outbox)
     {
         var run = message.Run;
         if (result.Emissions.Count == 0 || (run is not null && run.IsFinished))
@@ -18,13 +18,13 @@ public sealed partial class StreamPump
         List<string>? targets = null;
         foreach (var emission in result.Emissions)
         {
-            var sent = await EmitAsync(emission, message, sender, state).ConfigureAwait(false);
+            var sent = await EmitAsync(emission, message, sender, state, outbox).ConfigureAwait(false);
             if (sent is not null)
             {
                 (targets ??= []).Add(sent);
                 if (_options.RecordPayloads && run is not null)
                 {
-                    (step.PayloadsOut ??= []).Add(XmlText.Serialize(emission.Payload));
+                    (step.PayloadsOut ??= []).Add(FastXml.Serialize(emission.Payload));
                 }
             }
         }
@@ -35,7 +35,7 @@ public sealed partial class StreamPump
     }
 
     /// <summary>Returns where the emission went (listener names, or the injector), or null when it was refused or ended the chain.</summary>
-    private async ValueTask<string?> EmitAsync(Emission emission, PumpMessage message, ListenerRuntime sender, PumpState state)
+    private async ValueTask<string?> EmitAsync(Emission emission, PumpMessage message, ListenerRuntime sender, PumpState state, List<PumpMessage> outbox)
     {
         var run = message.Run;
         var payload = emission.Payload;
@@ -68,7 +68,7 @@ public sealed partial class StreamPump
 
         if (emission.IsRespond)
         {
-            return await RespondAsync(payload, schema, message, sender, state).ConfigureAwait(false);
+            return await RespondAsync(payload, schema, message, sender, state, outbox).ConfigureAwait(false);
         }
 
         ListenerRuntime[] targets;
@@ -100,7 +100,7 @@ public sealed partial class StreamPump
             if (!PeerAllowed(sender, target.Name, run))
             {
                 // xml-pipeline §9.12: blocked, recorded, and answered with the generic routing SystemError.
-                var deliveredError = SendSystemError(sender, message, run, "routing",
+                var deliveredError = SendSystemError(outbox, sender, message, run, "routing",
                     "Your message could not be delivered: the addressee is not one of your peers.");
                 ErrorStep(run, target.Name, sender.Name, className, message.ThreadId, StepCodes.PeerViolation,
                     $"'{sender.Name}' may not address '{target.Name}' (not among its peers)", handled: deliveredError);
@@ -108,7 +108,7 @@ public sealed partial class StreamPump
             }
             var (uuid, chain) = await Threads.ExtendAsync(message.ThreadId, target.Name, _stop.Token).ConfigureAwait(false);
             run?.TrackThread(uuid);
-            Enqueue(new PumpMessage
+            outbox.Add(new PumpMessage
             {
                 Payload = targets.Length == 1 ? payload : new XElement(payload), Schema = schema, From = sender.Name, To = target.Name,
                 ThreadId = uuid, Chain = chain, Depth = message.Depth + 1, Run = run,
@@ -120,7 +120,7 @@ public sealed partial class StreamPump
     }
 
     /// <summary>xml-pipeline §9.10: drop the last hop; back at the run's root the payload is an output for the injector.</summary>
-    private async ValueTask<string?> RespondAsync(XElement payload, IPayloadSchema schema, PumpMessage message, ListenerRuntime sender, PumpState state)
+    private async ValueTask<string?> RespondAsync(XElement payload, IPayloadSchema schema, PumpMessage message, ListenerRuntime sender, PumpState state, List<PumpMessage> outbox)
     {
         var run = message.Run;
         var pruned = await Threads.PruneForResponseAsync(message.ThreadId, _stop.Token).ConfigureAwait(false);
@@ -134,7 +134,7 @@ public sealed partial class StreamPump
             run.AddOutput(new RunOutput
             {
                 Listener = sender.Name, Class = schema.ClassName, Payload = schema.ToJson(payload),
-                Xml = XmlText.Serialize(payload),
+                Xml = FastXml.Serialize(payload),
             });
             Agent(sender.Name, "sent", message.ThreadId);
             return "(injector)";
@@ -150,7 +150,7 @@ public sealed partial class StreamPump
             return null;
         }
         run?.TrackThread(uuid);
-        Enqueue(new PumpMessage
+        outbox.Add(new PumpMessage
         {
             Payload = payload, Schema = schema, From = sender.Name, To = target.Name, ThreadId = uuid, Chain = chain,
             Depth = message.Depth + 1, Run = run,
@@ -194,7 +194,7 @@ public sealed partial class StreamPump
     }
 
     /// <summary>Sends a SystemError from <c>system</c> to <paramref name="listener"/> on the message's thread, if it can receive one.</summary>
-    private bool SendSystemError(ListenerRuntime listener, PumpMessage message, RunState? run, string code, string text)
+    private bool SendSystemError(List<PumpMessage> outbox, ListenerRuntime listener, PumpMessage message, RunState? run, string code, string text)
     {
         if (!listener.AcceptsSystemError || (run is not null && run.IsFinished) || _stopping)
         {
@@ -202,7 +202,7 @@ public sealed partial class StreamPump
         }
         var payload = new XElement(BuiltInPayloads.SystemError,
             new XElement("Code", code), new XElement("Message", text), new XElement("RetryAllowed", "true"));
-        Enqueue(new PumpMessage
+        outbox.Add(new PumpMessage
         {
             Payload = payload, Schema = _state.Schemas.Find(BuiltInPayloads.SystemError)!, From = "system", To = listener.Name,
             ThreadId = message.ThreadId, Chain = message.Chain, Depth = message.Depth + 1, Run = run,

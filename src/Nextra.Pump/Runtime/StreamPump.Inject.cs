@@ -21,6 +21,7 @@ public sealed partial class StreamPump
         var state = _state;
         var notes = new List<StepError>();
         var (payload, from, to, thread) = ReadInjection(injection, state, notes);
+        thread = await UnusedThreadAsync(thread, notes, ct).ConfigureAwait(false);
         var className = payload.Name.LocalName;
         var schema = state.Schemas.Find(className)
             ?? throw new PumpException("payload_invalid", $"<{className}> is not a payload class of this flow (classes: {string.Join(", ", state.Schemas.All.Keys)})");
@@ -162,6 +163,18 @@ public sealed partial class StreamPump
         }
         var payload = new XElement(parts.Payload);
         return (payload, parts.From, parts.To, thread);
+    }
+
+    /// <summary>Threads belong to one run: an external thread id already in use elsewhere gets a fresh one.</summary>
+    private async ValueTask<string?> UnusedThreadAsync(string? thread, List<StepError> notes, CancellationToken ct)
+    {
+        if (thread is null || await Threads.LookupAsync(thread, ct).ConfigureAwait(false) is null)
+        {
+            return thread;
+        }
+        var fresh = ThreadRegistry.NewUuid();
+        notes.Add(new StepError(StepCodes.ThreadReplaced, $"thread {thread} is in use by another run; replaced by {fresh}"));
+        return fresh;
     }
 
     private static string? DefaultTriggerClass(PumpState state) => state.Flow.Triggers.Count > 0 ? state.Flow.Triggers[0].Payload : null;

@@ -30,7 +30,10 @@ public sealed partial class StreamPump : IFlowPump
     private readonly Lock _spaceLock = new();
     private readonly Lock _lifecycle = new();
     private TaskCompletionSource? _spaceFreed;
-    private Task[] _workers = [];
+    private Task[] _loops = [];
+    private readonly System.Collections.Concurrent.ConcurrentStack<WorkerSlot> _slotPool = new();
+    private SemaphoreSlim _handlerSlots = new(1);
+    private int _inFlight;
     private volatile PumpState _state;
     private int _queued;
     private int _reloads;
@@ -79,11 +82,13 @@ public sealed partial class StreamPump : IFlowPump
             _started = true;
         }
         RootThreadId = await Threads.GetOrCreateAsync("system", RootChain, ct).ConfigureAwait(false);
-        var count = Math.Max(1, _state.Flow.MaxConcurrentHandlers);
-        _workers = new Task[count];
+        var cap = Math.Max(1, _state.Flow.MaxConcurrentHandlers);
+        _handlerSlots = new SemaphoreSlim(cap, cap);
+        var count = Math.Min(cap, Math.Max(1, Environment.ProcessorCount));
+        _loops = new Task[count];
         for (var i = 0; i < count; i++)
         {
-            _workers[i] = Task.Run(WorkerAsync, CancellationToken.None);
+            _loops[i] = Task.Run(LoopAsync, CancellationToken.None);
         }
         if (_options.SendBoot)
         {
@@ -97,7 +102,7 @@ public sealed partial class StreamPump : IFlowPump
                 ThreadId = RootThreadId, Chain = RootChain, Depth = 0, Run = null,
             });
         }
-        Log("info", $"pump '{_state.Flow.Name}' started with {count} workers");
+        Log("info", $"pump '{_state.Flow.Name}' started: {count} dispatch loops, {cap} handlers at most");
     }
 
     public async Task<IReadOnlyList<string>> StopAsync(TimeSpan drain, CancellationToken ct)
@@ -135,7 +140,11 @@ public sealed partial class StreamPump : IFlowPump
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {
-            await Task.WhenAll(_workers).WaitAsync(TimeSpan.FromSeconds(5), _time, CancellationToken.None).ConfigureAwait(false);
+            await Task.WhenAll(_loops).WaitAsync(TimeSpan.FromSeconds(5), _time, CancellationToken.None).ConfigureAwait(false);
+            for (var i = 0; i < 500 && Volatile.Read(ref _inFlight) > 0; i++)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(10), _time, CancellationToken.None).ConfigureAwait(false);
+            }
         }
         catch (TimeoutException)
         {

@@ -86,6 +86,22 @@ public class EgressClientTests
         Assert.Equal("Bearer keep", second.Headers["Authorization"]);
     }
 
+    [Theory]
+    [InlineData(307, "POST", "{\"a\":1}")]
+    [InlineData(308, "POST", "{\"a\":1}")]
+    [InlineData(303, "GET", "")]
+    [InlineData(302, "GET", "")]
+    public async Task Send_RedirectOfPost_KeepsOrDropsBodyByStatus(int status, string method, string body)
+    {
+        await using var server = new ScriptedServer();
+        server.Then(ScriptedServer.Redirect("/moved", status)).Then(ScriptedServer.Status(200, "ok"));
+        var request = new HttpRequestMessage(HttpMethod.Post, server.BaseUrl) { Content = new StringContent("{\"a\":1}") };
+        await EgressHttp.SendAsync(Client(allow: "127.0.0.1"), request, TimeSpan.FromSeconds(10), HttpCompletionOption.ResponseContentRead,
+            (r, ct) => r.Content.ReadAsStringAsync(ct), TimeProvider.System, CancellationToken.None);
+        var second = server.Requests.ToArray()[1];
+        Assert.Equal((method, body), (second.Method, second.Body));
+    }
+
     [Fact]
     public async Task Send_CrossOriginRedirect_DropsCredentialsAndSecretHeaders()
     {

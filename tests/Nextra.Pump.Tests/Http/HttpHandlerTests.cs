@@ -136,6 +136,25 @@ public class HttpHandlerTests
     }
 
     [Fact]
+    public async Task Handle_ServerEchoesSecret_ValueIsRedactedFromTheResponse()
+    {
+        await using var server = new ScriptedServer
+        {
+            Fallback = async ctx =>
+            {
+                var auth = ctx.Request.Headers["Authorization"] ?? "";
+                await ScriptedServer.Status(200, $"you sent {auth}", "text/plain", ("X-Echo", auth))(ctx);
+            },
+        };
+        var flow = FlowWith(new JsonObject { ["url"] = server.BaseUrl.ToString(), ["headers"] = new JsonObject { ["Authorization"] = "Bearer {{secret:TOKEN}}" } });
+        var result = await RunAsync(flow, Sao);
+        var xml = Xml(Assert.Single(result.Emissions).Payload);
+        Assert.Equal("Bearer s3cr3t", Assert.Single(server.Requests).Headers["Authorization"]);
+        Assert.DoesNotContain("s3cr3t", xml);
+        Assert.Contains("you sent Bearer [secret:TOKEN]", xml);
+    }
+
+    [Fact]
     public async Task Handle_MissingSecret_FailsWithSecretMissing()
     {
         await using var server = new ScriptedServer { Fallback = ScriptedServer.Status(200, "ok") };

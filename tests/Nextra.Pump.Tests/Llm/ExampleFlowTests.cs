@@ -49,6 +49,7 @@ public class ExampleFlowTests
             Assert.Equal(["desk", "weather", "writer", "answer"], steps.Select(s => (string)s!["listener"]!).ToArray());
             Assert.Equal(420, (int?)steps[0]!["promptTokens"]);
             Assert.Equal("llama3.2", (string?)steps[2]!["model"]);
+            Assert.Equal("local", (string?)steps[2]!["backend"]);
             Assert.Equal(0m, (decimal?)steps[2]!["costUsd"]);
             Assert.Equal("/weather?city=Oslo", Assert.Single(weather.Requests).Path);
             Assert.All(llm.Requests, r => Assert.Equal("/v1/chat/completions", r.Path));

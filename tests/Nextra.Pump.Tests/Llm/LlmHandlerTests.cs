@@ -74,6 +74,16 @@ public class LlmHandlerTests
     }
 
     [Fact]
+    public async Task Handle_ExplicitReplyPayloadNoPeerTakes_IsResponded()
+    {
+        await using var server = new ScriptedServer { Fallback = ScriptedServer.OpenAi("Here you go:\n<LlmReply><Text>Blue light scatters most.</Text></LlmReply>") };
+        var (result, _) = await HandleAsync(Planner(server.BaseUrl, ["researcher"]), "planner", Q);
+        var emission = Assert.Single(result.Emissions);
+        Assert.True(emission.IsRespond);
+        Assert.Equal("<LlmReply><Text>Blue light scatters most.</Text></LlmReply>", Xml(emission.Payload));
+    }
+
+    [Fact]
     public async Task Handle_TextWithInlineTags_IsRespondedAsWritten()
     {
         const string answer = "Line one.\n\nUse <b>bold</b> for emphasis & <i>italics</i> sparingly.";

@@ -176,6 +176,30 @@ public class LlmPumpTests
     }
 
     [Fact]
+    public async Task Run_FirstBackendFails_StepRecordsTheBackendThatAnswered()
+    {
+        await using var broken = new ScriptedServer { Fallback = ScriptedServer.Status(500, "boom") };
+        await using var healthy = new ScriptedServer { Fallback = ScriptedServer.OpenAi("from the spare") };
+        var yaml = $$$"""
+            organism: {name: spare}
+            llm:
+              retries: 2
+              retry_base_delay: 0.01
+              backends:
+                - {provider: openai, name: main, base_url: "{{{broken.BaseUrl}}}v1", api_key: k, priority: 1}
+                - {provider: openai, name: spare, base_url: "{{{healthy.BaseUrl}}}v1", api_key: k, priority: 2}
+            payloads:
+              Question: {fields: {Text: string}}
+            listeners:
+              - {name: bot, description: Answers, payload_class: Question, handler: llm, agent: true, config: {model: gpt-4o-mini}}
+            """;
+        var (run, events) = await RunAsync(yaml, "<Question><Text>Hi</Text></Question>");
+        Assert.True(run.Status == "succeeded", Steps(run));
+        Assert.Equal("spare", run.Steps.Single(s => s.Listener == "bot").Backend);
+        Assert.Contains(events.Logs, l => l.Level == "warning" && l.Message.Contains("main failed"));
+    }
+
+    [Fact]
     public async Task Run_NoBackendAnswers_FailsWithLlmUnavailable()
     {
         await using var server = new ScriptedServer { Fallback = ScriptedServer.Status(503, "overloaded") };

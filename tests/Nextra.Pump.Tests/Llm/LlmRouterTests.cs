@@ -98,6 +98,31 @@ public class LlmRouterTests
     }
 
     [Fact]
+    public async Task Complete_ProviderEchoesKeyInError_KeyIsRedacted()
+    {
+        await using var a = new ScriptedServer { Fallback = ScriptedServer.Status(401, "{\"error\":\"Incorrect API key provided: sk-test\"}") };
+        var logs = new List<string>();
+        var e = await Assert.ThrowsAsync<HandlerException>(() => CompleteAsync(Section(retries: 0, backends: [Backend(a.BaseUrl)]), Ask(), logs: logs));
+        Assert.DoesNotContain("sk-test", e.Message);
+        Assert.Contains("Incorrect API key provided: ***", e.Message);
+    }
+
+    [Fact]
+    public async Task Complete_BackendOnBlockedAddress_IsDroppedNotRetried()
+    {
+        await using var b = new ScriptedServer { Fallback = ScriptedServer.OpenAi("allowed") };
+        var blocked = new LlmBackendDefinition { Provider = "openai", Name = "internal", BaseUrl = "http://10.0.0.7:8000/v1", Priority = 1 };
+        var logs = new List<string>();
+        var result = await CompleteAsync(Section(retries: 3, backends: [blocked, Backend(b.BaseUrl, name: "b", priority: 2)]), Ask(), logs: logs);
+        Assert.Equal("b", result.Backend);
+        Assert.Equal(2, result.Attempts);
+        var only = new LlmBackendDefinition { Provider = "openai", Name = "internal", BaseUrl = "http://169.254.169.254/v1" };
+        var e = await Assert.ThrowsAsync<HandlerException>(() => CompleteAsync(Section(retries: 3, backends: [only]), Ask()));
+        Assert.Contains("allow-list", e.Message);
+        Assert.Contains("after 1 attempt", e.Message);
+    }
+
+    [Fact]
     public async Task Complete_NoBackendServesModel_FailsWithoutCalling()
     {
         await using var a = new ScriptedServer { Fallback = ScriptedServer.OpenAi("x") };
@@ -163,6 +188,22 @@ public class LlmRouterTests
         var fast = await router.CompleteAsync(Ask(), services, null, null, CancellationToken.None);
         Assert.Equal("b", fast.Text);
         Assert.Equal("a", (await slow).Text);
+    }
+
+    [Fact]
+    public async Task Complete_MaxConcurrentOne_SerialisesCalls()
+    {
+        await using var a = new ScriptedServer { Fallback = ScriptedServer.Hang(TimeSpan.FromMilliseconds(400), ScriptedServer.OpenAi("a")) };
+        var backend = Backend(a.BaseUrl, name: "a");
+        var section = Section(backends: [new LlmBackendDefinition { Provider = "openai", Name = "a", BaseUrl = backend.BaseUrl, ApiKey = "k", MaxConcurrent = 1 }]);
+        var router = new LlmRouter(section, TimeProvider.System);
+        var services = new TestServices();
+        var first = router.CompleteAsync(Ask(), services, null, null, CancellationToken.None);
+        var second = router.CompleteAsync(Ask(), services, null, null, CancellationToken.None);
+        await Task.WhenAll(first, second);
+        var at = a.Requests.Select(r => r.At).OrderBy(t => t).ToArray();
+        Assert.Equal(2, at.Length);
+        Assert.True(at[1] - at[0] >= TimeSpan.FromMilliseconds(350), $"second request came {(at[1] - at[0]).TotalMilliseconds} ms after the first");
     }
 
     [Fact]

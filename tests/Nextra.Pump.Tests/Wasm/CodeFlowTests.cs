@@ -78,4 +78,36 @@ public sealed class CodeFlowTests(WasmRuntimeFixture fixture) : IClassFixture<Wa
             Directory.Delete(dir, true);
         }
     }
+
+    [Fact]
+    public async Task SpinningFlow_DoesNotStallAnotherFlow()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "nextra-flow-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var yaml = File.ReadAllText(Example("code-wat.yaml"));
+            var spin = yaml.Replace("(local $out i32)", "(local $out i32) (loop $l (br $l))")
+                .Replace("fuel: 100000", "fuel: 100000000000000").Replace("timeout_ms: 100", "timeout_ms: 4000");
+            File.WriteAllText(Path.Combine(dir, "spin.yaml"), spin);
+            var spinning = Enumerable.Range(0, 2).Select(_ => RunAsync(Path.Combine(dir, "spin.yaml"), """{"text": "x"}""")).ToList();
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            for (var i = 0; i < 5; i++)
+            {
+                var (code, run, stdout, stderr) = await RunAsync(Example("code-wat.yaml"), $$"""{"text": "call {{i}}"}""");
+                Assert.True(code == 0, stdout + stderr);
+                Assert.Equal($"call {i}", run!["outputs"]![0]!["payload"]!["text"]!.GetValue<string>());
+            }
+            Assert.True(spinning.All(t => !t.IsCompleted), $"the healthy flow's runs took {watch.ElapsedMilliseconds} ms: they waited for the spinning flow");
+            foreach (var t in spinning)
+            {
+                var (_, run, _, _) = await t;
+                Assert.Equal(WasmErrorCodes.Timeout, run!["steps"]!.AsArray().First(s => s!["listener"]!.GetValue<string>() == "splice")!["error"]!["code"]!.GetValue<string>());
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }

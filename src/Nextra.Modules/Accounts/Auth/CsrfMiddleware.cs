@@ -6,13 +6,16 @@ namespace Nextra.Modules.Accounts.Auth;
 /// <summary>
 /// Double-submit CSRF check: an unsafe request authenticated by the session cookie must carry
 /// <c>X-Nextra-Csrf</c> equal to the session's CSRF token (also in the <c>nextra_csrf</c> cookie).
-/// Bearer requests are exempt: browsers never attach them on their own.
+/// Bearer requests are exempt: browsers never attach them on their own. Only <c>/api</c> is checked:
+/// SignalR's negotiate POST under <c>/hubs</c> cannot carry the header from every client, and a hub
+/// should check the Origin of its WebSocket instead.
 /// </summary>
 internal sealed class CsrfMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context)
     {
-        if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method) || HttpMethods.IsOptions(context.Request.Method))
+        if (!context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+            || HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method) || HttpMethods.IsOptions(context.Request.Method))
         {
             return next(context);
         }

@@ -23,7 +23,7 @@ internal sealed class SqliteApiKeyStore(ISqliteConnectionFactory db) : IApiKeySt
             WHERE tenant_id = @tenantId AND user_id = @userId AND revoked_at IS NULL
             ORDER BY created_at, id
             """, new { tenantId, userId });
-        return rows.AsList();
+        return rows.ToList();
     }
 
     public async Task<IReadOnlyList<PrincipalRow>> FindActiveByPrefixAsync(string prefix, CancellationToken ct)
@@ -37,7 +37,7 @@ internal sealed class SqliteApiKeyStore(ISqliteConnectionFactory db) : IApiKeySt
             JOIN tenants t ON t.id = u.tenant_id
             WHERE k.prefix = @prefix AND k.revoked_at IS NULL
             """, new { prefix });
-        return rows.AsList();
+        return rows.ToList();
     }
 
     public async Task<bool> RevokeAsync(string tenantId, string userId, string id, string at, CancellationToken ct)

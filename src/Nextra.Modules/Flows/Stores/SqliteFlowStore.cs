@@ -14,7 +14,7 @@ internal sealed class SqliteFlowStore(ISqliteConnectionFactory db) : IFlowStore
         await using var conn = await db.OpenAsync(ct: ct);
         var rows = await conn.QueryAsync<FlowRow>(
             $"SELECT {Columns} FROM flows WHERE tenant_id = @tenantId ORDER BY updated_at DESC, id", new { tenantId });
-        return rows.AsList();
+        return rows.ToList();
     }
 
     public async Task<FlowRow?> GetAsync(string tenantId, string id, CancellationToken ct)
@@ -82,7 +82,7 @@ internal sealed class SqliteFlowStore(ISqliteConnectionFactory db) : IFlowStore
             SELECT flow_id, tenant_id, version, '' AS organism_yaml, NULL AS canvas_state, created_at, created_by
             FROM flow_versions WHERE tenant_id = @tenantId AND flow_id = @flowId ORDER BY version DESC
             """, new { tenantId, flowId });
-        return rows.AsList();
+        return rows.ToList();
     }
 
     public async Task<FlowVersionRow?> GetVersionAsync(string tenantId, string flowId, long version, CancellationToken ct)
@@ -105,6 +105,6 @@ internal sealed class SqliteFlowStore(ISqliteConnectionFactory db) : IFlowStore
     {
         await using var conn = await db.OpenAsync(ct: ct);
         var rows = await conn.QueryAsync<FlowRow>($"SELECT {Columns} FROM flows WHERE status = @status ORDER BY id", new { status });
-        return rows.AsList();
+        return rows.ToList();
     }
 }

@@ -49,6 +49,9 @@ public sealed class HttpHandler(HttpHandlerConfig config, EgressOptions egress) 
             async (response, token) => ((int)response.StatusCode, Headers(response), await response.Content.ReadAsStringAsync(token).ConfigureAwait(false)),
             context.Services.Time, ct).ConfigureAwait(false);
 
+        // A server may echo what it was sent (Authorization, tokens): secret values never reach the run trace.
+        body = Redact(body, secrets);
+        headers = headers.Select(h => new KeyValuePair<string, string>(h.Key, Redact(h.Value, secrets))).ToList();
         var result = BuildPayload(context, status, headers, body);
         return Route(context, result);
     }
@@ -134,6 +137,16 @@ public sealed class HttpHandler(HttpHandlerConfig config, EgressOptions egress) 
             return HandlerResult.Forward(payload, peers[0].Name);
         throw new HandlerException("http_unroutable",
             $"{payload.Name.LocalName} is accepted by {accepting.Count} of the peers {string.Join(", ", peers.Select(p => p.Name))}; keep one");
+    }
+
+    private static string Redact(string text, Dictionary<string, string> secrets)
+    {
+        foreach (var (name, value) in secrets)
+        {
+            if (value.Length >= 4)
+                text = text.Replace(value, $"[secret:{name}]", StringComparison.Ordinal);
+        }
+        return text;
     }
 
     private static string XmlSafe(string s) => s.All(XmlConvert.IsXmlChar) ? s : new string(s.Where(XmlConvert.IsXmlChar).ToArray());

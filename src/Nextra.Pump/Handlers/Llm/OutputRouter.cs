@@ -8,7 +8,7 @@ namespace Nextra.Pump.Handlers.Llm;
 /// Turns an LLM reply into emissions (DESIGN §3, the library's intended "dummy wrapping"): each payload
 /// whose class a peer (or the agent itself) accepts is forwarded there, in order; <c>to</c> picks among
 /// several; a class only non-peers accept is still forwarded so the pump's peer enforcement answers
-/// it with SystemError; text alone becomes the reply payload, responded.
+/// it with SystemError; a reply-class payload no peer takes, or text alone, is responded.
 /// </summary>
 public static class OutputRouter
 {
@@ -28,10 +28,14 @@ public static class OutputRouter
             var cls = payload.Name.LocalName;
             var to = payload.Attribute("to")?.Value.Trim();
             payload.Attribute("to")?.Remove();
-            var target = Target(cls, to, context, notes);
-            if (target is null)
-                continue;
-            emissions.Add(Emission.Forward(StripNamespaces(payload), target));
+            var target = Target(cls, to, context, replyPayload, notes);
+            if (target is not null)
+                emissions.Add(Emission.Forward(StripNamespaces(payload), target));
+            else if (cls == replyPayload)
+                // The model wrote its answer as an explicit reply payload and no peer takes that class: respond with it.
+                emissions.Add(Emission.Respond(StripNamespaces(payload)));
+            else
+                notes.Add($"<{cls}> ignored: no listener accepts class {cls}");
         }
 
         var text = extraction.TextOutside.Trim();
@@ -42,7 +46,7 @@ public static class OutputRouter
         return new Routed(emissions, notes);
     }
 
-    private static string? Target(string cls, string? to, HandlerContext context, List<string> notes)
+    private static string? Target(string cls, string? to, HandlerContext context, string replyPayload, List<string> notes)
     {
         if (!string.IsNullOrEmpty(to))
             return to;
@@ -53,11 +57,10 @@ public static class OutputRouter
                 notes.Add($"<{cls}> is accepted by {string.Join(", ", peers.Select(p => p.Name))}; sent to {peers[0].Name} (add to=\"…\" to choose)");
             return peers[0].Name;
         }
+        if (cls == replyPayload)
+            return null;
         var others = context.Flow.Listeners.Where(l => l.PayloadClass == cls).ToList();
-        if (others.Count > 0)
-            return others[0].Name;
-        notes.Add($"<{cls}> ignored: no listener accepts class {cls}");
-        return null;
+        return others.Count > 0 ? others[0].Name : null;
     }
 
     private static string StripFences(string reply)

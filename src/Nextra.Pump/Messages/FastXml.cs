@@ -8,7 +8,7 @@ namespace Nextra.Pump.Messages;
 /// without an XmlWriter and parse without an XmlReader, which each allocate ~10 KB of buffers per call.
 /// Anything outside that subset falls back to System.Xml, so results are identical.
 /// </summary>
-public static class XmlText
+public static class FastXml
 {
     [ThreadStatic]
     private static StringBuilder? t_builder;

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Nextra.Modules.Common;
+using Nextra.Modules.Orchestration;
+using Nextra.Modules.Runs.Stores;
+using Nextra.Modules.Triggers.Stores;
+
+namespace Nextra.Modules.Observability;
+
+/// <summary>
+/// Live events, scoped to the caller's tenant: groups are named with the tenant id taken from the
+/// connection's claims, and a flow or run is checked to belong to that tenant before joining.
+/// Every connection also joins its tenant's group (flow status of all its flows).
+/// </summary>
+[Authorize(Policy = AuthPolicies.Reader)]
+public sealed class EventsHub(IFlowCatalog catalog, TraceStore traces, InboxStore inbox) : Hub<IEventsClient>
+{
+    internal static string TenantGroup(string tenantId) => $"t:{tenantId}";
+    internal static string FlowGroup(string tenantId, string flowId) => $"t:{tenantId}:f:{flowId}";
+    internal static string RunGroup(string tenantId, string runId) => $"t:{tenantId}:r:{runId}";
+
+    public override async Task OnConnectedAsync()
+    {
+        await Groups.AddToGroupAsync(Context.ConnectionId, TenantGroup(Tenant)).ConfigureAwait(false);
+        await base.OnConnectedAsync().ConfigureAwait(false);
+    }
+
+    public async Task WatchFlow(string flowId)
+    {
+        if (await catalog.GetAsync(Tenant, flowId, Context.ConnectionAborted).ConfigureAwait(false) is null) throw new HubException("not_found: flow");
+        await Groups.AddToGroupAsync(Context.ConnectionId, FlowGroup(Tenant, flowId)).ConfigureAwait(false);
+    }
+
+    public Task UnwatchFlow(string flowId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, FlowGroup(Tenant, flowId));
+
+    public async Task WatchRun(string runId)
+    {
+        var owner = traces.FindOwner(runId)?.TenantId ?? inbox.Find(runId)?.TenantId;
+        if (owner != Tenant) throw new HubException("not_found: run");
+        await Groups.AddToGroupAsync(Context.ConnectionId, RunGroup(Tenant, runId)).ConfigureAwait(false);
+    }
+
+    public Task UnwatchRun(string runId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, RunGroup(Tenant, runId));
+
+    private string Tenant => Context.User?.FindFirst(NextraClaims.TenantId)?.Value ?? throw new HubException("unauthorized");
+}

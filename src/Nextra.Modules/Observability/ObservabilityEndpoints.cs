@@ -1,0 +1,60 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Nextra.Modules.Common;
+using Nextra.Modules.Orchestration;
+using Nextra.Modules.Runs.Stores;
+
+namespace Nextra.Modules.Observability;
+
+/// <summary><c>/metrics</c> (Prometheus text), a flow's logs (recent lines or server-sent events), and the events hub.</summary>
+internal static class ObservabilityEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/metrics", WriteMetrics).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/api/flows/{id}/logs", LogsAsync).RequireAuthorization(AuthPolicies.Reader).WithTags("Running")
+            .WithName("FlowLogs").WithSummary("Recent log lines; with Accept: text/event-stream, a live stream.");
+        app.MapHub<EventsHub>("/hubs/events");
+    }
+
+    internal static IResult WriteMetrics(Metrics metrics)
+    {
+        var text = new StringBuilder(8192);
+        metrics.WriteTo(text);
+        return TypedResults.Text(text.ToString(), "text/plain; version=0.0.4; charset=utf-8");
+    }
+
+    internal static async Task<IResult> LogsAsync(string id, HttpContext http, ICurrentUser user, IFlowCatalog catalog, LiveEvents events, CancellationToken ct)
+    {
+        var flow = await catalog.GetAsync(user.TenantId, id, ct).ConfigureAwait(false) ?? throw ApiException.NotFound("Flow");
+        if (!http.Request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase))
+            return TypedResults.Ok(events.Recent(id));
+
+        using var subscription = events.Subscribe(id);
+        var response = http.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        foreach (var line in events.Recent(id)) await WriteEventAsync(response, line, ct).ConfigureAwait(false);
+        await response.Body.FlushAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await foreach (var line in subscription.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                await WriteEventAsync(response, line, ct).ConfigureAwait(false);
+                await response.Body.FlushAsync(ct).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+        return TypedResults.Empty;
+    }
+
+    private static Task WriteEventAsync(HttpResponse response, LogLine line, CancellationToken ct) =>
+        response.WriteAsync($"event: log\ndata: {JsonSerializer.Serialize(line, Runs.RuntimeJsonContext.Default.LogLine)}\n\n", ct);
+}

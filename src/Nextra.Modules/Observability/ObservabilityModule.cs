@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Nextra.Modules.Observability;
+
+/// <summary>Metrics, live events (SignalR hub, SSE logs).</summary>
+public static class ObservabilityModule
+{
+    public static IServiceCollection AddObservability(this IServiceCollection services, IConfiguration configuration)
+    {
+        _ = configuration;
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<Metrics>();
+        services.TryAddSingleton<LiveEvents>();
+        services.AddSingleton<ILiveEventSink, SignalRLiveSink>();
+        services.AddSignalR();
+        services.AddHostedService<RuntimeGauges>();
+        // The API request counter wraps the whole pipeline without an edit to the composition root.
+        services.AddSingleton<IStartupFilter, ApiMetricsStartupFilter>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapObservability(this IEndpointRouteBuilder app)
+    {
+        ObservabilityEndpoints.Map(app);
+        return app;
+    }
+
+    private sealed class ApiMetricsStartupFilter : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.UseMiddleware<ApiRequestMetrics>();
+            next(app);
+        };
+    }
+}

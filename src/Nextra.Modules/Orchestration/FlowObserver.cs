@@ -1,0 +1,33 @@
+using Nextra.Modules.Observability;
+using Nextra.Modules.Runs;
+using Nextra.Pump.Handlers;
+using Nextra.Pump.Runs;
+using Nextra.Pump.Runtime;
+
+namespace Nextra.Modules.Orchestration;
+
+/// <summary>A pump's observer and run event sink: forwards to live events and metrics with the flow's tenant.</summary>
+internal sealed class FlowObserver(FlowSlot slot, LiveEvents events, Metrics metrics) : IPumpObserver, IRunEventSink
+{
+    public void RunStarted(RunRecord run, Injection injection) =>
+        events.RunUpdated(slot.TenantId, new RunSummary(run.RunId, slot.FlowId, injection.Source, run.Status, run.StartedAt, 0, 0, null));
+
+    public void StepCompleted(RunRecord run, RunStep step)
+    {
+        var kind = slot.Kinds.GetValueOrDefault(step.Listener) ?? "system";
+        var labels = Metrics.Labels(("kind", kind));
+        metrics.Increment("nextra_pump_messages_total", labels);
+        metrics.Observe("nextra_step_duration_seconds", step.DurationMs / 1000.0, labels);
+        events.StepUpdated(slot.TenantId, slot.FlowId, run.RunId, step);
+    }
+
+    public void StepStarted(RunRecord run, RunStep step) => events.StepUpdated(slot.TenantId, slot.FlowId, run.RunId, step);
+
+    public void Log(string level, string message) => events.Log(slot.TenantId, slot.FlowId, level, message);
+
+    public void Token(string runId, int stepIndex, string listener, string text) =>
+        events.Token(slot.TenantId, slot.FlowId, runId, stepIndex, listener, text);
+
+    public void Log(string runId, int stepIndex, string listener, string level, string message) =>
+        events.Log(slot.TenantId, slot.FlowId, level, $"[{listener} #{stepIndex} run {runId}] {message}");
+}

@@ -1,0 +1,44 @@
+using System.Threading.Channels;
+using Nextra.Modules.Triggers;
+using Nextra.Pump.Config;
+using Nextra.Pump.Runtime;
+
+namespace Nextra.Modules.Orchestration;
+
+/// <summary>
+/// One flow's run-time state: its pump (null when stopped or asleep), its lifecycle status,
+/// its own dispatch queue and loop (so one flow's backpressure or hang never holds another's
+/// injections), and a gate that serialises its lifecycle transitions.
+/// </summary>
+internal sealed class FlowSlot(string flowId, string tenantId)
+{
+    public string FlowId { get; } = flowId;
+    public string TenantId { get; set; } = tenantId;
+    public SemaphoreSlim Gate { get; } = new(1, 1);
+    public Channel<InboxItem> Queue { get; } = Channel.CreateUnbounded<InboxItem>();
+    public Task? DispatchLoop { get; set; }
+
+    public volatile IFlowPump? Pump;
+    public volatile string Status = FlowStatuses.Stopped;
+    public volatile bool Asleep;
+    public volatile bool KeepAlive;
+    public string? Error { get; set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public FlowDefinition? Definition { get; set; }
+    /// <summary>Handler kind per listener, for metrics labels.</summary>
+    public IReadOnlyDictionary<string, string> Kinds { get; set; } = new Dictionary<string, string>();
+
+    private long _lastActivity;
+    public void Touch(TimeProvider time) => Interlocked.Exchange(ref _lastActivity, time.GetUtcNow().UtcTicks);
+    public DateTimeOffset LastActivity => new(Interlocked.Read(ref _lastActivity), TimeSpan.Zero);
+
+    /// <summary>Accepts triggers: running (awake or asleep) or on its way there.</summary>
+    public bool Accepting => Status is FlowStatuses.Running or FlowStatuses.Starting;
+
+    public FlowStatusView View()
+    {
+        var pump = Pump;
+        return new FlowStatusView(Status, Error, StartedAt, pump?.QueueDepth ?? (Status == FlowStatuses.Running ? 0 : null),
+            pump?.ActiveRuns, Asleep && Status == FlowStatuses.Running, KeepAlive);
+    }
+}

@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Nextra.Modules.Common;
+
+namespace Nextra.Modules.Orchestration;
+
+/// <summary>Start, stop, status and keep-alive of a flow.</summary>
+internal static class OrchestrationEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/flows/{id}").RequireAuthorization(AuthPolicies.Reader).WithTags("Running");
+        group.MapPost("/start", StartAsync).RequireAuthorization(AuthPolicies.Editor).WithName("StartFlow").WithSummary("Start the flow's pump.");
+        group.MapPost("/stop", StopAsync).RequireAuthorization(AuthPolicies.Editor).WithName("StopFlow")
+            .WithSummary("Stop the flow: in-flight runs drain up to a bound, then are cancelled.");
+        group.MapGet("/status", StatusAsync).WithName("FlowStatus").WithSummary("The flow's lifecycle status and queue depth.");
+        group.MapPut("/keep-alive", KeepAliveAsync).RequireAuthorization(AuthPolicies.Editor).WithName("SetKeepAlive")
+            .WithSummary("Keep the flow awake (never idle-stopped).");
+    }
+
+    internal static async Task<IResult> StartAsync(string id, ICurrentUser user, IFlowCatalog catalog, FlowSupervisor supervisor, CancellationToken ct)
+    {
+        var flow = await OwnedAsync(id, user, catalog, ct).ConfigureAwait(false);
+        return TypedResults.Ok(await supervisor.StartAsync(flow, ct).ConfigureAwait(false));
+    }
+
+    internal static async Task<IResult> StopAsync(string id, ICurrentUser user, IFlowCatalog catalog, FlowSupervisor supervisor, CancellationToken ct)
+    {
+        var flow = await OwnedAsync(id, user, catalog, ct).ConfigureAwait(false);
+        return TypedResults.Ok(await supervisor.StopAsync(flow.Id, flow.TenantId, ct).ConfigureAwait(false));
+    }
+
+    internal static async Task<IResult> StatusAsync(string id, ICurrentUser user, IFlowCatalog catalog, FlowSupervisor supervisor, CancellationToken ct)
+    {
+        await OwnedAsync(id, user, catalog, ct).ConfigureAwait(false);
+        return TypedResults.Ok(await supervisor.StatusAsync(user.TenantId, id, ct).ConfigureAwait(false));
+    }
+
+    internal static async Task<IResult> KeepAliveAsync(string id, KeepAliveRequest body, ICurrentUser user, IFlowCatalog catalog,
+        FlowSupervisor supervisor, CancellationToken ct)
+    {
+        await OwnedAsync(id, user, catalog, ct).ConfigureAwait(false);
+        supervisor.SetKeepAlive(id, body.KeepAlive);
+        return TypedResults.Ok(await supervisor.StatusAsync(user.TenantId, id, ct).ConfigureAwait(false));
+    }
+
+    internal static async Task<FlowInfo> OwnedAsync(string id, ICurrentUser user, IFlowCatalog catalog, CancellationToken ct)
+    {
+        return await catalog.GetAsync(user.TenantId, id, ct).ConfigureAwait(false) ?? throw ApiException.NotFound("Flow");
+    }
+}
+
+/// <summary><c>PUT /api/flows/{id}/keep-alive</c>.</summary>
+public sealed record KeepAliveRequest(bool KeepAlive);

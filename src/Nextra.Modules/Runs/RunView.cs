@@ -1,0 +1,23 @@
+using Nextra.Pump.Runs;
+
+namespace Nextra.Modules.Runs;
+
+/// <summary>The <c>Run</c> object of the API: the run record <c>nextra run</c> prints plus flow and trigger.</summary>
+public sealed class RunView
+{
+    public required string RunId { get; init; }
+    public required string FlowId { get; init; }
+    public required string Trigger { get; init; }
+    public required string Status { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public long DurationMs { get; init; }
+    public List<RunOutput> Outputs { get; init; } = [];
+    public List<RunStep> Steps { get; init; } = [];
+    public StepError? Error { get; init; }
+
+    public static RunView From(string flowId, string trigger, RunRecord run) => new()
+    {
+        RunId = run.RunId, FlowId = flowId, Trigger = trigger, Status = run.Status, StartedAt = run.StartedAt,
+        DurationMs = run.DurationMs, Outputs = [.. run.Outputs], Steps = [.. run.Steps], Error = run.Error,
+    };
+}

@@ -1,0 +1,9 @@
+using Nextra.Pump.Runs;
+
+namespace Nextra.Modules.Runs;
+
+/// <summary>A finished run to record, with what is needed to replay it.</summary>
+public sealed record TraceEntry(string TenantId, string FlowId, string Trigger, RecordedInjection Injection, RunRecord Run);
+
+/// <summary>The injection a run started from (replay re-sends it).</summary>
+public sealed record RecordedInjection(string? Target, string? PayloadClass, string? PayloadXml, string? PayloadJson);

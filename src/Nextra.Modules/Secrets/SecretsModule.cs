@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Nextra.Modules.Common;
+using Nextra.Modules.Secrets.Stores;
+using Nextra.Modules.Storage;
+
+namespace Nextra.Modules.Secrets;
+
+/// <summary>Tenant secrets: API, encryption at rest, and the resolver flows read them through.</summary>
+public static class SecretsModule
+{
+    public static IServiceCollection AddSecrets(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddNextraCommon();
+        services.AddOptions<SecretsOptions>()
+            .Bind(configuration.GetSection(SecretsOptions.Section))
+            .Validate(o => o.MaxValueBytes > 0, "Secrets:MaxValueBytes must be positive")
+            .ValidateOnStart();
+        // After accounts: secrets reference tenants.
+        services.AddMigrations("secrets", typeof(SecretsModule).Assembly);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new SecretCipher(SecretKeyLoader.Load(
+            sp.GetRequiredService<IOptions<SecretsOptions>>().Value, sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDir)));
+        services.TryAddSingleton<ISecretStore, SqliteSecretStore>();
+        services.TryAddSingleton<SecretService>();
+        services.TryAddSingleton<ISecretResolverFactory, SecretResolverFactory>();
+        services.AddHostedService<SecretKeyInitializer>();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(SecretsJsonContext.Default));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapSecrets(this IEndpointRouteBuilder app)
+    {
+        SecretsEndpoints.Map(app);
+        return app;
+    }
+
+    /// <summary>Loads (or creates) the key at start, so a bad key stops the server instead of the first secret request.</summary>
+    private sealed class SecretKeyInitializer(IServiceProvider services) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            _ = services.GetRequiredService<SecretCipher>();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

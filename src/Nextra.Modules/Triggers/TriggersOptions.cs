@@ -1,0 +1,24 @@
+namespace Nextra.Modules.Triggers;
+
+/// <summary>Trigger settings (section <c>Triggers</c>).</summary>
+public sealed class TriggersOptions
+{
+    public const string Section = "Triggers";
+
+    /// <summary>Inbox database file, relative to the data directory.</summary>
+    public string InboxFile { get; set; } = "inbox.db";
+    /// <summary>Base of webhook URLs shown to users (e.g. https://nextra.example.com); the request's own host when empty.</summary>
+    public string? PublicUrl { get; set; }
+    /// <summary>Sustained webhook requests per second allowed per trigger.</summary>
+    public double WebhookRatePerSecond { get; set; } = 1_000;
+    /// <summary>Requests a trigger may take at once above the sustained rate.</summary>
+    public double WebhookBurst { get; set; } = 2_000;
+    /// <summary>Largest webhook or inject body accepted (413 above).</summary>
+    public long MaxBodyBytes { get; set; } = 1024 * 1024;
+    /// <summary>Upper bound of <c>?wait=SECONDS</c>.</summary>
+    public double MaxWaitSeconds { get; set; } = 120;
+    /// <summary>How often schedules are checked.</summary>
+    public double ScheduleTickSeconds { get; set; } = 1;
+    /// <summary>A slot this late is still on time (fired whatever the missed-slot policy).</summary>
+    public double ScheduleGraceSeconds { get; set; } = 60;
+}

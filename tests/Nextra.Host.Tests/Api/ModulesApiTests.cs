@@ -1,0 +1,78 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace Nextra.Host.Tests.Api;
+
+/// <summary>/api/modules and /api/sdk through the real host (docs/api.md, modules section).</summary>
+public sealed class ModulesApiTests(NextraFactory factory) : IClassFixture<NextraFactory>
+{
+    private const string Echo = """
+        (module
+          (memory (export "memory") 1)
+          (func (export "alloc") (param i32) (result i32) (i32.const 1024))
+          (func (export "handle") (param $p i32) (param $l i32) (result i64)
+            (i64.or (i64.shl (i64.extend_i32_u (local.get $p)) (i64.const 32)) (i64.extend_i32_u (local.get $l)))))
+        """;
+
+    [Fact]
+    public async Task UploadListDelete_Wat_RoundTrips()
+    {
+        var user = await factory.CreateUserAsync("modules-a");
+        var created = await Json.PostAsync(user.Client, "/api/modules", new { name = "echo", kind = "wat", content = Echo, wit = "echo: func()" }, 201);
+        Assert.Equal("1", created["version"]!.GetValue<string>());
+        Assert.Equal("echo: func()", created["wit"]!.GetValue<string>());
+
+        var list = await user.Client.GetFromJsonAsync<JsonArray>("/api/modules");
+        Assert.Equal(created["id"]!.GetValue<string>(), Assert.Single(list!)!["id"]!.GetValue<string>());
+
+        var other = await factory.CreateUserAsync("modules-b");
+        Assert.Empty((await other.Client.GetFromJsonAsync<JsonArray>("/api/modules"))!);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.Client.DeleteAsync($"/api/modules/{created["id"]}")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await user.Client.DeleteAsync($"/api/modules/{created["id"]}")).StatusCode);
+        Assert.Empty((await user.Client.GetFromJsonAsync<JsonArray>("/api/modules"))!);
+    }
+
+    [Fact]
+    public async Task Upload_UnknownImport_422WithErrors()
+    {
+        var user = await factory.CreateUserAsync("modules-c");
+        var body = await Json.PostAsync(user.Client, "/api/modules",
+            new { name = "bad", kind = "wat", content = Echo.Replace("(memory", "(import \"env\" \"now\" (func (result f64))) (memory") }, 422);
+        Assert.Equal("validation_failed", body["code"]!.GetValue<string>());
+        Assert.Contains("env.now", body["errors"]![0]!["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Delete_ModuleUsedByFlow_409NamesFlow()
+    {
+        var user = await factory.CreateUserAsync("modules-d");
+        var module = await Json.PostAsync(user.Client, "/api/modules", new { name = "shared", kind = "wat", content = Echo }, 201);
+        var yaml = "name: uses-module\nlisteners:\n  - name: a\n    kind: code\n    config:\n      module: shared@1\n";
+        await Json.PostAsync(user.Client, "/api/flows", Flows.Create("Uses module", yaml), 201);
+
+        var response = await user.Client.DeleteAsync($"/api/modules/{module["id"]}");
+        var body = await Json.ReadAsync(response);
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("module_in_use", body["code"]!.GetValue<string>());
+        Assert.Equal("Uses module", body["flows"]![0]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Sdk_Typings_Served()
+    {
+        var user = await factory.CreateUserAsync("modules-e");
+        var response = await user.Client.GetAsync("/api/sdk/nextra.d.ts");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/typescript", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("export declare class JsonObj", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Build_EmptySource_422()
+    {
+        var user = await factory.CreateUserAsync("modules-f");
+        await Json.PostAsync(user.Client, "/api/modules/build", new { source = "" }, 422);
+    }
+}

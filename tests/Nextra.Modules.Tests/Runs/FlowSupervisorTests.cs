@@ -1,0 +1,200 @@
+using Nextra.Modules.Orchestration;
+using Nextra.Modules.Runs;
+using Nextra.Modules.Triggers;
+
+namespace Nextra.Modules.Tests.Runs;
+
+public class FlowSupervisorTests
+{
+    [Fact]
+    public async Task Start_ValidFlow_RunsAndPersistsRunning()
+    {
+        using var dir = new TempDir();
+        var catalog = new InMemoryFlowCatalog();
+        catalog.Add("f1", Flows.Greeter);
+        await using var rt = new RuntimeHarness(dir.Path, catalog);
+        var status = await rt.StartAsync("f1");
+        Assert.Equal("running", status.Status);
+        Assert.Equal("running", catalog.Flows["f1"].Status);
+        var item = await rt.SendAsync("f1");
+        var run = await rt.WaitRunAsync(item.Id);
+        Assert.Equal("succeeded", run.Status);
+        Assert.Equal("webhook:hook", run.Trigger);
+        Assert.Contains(run.Steps, s => s.Listener == "route");
+        Assert.Equal("done", Assert.Single(run.Outputs).Listener);
+        Assert.Null(rt.Inbox.Find(item.Id));
+    }
+
+    [Fact]
+    public async Task Start_InvalidFlow_ErrorWithReasonAndOthersUnaffected()
+    {
+        using var dir = new TempDir();
+        var catalog = new InMemoryFlowCatalog();
+        catalog.Add("bad", Flows.Invalid);
+        catalog.Add("good", Flows.Greeter);
+        await using var rt = new RuntimeHarness(dir.Path, catalog);
+        var bad = await rt.StartAsync("bad");
+        Assert.Equal("error", bad.Status);
+        Assert.Contains("invalid flow", bad.Error);
+        Assert.Equal("error", catalog.Flows["bad"].Status);
+        Assert.Equal("running", (await rt.StartAsync("good")).Status);
+        var run = await rt.WaitRunAsync((await rt.SendAsync("good")).Id);
+        Assert.Equal("succeeded", run.Status);
+    }
+
+    [Fact]
+    public async Task Dispatch_FlowWithHungHandlers_OtherFlowKeepsRunning()
+    {
+        using var dir = new TempDir();
+        var catalog = new InMemoryFlowCatalog();
+        catalog.Add("hung", Flows.Code("hang"));
+        catalog.Add("fine", Flows.Greeter);
+        await using var rt = new RuntimeHarness(dir.Path, catalog);
+        await rt.StartAsync("hung");
+        await rt.StartAsync("fine");
+        // Far more than the hung flow's 20 workers: its queue fills, the other flow must not notice.
+        var hung = new List<InboxItem>();
+        for (var i = 0; i < 200; i++) hung.Add(await rt.SendAsync("hung"));
+        var fine = new List<InboxItem>();
+        for (var i = 0; i < 50; i++) fine.Add(await rt.SendAsync("fine"));
+        foreach (var item in fine) Assert.Equal("succeeded", (await rt.WaitRunAsync(item.Id)).Status);
+        Assert.Null(rt.Traces.Get(hung[0].Id));
+    }
+
+    [Fact]
+    public async Task Dispatch_HandlerCrash_RunFailsFlowStaysRunning()
+    {
+        using var dir = new TempDir();
+        var catalog = new InMemoryFlowCatalog();
+        catalog.Add("f1", Flows.Code("crash"));
+        await using var rt = new RuntimeHarness(dir.Path, catalog);
+        var started = await rt.StartAsync("f1");
+        Assert.True(started.Status == "running", started.Error);
+        var run = await rt.WaitRunAsync((await rt.SendAsync("f1")).Id);
+        Assert.Equal("failed", run.Status);
+        Assert.Contains(run.Steps, s => s.Error?.Code == "handler_crashed");
+        Assert.Equal("running", (await rt.Supervisor.StatusAsync("t1", "f1", default))!.Status);
+    }
+
+    [Fact]
+    public async Task Idle_FlowSleeps_NextTriggerWakesItAndRuns()
+    {
+        using var dir = new TempDir();
+        var catalog = new InMemoryFlowCatalog();
+        catalog.Add("f1", Flows.Greeter);
+        await using var rt = new RuntimeHarness(dir.Path, catalog);
+        await rt.StartAsync("f1");
+        await rt.WaitRunAsync((await rt.SendAsync("f1")).Id);
+        var slot = rt.Supervisor.Slots.Single();
+        Assert.True(await rt.Supervisor.SleepIfIdleAsync(slot, TimeSpan.Zero));
+        var asleep = await rt.Supervisor.StatusAsync("t1", "f1", default);
+        Assert.True(asleep!.Asleep);
+        Assert.Equal("running", asleep.Status);
+        Assert.Null(slot.Pump);
+        var run = await rt.WaitRunAsync((await rt.SendAsync("f1")).Id);
+        Assert.Equal("succeeded", run.Status);
+        Assert.NotNull(slot.Pump);
+        Assert.False((await rt.Supervisor.StatusAsync("t1", "f1", default))!.Asleep);
+    }
+
+    [Fact]
+    public async Task Idle_KeepAlive_NeverSleeps()
+    {
+        using var dir = new TempDir();
+        var catalog = new InMemoryFlowCatalog();
+        catalog.Add("f1", Flows.Greeter);
+        await using var rt = new RuntimeHarness(dir.Path, catalog);
+        await rt.StartAsync("f1");
+        rt.Supervisor.SetKeepAlive("f1", true);
+        Assert.False(await rt.Supervisor.SleepIfIdleAsync(rt.Supervisor.Slots.Single(), TimeSpan.Zero));
+    }
+
+    [Fact]
+    public async Task Stop_QueuedRunsEndFailedAndWebhooksRejected()
+    {
+        using var dir = new TempDir();
+        var catalog = new InMemoryFlowCatalog();
+        catalog.Add("f1", Flows.Greeter);
+        await using var rt = new RuntimeHarness(dir.Path, catalog);
+        await rt.StartAsync("f1");
+        var status = await rt.Supervisor.StopAsync("f1", "t1", default);
+        Assert.Equal("stopped", status.Status);
+        Assert.Equal("stopped", catalog.Flows["f1"].Status);
+        Assert.Null(rt.Supervisor.AcceptingTenant("f1"));
+        var run = await rt.WaitRunAsync((await rt.SendAsync("f1")).Id);
+        Assert.Equal("failed", run.Status);
+        Assert.Equal("flow_not_running", run.Error!.Code);
+    }
+
+    [Fact]
+    public async Task Reload_InvalidSave_LeavesRunningVersion()
+    {
+        using var dir = new TempDir();
+        var catalog = new InMemoryFlowCatalog();
+        catalog.Add("f1", Flows.Greeter);
+        await using var rt = new RuntimeHarness(dir.Path, catalog);
+        await rt.StartAsync("f1");
+        catalog.SetYaml("f1", Flows.Invalid);
+        var report = await rt.Supervisor.FlowSavedAsync("f1", default);
+        Assert.False(report!.Ok);
+        Assert.NotEmpty(report.Problems);
+        Assert.Equal("succeeded", (await rt.WaitRunAsync((await rt.SendAsync("f1")).Id)).Status);
+
+        catalog.SetYaml("f1", Flows.Greeter.Replace("description: the answer", "description: the final answer"));
+        var ok = await rt.Supervisor.FlowSavedAsync("f1", default);
+        Assert.True(ok!.Ok);
+        Assert.Equal("the final answer", rt.Supervisor.ActiveDefinition("f1")!.Listeners.Single(l => l.Name == "done").Description);
+    }
+
+    [Fact]
+    public async Task Recovery_PendingRowsAfterCrash_RerunOnceAndFinishedNotRerun()
+    {
+        using var dir = new TempDir();
+        var catalog = new InMemoryFlowCatalog();
+        catalog.Add("f1", Flows.Greeter, status: "running");
+        string finishedId, pendingId;
+        await using (var first = new RuntimeHarness(dir.Path, catalog))
+        {
+            // A run that finished but whose inbox delete was lost, and one acknowledged but never run.
+            await first.StartAsync("f1");
+            var finished = await first.SendAsync("f1");
+            await first.WaitRunAsync(finished.Id);
+            await first.Inbox.AddAsync(finished);
+            finishedId = finished.Id;
+            await first.Supervisor.StopAsync("f1", "t1", default);
+            catalog.Flows["f1"] = catalog.Flows["f1"] with { Status = "running" };
+            var pending = finished with { Id = RunIds.New() };
+            await first.Inbox.AddAsync(pending);
+            pendingId = pending.Id;
+        }
+        await using var second = new RuntimeHarness(dir.Path, catalog);
+        var before = second.Traces.Get(finishedId)!;
+        await second.BootAsync();
+        var rerun = await second.WaitRunAsync(pendingId);
+        Assert.Equal("succeeded", rerun.Status);
+        for (var i = 0; i < 50 && second.Inbox.CountPending() > 0; i++) await Task.Delay(20);
+        Assert.Equal(0, second.Inbox.CountPending());
+        Assert.Equal(before.StartedAt, second.Traces.Get(finishedId)!.StartedAt);
+        Assert.Equal("running", catalog.Flows["f1"].Status);
+    }
+
+    [Fact]
+    public async Task Shutdown_InFlightRunsBeyondDrain_StayPendingForRestart()
+    {
+        using var dir = new TempDir();
+        var catalog = new InMemoryFlowCatalog();
+        catalog.Add("f1", Flows.Code("hang"), status: "running");
+        InboxItem item;
+        await using (var rt = new RuntimeHarness(dir.Path, catalog))
+        {
+            await rt.BootAsync();
+            for (var i = 0; i < 50 && rt.Supervisor.AcceptingTenant("f1") is null; i++) await Task.Delay(20);
+            item = await rt.SendAsync("f1");
+            for (var i = 0; i < 100 && rt.Supervisor.FindActive(item.Id) is null; i++) await Task.Delay(20);
+            Assert.NotNull(rt.Supervisor.FindActive(item.Id));
+        }
+        await using var after = new RuntimeHarness(dir.Path, catalog);
+        Assert.Equal(item.Id, Assert.Single(after.Inbox.ListPending()).Id);
+        Assert.Null(after.Traces.Get(item.Id));
+    }
+}
