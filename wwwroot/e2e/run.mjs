@@ -221,8 +221,22 @@ describe('nextra in the browser', { skip: skipReason ?? false }, () => {
     await page.waitForSelector('text=Payload in');
     const body = await page.locator('.step.open').innerText();
     assert.match(body, /urgent/);
+    await page.screenshot({ path: path.join(artifacts, 'run-page.png') });
     await page.goto(state.flowUrl.replace(/\/flow\/([^/]+).*/, '/flow/$1/runs'));
-    await waitFor(async () => (await page.locator('[data-testid=run-row]').count()) >= 1, 'run in history');
+    await waitFor(async () => (await page.locator('[data-testid=run-row]').count()) === 1, 'run in history');
+    // The webhook trigger's URL starts a second run, which arrives in the open list live (SignalR).
+    const flowId = state.flowUrl.match(/\/flow\/([^/]+)/)[1];
+    const code = await page.evaluate(async (id) => {
+      const triggers = await (await fetch(`/api/flows/${id}/triggers`)).json();
+      const hook = triggers.find((x) => x.type === 'webhook');
+      return (await fetch(hook.url, { method: 'POST', credentials: 'omit', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ Text: 'hello' }) })).status;
+    }, flowId);
+    assert.ok(code === 202 || code === 200, `webhook answered ${code}`);
+    await waitFor(async () => (await page.locator('[data-testid=run-row]').count()) === 2, 'webhook run listed live', 20_000);
+    await page.selectOption('[data-testid=status-filter]', 'failed');
+    await waitFor(async () => (await page.locator('[data-testid=run-row]').count()) === 0, 'failed filter');
+    await page.selectOption('[data-testid=status-filter]', 'succeeded');
+    await waitFor(async () => (await page.locator('[data-testid=run-row]').count()) === 2, 'succeeded filter');
   });
 
   scenario('a code block opens the TypeScript editor, builds on the server and applies inline source', async () => {
