@@ -239,6 +239,37 @@ describe('nextra in the browser', { skip: skipReason ?? false }, () => {
     await waitFor(async () => (await page.locator('[data-testid=run-row]').count()) === 2, 'succeeded filter');
   });
 
+  scenario('a failing code step shows its error on the run page and can be replayed', async () => {
+    const wat = '(module (memory (export "memory") 1) (func (export "alloc") (param i32) (result i32) i32.const 16) (func (export "handle") (param i32 i32) (result i64) unreachable))';
+    const yaml = ['organism:', '  name: trapper', 'payloads:', '  Message: {fields: {Text: string}}', 'triggers:', '  - {name: start, type: webhook, target: crash, payload: Message}',
+      'listeners:', `  - {name: crash, description: Always traps, payload_class: Message, handler: code, peers: [done], config: {wat: ${JSON.stringify(wat)}}}`,
+      '  - {name: done, description: Never reached, payload_class: Message, handler: output}', ''].join('\n');
+    const id = await page.evaluate(async (organismYaml) => {
+      const csrf = decodeURIComponent(document.cookie.split('; ').find((c) => c.startsWith('nextra_csrf='))?.split('=')[1] ?? '');
+      const r = await fetch('/api/flows', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Nextra-Csrf': csrf }, body: JSON.stringify({ name: 'trapper', description: '', organismYaml, canvasState: { positions: {} } }) });
+      if (!r.ok) throw new Error(`create: ${r.status} ${await r.text()}`);
+      return (await r.json()).id;
+    }, yaml);
+    await page.goto(`${server.base}/flow/${id}`);
+    await page.click('[data-testid=run]');
+    await page.fill('[data-testid=inject-dialog] input[name=Text]', 'boom');
+    await page.click('[data-testid=inject-run]');
+    await page.waitForURL(/\/runs\/[^/]+$/, { timeout: 30_000 });
+    const status = await waitFor(async () => {
+      const st = (await page.locator('[data-testid=run-status]').innerText()).trim();
+      return st === 'running' ? null : st;
+    }, 'run to fail', 30_000);
+    assert.equal(status, 'failed');
+    await page.waitForSelector('.step.failed');
+    await page.locator('.step.failed .step-head').first().click();
+    const text = await page.locator('.step.failed').first().innerText();
+    assert.match(text, /wasm_trap/);
+    const firstRun = page.url();
+    await page.click('[data-testid=replay-run]');
+    await waitFor(async () => page.url() !== firstRun, 'replay navigates to the new run');
+    await page.waitForSelector('[data-testid=run-status]');
+  });
+
   scenario('a code block opens the TypeScript editor, builds on the server and applies inline source', async () => {
     await page.goto(state.flowUrl);
     await page.waitForSelector('[data-testid=canvas] .react-flow__renderer');
