@@ -290,6 +290,12 @@ describe('nextra in the browser', { skip: skipReason ?? false }, () => {
     await page.waitForSelector('.monaco-editor');
     const y = await waitFor(async () => ((await yamlText())?.includes('name: code') ? yamlText() : null), 'code node in YAML');
     assert.match(y, /handler: code\n {4}config:\n {6}source: \|\n {8}import \{ JsonObj \} from "\.\/nextra";/);
+    // Payload classes: add a field in the dialog; the flow-style line is edited in place.
+    await page.click('[data-testid=payloads]');
+    await page.fill('[data-testid=payloads-editor] input[placeholder="field name"]', 'Priority');
+    await page.click('[data-testid=payloads-editor] >> text=Add field');
+    await page.click('[data-testid=payloads-editor] >> text=Close');
+    await waitFor(async () => (await yamlText()).includes('  Message: {fields: {Text: string, Priority: string}}\n'), 'field added in place');
   });
 
   scenario('a phone shows the dashboard read-only', async () => {
