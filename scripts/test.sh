@@ -31,5 +31,15 @@ read -r p f s < <(awk '/(Passed|Failed)! +- Failed:/ { gsub(",",""); f+=$4; p+=$
 passed=$((passed+p)); failed=$((failed+f)); skipped=$((skipped+s))
 if [ "$drc" -ne 0 ] && [ "$f" -eq 0 ]; then failed=$((failed+1)); echo "dotnet test failed before reporting (build error?)"; fi
 
+if [ -f wwwroot/e2e/run.mjs ]; then
+  echo "== Browser: e2e against a real nextra serve (headless Chromium)"
+  bin="$root/src/Nextra.Host/bin/Release/net10.0/nextra"
+  (cd wwwroot && NEXTRA_BIN="$bin" NEXTRA_CHROMIUM="${NEXTRA_TEST_CHROMIUM:-/usr/bin/chromium}" npm run e2e) 2>&1 | tee "$logdir/e2e.log"
+  erc=${PIPESTATUS[0]}
+  read -r p f s < <(awk '/^# pass /{p=$3} /^# fail /{f=$3} /^# skipped /{s=$3} END { printf "%d %d %d\n", p, f, s }' "$logdir/e2e.log")
+  passed=$((passed+p)); failed=$((failed+f)); skipped=$((skipped+s))
+  if [ "$erc" -ne 0 ]; then rc=1; [ "$f" -eq 0 ] && failed=$((failed+1)); fi
+fi
+
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $rc

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Nextra.Host.Configuration;
 using Nextra.Modules.Engine;
 using Nextra.Pump.Headless;
+using Nextra.Pump.Wasm;
 
 namespace Nextra.Host.Cli;
 
@@ -10,10 +11,12 @@ namespace Nextra.Host.Cli;
 internal static class PumpCommands
 {
     // The same handler kinds the server offers (llm, http, code, dotnet), configured from nextra.toml / NEXTRA_*.
-    private static EngineKinds Kinds(CliContext context, ParseResult parse)
+    // Code blocks' `module: NAME[@VERSION]` resolve from a `modules/` folder beside the flow file (NAME[@VER].wasm|.wat).
+    private static EngineKinds Kinds(CliContext context, ParseResult parse, string flowFile)
     {
         var config = context.Configuration(parse);
-        return new EngineKinds(EngineSettings.From(config, config[ConfigKeys.DataDir] ?? "nextra_data"));
+        var modules = new DirectoryWasmModuleSource(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(flowFile))!, "modules"));
+        return new EngineKinds(EngineSettings.From(config, config[ConfigKeys.DataDir] ?? "nextra_data"), modules);
     }
 
     public static Command Validate(CliContext context)
@@ -22,7 +25,7 @@ internal static class PumpCommands
         var command = new Command("validate", "Validate a flow file; prints FILE:LINE:COL: CODE: message per problem") { file };
         command.SetAction(parse =>
         {
-            using var kinds = Kinds(context, parse);
+            using var kinds = Kinds(context, parse, parse.GetValue(file)!);
             return PumpCli.Validate(parse.GetValue(file)!, kinds.Factories,
                 parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
         });
@@ -43,7 +46,7 @@ internal static class PumpCommands
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; cts.Cancel(); });
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
-            using var kinds = Kinds(context, parse);
+            using var kinds = Kinds(context, parse, parse.GetValue(file)!);
             return await PumpCli.RunAsync(parse.GetValue(file)!, parse.GetValue(inject)!, parse.GetValue(to), parse.GetValue(payload),
                 parse.GetValue(timeout), kinds.Factories, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cts.Token);
         });

@@ -16,11 +16,15 @@ namespace Nextra.Modules.Engine;
 /// </summary>
 public sealed class EngineKinds : IDisposable
 {
-    public EngineKinds(EngineSettings settings, IWasmModuleSource? modules = null)
+    private readonly bool _ownsWasm;
+
+    /// <param name="wasm">A runtime to share (the server's singleton); null = create and own one.</param>
+    public EngineKinds(EngineSettings settings, IWasmModuleSource? modules = null, WasmRuntime? wasm = null, AscCompiler? asc = null)
     {
         Settings = settings;
-        Wasm = new WasmRuntime(settings.Wasm);
-        Asc = new AscCompiler(settings.Asc);
+        _ownsWasm = wasm is null;
+        Wasm = wasm ?? new WasmRuntime(settings.Wasm);
+        Asc = asc ?? new AscCompiler(settings.Asc);
         Egress = EgressHttp.CreateClient(settings.Egress);
         Factories =
         [
@@ -40,9 +44,14 @@ public sealed class EngineKinds : IDisposable
     public IReadOnlyList<IHandlerFactory> Factories { get; }
     public HandlerRegistry Registry { get; }
 
+    /// <summary>The same kinds with code blocks resolving <c>module:</c> from <paramref name="modules"/> (one tenant's registry).</summary>
+    public HandlerRegistry RegistryFor(IWasmModuleSource modules) =>
+        new HandlerRegistry(Factories).Register(new CodeHandlerFactory(Wasm, modules, Asc));
+
     public void Dispose()
     {
         Egress.Dispose();
-        Wasm.Dispose();
+        if (_ownsWasm)
+            Wasm.Dispose();
     }
 }

@@ -22,10 +22,14 @@ public static class EngineModule
             var dataDir = sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDir;
             return EngineSettings.From(config, dataDir);
         });
-        services.TryAddSingleton(sp => new EngineKinds(sp.GetRequiredService<EngineSettings>(),
-            sp.GetService<Nextra.Pump.Wasm.IWasmModuleSource>()));
+        // One Wasmtime engine and one compiler per process, shared with the module registry.
+        services.TryAddSingleton(sp => new Nextra.Pump.Wasm.WasmRuntime(sp.GetRequiredService<EngineSettings>().Wasm));
+        services.TryAddSingleton(sp => new Nextra.Pump.Wasm.AssemblyScript.AscCompiler(sp.GetRequiredService<EngineSettings>().Asc));
+        services.TryAddSingleton(sp => new EngineKinds(sp.GetRequiredService<EngineSettings>(), modules: null,
+            sp.GetRequiredService<Nextra.Pump.Wasm.WasmRuntime>(), sp.GetRequiredService<Nextra.Pump.Wasm.AssemblyScript.AscCompiler>()));
         services.TryAddSingleton(sp => sp.GetRequiredService<EngineKinds>().Registry);
         services.TryAddSingleton<IFlowValidator, PumpFlowValidator>();
+        services.TryAddSingleton<Orchestration.IFlowServicesFactory, EngineFlowServicesFactory>();
         return services;
     }
 }

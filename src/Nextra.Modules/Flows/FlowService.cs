@@ -19,13 +19,13 @@ internal sealed class FlowService(IFlowStore store, IFlowValidator validator, Ti
     public async Task<FlowRow> GetAsync(string tenantId, string id, CancellationToken ct) =>
         await store.GetAsync(tenantId, id, ct) ?? throw ApiException.NotFound("Flow");
 
-    public Task<IReadOnlyList<ValidationProblem>> ValidateAsync(string? yaml, CancellationToken ct) =>
-        validator.ValidateAsync(yaml ?? "", ct);
+    public Task<IReadOnlyList<ValidationProblem>> ValidateAsync(string tenantId, string? yaml, CancellationToken ct) =>
+        validator.ValidateAsync(tenantId, yaml ?? "", ct);
 
     public async Task<FlowRow> CreateAsync(string tenantId, string createdBy, FlowRequest body, CancellationToken ct)
     {
         var yaml = body.OrganismYaml ?? "";
-        await EnsureValidAsync(yaml, ct);
+        await EnsureValidAsync(tenantId, yaml, ct);
         var name = CheckName(body.Name ?? YamlSyntaxValidator.TopLevelScalar(yaml, "name"));
         var now = Now();
         var flow = new FlowRow
@@ -49,7 +49,7 @@ internal sealed class FlowService(IFlowStore store, IFlowValidator validator, Ti
     {
         if (body.OrganismYaml is not null)
         {
-            await EnsureValidAsync(body.OrganismYaml, ct);
+            await EnsureValidAsync(tenantId, body.OrganismYaml, ct);
         }
         var name = body.Name is null ? null : CheckName(body.Name);
         var description = body.Description is null ? null : CheckDescription(body.Description);
@@ -129,9 +129,9 @@ internal sealed class FlowService(IFlowStore store, IFlowValidator validator, Ti
         return VersionOf(row, changedBy);
     }
 
-    private async Task EnsureValidAsync(string yaml, CancellationToken ct)
+    private async Task EnsureValidAsync(string tenantId, string yaml, CancellationToken ct)
     {
-        var problems = await validator.ValidateAsync(yaml, ct);
+        var problems = await validator.ValidateAsync(tenantId, yaml, ct);
         if (problems.Count > 0)
         {
             var ex = new ApiException(422, ErrorCodes.ValidationFailed, "Validation failed",

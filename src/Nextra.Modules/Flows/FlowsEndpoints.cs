@@ -45,8 +45,8 @@ internal static class FlowsEndpoints
         return TypedResults.Created($"/api/flows/{row.Id}", ToResponse(row));
     }
 
-    internal static async Task<Ok<ValidateFlowResponse>> ValidateAsync(ValidateFlowRequest body, FlowService flows, CancellationToken ct) =>
-        TypedResults.Ok(new ValidateFlowResponse(await flows.ValidateAsync(body.OrganismYaml, ct)));
+    internal static async Task<Ok<ValidateFlowResponse>> ValidateAsync(ValidateFlowRequest body, ICurrentUser user, FlowService flows, CancellationToken ct) =>
+        TypedResults.Ok(new ValidateFlowResponse(await flows.ValidateAsync(user.TenantId, body.OrganismYaml, ct)));
 
     internal static async Task<Ok<FlowResponse>> GetAsync(string id, ICurrentUser user, FlowService flows, CancellationToken ct) =>
         TypedResults.Ok(ToResponse(await flows.GetAsync(user.TenantId, id, ct)));

@@ -10,17 +10,22 @@ namespace Nextra.Modules.Orchestration;
 /// registration: no secrets (never the server's environment: tenants must not read it), project
 /// memory in process (kept per flow across sleep and wake), a plain HttpClient, a token budget per pump.
 /// </summary>
-internal sealed class ServerFlowServicesFactory(TimeProvider time) : IFlowServicesFactory
+/// <remarks>
+/// When the Secrets module is registered, flows read their tenant's secrets through it; when the Engine
+/// module is, outbound HTTP goes through its SSRF-guarded egress client.
+/// </remarks>
+internal sealed class ServerFlowServicesFactory(TimeProvider time, Secrets.ISecretResolverFactory? secrets = null,
+    Engine.EngineKinds? engine = null) : IFlowServicesFactory
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(100) };
     private readonly ConcurrentDictionary<string, InMemoryProjectMemory> _memory = new();
 
     public IFlowServices Create(string tenantId, string flowId, FlowDefinition flow, IRunEventSink events) => new Services
     {
-        Secrets = NoSecrets.Instance,
+        Secrets = secrets?.For(tenantId) ?? NoSecrets.Instance,
         Memory = flow.ProjectMemory ? _memory.GetOrAdd(flowId, _ => new InMemoryProjectMemory()) : null,
         Events = events,
-        Egress = Http,
+        Egress = engine?.Egress ?? Http,
         Time = time,
         Budget = new TokenBudgetRegistry(flow.MaxTokensPerThread),
     };

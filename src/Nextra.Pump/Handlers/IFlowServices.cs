@@ -17,6 +17,8 @@ public interface IFlowServices
     TimeProvider Time { get; }
     /// <summary>Per-thread token budgets (xml-pipeline §4.6).</summary>
     ITokenBudget Budget { get; }
+    /// <summary>The flow owner's registered WASM modules (code blocks' <c>module:</c>), or null when none are offered.</summary>
+    Wasm.IWasmModuleSource? Modules => null;
 }
 
 public interface ISecretResolver

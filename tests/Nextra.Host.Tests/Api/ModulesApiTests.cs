@@ -49,8 +49,7 @@ public sealed class ModulesApiTests(NextraFactory factory) : IClassFixture<Nextr
     {
         var user = await factory.CreateUserAsync("modules-d");
         var module = await Json.PostAsync(user.Client, "/api/modules", new { name = "shared", kind = "wat", content = Echo }, 201);
-        var yaml = "name: uses-module\nlisteners:\n  - name: a\n    kind: code\n    config:\n      module: shared@1\n";
-        await Json.PostAsync(user.Client, "/api/flows", Flows.Create("Uses module", yaml), 201);
+        await Json.PostAsync(user.Client, "/api/flows", Flows.Create("Uses module", UsesShared), 201);
 
         var response = await user.Client.DeleteAsync($"/api/modules/{module["id"]}");
         var body = await Json.ReadAsync(response);
@@ -58,6 +57,30 @@ public sealed class ModulesApiTests(NextraFactory factory) : IClassFixture<Nextr
         Assert.Equal("module_in_use", body["code"]!.GetValue<string>());
         Assert.Equal("Uses module", body["flows"]![0]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task SaveFlow_ModuleOfAnotherTenant_IsNotFound()
+    {
+        var owner = await factory.CreateUserAsync("modules-f");
+        await Json.PostAsync(owner.Client, "/api/modules", new { name = "shared", kind = "wat", content = Echo }, 201);
+        var other = await factory.CreateUserAsync("modules-g");
+
+        var body = await Json.PostAsync(other.Client, "/api/flows", Flows.Create("Borrows module", UsesShared), 422);
+
+        Assert.Equal("module_not_found", body["errors"]![0]!["code"]!.GetValue<string>());
+    }
+
+    private const string UsesShared = """
+        organism: {name: uses-module}
+        payloads:
+          Text: {fields: {Text: string}}
+        listeners:
+          - name: a
+            description: runs the tenant's shared module
+            payload_class: Text
+            handler: code
+            config: {module: shared@1}
+        """;
 
     [Fact]
     public async Task Sdk_Typings_Served()

@@ -10,5 +10,6 @@ namespace Nextra.Modules.Flows.Validation;
 public interface IFlowValidator
 {
     /// <summary>Every problem found (empty when valid), with 1-based line/column where known.</summary>
-    Task<IReadOnlyList<ValidationProblem>> ValidateAsync(string organismYaml, CancellationToken ct);
+    /// <param name="tenantId">Whose flow it is: references to registered modules resolve within that tenant only.</param>
+    Task<IReadOnlyList<ValidationProblem>> ValidateAsync(string tenantId, string organismYaml, CancellationToken ct);
 }

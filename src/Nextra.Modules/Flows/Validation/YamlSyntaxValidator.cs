@@ -7,7 +7,7 @@ namespace Nextra.Modules.Flows.Validation;
 /// <summary>Default <see cref="IFlowValidator"/>: YAML syntax and a mapping at the root, nothing more.</summary>
 internal sealed class YamlSyntaxValidator : IFlowValidator
 {
-    public Task<IReadOnlyList<ValidationProblem>> ValidateAsync(string organismYaml, CancellationToken ct) =>
+    public Task<IReadOnlyList<ValidationProblem>> ValidateAsync(string tenantId, string organismYaml, CancellationToken ct) =>
         Task.FromResult(Validate(organismYaml));
 
     internal static IReadOnlyList<ValidationProblem> Validate(string organismYaml)

@@ -40,9 +40,11 @@ public sealed class CodeHandlerFactory : IHandlerFactory
             problems.Add(new("unknown_payload_class", $"output class '{output}' is not declared under payloads", "output"));
         if (config.Capabilities.HasFlag(WasmCapabilities.Kv) && !context.Flow.ProjectMemory)
             problems.Add(new("kv_needs_project_memory", "capability 'kv' needs the flow to opt in to project memory", "capabilities"));
+        if (config.ModuleName is not null && _modules is null)
+            return problems; // a server factory has no tenant here: the tenant-aware check ran on save, Create resolves it
         try
         {
-            var module = _runtime.Compile(ResolveCode(config, context.Listener.Name));
+            var module = _runtime.Compile(ResolveCode(config, context.Listener.Name, _modules));
             problems.AddRange(module.CheckImports(config.Capabilities).Select(p => new HandlerConfigProblem(WasmErrorCodes.ImportDenied, p, KeyOf(config))));
         }
         catch (WasmModuleException ex)
@@ -57,12 +59,12 @@ public sealed class CodeHandlerFactory : IHandlerFactory
         var problems = new List<HandlerConfigProblem>();
         var config = CodeBlockConfig.Parse(context.Listener.Config, problems)
             ?? throw new InvalidOperationException($"listener '{context.Listener.Name}': {string.Join("; ", problems.Select(p => p.Message))}");
-        var template = _runtime.CreateTemplate(_runtime.Compile(ResolveCode(config, context.Listener.Name)), config.Capabilities);
+        var template = _runtime.CreateTemplate(_runtime.Compile(ResolveCode(config, context.Listener.Name, context.Services.Modules ?? _modules)), config.Capabilities);
         var limits = WasmCallLimits.Resolve(_runtime.Options, _tier, config.Fuel, config.MemoryMb, config.TimeoutMs);
         return new CodeHandler(template, limits, config.Output);
     }
 
-    private WasmCode ResolveCode(CodeBlockConfig config, string listener)
+    private WasmCode ResolveCode(CodeBlockConfig config, string listener, IWasmModuleSource? modules)
     {
         if (config.Wat is { } wat)
             return WasmCode.FromText($"inline:{listener}", wat);
@@ -75,9 +77,9 @@ public sealed class CodeHandlerFactory : IHandlerFactory
                 throw new WasmModuleException("asc_error", $"AssemblyScript build failed: {build.Summary}");
             return WasmCode.FromBinary($"source:{listener}", build.Wasm!);
         }
-        if (_modules is null)
+        if (modules is null)
             throw new WasmModuleException("module_not_found", "registered modules are not available here");
-        var record = _modules.Find(config.ModuleName!, config.ModuleVersion)
+        var record = modules.Find(config.ModuleName!, config.ModuleVersion)
             ?? throw new WasmModuleException("module_not_found",
                 $"no module '{config.ModuleName}'{(config.ModuleVersion is null ? "" : $" version '{config.ModuleVersion}'")} is registered");
         return record.Code;

@@ -1,0 +1,60 @@
+using Microsoft.Extensions.DependencyInjection;
+using Nextra.Modules.Memory;
+using Nextra.Modules.Orchestration;
+using Nextra.Modules.Secrets;
+using Nextra.Modules.WasmModules;
+using Nextra.Pump.Config;
+using Nextra.Pump.Handlers;
+using Nextra.Pump.Memory;
+using Nextra.Pump.Wasm;
+
+namespace Nextra.Modules.Engine;
+
+/// <summary>
+/// What a running flow gets in the server: its tenant's secrets (read through, so a changed secret
+/// applies to the next step), its own project memory (SQLite, capped, only when the flow opted in),
+/// its tenant's registered WASM modules, the SSRF-guarded egress client, and a token budget per pump.
+/// </summary>
+internal sealed class EngineFlowServicesFactory(
+    EngineKinds kinds,
+    ISecretResolverFactory secrets,
+    ProjectMemoryService memory,
+    IServiceProvider services,
+    TimeProvider time) : IFlowServicesFactory
+{
+    public IFlowServices Create(string tenantId, string flowId, FlowDefinition flow, IRunEventSink events) => new FlowServices
+    {
+        Secrets = secrets.For(tenantId),
+        Memory = flow.ProjectMemory ? memory.For(tenantId, flowId) : null,
+        Events = events,
+        Egress = kinds.Egress,
+        Time = time,
+        Budget = new TokenBudgetRegistry(flow.MaxTokensPerThread),
+        Modules = ModulesOf(tenantId, flow),
+    };
+
+    private IWasmModuleSource? ModulesOf(string tenantId, FlowDefinition flow)
+    {
+        var names = flow.Listeners
+            .Where(l => l.Handler == "code" && l.Config?["module"] is not null)
+            .Select(l => l.Config!["module"]!.ToString().Split('@')[0])
+            .ToHashSet(StringComparer.Ordinal);
+        if (names.Count == 0)
+            return null;
+        // IFlowServicesFactory.Create is synchronous (pump construction); the SQLite store completes
+        // synchronously underneath, so waiting here does not block on I/O completion elsewhere.
+        return services.GetRequiredService<WasmModuleService>()
+            .SourceForTenantAsync(tenantId, names, CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    private sealed class FlowServices : IFlowServices
+    {
+        public required ISecretResolver Secrets { get; init; }
+        public IProjectMemory? Memory { get; init; }
+        public required IRunEventSink Events { get; init; }
+        public required HttpClient Egress { get; init; }
+        public required TimeProvider Time { get; init; }
+        public required ITokenBudget Budget { get; init; }
+        public IWasmModuleSource? Modules { get; init; }
+    }
+}
