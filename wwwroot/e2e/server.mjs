@@ -22,7 +22,9 @@ export function freePort() {
 
 /** How to run nextra: $NEXTRA_BIN, else the Host's build output, else `dotnet run --no-build`. */
 export function serverCommand() {
-  if (process.env.NEXTRA_BIN) return { cmd: process.env.NEXTRA_BIN, args: [] };
+  const bin = process.env.NEXTRA_BIN;
+  if (bin && existsSync(bin)) return { cmd: bin, args: [] };
+  if (bin) console.log(`# NEXTRA_BIN=${bin} does not exist; using the Host's build output`);
   for (const cfg of ['Release', 'Debug']) {
     const dll = path.join(repo, `src/Nextra.Host/bin/${cfg}/net10.0/nextra.dll`);
     if (existsSync(dll)) return { cmd: 'dotnet', args: [dll] };

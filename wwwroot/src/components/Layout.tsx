@@ -1,6 +1,7 @@
 import { Link, NavLink, useNavigate } from 'react-router';
 import { api } from '../api/client';
 import { useAuth } from './auth';
+import { ErrorBoundary } from './ErrorBoundary';
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const { me, setMe } = useAuth();
@@ -26,7 +27,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <span className="muted small wide-only">{me?.email} · {me?.tenantName}</span>
         <button className="link" onClick={logout} data-testid="logout">Log out</button>
       </header>
-      <main className="content">{children}</main>
+      <main className="content"><ErrorBoundary key={boundaryKey(location.pathname)}>{children}</ErrorBoundary></main>
     </div>
   );
 }
@@ -39,4 +40,9 @@ export function ErrorBanner({ error, onClose }: { error: string | null; onClose?
       {onClose && <button className="link" onClick={onClose}>×</button>}
     </div>
   );
+}
+
+/** Resets the error boundary per page, but not when the editor switches canvas/YAML/split. */
+function boundaryKey(pathname: string): string {
+  return pathname.split('/').slice(0, 3).join('/');
 }

@@ -5,6 +5,7 @@ import { api, errorMessage } from '../../api/client';
 import type { Flow, FlowStatus } from '../../api/types';
 import { canEdit, useAuth } from '../../components/auth';
 import { ErrorBanner } from '../../components/Layout';
+import { useHub } from '../../live/hub';
 import { addNode, connect, copyNodes, disconnect, pasteNodes, removeNodes, setField, setPath } from '../../flow/edits';
 import { carryPositions, nodeAtLine, type XY } from '../../flow/graph';
 import { parseFlow } from '../../flow/model';
@@ -79,8 +80,10 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
     window.addEventListener('beforeunload', warn);
     return () => window.removeEventListener('beforeunload', warn);
   }, [dirty]);
+  // Live status over SignalR; a slow poll covers a hub that cannot connect.
+  useHub('WatchFlow', flow.id, { FlowStatus: (id: string, st: FlowStatus) => id === flow.id && setStatus(st) });
   useEffect(() => {
-    const t = setInterval(() => api.status(flow.id).then((s) => setStatus(s.status), () => {}), 5000);
+    const t = setInterval(() => api.status(flow.id).then((s) => setStatus(s.status), () => {}), 10000);
     return () => clearInterval(t);
   }, [flow.id]);
 

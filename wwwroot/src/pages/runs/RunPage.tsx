@@ -6,7 +6,7 @@ import { canEdit, useAuth } from '../../components/auth';
 import { duration, errorText, pretty } from '../../components/format';
 import { ErrorBanner } from '../../components/Layout';
 import { useHub } from '../../live/hub';
-import { isLive, mergeStep, timeline, totals } from './runState';
+import { isLive, mergeStep, normalizeRun, timeline, totals } from './runState';
 
 export default function RunPage() {
   const { runId = '' } = useParams();
@@ -17,7 +17,7 @@ export default function RunPage() {
   const { me } = useAuth();
   const nav = useNavigate();
 
-  const load = useCallback(() => api.run(runId).then(setRun, (e) => setError(errorMessage(e))), [runId]);
+  const load = useCallback(() => api.run(runId).then((r) => setRun(normalizeRun(r)), (e) => setError(errorMessage(e))), [runId]);
   useEffect(() => {
     setRun(null);
     setTokens({});
@@ -109,7 +109,7 @@ export default function RunPage() {
                       <h4>Payload in</h4>
                       <pre>{pretty(s.payloadIn)}</pre>
                       <h4>Payloads out</h4>
-                      {s.payloadsOut.length ? s.payloadsOut.map((p, i) => <pre key={i}>{pretty(p)}</pre>) : <p className="muted small">none</p>}
+                      {s.payloadsOut?.length ? s.payloadsOut.map((p, i) => <pre key={i}>{pretty(p)}</pre>) : <p className="muted small">none</p>}
                       {editable && <button onClick={() => replay(s.index)}>Replay from this step</button>}
                     </>
                   )}

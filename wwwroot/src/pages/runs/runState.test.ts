@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Run, Step } from '../../api/types';
 import { unwatchName } from '../../live/hub';
-import { isLive, mergeStep, mergeSummary, timeline, totals } from './runState';
+import { isLive, mergeStep, mergeSummary, normalizeRun, timeline, totals } from './runState';
 
 const step = (index: number, startedAt: string, durationMs: number, extra: Partial<Step> = {}): Step => ({
   index, listener: `l${index}`, from: 'x', class: 'Msg', thread: 't', startedAt, durationMs, payloadIn: {}, payloadsOut: [], ...extra,
@@ -15,6 +15,12 @@ describe('run state', () => {
     r = mergeStep(r, step(1, '2026-01-01T00:00:00.000Z', 10));
     r = mergeStep(r, step(2, '2026-01-01T00:00:00.500Z', 99));
     expect(r.steps.map((s) => [s.index, s.durationMs])).toEqual([[1, 10], [2, 99]]);
+  });
+
+  it('NormalizeRun_NullLists_BecomeEmpty', () => {
+    const r = normalizeRun({ ...run([{ ...step(1, '2026-01-01T00:00:00.000Z', 1), payloadsOut: null as never }]), outputs: null as never });
+    expect(r.outputs).toEqual([]);
+    expect(r.steps[0].payloadsOut).toEqual([]);
   });
 
   it('MergeSummary_NewAndExisting_PrependsOrReplaces', () => {

@@ -10,10 +10,15 @@ export function mergeSummary(list: RunSummary[], s: RunSummary): RunSummary[] {
   return copy;
 }
 
+/** The server may send null for empty lists (a failed step has no payloads out). */
+export function normalizeRun(r: Run): Run {
+  return { ...r, outputs: r.outputs ?? [], steps: (r.steps ?? []).map((s) => ({ ...s, payloadsOut: s.payloadsOut ?? [] })) };
+}
+
 /** Inserts or replaces a step by index, keeping steps ordered. */
 export function mergeStep(run: Run, step: Step): Run {
   const steps = run.steps.filter((s) => s.index !== step.index);
-  steps.push(step);
+  steps.push({ ...step, payloadsOut: step.payloadsOut ?? [] });
   steps.sort((a, b) => a.index - b.index);
   return { ...run, steps };
 }
