@@ -176,6 +176,26 @@ public sealed partial class StreamPump : IFlowPump
             _disposed = true;
         }
         _stop.Dispose();
+        await DisposeHandlersAsync(_state.Listeners).ConfigureAwait(false);
+    }
+
+    /// <summary>Releases handlers that hold resources (a plugin's collectible load context, compiled templates).</summary>
+    private async Task DisposeHandlersAsync(IEnumerable<ListenerRuntime> listeners)
+    {
+        foreach (var handler in listeners.Select(l => l.Handler).Distinct())
+        {
+            try
+            {
+                if (handler is IAsyncDisposable asyncDisposable)
+                    await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                else if (handler is IDisposable disposable)
+                    disposable.Dispose();
+            }
+            catch (Exception ex)
+            {
+                Log("warning", $"a handler failed to release its resources: {ex.Message}");
+            }
+        }
     }
 
     public bool CancelRun(string runId) =>

@@ -58,6 +58,45 @@ public sealed class DotnetPluginTests : IDisposable
         Assert.False(weak.IsAlive, "the plugin's load context is still alive after dispose");
     }
 
+    [Fact]
+    public async Task PumpDispose_FlowWithPlugin_UnloadsItsContext()
+    {
+        var weak = await RunFlowAndStopAsync();
+        for (var i = 0; i < 20 && weak.IsAlive; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+        Assert.False(weak.IsAlive, "stopping the flow left the plugin's load context alive");
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private async Task<WeakReference> RunFlowAndStopAsync()
+    {
+        const string yaml = """
+            organism: {name: plugin-flow}
+            payloads:
+              Text: {fields: {text: string, n: int}}
+            listeners:
+              - name: plugin
+                description: a trusted .NET plugin
+                payload_class: Text
+                handler: dotnet
+                config: {assembly: Nextra.Pump.Tests.dll, type: Nextra.Pump.Tests.Wasm.SamplePluginHandler}
+            """;
+        var registry = new HandlerRegistry([Factory()]);
+        var loaded = Nextra.Pump.Config.FlowLoader.Load(yaml, registry);
+        Assert.True(loaded.Ok, string.Join("; ", loaded.Problems));
+        var before = System.Runtime.Loader.AssemblyLoadContext.All.ToHashSet();
+        var pump = new Nextra.Pump.Runtime.StreamPump(loaded.Flow!, registry, new Nextra.Pump.Runtime.LocalFlowServices(loaded.Flow));
+        await pump.StartAsync(default);
+        var context = System.Runtime.Loader.AssemblyLoadContext.All.Single(c => !before.Contains(c) && c.Name == "nextra-plugin:" + AssemblyFile);
+        var run = await pump.InjectAsync(new Nextra.Pump.Runtime.Injection { Target = "plugin", PayloadXml = "<Text><text>hi</text><n>0</n></Text>" }, default);
+        Assert.Equal("succeeded", (await run.Completion).Status);
+        await pump.DisposeAsync();
+        return new WeakReference(context);
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private WeakReference CreateRunAndDispose()
     {
