@@ -24,9 +24,10 @@ if [ -f tools/asc/package.json ]; then
 fi
 
 echo "== .NET: dotnet test"
-dotnet test Nextra.sln -c Release --logger "console;verbosity=normal" 2>&1 | tee "$logdir/dotnet.log"
+dotnet test Nextra.sln -c Release 2>&1 | tee "$logdir/dotnet.log"
 drc=${PIPESTATUS[0]}
 [ "$drc" -eq 0 ] || rc=1
+# One "Passed!/Failed!  - Failed: F, Passed: P, Skipped: S, Total: T" line per test assembly.
 read -r p f s < <(awk '/(Passed|Failed)! +- Failed:/ { gsub(",",""); f+=$4; p+=$6; s+=$8 } END { printf "%d %d %d\n", p, f, s }' "$logdir/dotnet.log")
 passed=$((passed+p)); failed=$((failed+f)); skipped=$((skipped+s))
 if [ "$drc" -ne 0 ] && [ "$f" -eq 0 ]; then failed=$((failed+1)); echo "dotnet test failed before reporting (build error?)"; fi
@@ -39,6 +40,14 @@ if [ -f wwwroot/e2e/run.mjs ]; then
   read -r p f s < <(awk '/^# pass /{p=$3} /^# fail /{f=$3} /^# skipped /{s=$3} END { printf "%d %d %d\n", p, f, s }' "$logdir/e2e.log")
   passed=$((passed+p)); failed=$((failed+f)); skipped=$((skipped+s))
   if [ "$erc" -ne 0 ]; then rc=1; [ "$f" -eq 0 ] && failed=$((failed+1)); fi
+fi
+
+# The Native AOT build and a smoke test of the published binary (slow: CI sets NEXTRA_TEST_AOT=1).
+if [ "${NEXTRA_TEST_AOT:-0}" = "1" ]; then
+  echo "== Native AOT: publish + smoke test"
+  if bash scripts/aot-smoke.sh 2>&1 | tee "$logdir/aot.log"; then passed=$((passed+1)); else failed=$((failed+1)); rc=1; fi
+else
+  echo "== Native AOT smoke test skipped (set NEXTRA_TEST_AOT=1)"; skipped=$((skipped+1))
 fi
 
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -48,6 +48,7 @@ Console.WriteLine($"Nextra pump bench: {Environment.ProcessorCount} cores, .NET 
 warmOnly = true;
 await RunCase("warm-up", Chain, "<Job><Id>j</Id><Size>7</Size><Tags><Item>x</Item></Tags></Job>", "a", 3, seconds, concurrency, record: true);
 await RunCase("warm-up", Fanout, "<Event><Id>e</Id><Size>1</Size></Event>", null, 4, seconds, concurrency, record: false);
+await RunCase("warm-up", Chain, "<Job><Id>j</Id><Size>7</Size><Tags><Item>x</Item></Tags></Job>", "a", 3, seconds, concurrency, record: false);
 warmOnly = false;
 await RunCase("3-listener chain, trace without payload XML", Chain, "<Job><Id>j</Id><Size>7</Size><Tags><Item>x</Item></Tags></Job>", "a", 3, seconds, concurrency, record: false);
 await RunCase("3-listener forward chain (a→b→c, branch+branch+output)", Chain, "<Job><Id>j</Id><Size>7</Size><Tags><Item>x</Item></Tags></Job>", "a", 3, seconds, concurrency, record: true);

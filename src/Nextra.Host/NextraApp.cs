@@ -9,8 +9,11 @@ internal static class NextraApp
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
-            Args = hostArgs,
-            ContentRootPath = Directory.GetCurrentDirectory(),
+            // Reloadable appsettings.json would put a recursive file watcher on the content root, which
+            // cost seconds at start when it was the working directory (node_modules). Nextra reads
+            // nextra.toml instead; the content root is the binary's folder and nothing is watched.
+            Args = ["--hostBuilder:reloadConfigOnChange=false", .. hostArgs],
+            ContentRootPath = AppContext.BaseDirectory,
         });
         // Added last, so defaults < nextra.toml < NEXTRA_* < flags win over the framework's own sources.
         builder.Configuration.AddConfiguration(layered);

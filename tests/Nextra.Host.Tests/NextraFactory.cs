@@ -12,6 +12,7 @@ namespace Nextra.Host.Tests;
 public sealed class NextraFactory : WebApplicationFactory<Program>
 {
     public const long MaxBodyBytes = 64 * 1024;
+    public const int LoginAttemptsPerMinute = 30;
 
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "nextra-host-test-" + Guid.NewGuid().ToString("N"));
 
@@ -22,6 +23,7 @@ public sealed class NextraFactory : WebApplicationFactory<Program>
         {
             ["Storage:DataDir"] = DataDir,
             ["Accounts:PasswordIterations"] = "1000",
+            ["Accounts:LoginAttemptsPerMinute"] = LoginAttemptsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Server:MaxBodyBytes"] = MaxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Logging:Level"] = "Warning",
         }));

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Nextra.Host.Configuration;
 using Nextra.Modules.Engine;
 using Nextra.Pump.Headless;
+using Nextra.Pump.Runtime;
 using Nextra.Pump.Wasm;
 
 namespace Nextra.Host.Cli;
@@ -48,7 +49,8 @@ internal static class PumpCommands
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
             using var kinds = Kinds(context, parse, parse.GetValue(file)!);
             return await PumpCli.RunAsync(parse.GetValue(file)!, parse.GetValue(inject)!, parse.GetValue(to), parse.GetValue(payload),
-                parse.GetValue(timeout), kinds.Factories, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cts.Token);
+                parse.GetValue(timeout), kinds.Factories, flow => new LocalFlowServices(flow, kinds.Egress),
+                parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cts.Token);
         });
         return command;
     }

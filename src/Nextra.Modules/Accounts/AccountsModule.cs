@@ -21,7 +21,7 @@ public static class AccountsModule
         services.AddNextraCommon();
         services.AddOptions<AccountsOptions>()
             .Bind(configuration.GetSection(AccountsOptions.Section))
-            .Validate(o => o.PasswordIterations >= 1 && o.SessionDays >= 1 && o.MinPasswordLength >= 1, "Accounts options out of range")
+            .Validate(o => o.PasswordIterations >= 1 && o.SessionDays >= 1 && o.MinPasswordLength >= 1 && o.LoginAttemptsPerMinute >= 1, "Accounts options out of range")
             .ValidateOnStart();
         services.AddMigrations("accounts", typeof(AccountsModule).Assembly);
         services.TryAddSingleton<IAccountStore, SqliteAccountStore>();
@@ -32,6 +32,7 @@ public static class AccountsModule
         services.TryAddSingleton<AccountService>();
         services.TryAddSingleton<ApiKeyService>();
         services.AddHostedService<SessionSweeper>();
+        services.AddLoginRateLimiting();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(AccountsJsonContext.Default));
 
         services.AddAuthentication(NextraAuthenticationHandler.SchemeName)
@@ -46,6 +47,7 @@ public static class AccountsModule
     /// <summary>Authentication, CSRF check and authorization; call after routing, before endpoints.</summary>
     public static IApplicationBuilder UseAccounts(this IApplicationBuilder app)
     {
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseMiddleware<CsrfMiddleware>();
         app.UseAuthorization();

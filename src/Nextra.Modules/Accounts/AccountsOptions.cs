@@ -14,6 +14,9 @@ public sealed class AccountsOptions
     /// <summary>Lifetime of a browser session.</summary>
     public int SessionDays { get; set; } = 14;
 
+    /// <summary>Login and setup attempts allowed per client address per minute.</summary>
+    public int LoginAttemptsPerMinute { get; set; } = 10;
+
     /// <summary>Mark cookies Secure even on plain HTTP (behind a TLS-terminating proxy). HTTPS requests always get Secure.</summary>
     public bool SecureCookies { get; set; }
 }

@@ -18,4 +18,5 @@ public static class ErrorCodes
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string InternalError = "internal_error";
     public const string MethodNotAllowed = "method_not_allowed";
+    public const string RateLimited = "rate_limited";
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Nextra.Modules.Memory;
 using Nextra.Modules.Orchestration;
@@ -30,22 +31,28 @@ internal sealed class EngineFlowServicesFactory(
         Egress = kinds.Egress,
         Time = time,
         Budget = new TokenBudgetRegistry(flow.MaxTokensPerThread),
-        Modules = ModulesOf(tenantId, flow),
+        Modules = ModulesOf(tenantId, flowId),
     };
 
-    private IWasmModuleSource? ModulesOf(string tenantId, FlowDefinition flow)
+    private readonly ConcurrentDictionary<(string Tenant, string Flow), IWasmModuleSource> _modules = new();
+
+    /// <summary>Loads the tenant's modules this flow names (only those), so <see cref="Create"/> stays synchronous.</summary>
+    public async Task PrepareAsync(string tenantId, string flowId, FlowDefinition flow, CancellationToken ct)
     {
         var names = flow.Listeners
             .Where(l => l.Handler == "code" && l.Config?["module"] is not null)
             .Select(l => l.Config!["module"]!.ToString().Split('@')[0])
             .ToHashSet(StringComparer.Ordinal);
         if (names.Count == 0)
-            return null;
-        // IFlowServicesFactory.Create is synchronous (pump construction); the SQLite store completes
-        // synchronously underneath, so waiting here does not block on I/O completion elsewhere.
-        return services.GetRequiredService<WasmModuleService>()
-            .SourceForTenantAsync(tenantId, names, CancellationToken.None).GetAwaiter().GetResult();
+        {
+            _modules.TryRemove((tenantId, flowId), out _);
+            return;
+        }
+        _modules[(tenantId, flowId)] = await services.GetRequiredService<WasmModuleService>()
+            .SourceForTenantAsync(tenantId, names, ct).ConfigureAwait(false);
     }
+
+    private IWasmModuleSource? ModulesOf(string tenantId, string flowId) => _modules.GetValueOrDefault((tenantId, flowId));
 
     private sealed class FlowServices : IFlowServices
     {

@@ -13,7 +13,7 @@ namespace Nextra.Modules.Observability;
 /// Every connection also joins its tenant's group (flow status of all its flows).
 /// </summary>
 [Authorize(Policy = AuthPolicies.Reader)]
-public sealed class EventsHub(IFlowCatalog catalog, TraceStore traces, InboxStore inbox) : Hub<IEventsClient>
+public sealed class EventsHub(IFlowCatalog catalog, TraceStore traces, InboxStore inbox, HubPresence presence) : Hub<IEventsClient>
 {
     internal static string TenantGroup(string tenantId) => $"t:{tenantId}";
     internal static string FlowGroup(string tenantId, string flowId) => $"t:{tenantId}:f:{flowId}";
@@ -22,7 +22,14 @@ public sealed class EventsHub(IFlowCatalog catalog, TraceStore traces, InboxStor
     public override async Task OnConnectedAsync()
     {
         await Groups.AddToGroupAsync(Context.ConnectionId, TenantGroup(Tenant)).ConfigureAwait(false);
+        presence.Connected();
         await base.OnConnectedAsync().ConfigureAwait(false);
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        presence.Disconnected();
+        return base.OnDisconnectedAsync(exception);
     }
 
     public async Task WatchFlow(string flowId)

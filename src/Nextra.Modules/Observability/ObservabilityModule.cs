@@ -16,8 +16,10 @@ public static class ObservabilityModule
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Metrics>();
         services.TryAddSingleton<LiveEvents>();
+        services.TryAddSingleton<HubPresence>();
         services.AddSingleton<ILiveEventSink, SignalRLiveSink>();
-        services.AddSignalR();
+        // Hub arguments go through the source-generated context, so the JSON protocol works under Native AOT.
+        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, Runs.RuntimeJsonContext.Default));
         services.AddHostedService<RuntimeGauges>();
         // The API request counter wraps the whole pipeline without an edit to the composition root.
         services.AddSingleton<IStartupFilter, ApiMetricsStartupFilter>();

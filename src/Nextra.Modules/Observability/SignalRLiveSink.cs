@@ -4,31 +4,32 @@ using Nextra.Pump.Runs;
 
 namespace Nextra.Modules.Observability;
 
-/// <summary>Sends live events to the hub's tenant-scoped groups; fire-and-forget (a slow client never slows a pump).</summary>
-/// <remarks>The typed hub client (a runtime proxy) is not Native-AOT-safe; the server runs JIT. Publishing AOT would
-/// need this sink to send through an untyped hub by method name instead.</remarks>
-[System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Typed hub clients by design (CONVENTIONS 11); JIT host.")]
-internal sealed class SignalRLiveSink(IHubContext<EventsHub, IEventsClient> hub) : ILiveEventSink
+/// <summary>
+/// Sends live events to the hub's tenant-scoped groups, fire-and-forget (a slow client never slows a pump),
+/// and not at all while no client is connected. It sends through the hub's lifetime manager by the
+/// <see cref="IEventsClient"/> method names rather than the typed client proxy, which Native AOT cannot build.
+/// </summary>
+internal sealed class SignalRLiveSink(HubLifetimeManager<EventsHub> hub, HubPresence presence) : ILiveEventSink
 {
-    public void FlowStatus(string tenantId, string flowId, string status, string? error)
-    {
-        Forget(hub.Clients.Group(EventsHub.TenantGroup(tenantId)).FlowStatus(flowId, status, error));
-    }
+    public void FlowStatus(string tenantId, string flowId, string status, string? error) =>
+        Send([EventsHub.TenantGroup(tenantId)], nameof(IEventsClient.FlowStatus), flowId, status, error);
 
     public void RunUpdated(string tenantId, RunSummary run) =>
-        Forget(hub.Clients.Groups(EventsHub.FlowGroup(tenantId, run.FlowId), EventsHub.RunGroup(tenantId, run.RunId)).RunUpdated(run));
+        Send([EventsHub.FlowGroup(tenantId, run.FlowId), EventsHub.RunGroup(tenantId, run.RunId)], nameof(IEventsClient.RunUpdated), run);
 
     public void StepUpdated(string tenantId, string flowId, string runId, RunStep step) =>
-        Forget(hub.Clients.Groups(EventsHub.FlowGroup(tenantId, flowId), EventsHub.RunGroup(tenantId, runId)).StepUpdated(runId, step));
+        Send([EventsHub.FlowGroup(tenantId, flowId), EventsHub.RunGroup(tenantId, runId)], nameof(IEventsClient.StepUpdated), runId, step);
 
     public void Token(string tenantId, string flowId, string runId, int stepIndex, string listener, string text) =>
-        Forget(hub.Clients.Group(EventsHub.RunGroup(tenantId, runId)).Token(runId, stepIndex, listener, text));
+        Send([EventsHub.RunGroup(tenantId, runId)], nameof(IEventsClient.Token), runId, stepIndex, listener, text);
 
     public void Log(string tenantId, string flowId, LogLine line) =>
-        Forget(hub.Clients.Group(EventsHub.FlowGroup(tenantId, flowId)).Log(flowId, line));
+        Send([EventsHub.FlowGroup(tenantId, flowId)], nameof(IEventsClient.Log), flowId, line);
 
-    private static void Forget(Task send)
+    private void Send(IReadOnlyList<string> groups, string method, params object?[] args)
     {
+        if (!presence.Anyone) return;
+        var send = groups.Count == 1 ? hub.SendGroupAsync(groups[0], method, args) : hub.SendGroupsAsync(groups, method, args);
         if (!send.IsCompleted) send.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
     }
 }

@@ -196,6 +196,7 @@ public sealed partial class FlowSupervisor(
     {
         var observer = new FlowObserver(slot, events, metrics);
         var provider = new SlotServicesProvider(services, slot, observer);
+        await services.PrepareAsync(slot.TenantId, slot.FlowId, slot.Definition!, ct).ConfigureAwait(false);
         var pump = pumps.Create(slot.Definition!, provider, observer);
         try
         {

@@ -12,4 +12,7 @@ namespace Nextra.Modules.Orchestration;
 public interface IFlowServicesFactory
 {
     IFlowServices Create(string tenantId, string flowId, FlowDefinition flow, IRunEventSink events);
+
+    /// <summary>Loads asynchronously what <see cref="Create"/> needs (e.g. the tenant's WASM modules) before a pump is built.</summary>
+    Task PrepareAsync(string tenantId, string flowId, FlowDefinition flow, CancellationToken ct) => Task.CompletedTask;
 }

@@ -26,4 +26,6 @@ namespace Nextra.Modules.Runs;
 [JsonSerializable(typeof(KeepAliveRequest))]
 [JsonSerializable(typeof(FlowStatusView))]
 [JsonSerializable(typeof(ReloadReport))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(int))]
 internal sealed partial class RuntimeJsonContext : JsonSerializerContext;

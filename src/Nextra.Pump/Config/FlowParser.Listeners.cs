@@ -18,9 +18,8 @@ internal sealed partial class FlowParser
     /// <summary>Peer lists by listener with their nodes, checked once every listener is known.</summary>
     private readonly List<(ListenerDefinition Listener, YNode? PeersNode, YNode? ClassNode, YNode? HandlerNode)> _listenerRefs = [];
 
-    private List<ListenerDefinition> ParseListeners(YNode? node, IReadOnlyDictionary<string, PayloadClassDefinition> payloads)
+    private List<ListenerDefinition> ParseListeners(YNode? node)
     {
-        _ = payloads;
         var list = new List<ListenerDefinition>();
         switch (node)
         {

@@ -90,7 +90,7 @@ internal sealed partial class FlowParser(ProblemSink problems, HandlerRegistry r
         {
             _p.Add(1, 1, "missing_field", "missing 'listeners' section; a flow needs at least one listener");
         }
-        var listeners = ParseListeners(listenersNode, payloads);
+        var listeners = ParseListeners(listenersNode);
         var triggers = ParseTriggers(root.Get("triggers"));
         var tables = ParsePeerTables(root.Get("peer_tables"));
 

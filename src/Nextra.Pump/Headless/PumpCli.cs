@@ -31,9 +31,15 @@ public static class PumpCli
     }
 
     /// <summary>Runs the flow headless, injects one payload, prints the run object as JSON.</summary>
+    public static Task<int> RunAsync(string path, string inject, string? to, string? payloadClass, double? timeoutSeconds,
+        IEnumerable<IHandlerFactory> extraKinds, TextWriter stdout, TextWriter stderr, CancellationToken ct) =>
+        RunAsync(path, inject, to, payloadClass, timeoutSeconds, extraKinds, flow => new LocalFlowServices(flow), stdout, stderr, ct);
+
+    /// <summary>As above, with the host's services (e.g. <see cref="LocalFlowServices"/> built around the guarded egress client).</summary>
     public static async Task<int> RunAsync(string path, string inject, string? to, string? payloadClass, double? timeoutSeconds,
-        IEnumerable<IHandlerFactory> extraKinds, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+        IEnumerable<IHandlerFactory> extraKinds, Func<FlowDefinition, IFlowServices> services, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
         if (string.IsNullOrWhiteSpace(path) || string.IsNullOrWhiteSpace(inject))
@@ -95,11 +101,11 @@ public static class PumpCli
 
         try
         {
-            await using var pump = new StreamPump(loaded.Flow, registry, new LocalFlowServices(loaded.Flow));
+            await using var pump = new StreamPump(loaded.Flow, registry, services(loaded.Flow));
             await pump.StartAsync(ct).ConfigureAwait(false);
             var handle = await pump.InjectAsync(injection, ct).ConfigureAwait(false);
             var record = await handle.Completion.WaitAsync(ct).ConfigureAwait(false);
-            stdout.WriteLine(JsonSerializer.Serialize(record, RunJsonContext.Default.RunRecord));
+            stdout.WriteLine(JsonSerializer.Serialize(record, RunJsonContext.Readable.RunRecord));
             return record.Status == "succeeded" ? 0 : 1;
         }
         catch (PumpException ex)

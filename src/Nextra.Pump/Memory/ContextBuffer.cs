@@ -25,6 +25,10 @@ public sealed class ContextBuffer(ISharedBackend backend, int maxSlotsPerThread 
         if (_live.TryAdd(threadId, 0))
         {
             _order.Enqueue(threadId);
+            if (_order.Count > 2 * MaxThreads + 64)
+            {
+                Compact();
+            }
             while (_live.Count > MaxThreads && _order.TryDequeue(out var oldest))
             {
                 if (_live.TryRemove(oldest, out _))
@@ -39,6 +43,27 @@ public sealed class ContextBuffer(ISharedBackend backend, int maxSlotsPerThread 
         }
         return await Backend.BufferAppendAsync(threadId, slot, ct).ConfigureAwait(false);
     }
+
+    /// <summary>Threads deleted explicitly stay in the creation-order queue; drop them now and then so it stays bounded.</summary>
+    private void Compact()
+    {
+        lock (_compactLock)
+        {
+            var count = _order.Count;
+            for (var i = 0; i < count && _order.TryDequeue(out var id); i++)
+            {
+                if (_live.ContainsKey(id))
+                {
+                    _order.Enqueue(id);
+                }
+            }
+        }
+    }
+
+    private readonly Lock _compactLock = new();
+
+    /// <summary>Entries in the creation-order queue (live threads plus not yet compacted deleted ones).</summary>
+    internal int OrderLength => _order.Count;
 
     /// <summary>The thread's history as handlers see it; slots materialise lazily.</summary>
     public async ValueTask<IReadOnlyList<ContextSlot>> HistoryAsync(string threadId, CancellationToken ct)

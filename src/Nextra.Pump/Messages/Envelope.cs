@@ -113,9 +113,6 @@ public static class Envelope
         return s[14] == '4' && s[19] is '8' or '9' or 'a' or 'b' && s == g.ToString("D");
     }
 
-    internal static XElement ParseStrict(string xml) =>
-        XElement.Parse(xml, LoadOptions.None);
-
     internal static bool TryParseStrict(string xml, out XElement? element, out string? error)
     {
         if (FastXml.TryParseSimple(xml, out element))

@@ -17,6 +17,4 @@ internal sealed class PumpMessage
     public required string Chain { get; init; }
     public int Depth { get; init; }
     public RunState? Run { get; init; }
-
-    public XElement ToEnvelope() => Envelope.Build(From, To, ThreadId, Payload);
 }

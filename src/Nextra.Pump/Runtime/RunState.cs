@@ -45,13 +45,24 @@ internal sealed class RunState
 
     public int NextStepIndex() => Interlocked.Increment(ref _stepIndex);
 
-    public bool TryFinish() => Interlocked.Exchange(ref _finished, 1) == 0;
+    /// <summary>Marks the run finished once; after this the record is frozen (late steps and outputs are ignored).</summary>
+    public bool TryFinish()
+    {
+        lock (_lock)
+        {
+            return Interlocked.Exchange(ref _finished, 1) == 0;
+        }
+    }
 
     /// <summary>Records a step; an error fails the run unless <paramref name="handled"/> (answered with a delivered SystemError) or a note.</summary>
     public void AddStep(RunStep step, bool handled = false)
     {
         lock (_lock)
         {
+            if (_finished != 0)
+            {
+                return; // the record was handed out: never mutate it after the run ended
+            }
             var steps = Record.Steps;
             // Steps are recorded as they complete; keep them ordered by index for readers.
             var i = steps.Count;
@@ -71,7 +82,10 @@ internal sealed class RunState
     {
         lock (_lock)
         {
-            Record.Outputs.Add(output);
+            if (_finished == 0)
+            {
+                Record.Outputs.Add(output);
+            }
         }
     }
 

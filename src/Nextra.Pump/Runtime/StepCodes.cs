@@ -17,7 +17,6 @@ public static class StepCodes
     public const string NoOutput = "no_output";
     public const string ThreadReplaced = "thread_replaced";
     public const string XmlRepaired = "xml_repaired";
-    public const string SystemErrorUndeliverable = "system_error_undeliverable";
 
     /// <summary>Notes are recorded as steps but never fail a run.</summary>
     public static bool IsNote(string code) => code is ThreadReplaced or XmlRepaired or BufferFull;

@@ -16,7 +16,11 @@ public sealed partial class StreamPump
         {
             if (run is not null && run.IsFinished)
             {
-                return; // the run was cancelled or timed out: its queued hops are dropped with it
+                // The run was cancelled or timed out: its queued hops are dropped with it, and a thread
+                // a late handler created after the run's cleanup goes too.
+                await Threads.DeleteAsync(message.ThreadId, CancellationToken.None).ConfigureAwait(false);
+                await Buffer.DeleteAsync(message.ThreadId, CancellationToken.None).ConfigureAwait(false);
+                return;
             }
             var state = _state;
             if (!state.ByName.TryGetValue(message.To, out var listener))

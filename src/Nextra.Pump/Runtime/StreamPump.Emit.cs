@@ -129,6 +129,7 @@ public sealed partial class StreamPump
             return null; // a chain of one segment: respond ends the thread and sends nothing
         }
         var (targetName, uuid, chain) = pruned.Value;
+        run?.TrackThread(uuid);
         if (run is not null && chain == run.RootChain)
         {
             run.AddOutput(new RunOutput
@@ -149,7 +150,6 @@ public sealed partial class StreamPump
                 $"No listener for: {targetName.ToLowerInvariant()}.{schema.ClassName.ToLowerInvariant()} (respond from '{sender.Name}')");
             return null;
         }
-        run?.TrackThread(uuid);
         outbox.Add(new PumpMessage
         {
             Payload = payload, Schema = schema, From = sender.Name, To = target.Name, ThreadId = uuid, Chain = chain,

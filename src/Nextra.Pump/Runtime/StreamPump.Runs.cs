@@ -98,7 +98,7 @@ public sealed partial class StreamPump
 
     private void StepCompleted(RunState run, RunStep step)
     {
-        if (_observer is null)
+        if (_observer is null || run.IsFinished)
         {
             return;
         }

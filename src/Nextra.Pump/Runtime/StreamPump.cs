@@ -39,6 +39,7 @@ public sealed partial class StreamPump : IFlowPump
     private int _reloads;
     private volatile bool _started;
     private volatile bool _stopping;
+    private bool _disposed;
 
     public StreamPump(FlowDefinition flow, HandlerRegistry registry, IFlowServices services, IPumpObserver? observer = null, PumpOptions? options = null)
     {
@@ -65,6 +66,8 @@ public sealed partial class StreamPump : IFlowPump
     public ThreadRegistry Threads { get; }
     public ContextBuffer Buffer { get; }
     public PeerTableRegistry PeerTables { get; }
+    /// <summary>The services this pump lends its handlers.</summary>
+    public IFlowServices Services => _services;
     /// <summary>Compiled payload classes of the current definition.</summary>
     public IPayloadSchemaLookup Schemas => _state.Schemas;
     /// <summary>The chain of the pump's root thread: <c>system.&lt;organism&gt;</c>.</summary>
@@ -109,6 +112,10 @@ public sealed partial class StreamPump : IFlowPump
     {
         lock (_lifecycle)
         {
+            if (_disposed)
+            {
+                return [];
+            }
             _stopping = true;
         }
         ReleaseSpaceWaiters();
@@ -159,6 +166,14 @@ public sealed partial class StreamPump : IFlowPump
         if (!_stop.IsCancellationRequested)
         {
             await StopAsync(TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
+        }
+        lock (_lifecycle)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
         }
         _stop.Dispose();
     }

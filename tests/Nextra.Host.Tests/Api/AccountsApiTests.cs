@@ -134,6 +134,23 @@ public sealed class AccountsApiTests(NextraFactory factory) : IClassFixture<Next
         Assert.Equal(HttpStatusCode.NotFound, (await user.Client.DeleteAsync($"/api/apikeys/{id}")).StatusCode);
     }
 
+    [Fact]
+    public async Task Login_TooManyAttempts_Is429()
+    {
+        using var own = new NextraFactory(); // its own limiter, so other tests' logins do not count
+        var client = own.CreateClient();
+        var statuses = new List<HttpStatusCode>();
+
+        for (var i = 0; i <= NextraFactory.LoginAttemptsPerMinute; i++)
+        {
+            using var response = await client.PostAsJsonAsync("/api/auth/login", new { email = "nobody@example.test", password = "wrong password" });
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.All(statuses.Take(NextraFactory.LoginAttemptsPerMinute), s => Assert.Equal(HttpStatusCode.Unauthorized, s));
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+    }
+
     private static string CookieValue(HttpResponseMessage response, string name)
     {
         var header = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(name + "=", StringComparison.Ordinal));

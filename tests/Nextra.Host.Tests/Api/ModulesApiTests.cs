@@ -70,6 +70,22 @@ public sealed class ModulesApiTests(NextraFactory factory) : IClassFixture<Nextr
         Assert.Equal("module_not_found", body["errors"]![0]!["code"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task RunFlow_CodeBlockUsingRegisteredModule_Succeeds()
+    {
+        var user = await factory.CreateUserAsync("modules-h");
+        await Json.PostAsync(user.Client, "/api/modules", new { name = "shared", kind = "wat", content = Echo }, 201);
+        var flow = await Json.PostAsync(user.Client, "/api/flows", Flows.Create("Runs module", UsesShared), 201);
+
+        // The echo module answers with its input: a respond from the first hop is the run's output.
+        var run = await Json.PostAsync(user.Client, $"/api/triggers/{flow["id"]}/inject?wait=20",
+            new { payload = new { text = "hello" }, target = "a", payloadClass = "Text" }, 200);
+
+        Assert.Equal("succeeded", run["status"]!.GetValue<string>());
+        Assert.Equal("hello", run["outputs"]![0]!["payload"]!["Text"]!.GetValue<string>());
+        Assert.True(run["steps"]![0]!["fuel"]!.GetValue<long>() > 0);
+    }
+
     private const string UsesShared = """
         organism: {name: uses-module}
         payloads:

@@ -124,5 +124,30 @@ public sealed class NextraConfigurationTests : IDisposable
         }
     }
 
+    [Fact]
+    public void ExampleToml_ModuleDefaults_MatchOptionClasses()
+    {
+        var values = NextraConfiguration.ReadToml(Path.Combine(RepoRoot.Path, "nextra.example.toml"));
+        var storage = new Nextra.Modules.Storage.StorageOptions();
+        var accounts = new Nextra.Modules.Accounts.AccountsOptions();
+        var expected = new Dictionary<string, string>
+        {
+            ["Storage:DataDir"] = storage.DataDir,
+            ["Storage:BusyTimeoutMs"] = storage.BusyTimeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Storage:BackupBeforeMigrate"] = storage.BackupBeforeMigrate ? "true" : "false",
+            ["Accounts:PasswordIterations"] = accounts.PasswordIterations.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Accounts:MinPasswordLength"] = accounts.MinPasswordLength.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Accounts:SessionDays"] = accounts.SessionDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Accounts:LoginAttemptsPerMinute"] = accounts.LoginAttemptsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Accounts:SecureCookies"] = accounts.SecureCookies ? "true" : "false",
+        };
+
+        foreach (var (key, value) in expected)
+        {
+            Assert.True(values.TryGetValue(key, out var documented), $"nextra.example.toml lacks {key}");
+            Assert.Equal(value, documented);
+        }
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

@@ -13,7 +13,7 @@ namespace Nextra.Host.Tests.Process;
 public sealed class NextraRunLlmTests
 {
     [Fact]
-    public async Task NextraRun_LlmHttpExample_AnswersThroughBothKinds()
+    public async Task NextraRun_LlmHttpExample_BlockedByDefault_AnswersWhenLoopbackAllowed()
     {
         var calls = 0;
         var builder = WebApplication.CreateSlimBuilder();
@@ -42,9 +42,20 @@ public sealed class NextraRunLlmTests
             .Replace("http://127.0.0.1:8081", address, StringComparison.Ordinal);
         var file = Path.Combine(Path.GetTempPath(), $"llm-http-{Guid.NewGuid():N}.yaml");
         await File.WriteAllTextAsync(file, yaml);
+        // The operator allow-lists loopback for this run; by default the egress guard refuses it.
+        var config = Path.Combine(Path.GetTempPath(), $"nextra-{Guid.NewGuid():N}.toml");
+        await File.WriteAllTextAsync(config, "[egress]\nallow_list = [\"127.0.0.1\"]\n");
+        var dataDir = Path.Combine(Path.GetTempPath(), $"nextra-data-{Guid.NewGuid():N}");
         try
         {
-            var (code, stdout, stderr) = await NextraProcess.RunAsync("run", file, "--inject", "<Question><Text>Coat in Oslo?</Text></Question>", "--timeout", "30");
+            var (blockedCode, blockedOut, _) = await NextraProcess.RunAsync("run", file, "--data-dir", dataDir,
+                "--inject", "<Question><Text>Coat in Oslo?</Text></Question>", "--timeout", "30");
+            Assert.Equal(1, blockedCode);
+            Assert.Contains("is not a public address (add the address to the server", blockedOut, StringComparison.Ordinal);
+            Assert.Equal(0, calls);
+
+            var (code, stdout, stderr) = await NextraProcess.RunAsync("run", file, "--config", config, "--data-dir", dataDir,
+                "--inject", "<Question><Text>Coat in Oslo?</Text></Question>", "--timeout", "30");
             Assert.True(code == 0, $"exit {code}\n{stdout}\n{stderr}");
             var run = JsonNode.Parse(stdout)!;
             Assert.Equal("succeeded", run["status"]!.GetValue<string>());
@@ -55,6 +66,9 @@ public sealed class NextraRunLlmTests
         finally
         {
             File.Delete(file);
+            File.Delete(config);
+            if (Directory.Exists(dataDir))
+                Directory.Delete(dataDir, recursive: true);
         }
     }
 }

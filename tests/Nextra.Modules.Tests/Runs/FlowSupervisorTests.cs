@@ -197,4 +197,20 @@ public class FlowSupervisorTests
         Assert.Equal(item.Id, Assert.Single(after.Inbox.ListPending()).Id);
         Assert.Null(after.Traces.Get(item.Id));
     }
+
+    [Fact]
+    public async Task Cancel_RunningRun_EndsCancelled()
+    {
+        using var dir = new TempDir();
+        var catalog = new InMemoryFlowCatalog();
+        catalog.Add("f1", Flows.Code("hang"));
+        await using var rt = new RuntimeHarness(dir.Path, catalog);
+        await rt.StartAsync("f1");
+        var item = await rt.SendAsync("f1");
+        for (var i = 0; i < 100 && rt.Supervisor.FindActive(item.Id) is null; i++) await Task.Delay(20);
+        Assert.True(rt.Supervisor.CancelRun(item.Id, pending: false));
+        var run = await rt.WaitRunAsync(item.Id);
+        Assert.Equal("cancelled", run.Status);
+        Assert.Null(rt.Inbox.Find(item.Id));
+    }
 }

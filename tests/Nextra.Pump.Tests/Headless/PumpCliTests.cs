@@ -131,6 +131,15 @@ public class PumpCliTests
     }
 
     [Fact]
+    public async Task Run_WithHostServices_UsesThem()
+    {
+        var built = 0;
+        var code = await PumpCli.RunAsync(Example("branch.yaml"), "<Ticket><Subject>s</Subject><Body>b</Body></Ticket>", null, null, null, [],
+            flow => { built++; return new Nextra.Pump.Runtime.LocalFlowServices(flow); }, new StringWriter(), new StringWriter(), CancellationToken.None);
+        Assert.Equal((0, 1), (code, built));
+    }
+
+    [Fact]
     public async Task Run_RefusedInjection_Exit1WithCode()
     {
         var stderr = new StringWriter();

@@ -112,28 +112,29 @@ public class PumpSemanticsTests
     [Fact]
     public async Task S9_08_ReturningNothing_EndsChainAndDropsBudgetKeepsRegistry()
     {
-        var checks = new ConcurrentQueue<(int Used, bool Known)>();
-        StreamPump? pumpRef = null;
+        var bThread = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var checkedWhileRunning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var script = new ScriptFactory()
-            .On("a", c => { c.Services.Budget.Consume(c.Metadata.ThreadId, 500); return HandlerResult.Forward(c.Payload, "b"); })
-            .On("b", (c, ct) =>
+            .On("a", c => new HandlerResult([Emission.Forward(Msg("1"), "b"), Emission.Forward(Msg("2"), "out")]))
+            .On("b", c =>
             {
                 c.Services.Budget.Consume(c.Metadata.ThreadId, 700);
-                return new ValueTask<HandlerResult>(HandlerResult.End);
+                bThread.SetResult(c.Metadata.ThreadId);
+                return HandlerResult.End;
             })
-            .On("out", c => HandlerResult.End);
-        await using var pump = await Pumps.StartAsync(Basic.With("handler: output", "handler: script"), kinds: script);
-        pumpRef = pump;
-        var run = await pump.RunAsync(MsgXml("x"), "a");
-        var budget = (Nextra.Pump.Memory.TokenBudgetRegistry)((LocalFlowServices)GetServices(pump)).Budget;
-        var bThread = run.Steps.Single(s => s.Listener == "b").Thread;
-        Assert.Equal(0, budget.Used(bThread)); // dropped at the end of b's chain
-        Assert.Equal("failed", run.Status); // nothing reached an output
-        Assert.Equal("no_output", run.Error!.Code);
+            .On("out", async (c, ct) => { await checkedWhileRunning.Task.WaitAsync(ct); return HandlerResult.End; });
+        await using var pump = await Pumps.StartAsync(Basic.With("handler: output", "handler: script") + "\nmax_tokens_per_thread: 1000\n", kinds: script);
+        var handle = await pump.InjectAsync(new Injection { PayloadXml = MsgXml("x"), Target = "a" }, CancellationToken.None);
+        var thread = await bThread.Task;
+        await WaitUntil(() => ((Nextra.Pump.Memory.TokenBudgetRegistry)GetServices(pump).Budget).Used(thread) == 0);
+        Assert.NotNull(await pump.Threads.LookupAsync(thread, CancellationToken.None)); // registry entry remains
+        Assert.Single(await pump.Buffer.HistoryAsync(thread, CancellationToken.None)); // buffer remains
+        Assert.Equal(1000, GetServices(pump).Budget.Remaining(thread)); // budget entry dropped (fresh again)
+        checkedWhileRunning.SetResult();
+        await handle.Completion;
     }
 
-    private static Nextra.Pump.Handlers.IFlowServices GetServices(StreamPump pump) =>
-        (Nextra.Pump.Handlers.IFlowServices)typeof(StreamPump).GetField("_services", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(pump)!;
+    private static IFlowServices GetServices(StreamPump pump) => pump.Services;
 
     [Fact]
     public async Task S9_09_Forward_ExtendsChain_SameChainSameUuid()
@@ -317,7 +318,7 @@ listeners:
             return HandlerResult.End;
         });
         var observer = new RecordingObserver();
-        var yaml = AgentFlow.With("peers: [out, a]}", "peers: [out, a], timeout_seconds: 0.2}").Replace("max_concurrent_per_agent", "x") + "\nmax_concurrent_per_agent: 1\n";
+        var yaml = AgentFlow.With("peers: [out, a]}", "peers: [out, a], timeout_seconds: 0.2}") + "\nmax_concurrent_per_agent: 1\n";
         await using var pump = await Pumps.StartAsync(yaml, observer, kinds: script);
         var run = await pump.RunAsync(MsgXml("x"), "a");
         Assert.Equal("succeeded", run.Status);

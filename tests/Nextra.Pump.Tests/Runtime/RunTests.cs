@@ -101,6 +101,18 @@ public class RunTests
         Assert.False(pump.CancelRun(handle.RunId));
         var run = await handle.Completion.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(("cancelled", "cancelled"), (run.Status, run.Error!.Code));
+        var steps = run.Steps.Count;
+        await Task.Delay(100); // the cancelled handler's late step must not touch the handed-out record
+        Assert.Equal(steps, run.Steps.Count);
+    }
+
+    [Fact]
+    public async Task Stop_AfterDispose_IsANoOp()
+    {
+        var pump = await Pumps.StartAsync(Basic, kinds: new ScriptFactory());
+        await pump.DisposeAsync();
+        Assert.Empty(await pump.StopAsync(TimeSpan.Zero, CancellationToken.None));
+        await pump.DisposeAsync();
     }
 
     [Fact]
@@ -177,5 +189,22 @@ public class RunTests
         }
         Assert.Equal(before, (await pump.Threads.Backend.RegistryListAllAsync(CancellationToken.None)).Count);
         Assert.Equal(0, pump.Buffer.ThreadCount);
+    }
+
+    [Fact]
+    public async Task ManyRuns_RespondingToTheInjector_LeakNoThreadState()
+    {
+        var script = new ScriptFactory().On("a", c => HandlerResult.Forward(c.Payload, "b")).On("b", c => HandlerResult.Respond(c.Payload))
+            .On("out", c => HandlerResult.End);
+        await using var pump = await Pumps.StartAsync(Basic, options: new PumpOptions { SendBoot = false, MaxThreads = 10 }, kinds: script);
+        var before = (await pump.Threads.Backend.RegistryListAllAsync(CancellationToken.None)).Count;
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.Equal("succeeded", (await pump.RunAsync(MsgXml("x"), "b")).Status);
+            Assert.Equal("failed", (await pump.RunAsync(MsgXml("x"), "a")).Status); // a does not respond: no output
+        }
+        Assert.Equal(before, (await pump.Threads.Backend.RegistryListAllAsync(CancellationToken.None)).Count);
+        Assert.Equal(0, pump.Threads.CachedCount - (before > 0 ? before : 0));
+        Assert.True(pump.Buffer.OrderLength <= 2 * 10 + 64 + 1, pump.Buffer.OrderLength.ToString());
     }
 }

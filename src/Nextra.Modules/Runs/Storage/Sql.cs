@@ -29,6 +29,27 @@ public static class Sql
         return command.ExecuteNonQuery();
     }
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SqliteConnection, Dictionary<string, SqliteCommand>> Prepared = new();
+
+    /// <summary>
+    /// Executes on a long-lived writer connection, keeping one prepared command per SQL text: re-running a
+    /// command only rebinds its parameters, where a new command would re-parse and re-plan the SQL every time.
+    /// </summary>
+    public static int ExecCached(this SqliteConnection connection, SqliteTransaction tx, string sql, params (string Name, object? Value)[] args)
+    {
+        var cache = Prepared.GetOrCreateValue(connection);
+        if (!cache.TryGetValue(sql, out var command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, _) in args) command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            cache[sql] = command;
+        }
+        command.Transaction = tx;
+        for (var i = 0; i < args.Length; i++) command.Parameters[i].Value = args[i].Value ?? DBNull.Value;
+        return command.ExecuteNonQuery();
+    }
+
     public static object? Scalar(this SqliteConnection connection, string sql, params (string Name, object? Value)[] args)
     {
         using var command = connection.Command(sql, null, args);

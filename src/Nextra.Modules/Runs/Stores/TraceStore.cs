@@ -34,24 +34,24 @@ public sealed partial class TraceStore : IAsyncDisposable
             if (payloads.TryGetValue(body, out var n)) return n;
             n = payloads.Count;
             payloads[body] = n;
-            c.Exec(tx, "INSERT OR IGNORE INTO payloads(run_id, n, body) VALUES($r, $n, $b)", ("$r", run.RunId), ("$n", n), ("$b", body));
+            c.ExecCached(tx, "INSERT OR IGNORE INTO payloads(run_id, n, body) VALUES($r, $n, $b)", ("$r", run.RunId), ("$n", n), ("$b", body));
             return n;
         }
 
         // INSERT OR REPLACE: a run re-dispatched after a crash overwrites a trace left half-way (never a final one: see dispatcher).
-        c.Exec(tx, """
+        c.ExecCached(tx, """
             INSERT OR REPLACE INTO runs(run_id, tenant_id, flow_id, trigger, status, started_at, duration_ms, step_count, error_code, error_message, outputs, injection)
             VALUES($r, $t, $f, $tr, $s, $at, $d, $sc, $ec, $em, $o, $i)
             """,
             ("$r", run.RunId), ("$t", entry.TenantId), ("$f", entry.FlowId), ("$tr", entry.Trigger), ("$s", run.Status),
             ("$at", Sql.Iso(run.StartedAt)), ("$d", run.DurationMs), ("$sc", run.Steps.Count), ("$ec", run.Error?.Code),
             ("$em", run.Error?.Message), ("$o", JsonSerializer.Serialize(run.Outputs, RuntimeJsonContext.Default.ListRunOutput)), ("$i", JsonSerializer.Serialize(entry.Injection, RuntimeJsonContext.Default.RecordedInjection)));
-        c.Exec(tx, "DELETE FROM steps WHERE run_id=$r", ("$r", run.RunId));
+        c.ExecCached(tx, "DELETE FROM steps WHERE run_id=$r", ("$r", run.RunId));
         foreach (var step in run.Steps)
         {
             var payloadIn = step.PayloadIn is null ? (int?)null : Ref(step.PayloadIn);
             var outs = step.PayloadsOut is null ? null : JsonSerializer.Serialize(step.PayloadsOut.Select(Ref).ToArray(), RuntimeJsonContext.Default.Int32Array);
-            c.Exec(tx, """
+            c.ExecCached(tx, """
                 INSERT INTO steps(run_id, idx, listener, from_name, to_name, class, thread, started_at, duration_ms, payload_in, payloads_out,
                                   fuel, prompt_tokens, completion_tokens, model, cost_usd, error_code, error_message)
                 VALUES($r, $i, $l, $f, $to, $c, $th, $at, $d, $pi, $po, $fu, $pt, $ct, $m, $cost, $ec, $em)

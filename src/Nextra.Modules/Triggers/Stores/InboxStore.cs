@@ -34,7 +34,7 @@ public sealed class InboxStore : IAsyncDisposable
         var fired = false;
         await _writer.WriteAsync((c, tx) =>
         {
-            fired = c.Exec(tx, "INSERT OR IGNORE INTO schedule_slots(flow_id, trigger_name, slot, inbox_id) VALUES($f, $t, $s, $i)",
+            fired = c.ExecCached(tx, "INSERT OR IGNORE INTO schedule_slots(flow_id, trigger_name, slot, inbox_id) VALUES($f, $t, $s, $i)",
                 ("$f", item.FlowId), ("$t", triggerName), ("$s", Sql.Iso(slot)), ("$i", item.Id)) == 1;
             if (fired) Insert(c, tx, item);
         }).ConfigureAwait(false);
@@ -42,11 +42,11 @@ public sealed class InboxStore : IAsyncDisposable
     }
 
     /// <summary>Removes a row whose run has a committed final trace.</summary>
-    public Task RemoveAsync(string id) => _writer.WriteAsync((c, tx) => c.Exec(tx, "DELETE FROM inbox WHERE id=$id", ("$id", id)));
+    public Task RemoveAsync(string id) => _writer.WriteAsync((c, tx) => c.ExecCached(tx, "DELETE FROM inbox WHERE id=$id", ("$id", id)));
 
     /// <summary>Counts a dispatch attempt (so a row that crashes the server every time can be given up on).</summary>
     public Task MarkAttemptAsync(string id) =>
-        _writer.WriteAsync((c, tx) => c.Exec(tx, "UPDATE inbox SET attempts = attempts + 1 WHERE id=$id", ("$id", id)));
+        _writer.WriteAsync((c, tx) => c.ExecCached(tx, "UPDATE inbox SET attempts = attempts + 1 WHERE id=$id", ("$id", id)));
 
     public IReadOnlyList<InboxItem> ListPending()
     {
@@ -119,7 +119,7 @@ public sealed class InboxStore : IAsyncDisposable
     }
 
     private static void Insert(SqliteConnection c, SqliteTransaction tx, InboxItem item) =>
-        c.Exec(tx, $"INSERT INTO inbox({Columns}) VALUES($id, $tenant, $flow, $source, $target, $class, $xml, $json, $attempts, $at)",
+        c.ExecCached(tx, $"INSERT INTO inbox({Columns}) VALUES($id, $tenant, $flow, $source, $target, $class, $xml, $json, $attempts, $at)",
             ("$id", item.Id), ("$tenant", item.TenantId), ("$flow", item.FlowId), ("$source", item.Source), ("$target", item.Target),
             ("$class", item.PayloadClass), ("$xml", item.PayloadXml), ("$json", item.PayloadJson), ("$attempts", item.Attempts),
             ("$at", Sql.Iso(item.CreatedAt)));
