@@ -91,6 +91,7 @@ describe('nextra in the browser', () => {
     page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     page.on('console', (m) => consoleLines.push(`[${m.type()}] ${m.text()}`));
     page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.stack ?? e.message}`));
+    page.on('response', (r) => r.url().includes('/api/') && consoleLines.push(`[response] ${r.request().method()} ${r.url()} ${r.status()}`));
     page.on('dialog', (d) => d.accept().catch(() => {}));
     page.on('requestfailed', (r) => consoleLines.push(`[requestfailed] ${r.method()} ${r.url()} ${r.failure()?.errorText}`));
   });
@@ -320,6 +321,27 @@ describe('nextra in the browser', () => {
     await page.waitForSelector('td:text-is("ci")');
     await page.click('[data-testid=new-key] button');
     assert.equal(await page.locator('[data-testid=new-key]').count(), 0);
+    // Secrets: names only.
+    await page.fill('input[placeholder=NAME]', 'OPENAI');
+    await page.fill('input[placeholder=value]', 'sk-test-value');
+    await page.click('text=Set secret');
+    await page.waitForSelector('code:text-is("OPENAI")');
+    assert.doesNotMatch(await page.content(), /sk-test-value/);
+  });
+
+  scenario('log out and log back in', async () => {
+    await page.click('[data-testid=logout]');
+    await page.waitForURL('**/login');
+    await page.goto(server.base + '/dashboard');
+    await page.waitForURL(/\/login\?next=/);
+    await page.fill('input[name=email]', EMAIL);
+    await page.fill('input[name=password]', 'wrong-password');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[role=alert]');
+    await page.fill('input[name=password]', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForURL('**/dashboard');
+    await page.waitForSelector('[data-testid=flow-row]');
   });
 
   scenario('a 500-node flow opens and syncs YAML edits to the canvas', async () => {

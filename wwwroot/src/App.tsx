@@ -21,7 +21,7 @@ function UnauthorizedRedirect() {
     onUnauthorized(() => {
       setMe(null);
       if (!location.pathname.startsWith('/login') && !location.pathname.startsWith('/setup')) {
-        nav(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+        nav(`/login?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
       }
     });
   }, [nav, setMe]);

@@ -59,6 +59,15 @@ describe('api client', () => {
     expect(called).toBe(1);
   });
 
+  it('Unauthorized_WrongPassword_DoesNotCallHandler', async () => {
+    let called = 0;
+    const { f } = fake([new Response('{"code":"invalid_credentials","title":"Invalid credentials"}', { status: 401 })]);
+    const api = createApi({ fetch: f, cookies: () => '', onUnauthorized: () => called++ });
+    const err = await api.login('a@b.c', 'x').catch((e) => e);
+    expect(err.code).toBe('invalid_credentials');
+    expect(called).toBe(0);
+  });
+
   it('NoContent_204_ResolvesUndefined', async () => {
     const { calls, f } = fake([new Response(null, { status: 204 })]);
     const api = createApi({ fetch: f, cookies: () => 'nextra_csrf=t' });

@@ -71,7 +71,8 @@ export function createApi(deps: ApiDeps) {
     const res = await deps.fetch(base + path, { method, headers: h, body: payload, credentials: 'same-origin' });
     if (!res.ok) {
       const err = await toApiError(res);
-      if (res.status === 401 && deps.onUnauthorized) deps.onUnauthorized();
+      // A wrong password is not a lost session: only other 401s send the person to the login page.
+      if (res.status === 401 && deps.onUnauthorized && !path.startsWith('/api/auth/login') && !path.startsWith('/api/setup')) deps.onUnauthorized();
       throw err;
     }
     return res;

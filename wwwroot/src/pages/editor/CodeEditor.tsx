@@ -53,14 +53,16 @@ interface Props {
  * A code block's inline code (`config.source` AssemblyScript or `config.wat`): Monaco in
  * TypeScript mode with the SDK typings; [Build] compiles on the server and marks errors.
  */
-export default function CodeEditor({ listener, initial, readOnly, onApply, onClose }: Props) {
+export default function CodeEditor({ listener, initial: initialProp, readOnly, onApply, onClose }: Props) {
+  // The code as it was when the dialog opened: parent re-renders (status updates) must not reset the editor.
+  const [initial] = useState(initialProp);
   const host = useRef<HTMLDivElement>(null);
   const ed = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const [kind, setKind] = useState<CodeKind>(initial?.kind ?? 'source');
   const [status, setStatus] = useState('');
 
   useEffect(() => {
-    if (kind === 'source') void loadTypings().then(setStatus);
+    if (kind === 'source') void loadTypings().then((m) => setStatus((cur) => cur || m));
     const uri = monaco.Uri.parse(`file:///${listener.replace(/[^A-Za-z0-9_-]/g, '_')}.${kind === 'wat' ? 'wat' : 'ts'}`);
     const text = initial && initial.kind === kind ? initial.text : kind === 'wat' ? watStarter : starter;
     monaco.editor.getModel(uri)?.dispose();

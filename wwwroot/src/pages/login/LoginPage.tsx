@@ -17,7 +17,7 @@ export function LoginPage() {
     try {
       setMe(await api.login(email, password));
       const next = params.get('next');
-      nav(next && next.startsWith('/') && !next.startsWith('//') ? next : '/dashboard');
+      nav(safeNext(next), { replace: true });
     } catch (err) {
       setError(errorMessage(err));
     }
@@ -31,4 +31,11 @@ export function LoginPage() {
       <button type="submit" className="primary">Log in</button>
     </form>
   );
+}
+
+/** Where to go after logging in: a local path that is not the login or setup page itself. */
+export function safeNext(next: string | null): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//')) return '/dashboard';
+  if (next.startsWith('/login') || next.startsWith('/setup')) return '/dashboard';
+  return next;
 }
