@@ -9,7 +9,11 @@ namespace Nextra.Modules.Flows;
 public sealed record FlowRequest(string? Name, string? Description, string? OrganismYaml, JsonElement? CanvasState);
 
 public sealed record FlowResponse(string Id, string Name, string Description, string OrganismYaml, JsonElement? CanvasState,
-    string Status, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    string Status, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    /// <summary>After a save of a running flow: the hot reload's report (added/removed/updated listeners), else null.</summary>
+    public Nextra.Pump.Runtime.ReloadReport? Reload { get; init; }
+}
 
 public sealed record FlowListItem(string Id, string Name, string Description, string OrganismYaml, JsonElement? CanvasState,
     string Status, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, LastRunInfo? LastRun);
