@@ -50,13 +50,35 @@ grep -q '/setup?token=' "$log" || fail "no setup link printed"
 key=$("$bin" apikey create --email smoke@example.test --name smoke --data-dir "$data/d" | tail -1)
 case "$key" in nxk_*) ;; *) fail "apikey create printed '$key'";; esac
 
-created=$(curl -fsS -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
-  -d '{"name":"smoke","organismYaml":"name: smoke\nlisteners: []\n","canvasState":{"zoom":1}}' "$url/api/flows") || fail "create flow"
+# A real flow: a WebAssembly code block (Wasmtime under AOT), imported as YAML, then run with ?wait.
+cat > "$data/smoke.yaml" <<'YAML'
+organism: {name: smoke}
+payloads:
+  Text: {fields: {text: string}}
+listeners:
+  - name: echo
+    description: echoes its input from WebAssembly
+    payload_class: Text
+    handler: code
+    config:
+      wat: |
+        (module
+          (memory (export "memory") 1)
+          (func (export "alloc") (param i32) (result i32) (i32.const 1024))
+          (func (export "handle") (param $p i32) (param $l i32) (result i64)
+            (i64.or (i64.shl (i64.extend_i32_u (local.get $p)) (i64.const 32)) (i64.extend_i32_u (local.get $l)))))
+YAML
+created=$(curl -fsS -H "Authorization: Bearer $key" -H 'Content-Type: text/yaml' \
+  --data-binary @"$data/smoke.yaml" "$url/api/flows/import") || fail "create flow"
 id=$(printf '%s' "$created" | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4)
 [ -n "$id" ] || fail "no id in $created"
 read_back=$(curl -fsS -H "Authorization: Bearer $key" "$url/api/flows/$id") || fail "read flow"
 printf '%s' "$read_back" | grep -q '"name":"smoke"' || fail "read back: $read_back"
 curl -fsS -H "Authorization: Bearer $key" "$url/api/flows/$id/export" | grep -q 'name: smoke' || fail "export"
+run=$(curl -fsS -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
+  -d '{"payload":{"text":"hi"},"target":"echo"}' "$url/api/triggers/$id/inject?wait=20") || fail "inject"
+printf '%s' "$run" | grep -q '"status":"succeeded"' || fail "run: $run"
+printf '%s' "$run" | grep -q '"fuel":' || fail "no fuel on the code step: $run"
 code=$(curl -s -o /dev/null -w '%{http_code}' "$url/api/flows")
 [ "$code" = 401 ] || fail "anonymous /api/flows gave $code"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $key" -H 'Content-Type: application/json' -d '{"name":"x","organismYaml":"a: b: c"}' "$url/api/flows")
