@@ -33,4 +33,7 @@ public sealed class WasmOptions
     public int PoolingMaxMemoryMb { get; set; } = 1_024;
     /// <summary>Largest module (bytes of .wasm or .wat text) accepted.</summary>
     public int MaxModuleBytes { get; set; } = 8 << 20;
+
+    /// <summary>Floor of thread-pool workers, so code blocks spinning until their deadline cannot starve other handlers.</summary>
+    public int MinWorkerThreads { get; set; } = 64;
 }

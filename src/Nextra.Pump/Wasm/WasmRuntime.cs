@@ -24,6 +24,7 @@ public sealed class WasmRuntime : IDisposable
     public WasmRuntime(WasmOptions options)
     {
         Options = options;
+        EnsureThreadsForRunawayCalls(options.MinWorkerThreads);
         // The Engine owns and disposes the Config.
         var config = new Wasmtime.Config()
             .WithFuelConsumption(true)
@@ -185,5 +186,18 @@ public sealed class WasmRuntime : IDisposable
             lazy.Value.Module.Dispose();
         Engine.Dispose();
         _stop.Dispose();
+    }
+
+    /// <summary>
+    /// A guest call runs synchronously on a pool thread until it returns, runs out of fuel or hits its
+    /// epoch deadline. On a 2-core machine the pool starts with 2 workers and adds about one more per
+    /// half second, so two runaway code blocks would stall every other flow's handlers until their
+    /// deadline. Raising the pool's floor lets new workers start at once instead.
+    /// </summary>
+    private static void EnsureThreadsForRunawayCalls(int minWorkers)
+    {
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        if (workers < minWorkers)
+            ThreadPool.SetMinThreads(minWorkers, io);
     }
 }

@@ -123,7 +123,8 @@ public class RunTests
         var pump = await Pumps.StartAsync(Basic, kinds: script);
         var fast = await pump.InjectAsync(new Injection { PayloadXml = MsgXml("fast"), Target = "a" }, CancellationToken.None);
         var slow = await pump.InjectAsync(new Injection { PayloadXml = MsgXml("slow"), Target = "a" }, CancellationToken.None);
-        var unfinished = await pump.StopAsync(TimeSpan.FromMilliseconds(500), CancellationToken.None);
+        // Drain long enough for the 50 ms run on a busy 2-core CI machine; the slow one never finishes.
+        var unfinished = await pump.StopAsync(TimeSpan.FromMilliseconds(2000), CancellationToken.None);
         Assert.Equal([slow.RunId], unfinished);
         Assert.Equal("succeeded", (await fast.Completion).Status);
         Assert.Equal("cancelled", (await slow.Completion).Status);
