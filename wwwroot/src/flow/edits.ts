@@ -93,6 +93,22 @@ export function addNode(text: string, kind: NodeKind | 'trigger', opts: { name?:
   return addEntry(text, kind === 'trigger' ? 'triggers' : 'listeners', entry);
 }
 
+/** The backend an LLM node starts with: OpenAI, its key from the tenant secret OPENAI_API_KEY (Settings → Secrets). */
+export const defaultLlmSection = {
+  strategy: 'failover',
+  backends: [{ provider: 'openai', base_url: 'https://api.openai.com/v1', api_key_secret: 'OPENAI_API_KEY' }],
+};
+
+/**
+ * An llm listener needs a top-level `llm:` section with a backend (the server refuses the flow
+ * otherwise); adds the default one when the document has none, and changes nothing when it has.
+ */
+export function ensureLlmSection(text: string): string {
+  const p = parseFlow(text);
+  if (!p.model || !isMap(p.doc.contents) || p.doc.contents.has('llm')) return text;
+  return setPath(text, ['llm'], defaultLlmSection);
+}
+
 /** Appends a raw trigger/listener entry (used by add and paste). */
 export function addEntry(text: string, section: 'triggers' | 'listeners', entry: Record<string, unknown>): { text: string; id: string } {
   const next = apply(text, (t, doc) => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addNode, connect, copyNodes, disconnect, pasteNodes, removeNode, renameNode, setField, setPath } from './edits';
+import { addNode, connect, copyNodes, disconnect, ensureLlmSection, pasteNodes, removeNode, renameNode, setField, setPath } from './edits';
 import { carryPositions, emptyCanvas, listenerId, toGraph, triggerId } from './graph';
 import { parseFlow, type FlowModel, type ListenerModel } from './model';
 import { flowSpecArb, lineDiff, renderSpec } from './testkit';
@@ -278,6 +278,15 @@ describe('edits on real flows', () => {
     expect(t.startsWith('organism:\n  name: new-flow\n')).toBe(true);
     expect(t).toContain('listeners:\n  - name: llm\n    description: Asks the model\n');
     expect(t).toContain('triggers:\n  - name: trigger\n    type: webhook\n    payload: Message\n    target: llm\n');
+  });
+
+  it('EnsureLlmSection_Missing_AppendsDefaultBackendOnly_PresentIsNoOp', () => {
+    const t = 'organism:\n  name: new-flow\n# keep me\npayloads:\n  Message: {fields: {Text: string}}\nlisteners: []\n';
+    const withLlm = ensureLlmSection(addNode(t, 'llm').text);
+    const doc = parseFlow(withLlm).doc.toJSON() as Record<string, any>;
+    expect(doc.llm.backends[0]).toEqual({ provider: 'openai', base_url: 'https://api.openai.com/v1', api_key_secret: 'OPENAI_API_KEY' });
+    expect(withLlm.startsWith('organism:\n  name: new-flow\n# keep me\npayloads:\n')).toBe(true);
+    expect(ensureLlmSection(withLlm)).toBe(withLlm);
   });
 
   it('AddNode_Code_InlineSourceAsLiteralBlock', () => {

@@ -6,7 +6,7 @@ import type { Flow, FlowStatus } from '../../api/types';
 import { canEdit, useAuth } from '../../components/auth';
 import { ErrorBanner } from '../../components/Layout';
 import { useHub } from '../../live/hub';
-import { addNode, connect, copyNodes, disconnect, pasteNodes, removeNodes, setField, setPath } from '../../flow/edits';
+import { addNode, connect, copyNodes, disconnect, ensureLlmSection, pasteNodes, removeNodes, setField, setPath } from '../../flow/edits';
 import { carryPositions, nodeAtLine, type XY } from '../../flow/graph';
 import { parseFlow } from '../../flow/model';
 import { Canvas } from './Canvas';
@@ -132,7 +132,8 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
     edit((s) => {
       const r = addNode(s.text, kind as never);
       setSelected([r.id]);
-      return { text: r.text, canvas: { ...s.canvas, positions: { ...s.canvas.positions, [r.id]: at } } };
+      const text = kind === 'llm' ? ensureLlmSection(r.text) : r.text;
+      return { text, canvas: { ...s.canvas, positions: { ...s.canvas.positions, [r.id]: at } } };
     });
   }, [edit]);
 
