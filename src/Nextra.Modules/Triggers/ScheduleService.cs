@@ -31,7 +31,7 @@ public sealed class ScheduleService(InboxStore inbox, IServiceProvider services,
             }
             // Never fired: armed from now (nothing counts as missed). Else from the last fired slot, so downtime shows as missed slots.
             var last = inbox.LastSlot(flowId, trigger.Name) ?? time.GetUtcNow();
-            _armed[(flowId, trigger.Name)] = new Armed(tenantId, schedule!, trigger.MissedPolicy, last);
+            _armed[(flowId, trigger.Name)] = new Armed(tenantId, schedule!, trigger.MissedPolicy, last, trigger.Input?.ToJsonString() ?? "{}");
         }
     }
 
@@ -68,7 +68,7 @@ public sealed class ScheduleService(InboxStore inbox, IServiceProvider services,
                 var item = new InboxItem
                 {
                     Id = Runs.RunIds.New(time), TenantId = armed.TenantId, FlowId = flowId, Source = "schedule:" + name,
-                    PayloadJson = "{}", CreatedAt = now,
+                    PayloadJson = armed.InputJson, CreatedAt = now,
                 };
                 bool inserted;
                 try
@@ -91,8 +91,10 @@ public sealed class ScheduleService(InboxStore inbox, IServiceProvider services,
         return fired;
     }
 
-    private sealed class Armed(string tenantId, CronSchedule schedule, string missedPolicy, DateTimeOffset lastFired)
+    private sealed class Armed(string tenantId, CronSchedule schedule, string missedPolicy, DateTimeOffset lastFired, string inputJson)
     {
+        /// <summary>The trigger's <c>input:</c> as JSON, the payload every slot fires with.</summary>
+        public string InputJson { get; } = inputJson;
         public string TenantId { get; } = tenantId;
         public CronSchedule Schedule { get; } = schedule;
         public string MissedPolicy { get; } = missedPolicy;

@@ -48,8 +48,26 @@ internal sealed partial class FlowParser
                 _p.Add(node.Get("payload"), "payload_mismatch",
                     $"trigger '{t.Name}' sends '{t.Payload}' but listener '{target.Name}' accepts '{target.PayloadClass}'");
             }
+            else if (t.Input is { } input && InputProblem(flow.Payloads[t.Payload], input) is { } why)
+            {
+                _p.Add(node.Get("input"), "payload_invalid", $"trigger '{t.Name}' input does not fit '{t.Payload}': {why}");
+            }
         }
         CheckPeerTables(flow, byName);
+    }
+
+    /// <summary>Null when the trigger's input maps onto its payload class and the result validates.</summary>
+    private static string? InputProblem(PayloadClassDefinition payload, System.Text.Json.Nodes.JsonObject input)
+    {
+        try
+        {
+            var schema = new Messages.PayloadSchema(payload);
+            return schema.Validate(schema.FromJson(input));
+        }
+        catch (Exception ex) // the loader never throws: whatever the mapping rejects is a problem here
+        {
+            return ex.Message;
+        }
     }
 
     private void CheckPeerTables(FlowDefinition flow, Dictionary<string, ListenerDefinition> byName)

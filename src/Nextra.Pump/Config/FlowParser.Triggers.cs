@@ -5,7 +5,7 @@ namespace Nextra.Pump.Config;
 
 internal sealed partial class FlowParser
 {
-    private static readonly string[] TriggerKeys = ["name", "type", "target", "payload", "cron", "timezone", "missed_policy"];
+    private static readonly string[] TriggerKeys = ["name", "type", "target", "payload", "cron", "timezone", "missed_policy", "input"];
     private static readonly string[] TriggerTypes = ["webhook", "schedule", "manual"];
     private readonly List<(TriggerDefinition Trigger, YMapping Node)> _triggerNodes = [];
     private readonly List<(PeerTableDefinition Table, YMapping Node)> _tableNodes = [];
@@ -67,6 +67,18 @@ internal sealed partial class FlowParser
             {
                 _p.Add(map.Get("timezone"), "bad_timezone", $"{label} timezone '{tz}' is not a known IANA time zone (e.g. UTC, Europe/Paris)");
             }
+            System.Text.Json.Nodes.JsonObject? input = null;
+            switch (map.Get("input"))
+            {
+                case null or YScalar { IsNull: true }:
+                    break;
+                case YMapping im:
+                    input = YamlValues.ToJsonObject(im);
+                    break;
+                case var other:
+                    _p.Add(other, "invalid_type", $"{label} input must be a mapping of the payload's fields, e.g. input: {{Subject: nightly report}}");
+                    break;
+            }
             if (name is null || type is null || target is null || payload is null)
             {
                 continue;
@@ -79,7 +91,7 @@ internal sealed partial class FlowParser
             var t = new TriggerDefinition
             {
                 Name = name, Type = type, Target = target, Payload = payload, Cron = cron, Timezone = tz,
-                MissedPolicy = missed, Line = map.Line, Column = map.Column,
+                MissedPolicy = missed, Input = input, Line = map.Line, Column = map.Column,
             };
             _triggerNodes.Add((t, map));
             list.Add(t);

@@ -11,6 +11,8 @@ public sealed class TriggerDefinition
     public string? Timezone { get; init; }
     /// <summary>Schedule policy for slots missed while the server was down: skip | run_once.</summary>
     public string MissedPolicy { get; init; } = "skip";
+    /// <summary>The payload a schedule fires with, as JSON mapped through <see cref="Payload"/>; null = an empty object.</summary>
+    public System.Text.Json.Nodes.JsonObject? Input { get; init; }
     public int Line { get; init; }
     public int Column { get; init; }
 }

@@ -26,6 +26,34 @@ public class ScheduleServiceTests
         Assert.Equal("succeeded", page[0].Status);
     }
 
+    [Fact]
+    public async Task Tick_TriggerWithInput_FiresWithThatPayload()
+    {
+        using var dir = new TempDir();
+        var catalog = new InMemoryFlowCatalog();
+        catalog.Add("f1", """
+            organism: {name: reporter}
+            payloads:
+              Report: {fields: {Title: string, Days: int}}
+            triggers:
+              - {name: nightly, type: schedule, cron: "* * * * *", timezone: UTC, target: done, payload: Report,
+                 input: {title: nightly report, days: 7}}
+            listeners:
+              - {name: done, description: the answer, payload_class: Report, handler: output}
+            """);
+        var time = new ManualTime(T0);
+        await using var rt = new RuntimeHarness(dir.Path, catalog, time: time);
+        Assert.Equal("running", (await rt.StartAsync("f1")).Status);
+        time.Advance(TimeSpan.FromSeconds(40));
+        Assert.Equal(1, await rt.Get<ScheduleService>().TickAsync());
+
+        var page = await WaitForRunsAsync(rt, "f1", 1);
+        var run = await rt.WaitRunAsync(page[0].RunId);
+        Assert.Equal("succeeded", run.Status);
+        Assert.Equal("nightly report", run.Outputs[0].Payload["Title"]!.GetValue<string>());
+        Assert.Equal(7, run.Outputs[0].Payload["Days"]!.GetValue<int>());
+    }
+
     [Theory]
     [InlineData("skip", 0)]
     [InlineData("run_once", 1)]

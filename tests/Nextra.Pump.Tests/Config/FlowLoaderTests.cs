@@ -291,4 +291,37 @@ triggers:
         var result = FlowLoader.LoadFile("/nonexistent/organism.yaml");
         Assert.Equal("file_unreadable", Assert.Single(result.Problems).Code);
     }
+
+    [Theory]
+    [InlineData("input: {subject: nightly, body: report}", null)]
+    [InlineData("input: {subject: nightly}", "payload_invalid")]
+    [InlineData("input: [1, 2]", "invalid_type")]
+    public void Load_ScheduleTriggerInput_MappedThroughItsClass(string input, string? code)
+    {
+        var yaml = $$$"""
+            organism: {name: nightly}
+            payloads:
+              Ticket: {fields: {Subject: string, Body: string}}
+            triggers:
+              - name: tick
+                type: schedule
+                cron: "0 3 * * *"
+                target: desk
+                payload: Ticket
+                {{{input}}}
+            listeners:
+              - {name: desk, description: takes tickets, payload_class: Ticket, handler: output}
+            """;
+        var result = FlowLoader.Load(yaml);
+        if (code is null)
+        {
+            Assert.Empty(result.Problems);
+            Assert.Equal("nightly", result.Flow!.Triggers[0].Input!["subject"]!.GetValue<string>());
+        }
+        else
+        {
+            var problem = Assert.Single(result.Problems);
+            Assert.Equal((code, 10), (problem.Code, problem.Line));
+        }
+    }
 }
