@@ -1,17 +1,18 @@
-import { Link, NavLink, useNavigate } from 'react-router';
+import { Link, NavLink } from 'react-router';
 import { api } from '../api/client';
 import { useAuth } from './auth';
 import { ErrorBoundary } from './ErrorBoundary';
 
 export function Layout({ children }: { children: React.ReactNode }) {
-  const { me, setMe } = useAuth();
-  const nav = useNavigate();
+  const { me } = useAuth();
   async function logout() {
     try {
       await api.logout();
     } finally {
-      setMe(null);
-      nav('/login');
+      // A full page load, not a client-side navigation: it drops every in-memory trace of the
+      // session (open SignalR connections, cached flows, editor state) and cannot race the route
+      // guard, which would otherwise send the person to /login?next=… of the page they left.
+      window.location.assign('/login');
     }
   }
   return (
