@@ -10,6 +10,7 @@ using Nextra.Modules.Orchestration;
 using Nextra.Modules.Runs;
 using Nextra.Modules.Secrets;
 using Nextra.Modules.Storage;
+using Nextra.Modules.Tiers;
 using Nextra.Modules.Triggers;
 using Nextra.Modules.WasmModules;
 
@@ -22,6 +23,7 @@ static WebApplication Compose(WebApplicationBuilder builder)
     builder.Services.AddStorage(builder.Configuration);
     builder.Services.AddEngine(builder.Configuration);
     builder.Services.AddAccounts(builder.Configuration);
+    builder.Services.AddTiers(builder.Configuration);
     builder.Services.AddFlows(builder.Configuration);
     builder.Services.AddSecrets(builder.Configuration);
     builder.Services.AddWasmModules(builder.Configuration);
@@ -37,6 +39,7 @@ static WebApplication Compose(WebApplicationBuilder builder)
     app.MapNextraHealth();
     app.MapNextraOpenApi();
     app.MapAccounts();
+    app.MapTiers();
     app.MapFlows();
     app.MapSecrets();
     app.MapWasmModules();

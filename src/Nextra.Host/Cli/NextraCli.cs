@@ -18,6 +18,7 @@ internal static class NextraCli
             VersionCommand.Create(),
             UserCommands.CreateUser(context),
             UserCommands.CreateApiKey(context),
+            TenantCommands.Create(context),
             PumpCommands.Validate(context),
             PumpCommands.Run(context),
         };

@@ -14,13 +14,14 @@ internal static class UserCommands
         var tenant = new Option<string?>("--tenant") { Description = $"Tenant name; created when missing (default: {AccountService.DefaultTenantName})" };
         var role = new Option<string?>("--role") { Description = "owner|admin|editor|viewer (default: owner for a new tenant, editor otherwise)" };
         role.AcceptOnlyFromAmong("owner", "admin", "editor", "viewer");
-        var create = new Command("create", "Create a user") { email, password, tenant, role };
+        var tier = new Option<string?>("--tier") { Description = "Tier of the tenant when this creates it (default: [tiers] default_tier); see nextra tenant set-tier" };
+        var create = new Command("create", "Create a user") { email, password, tenant, role, tier };
         create.SetAction((parse, ct) => GuardAsync(parse, async () =>
         {
             await using var app = await context.BuildForCommandAsync(parse, ct);
             Role? parsed = Roles.TryParse(parse.GetValue(role), out var r) ? r : null;
             var user = await app.Services.GetRequiredService<AccountService>()
-                .CreateUserAsync(parse.GetValue(email), parse.GetValue(password), parse.GetValue(tenant), parsed, ct);
+                .CreateUserAsync(parse.GetValue(email), parse.GetValue(password), parse.GetValue(tenant), parsed, parse.GetValue(tier), ct);
             parse.InvocationConfiguration.Output.WriteLine(
                 $"created user {user.Email} ({user.Role.ToWire()}) in tenant '{user.TenantName}' id={user.UserId}");
         }));

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using Nextra.Modules.Accounts.Stores;
 using Nextra.Modules.Common;
+using Nextra.Modules.Tiers;
 
 namespace Nextra.Modules.Accounts;
 
@@ -12,6 +13,7 @@ internal sealed class AccountService(
     PasswordHasher hasher,
     SetupTokens setupTokens,
     IOptions<AccountsOptions> options,
+    ITierLimits tiers,
     TimeProvider time)
 {
     public const string DefaultTenantName = "Default";
@@ -40,22 +42,43 @@ internal sealed class AccountService(
     }
 
     /// <summary>
-    /// CLI user creation: joins the tenant named <paramref name="tenantName"/> when it exists, else creates it.
-    /// Role defaults to owner for a new tenant and editor for an existing one.
+    /// CLI user creation: joins the tenant named <paramref name="tenantName"/> when it exists, else creates it
+    /// (on <paramref name="tier"/> when given, else the default tier). Role defaults to owner for a new tenant
+    /// and editor for an existing one. Joining is refused with 403 <c>quota_exceeded</c> past the tier's team members.
     /// </summary>
-    public async Task<AuthenticatedUser> CreateUserAsync(string? email, string? password, string? tenantName, Role? role, CancellationToken ct)
+    public Task<AuthenticatedUser> CreateUserAsync(string? email, string? password, string? tenantName, Role? role, CancellationToken ct) =>
+        CreateUserAsync(email, password, tenantName, role, tier: null, ct);
+
+    /// <inheritdoc cref="CreateUserAsync(string?, string?, string?, Role?, CancellationToken)"/>
+    public async Task<AuthenticatedUser> CreateUserAsync(string? email, string? password, string? tenantName, Role? role, string? tier, CancellationToken ct)
     {
         var normalized = ValidateCredentials(email, password);
         var name = string.IsNullOrWhiteSpace(tenantName) ? DefaultTenantName : tenantName.Trim();
+        string? tierName = null;
+        if (!string.IsNullOrWhiteSpace(tier))
+        {
+            tierName = tiers.Options.Find(tier)?.Name ?? throw Invalid("tier",
+                $"Unknown tier '{tier.Trim()}'. Tiers: {string.Join(", ", tiers.Options.Tiers.Keys.Order())}.");
+        }
         var existing = await accounts.FindTenantByNameAsync(name, ct);
         if (existing is null)
         {
             var (tenant, user) = NewTenantAndUser(name, normalized, password!, role ?? Role.Owner);
+            tenant.Tier = tierName;
             await accounts.CreateTenantWithUserAsync(tenant, user, onlyIfNoUsers: false, ct);
+            if (tierName is not null) tiers.Invalidate();
             return new AuthenticatedUser(user.Id, tenant.Id, tenant.Name, user.Email, role ?? Role.Owner);
         }
+        if (tierName is not null && !string.Equals(tierName, existing.Tier, StringComparison.Ordinal))
+        {
+            throw ApiException.Conflict($"Tenant '{existing.Name}' exists; change its tier with: nextra tenant set-tier --tenant \"{existing.Name}\" --tier {tierName}");
+        }
         var member = NewUser(existing.Id, normalized, password!, role ?? Role.Editor);
-        await accounts.InsertUserAsync(member, ct);
+        var limits = await tiers.ForTenantAsync(existing.Id, ct);
+        if (!await accounts.InsertUserAsync(member, limits.TeamMembers, ct))
+        {
+            throw Quota.Members(limits);
+        }
         return new AuthenticatedUser(member.Id, existing.Id, existing.Name, member.Email, role ?? Role.Editor);
     }
 

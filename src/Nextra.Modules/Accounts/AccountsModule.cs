@@ -10,6 +10,7 @@ using Nextra.Modules.Accounts.Auth;
 using Nextra.Modules.Accounts.Stores;
 using Nextra.Modules.Common;
 using Nextra.Modules.Storage;
+using Nextra.Modules.Tiers;
 
 namespace Nextra.Modules.Accounts;
 
@@ -24,6 +25,7 @@ public static class AccountsModule
             .Validate(o => o.PasswordIterations >= 1 && o.SessionDays >= 1 && o.MinPasswordLength >= 1 && o.LoginAttemptsPerMinute >= 1, "Accounts options out of range")
             .ValidateOnStart();
         services.AddMigrations("accounts", typeof(AccountsModule).Assembly);
+        services.AddTierDefaults(configuration); // team members per tier
         services.TryAddSingleton<IAccountStore, SqliteAccountStore>();
         services.TryAddSingleton<ISessionStore, SqliteSessionStore>();
         services.TryAddSingleton<IApiKeyStore, SqliteApiKeyStore>();

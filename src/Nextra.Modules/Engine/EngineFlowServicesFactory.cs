@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Nextra.Modules.Memory;
 using Nextra.Modules.Orchestration;
 using Nextra.Modules.Secrets;
+using Nextra.Modules.Tiers;
 using Nextra.Modules.WasmModules;
 using Nextra.Pump.Config;
 using Nextra.Pump.Handlers;
@@ -20,6 +21,7 @@ internal sealed class EngineFlowServicesFactory(
     EngineKinds kinds,
     ISecretResolverFactory secrets,
     ProjectMemoryService memory,
+    ITierLimits tiers,
     IServiceProvider services,
     TimeProvider time) : IFlowServicesFactory
 {
@@ -32,6 +34,8 @@ internal sealed class EngineFlowServicesFactory(
         Time = time,
         Budget = new TokenBudgetRegistry(flow.MaxTokensPerThread),
         Modules = ModulesOf(tenantId, flowId),
+        // Read when the pump (and its code handlers) is built: start, wake and reload pick up a tier change.
+        WasmLimits = tiers.ForTenant(tenantId).Wasm,
     };
 
     private readonly ConcurrentDictionary<(string Tenant, string Flow), IWasmModuleSource> _modules = new();
@@ -39,6 +43,7 @@ internal sealed class EngineFlowServicesFactory(
     /// <summary>Loads the tenant's modules this flow names (only those), so <see cref="Create"/> stays synchronous.</summary>
     public async Task PrepareAsync(string tenantId, string flowId, FlowDefinition flow, CancellationToken ct)
     {
+        await tiers.RefreshAsync(ct).ConfigureAwait(false); // so Create's synchronous tier lookup is current
         var names = flow.Listeners
             .Where(l => l.Handler == "code" && l.Config?["module"] is not null)
             .Select(l => l.Config!["module"]!.ToString().Split('@')[0])
@@ -63,5 +68,6 @@ internal sealed class EngineFlowServicesFactory(
         public required TimeProvider Time { get; init; }
         public required ITokenBudget Budget { get; init; }
         public IWasmModuleSource? Modules { get; init; }
+        public WasmTierLimits? WasmLimits { get; init; }
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Nextra.Modules.Flows.Validation;
 using Nextra.Modules.Storage;
+using Nextra.Modules.Tiers;
 using Nextra.Pump.Handlers;
 
 namespace Nextra.Modules.Engine;
@@ -17,6 +18,7 @@ public static class EngineModule
 {
     public static IServiceCollection AddEngine(this IServiceCollection services, IConfiguration config)
     {
+        services.AddTierDefaults(config); // code blocks per tier (validation, WASM caps)
         services.TryAddSingleton(sp =>
         {
             var dataDir = sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDir;

@@ -3,12 +3,13 @@ using System.Text.Json;
 using Nextra.Modules.Common;
 using Nextra.Modules.Flows.Stores;
 using Nextra.Modules.Flows.Validation;
+using Nextra.Modules.Tiers;
 using Nextra.Pump.Config;
 
 namespace Nextra.Modules.Flows;
 
 /// <summary>Flow rules: validation before storing, a version per YAML change, tenant scoping.</summary>
-internal sealed class FlowService(IFlowStore store, IFlowValidator validator, TimeProvider time) : IFlowCatalog
+internal sealed class FlowService(IFlowStore store, IFlowValidator validator, TimeProvider time, ITierLimits tiers) : IFlowCatalog
 {
     public const string DefaultStatus = "stopped";
     private const int MaxName = 200;
@@ -22,8 +23,17 @@ internal sealed class FlowService(IFlowStore store, IFlowValidator validator, Ti
     public Task<IReadOnlyList<ValidationProblem>> ValidateAsync(string tenantId, string? yaml, CancellationToken ct) =>
         validator.ValidateAsync(tenantId, yaml ?? "", ct);
 
+    public Task<long> CountAsync(string tenantId, CancellationToken ct) => store.CountAsync(tenantId, ct);
+
+    /// <summary>Creates a flow (API create and import); 403 <c>quota_exceeded</c> when the tenant's tier has no flow left.</summary>
     public async Task<FlowRow> CreateAsync(string tenantId, string createdBy, FlowRequest body, CancellationToken ct)
     {
+        var tier = await tiers.ForTenantAsync(tenantId, ct);
+        // Checked first so a tenant at its limit learns that before fixing a document it cannot save anyway.
+        if (tier.Flows is { } max && await store.CountAsync(tenantId, ct) >= max)
+        {
+            throw Quota.Flows(tier);
+        }
         var yaml = body.OrganismYaml ?? "";
         await EnsureValidAsync(tenantId, yaml, ct);
         var name = CheckName(body.Name ?? YamlSyntaxValidator.TopLevelScalar(yaml, "name"));
@@ -41,7 +51,10 @@ internal sealed class FlowService(IFlowStore store, IFlowValidator validator, Ti
             CreatedAt = now,
             UpdatedAt = now,
         };
-        await store.InsertAsync(flow, VersionOf(flow, createdBy), ct);
+        if (!await store.InsertAsync(flow, VersionOf(flow, createdBy), tier.Flows, ct))
+        {
+            throw Quota.Flows(tier);
+        }
         return flow;
     }
 

@@ -6,6 +6,7 @@ using Nextra.Modules.Common;
 using Nextra.Modules.Flows.Stores;
 using Nextra.Modules.Flows.Validation;
 using Nextra.Modules.Storage;
+using Nextra.Modules.Tiers;
 
 namespace Nextra.Modules.Flows;
 
@@ -14,8 +15,8 @@ public static class FlowsModule
 {
     public static IServiceCollection AddFlows(this IServiceCollection services, IConfiguration configuration)
     {
-        _ = configuration; // no settings yet; kept for the uniform AddX(services, configuration) shape
         services.AddNextraCommon();
+        services.AddTierDefaults(configuration);
         // After accounts: flows reference tenants.
         services.AddMigrations("flows", typeof(FlowsModule).Assembly);
         services.TryAddSingleton<IFlowStore, SqliteFlowStore>();

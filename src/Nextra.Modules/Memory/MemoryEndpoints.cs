@@ -15,7 +15,7 @@ internal static class MemoryEndpoints
         group.MapGet("", UsageAsync).WithName("GetFlowMemory").WithSummary("Keys, sizes and used/max bytes of the flow's project memory.");
         group.MapGet("/{key}", GetAsync).WithName("GetFlowMemoryKey").WithSummary("One value as raw bytes.")
             .Produces(200, contentType: "application/octet-stream");
-        group.MapPut("/{key}", PutAsync).RequireAuthorization(AuthPolicies.Editor).WithName("PutFlowMemoryKey").WithSummary("Store raw bytes under a key; 413 past the flow's cap.");
+        group.MapPut("/{key}", PutAsync).RequireAuthorization(AuthPolicies.Editor).WithName("PutFlowMemoryKey").WithSummary("Store raw bytes under a key; 413 past the flow's cap; 403 quota_exceeded when the tier has no project memory.");
         group.MapDelete("/{key}", DeleteAsync).RequireAuthorization(AuthPolicies.Editor).WithName("DeleteFlowMemoryKey").WithSummary("Remove a key.");
     }
 
@@ -27,13 +27,14 @@ internal static class MemoryEndpoints
 
     internal static async Task<NoContent> PutAsync(string id, string key, HttpRequest request, ICurrentUser user, ProjectMemoryService memory, CancellationToken ct)
     {
-        var max = memory.MaxBytesPerFlow;
-        if (request.ContentLength > max)
-            throw new ApiException(413, ErrorCodes.PayloadTooLarge, "Memory full", $"The flow's memory is limited to {max} bytes.");
+        // Only the early refusal of an oversized body; the service checks the tier (403) and the flow's total (413).
+        var max = await memory.MaxBytesPerFlowAsync(user.TenantId, ct) ?? long.MaxValue;
+        if (max > 0 && request.ContentLength > max)
+            throw ProjectMemoryService.Full(max);
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, ct);
-        if (buffer.Length > max)
-            throw new ApiException(413, ErrorCodes.PayloadTooLarge, "Memory full", $"The flow's memory is limited to {max} bytes.");
+        if (max > 0 && buffer.Length > max)
+            throw ProjectMemoryService.Full(max);
         await memory.PutAsync(user.TenantId, id, key, buffer.ToArray(), ct);
         return TypedResults.NoContent();
     }

@@ -7,6 +7,7 @@ using Nextra.Modules.Common;
 using Nextra.Modules.Flows;
 using Nextra.Modules.Memory.Stores;
 using Nextra.Modules.Storage;
+using Nextra.Modules.Tiers;
 
 namespace Nextra.Modules.Memory;
 
@@ -20,8 +21,10 @@ public static class MemoryModule
         // After flows: rows reference flows(id) and cascade with them.
         services.AddMigrations("memory", typeof(MemoryModule).Assembly);
         services.TryAddSingleton<IProjectMemoryStore, SqliteProjectMemoryStore>();
+        services.AddTierDefaults(configuration);
         services.TryAddSingleton(sp => new ProjectMemoryService(sp.GetRequiredService<IProjectMemoryStore>(),
-            sp.GetRequiredService<IFlowCatalog>(), sp.GetRequiredService<IOptions<MemoryOptions>>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
+            sp.GetRequiredService<IFlowCatalog>(), sp.GetRequiredService<IOptions<MemoryOptions>>(), sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetRequiredService<ITierLimits>()));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(MemoryJsonContext.Default));
         return services;
     }

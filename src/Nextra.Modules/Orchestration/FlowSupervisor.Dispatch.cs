@@ -176,14 +176,38 @@ public sealed partial class FlowSupervisor
         }
     }
 
-    /// <summary>Puts an idle flow to sleep; false when it was busy or changed meanwhile.</summary>
-    internal async Task<bool> SleepIfIdleAsync(FlowSlot slot, TimeSpan idle)
+    /// <summary>
+    /// One idle pass: every awake flow idle longer than its tenant's tier's <c>idle_stop_minutes</c> sleeps
+    /// (keep-alive honoured only where the tier allows it). Returns how many went to sleep.
+    /// </summary>
+    public async Task<int> SleepIdleFlowsAsync(CancellationToken ct)
+    {
+        await tiers.RefreshAsync(ct).ConfigureAwait(false);
+        var slept = 0;
+        foreach (var slot in _slots.Values)
+        {
+            var tier = tiers.ForTenant(slot.TenantId);
+            if (tier.IdleStopMinutes is not > 0) continue;
+            try
+            {
+                if (await SleepIfIdleAsync(slot, TimeSpan.FromMinutes(tier.IdleStopMinutes.Value), tier.KeepAlive).ConfigureAwait(false)) slept++;
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Idle stop of flow {FlowId} failed", slot.FlowId);
+            }
+        }
+        return slept;
+    }
+
+    /// <summary>Puts an idle flow to sleep; false when it was busy or changed meanwhile. A keep-alive flag the tier no longer allows is ignored.</summary>
+    internal async Task<bool> SleepIfIdleAsync(FlowSlot slot, TimeSpan idle, bool keepAliveAllowed = true)
     {
         if (!await slot.Gate.WaitAsync(0).ConfigureAwait(false)) return false;
         try
         {
             var pump = slot.Pump;
-            if (pump is null || slot.Status != FlowStatuses.Running || slot.KeepAlive) return false;
+            if (pump is null || slot.Status != FlowStatuses.Running || (slot.KeepAlive && keepAliveAllowed)) return false;
             if (pump.ActiveRuns > 0 || pump.QueueDepth > 0 || slot.Queue.Reader.Count > 0) return false;
             if (time.GetUtcNow() - slot.LastActivity < idle) return false;
             slot.Asleep = true;

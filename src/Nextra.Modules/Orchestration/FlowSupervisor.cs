@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nextra.Modules.Observability;
 using Nextra.Modules.Runs;
+using Nextra.Modules.Tiers;
 using Nextra.Modules.Triggers.Stores;
 using Nextra.Pump.Config;
 using Nextra.Pump.Runtime;
@@ -25,6 +26,7 @@ public sealed partial class FlowSupervisor(
     LiveEvents events,
     Metrics metrics,
     IOptions<OrchestrationOptions> options,
+    ITierLimits tiers,
     TimeProvider time,
     ILogger<FlowSupervisor> logger) : IFlowSavedHook
 {
@@ -168,8 +170,16 @@ public sealed partial class FlowSupervisor(
         }
     }
 
-    /// <summary>Sets or clears keep_alive (a flow that never idles).</summary>
-    public void SetKeepAlive(string flowId, bool keepAlive)
+    /// <summary>Sets or clears keep_alive (a flow that never idles); setting it needs a tier with <c>keep_alive = true</c> (403 quota_exceeded).</summary>
+    public async Task SetKeepAliveAsync(string tenantId, string flowId, bool keepAlive, CancellationToken ct)
+    {
+        var tier = await tiers.ForTenantAsync(tenantId, ct).ConfigureAwait(false);
+        if (keepAlive && !tier.KeepAlive) throw Quota.KeepAlive(tier);
+        SetKeepAlive(flowId, keepAlive);
+    }
+
+    /// <summary>Sets or clears keep_alive without a tier check (internal callers only).</summary>
+    internal void SetKeepAlive(string flowId, bool keepAlive)
     {
         inbox.SetKeepAlive(flowId, keepAlive);
         if (_slots.TryGetValue(flowId, out var slot)) slot.KeepAlive = keepAlive;

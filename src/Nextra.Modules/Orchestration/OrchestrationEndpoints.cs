@@ -16,7 +16,7 @@ internal static class OrchestrationEndpoints
             .WithSummary("Stop the flow: in-flight runs drain up to a bound, then are cancelled.");
         group.MapGet("/status", StatusAsync).WithName("FlowStatus").WithSummary("The flow's lifecycle status and queue depth.");
         group.MapPut("/keep-alive", KeepAliveAsync).RequireAuthorization(AuthPolicies.Editor).WithName("SetKeepAlive")
-            .WithSummary("Keep the flow awake (never idle-stopped).");
+            .WithSummary("Keep the flow awake (never idle-stopped); 403 quota_exceeded when the tier does not allow keep-alive.");
     }
 
     internal static async Task<IResult> StartAsync(string id, ICurrentUser user, IFlowCatalog catalog, FlowSupervisor supervisor, CancellationToken ct)
@@ -41,7 +41,7 @@ internal static class OrchestrationEndpoints
         FlowSupervisor supervisor, CancellationToken ct)
     {
         await OwnedAsync(id, user, catalog, ct).ConfigureAwait(false);
-        supervisor.SetKeepAlive(id, body.KeepAlive);
+        await supervisor.SetKeepAliveAsync(user.TenantId, id, body.KeepAlive, ct).ConfigureAwait(false);
         return TypedResults.Ok(await supervisor.StatusAsync(user.TenantId, id, ct).ConfigureAwait(false));
     }
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Nextra.Modules.Tiers;
 using Nextra.Pump.Handlers;
 using Nextra.Pump.Runtime;
 
@@ -21,9 +22,10 @@ public static class OrchestrationModule
     public static IServiceCollection AddOrchestration(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<OrchestrationOptions>().Bind(configuration.GetSection(OrchestrationOptions.Section))
-            .Validate(o => o.IdleStopMinutes >= 0 && o.DrainSeconds >= 0 && o.RestoreParallelism > 0, "Orchestration options out of range")
+            .Validate(o => o.IdleCheckSeconds > 0 && o.DrainSeconds >= 0 && o.RestoreParallelism > 0, "Orchestration options out of range")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddTierDefaults(configuration); // idle stop and keep-alive per tier
         services.TryAddSingleton(sp => new HandlerRegistry(sp.GetServices<IHandlerFactory>()));
         services.TryAddSingleton<IFlowCompiler, PumpFlowCompiler>();
         services.TryAddSingleton<IFlowPumpFactory>(sp => new StreamPumpFactory(sp.GetRequiredService<HandlerRegistry>()));

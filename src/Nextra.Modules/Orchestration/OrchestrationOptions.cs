@@ -5,9 +5,7 @@ public sealed class OrchestrationOptions
 {
     public const string Section = "Orchestration";
 
-    /// <summary>A running flow with no run for this long stops; its next trigger starts it again. 0 = never.</summary>
-    public double IdleStopMinutes { get; set; } = 15;
-    /// <summary>How often idle flows are looked for.</summary>
+    /// <summary>How often idle flows are looked for. How long a flow may idle is its tenant's tier's <c>idle_stop_minutes</c>.</summary>
     public double IdleCheckSeconds { get; set; } = 30;
     /// <summary>On stop or shutdown, how long in-flight runs may finish before they are cancelled.</summary>
     public double DrainSeconds { get; set; } = 10;

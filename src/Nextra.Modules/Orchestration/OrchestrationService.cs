@@ -99,22 +99,10 @@ internal sealed class OrchestrationService(
 
     private async Task ReapIdleAsync(CancellationToken ct)
     {
-        var o = options.Value;
-        if (o.IdleStopMinutes <= 0) return;
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(o.IdleCheckSeconds));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.IdleCheckSeconds));
         while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
         {
-            foreach (var slot in supervisor.Slots)
-            {
-                try
-                {
-                    await supervisor.SleepIfIdleAsync(slot, TimeSpan.FromMinutes(o.IdleStopMinutes)).ConfigureAwait(false);
-                }
-                catch (Exception ex)
-                {
-                    logger.LogWarning(ex, "Idle stop of flow {FlowId} failed", slot.FlowId);
-                }
-            }
+            await supervisor.SleepIdleFlowsAsync(ct).ConfigureAwait(false);
         }
     }
 

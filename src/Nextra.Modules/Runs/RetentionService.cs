@@ -2,11 +2,16 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nextra.Modules.Runs.Stores;
+using Nextra.Modules.Tiers;
 
 namespace Nextra.Modules.Runs;
 
-/// <summary>Applies run retention per tier on a timer, so traces.db stays bounded under sustained load.</summary>
-internal sealed class RetentionService(TraceStore traces, ITenantTierResolver tiers, IOptions<RunsOptions> options, TimeProvider time,
+/// <summary>
+/// Applies run retention on a timer, so traces.db stays bounded under sustained load. Each tenant's
+/// policy is its tier's <c>retention_runs_per_flow</c> / <c>retention_days</c> ([tiers] in nextra.toml,
+/// the one source of truth; Runs keeps only the interval and batch size).
+/// </summary>
+internal sealed class RetentionService(TraceStore traces, ITierLimits tiers, IOptions<RunsOptions> options, TimeProvider time,
     ILogger<RetentionService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -19,10 +24,11 @@ internal sealed class RetentionService(TraceStore traces, ITenantTierResolver ti
             {
                 try
                 {
-                    var deleted = traces.ApplyRetention(Policy, time.GetUtcNow(), o.RetentionBatchSize);
+                    await tiers.RefreshAsync(stoppingToken).ConfigureAwait(false);
+                    var deleted = traces.ApplyRetention(tenant => tiers.ForTenant(tenant).Retention, time.GetUtcNow(), o.RetentionBatchSize);
                     if (deleted > 0) logger.LogInformation("Retention deleted {Count} runs", deleted);
                 }
-                catch (Exception ex)
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
                     logger.LogWarning(ex, "Retention pass failed; retried next interval");
                 }
@@ -31,11 +37,5 @@ internal sealed class RetentionService(TraceStore traces, ITenantTierResolver ti
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
-    }
-
-    private RetentionPolicy Policy(string tenantId)
-    {
-        var retention = options.Value.Retention;
-        return retention.GetValueOrDefault(tiers.TierOf(tenantId)) ?? retention.GetValueOrDefault("free") ?? new RetentionPolicy();
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Nextra.Modules.Runs.Stores;
 using Nextra.Modules.Storage;
+using Nextra.Modules.Tiers;
 
 namespace Nextra.Modules.Runs;
 
@@ -24,7 +25,7 @@ public static class RunsModule
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(RuntimeJsonContext.Default));
         services.TryAddSingleton<RunWaiters>();
         services.TryAddSingleton<RunRecorder>();
-        services.TryAddSingleton<ITenantTierResolver, FreeTierResolver>();
+        services.AddTierDefaults(configuration); // retention per tier
         services.Replace(ServiceDescriptor.Singleton<Flows.ILastRunLookup, TraceLastRunLookup>());
         services.AddHostedService<RetentionService>();
         return services;

@@ -4,6 +4,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nextra.Modules.Orchestration;
+using Nextra.Modules.Runs;
+using Nextra.Modules.Tiers;
 using Nextra.Modules.Triggers.Stores;
 using Nextra.Pump.Config;
 
@@ -57,6 +59,8 @@ public sealed class ScheduleService(InboxStore inbox, IServiceProvider services,
     {
         var supervisor = services.GetRequiredService<FlowSupervisor>();
         if (supervisor.Draining) return 0;
+        var meter = services.GetRequiredService<ExecutionMeter>();
+        var tiers = services.GetRequiredService<ITierLimits>();
         var now = time.GetUtcNow();
         var fired = 0;
         foreach (var ((flowId, name), armed) in _armed)
@@ -70,6 +74,17 @@ public sealed class ScheduleService(InboxStore inbox, IServiceProvider services,
                     Id = Runs.RunIds.New(time), TenantId = armed.TenantId, FlowId = flowId, Source = "schedule:" + name,
                     PayloadJson = armed.InputJson, CreatedAt = now,
                 };
+                var tier = await tiers.ForTenantAsync(armed.TenantId, CancellationToken.None).ConfigureAwait(false);
+                if (!meter.TryReserve(armed.TenantId, now, tier.ExecutionsPerMonth))
+                {
+                    // Over the monthly quota: the slot is spent and shows as a failed run with the reason, never silently dropped.
+                    if (!await RefuseAsync(item, name, slot, Quota.Executions(tier, now)).ConfigureAwait(false))
+                    {
+                        settled = false;
+                        break;
+                    }
+                    continue;
+                }
                 bool inserted;
                 try
                 {
@@ -77,11 +92,16 @@ public sealed class ScheduleService(InboxStore inbox, IServiceProvider services,
                 }
                 catch (Exception ex)
                 {
+                    meter.Release(armed.TenantId, now);
                     logger.LogError(ex, "Flow {FlowId} trigger {Trigger}: slot {Slot} not recorded; retried next tick", flowId, name, slot);
                     settled = false;
                     break;
                 }
-                if (!inserted) continue; // that slot already fired (before a restart, or on another instance)
+                if (!inserted)
+                {
+                    meter.Release(armed.TenantId, now);
+                    continue; // that slot already fired (before a restart, or on another instance)
+                }
                 supervisor.Enqueue(item);
                 fired++;
             }
@@ -89,6 +109,24 @@ public sealed class ScheduleService(InboxStore inbox, IServiceProvider services,
             if (settled) armed.LastFired = now;
         }
         return fired;
+    }
+
+    /// <summary>Spends the slot and records the refused fire as a failed run; false when the slot could not be recorded (retried next tick).</summary>
+    private async Task<bool> RefuseAsync(InboxItem item, string trigger, DateTimeOffset slot, Common.ApiException refusal)
+    {
+        try
+        {
+            if (!await inbox.MarkSlotAsync(item.FlowId, trigger, slot, item.Id).ConfigureAwait(false)) return true; // fired before
+            await services.GetRequiredService<RunRecorder>()
+                .FailAsync(item, RunRecorder.Recorded(item), refusal.Code, refusal.Detail ?? refusal.Message).ConfigureAwait(false);
+            logger.LogWarning("Flow {FlowId} trigger {Trigger}: slot {Slot} refused: {Reason}", item.FlowId, trigger, slot, refusal.Detail);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Flow {FlowId} trigger {Trigger}: refused slot {Slot} not recorded; retried next tick", item.FlowId, trigger, slot);
+            return false;
+        }
     }
 
     private sealed class Armed(string tenantId, CronSchedule schedule, string missedPolicy, DateTimeOffset lastFired, string inputJson)

@@ -4,6 +4,7 @@ using Nextra.Modules.Observability;
 using Nextra.Modules.Orchestration;
 using Nextra.Modules.Runs;
 using Nextra.Modules.Runs.Stores;
+using Nextra.Modules.Tiers;
 using Nextra.Modules.Triggers.Stores;
 
 namespace Nextra.Modules.Triggers;
@@ -14,10 +15,12 @@ namespace Nextra.Modules.Triggers;
 /// the wait runs out).
 /// </summary>
 public sealed class TriggerIntake(InboxStore inbox, FlowSupervisor supervisor, RunWaiters waiters, TraceStore traces, Metrics metrics,
-    IOptions<TriggersOptions> options)
+    ExecutionMeter meter, IOptions<TriggersOptions> options)
 {
     public async Task<IResult> AcceptAsync(InboxItem item, double? waitSeconds, CancellationToken ct)
     {
+        // The tier's monthly executions: 429 quota_exceeded before anything is written.
+        await meter.ReserveAsync(item.TenantId, item.CreatedAt, ct).ConfigureAwait(false);
         var wait = waitSeconds is > 0 ? TimeSpan.FromSeconds(Math.Min(waitSeconds.Value, options.Value.MaxWaitSeconds)) : (TimeSpan?)null;
         var done = wait is null ? null : waiters.Register(item.Id);
         try
@@ -26,6 +29,7 @@ public sealed class TriggerIntake(InboxStore inbox, FlowSupervisor supervisor, R
         }
         catch
         {
+            meter.Release(item.TenantId, item.CreatedAt);
             waiters.Forget(item.Id);
             throw;
         }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Nextra.Modules.Orchestration;
 using Nextra.Modules.Storage;
+using Nextra.Modules.Tiers;
 using Nextra.Modules.Triggers.Stores;
 
 namespace Nextra.Modules.Triggers;
@@ -26,6 +27,8 @@ public static class TriggersModule
         services.AddSingleton<IFlowRuntimeListener>(sp => sp.GetRequiredService<ScheduleService>());
         services.AddHostedService(sp => sp.GetRequiredService<ScheduleService>());
         services.TryAddSingleton<WebhookRateLimiter>();
+        services.AddTierDefaults(configuration);
+        services.TryAddSingleton<ExecutionMeter>();
         services.TryAddSingleton<TriggerIntake>();
         return services;
     }

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Nextra.Modules.Common;
 using Nextra.Modules.Flows;
+using Nextra.Modules.Tiers;
 using Nextra.Modules.WasmModules.Stores;
 using Nextra.Pump.Wasm;
 using Nextra.Pump.Wasm.AssemblyScript;
@@ -24,10 +25,12 @@ public sealed partial class WasmModuleService
     private readonly FlowService _flows;
     private readonly WasmModulesOptions _options;
     private readonly TimeProvider _time;
+    private readonly ITierLimits _tiers;
 
     internal WasmModuleService(IWasmModuleStore store, WasmRuntime runtime, AscCompiler compiler, FlowService flows,
-        IOptions<WasmModulesOptions> options, TimeProvider time)
+        IOptions<WasmModulesOptions> options, TimeProvider time, ITierLimits? tiers = null)
     {
+        _tiers = tiers ?? new ConfiguredTierLimits(new TiersOptions());
         _store = store;
         _runtime = runtime;
         _compiler = compiler;
@@ -47,6 +50,7 @@ public sealed partial class WasmModuleService
         var name = request.Name?.Trim() ?? "";
         if (!ValidName().IsMatch(name))
             throw Invalid("name", "A module name is 1-64 characters: lower-case letters, digits, '-' and '_', starting with a letter or digit.");
+        await CheckModuleQuotaAsync(tenantId, name, ct);
         var kind = request.Kind?.Trim().ToLowerInvariant() ?? "";
         if (!Kinds.Contains(kind))
             throw Invalid("kind", "kind is one of: wasm, wat, assemblyscript.");
@@ -102,6 +106,20 @@ public sealed partial class WasmModuleService
             : ToResponse(row);
     }
 
+    /// <summary>
+    /// The tier's <c>wasm_modules</c> counts distinct module names: a new version of a module the tenant
+    /// has is always accepted (bounded by <see cref="WasmModulesOptions.MaxModulesPerTenant"/> versions); a new name needs room.
+    /// </summary>
+    private async Task CheckModuleQuotaAsync(string tenantId, string name, CancellationToken ct)
+    {
+        var tier = await _tiers.ForTenantAsync(tenantId, ct);
+        if (tier.WasmModules is not { } max)
+            return;
+        var names = (await _store.ListAsync(tenantId, ct)).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        if (max == 0 || (!names.Contains(name) && names.Count >= max))
+            throw Quota.Modules(tier, _tiers.Options);
+    }
+
     public async Task DeleteAsync(string tenantId, string id, CancellationToken ct)
     {
         var row = await _store.GetAsync(tenantId, id, ct) ?? throw ApiException.NotFound("Module");
@@ -120,8 +138,11 @@ public sealed partial class WasmModuleService
             throw ApiException.NotFound("Module");
     }
 
-    public async Task<BuildModuleResponse> BuildAsync(string? source, CancellationToken ct)
+    public async Task<BuildModuleResponse> BuildAsync(string tenantId, string? source, CancellationToken ct)
     {
+        var tier = await _tiers.ForTenantAsync(tenantId, ct);
+        if (!tier.AllowsCode)
+            throw Quota.Modules(tier, _tiers.Options);
         if (string.IsNullOrWhiteSpace(source))
             throw Invalid("source", "source is empty.");
         var build = await _compiler.BuildAsync(source, ct);

@@ -34,8 +34,8 @@ internal static class WasmModulesEndpoints
         return TypedResults.Created($"/api/modules/{module.Id}", module);
     }
 
-    internal static async Task<Ok<BuildModuleResponse>> BuildAsync(BuildModuleRequest body, WasmModuleService modules, CancellationToken ct) =>
-        TypedResults.Ok(await modules.BuildAsync(body.Source, ct));
+    internal static async Task<Ok<BuildModuleResponse>> BuildAsync(BuildModuleRequest body, ICurrentUser user, WasmModuleService modules, CancellationToken ct) =>
+        TypedResults.Ok(await modules.BuildAsync(user.TenantId, body.Source, ct));
 
     internal static async Task<NoContent> DeleteAsync(string id, ICurrentUser user, WasmModuleService modules, CancellationToken ct)
     {

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Nextra.Modules.Common;
 using Nextra.Modules.Flows;
 using Nextra.Modules.Storage;
+using Nextra.Modules.Tiers;
 using Nextra.Modules.WasmModules.Stores;
 using Nextra.Pump.Wasm;
 using Nextra.Pump.Wasm.AssemblyScript;
@@ -40,10 +41,11 @@ public static class WasmModulesModule
             options.CacheDirectory ??= Path.Combine(DataDir(sp), "asc-cache");
             return new AscCompiler(options);
         });
+        services.AddTierDefaults(configuration);
         services.TryAddSingleton<IWasmModuleStore, SqliteWasmModuleStore>();
         services.TryAddSingleton(sp => new WasmModuleService(sp.GetRequiredService<IWasmModuleStore>(), sp.GetRequiredService<WasmRuntime>(),
             sp.GetRequiredService<AscCompiler>(), sp.GetRequiredService<FlowService>(), sp.GetRequiredService<IOptions<WasmModulesOptions>>(),
-            sp.GetService<TimeProvider>() ?? TimeProvider.System));
+            sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ITierLimits>()));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(WasmModulesJsonContext.Default));
         return services;
     }

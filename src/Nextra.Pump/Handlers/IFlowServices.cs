@@ -19,6 +19,8 @@ public interface IFlowServices
     ITokenBudget Budget { get; }
     /// <summary>The flow owner's registered WASM modules (code blocks' <c>module:</c>), or null when none are offered.</summary>
     Wasm.IWasmModuleSource? Modules => null;
+    /// <summary>Caps on code blocks from the flow owner's tier; null = the code handler factory's own caps.</summary>
+    Wasm.WasmTierLimits? WasmLimits => null;
 }
 
 public interface ISecretResolver

@@ -50,7 +50,7 @@ public sealed class WasmModuleServiceTests : IAsyncLifetime
         await _db.AddTenantAsync("t2");
         _runtime = new WasmRuntime(new WasmOptions { PoolingInstances = 8 });
         _compiler = new AscCompiler(new AscOptions());
-        var flows = new FlowService(new SqliteFlowStore(_db.Factory), new YamlSyntaxValidator(), TimeProvider.System);
+        var flows = new FlowService(new SqliteFlowStore(_db.Factory), new YamlSyntaxValidator(), TimeProvider.System, new Nextra.Modules.Tiers.ConfiguredTierLimits(new Nextra.Modules.Tiers.TiersOptions()));
         _modules = new WasmModuleService(new SqliteWasmModuleStore(_db.Factory), _runtime, _compiler, flows,
             Options.Create(new WasmModulesOptions { MaxModulesPerTenant = 5, MaxModuleBytes = 64 * 1024 }), TimeProvider.System);
     }
@@ -158,12 +158,12 @@ public sealed class WasmModuleServiceTests : IAsyncLifetime
         var result = template.Invoke("""{"text":"hi"}"""u8, new WasmCallLimits(10_000_000, 16 << 20, TimeSpan.FromSeconds(2)), new WasmCallState(null, "r", 1, "b", default));
         Assert.Equal("""{"text":"HI"}""", System.Text.Encoding.UTF8.GetString(result.Output));
 
-        var build = await _modules.BuildAsync("export function handle(ptr: usize, len: i32): i64 {\n  return nope;\n}\n", default);
+        var build = await _modules.BuildAsync("t1", "export function handle(ptr: usize, len: i32): i64 {\n  return nope;\n}\n", default);
         Assert.False(build.Ok);
         Assert.Contains(build.Errors, e => e.Line == 2 && e.Column == 10 && e.Message.Contains("nope"));
         var rejected = await Assert.ThrowsAsync<ApiException>(() => _modules.UploadAsync("t1", null, new UploadModuleRequest("broken", "assemblyscript", "let x: i32 = \"s\";", null), default));
         Assert.Equal(1, ((ModuleError[])rejected.Extensions["errors"]!)[0].Line);
-        Assert.True((await _modules.BuildAsync(AsModule, default)).Ok);
+        Assert.True((await _modules.BuildAsync("t1", AsModule, default)).Ok);
     }
 
     [Fact]

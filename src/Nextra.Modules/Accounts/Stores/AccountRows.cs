@@ -7,6 +7,8 @@ internal sealed class TenantRow
     public string Id { get; set; } = "";
     public string Name { get; set; } = "";
     public string CreatedAt { get; set; } = "";
+    /// <summary>NULL = the configured default tier.</summary>
+    public string? Tier { get; set; }
 }
 
 internal sealed class UserRow

@@ -8,8 +8,11 @@ internal interface IAccountStore
     /// <summary>Inserts the tenant and its first user atomically; false when <paramref name="onlyIfNoUsers"/> and a user exists.</summary>
     Task<bool> CreateTenantWithUserAsync(TenantRow tenant, UserRow user, bool onlyIfNoUsers, CancellationToken ct);
 
-    /// <summary>Adds a user to an existing tenant; throws a 409 ApiException when the email is taken.</summary>
-    Task InsertUserAsync(UserRow user, CancellationToken ct);
+    /// <summary>
+    /// Adds a user to an existing tenant; false (nothing added) when the tenant already has <paramref name="maxMembers"/>
+    /// users (null = no limit); throws a 409 ApiException when the email is taken.
+    /// </summary>
+    Task<bool> InsertUserAsync(UserRow user, long? maxMembers, CancellationToken ct);
 
     Task<TenantRow?> FindTenantByNameAsync(string name, CancellationToken ct);
 

@@ -27,16 +27,24 @@ internal sealed class SqliteAccountStore(ISqliteConnectionFactory db) : IAccount
             return false;
         }
         await conn.ExecuteAsync(
-            "INSERT INTO tenants (id, name, created_at) VALUES (@Id, @Name, @CreatedAt)", tenant, tx);
+            "INSERT INTO tenants (id, name, created_at, tier) VALUES (@Id, @Name, @CreatedAt, @Tier)", tenant, tx);
         await InsertUserAsync(conn, tx, user);
         await tx.CommitAsync(ct);
         return true;
     }
 
-    public async Task InsertUserAsync(UserRow user, CancellationToken ct)
+    public async Task<bool> InsertUserAsync(UserRow user, long? maxMembers, CancellationToken ct)
     {
         await using var conn = await db.OpenAsync(ct: ct);
-        await InsertUserAsync(conn, null, user);
+        // BEGIN IMMEDIATE: the tier's member count is checked under the write lock.
+        await using var tx = (SqliteTransaction)await conn.BeginTransactionAsync(ct);
+        if (maxMembers is { } max && await conn.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM users WHERE tenant_id = @TenantId", new { user.TenantId }, tx) >= max)
+        {
+            return false;
+        }
+        await InsertUserAsync(conn, tx, user);
+        await tx.CommitAsync(ct);
+        return true;
     }
 
     private static async Task InsertUserAsync(SqliteConnection conn, SqliteTransaction? tx, UserRow user)
@@ -58,7 +66,7 @@ internal sealed class SqliteAccountStore(ISqliteConnectionFactory db) : IAccount
     {
         await using var conn = await db.OpenAsync(ct: ct);
         return await conn.QueryFirstOrDefaultAsync<TenantRow>(
-            "SELECT id, name, created_at FROM tenants WHERE name = @name ORDER BY created_at LIMIT 1", new { name });
+            "SELECT id, name, created_at, tier FROM tenants WHERE name = @name ORDER BY created_at LIMIT 1", new { name });
     }
 
     public async Task<UserRow?> FindUserByEmailAsync(string email, CancellationToken ct)

@@ -7,8 +7,13 @@ internal interface IFlowStore
 
     Task<FlowRow?> GetAsync(string tenantId, string id, CancellationToken ct);
 
-    /// <summary>Inserts the flow and its version row in one transaction.</summary>
-    Task InsertAsync(FlowRow flow, FlowVersionRow version, CancellationToken ct);
+    /// <summary>
+    /// Inserts the flow and its version row in one transaction; false (nothing inserted) when the tenant
+    /// already has <paramref name="maxFlows"/> flows (null = no limit). Count and insert do not interleave.
+    /// </summary>
+    Task<bool> InsertAsync(FlowRow flow, FlowVersionRow version, long? maxFlows, CancellationToken ct);
+
+    Task<long> CountAsync(string tenantId, CancellationToken ct);
 
     /// <summary>
     /// Applies <paramref name="change"/> to the current row inside one write transaction; when it returns a

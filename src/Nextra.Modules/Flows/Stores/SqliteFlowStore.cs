@@ -27,16 +27,28 @@ internal sealed class SqliteFlowStore(ISqliteConnectionFactory db) : IFlowStore
         conn.QueryFirstOrDefaultAsync<FlowRow>(
             $"SELECT {Columns} FROM flows WHERE tenant_id = @tenantId AND id = @id", new { tenantId, id }, tx);
 
-    public async Task InsertAsync(FlowRow flow, FlowVersionRow version, CancellationToken ct)
+    public async Task<bool> InsertAsync(FlowRow flow, FlowVersionRow version, long? maxFlows, CancellationToken ct)
     {
         await using var conn = await db.OpenAsync(ct: ct);
+        // BEGIN IMMEDIATE: the tier's flow count is checked under the write lock, so two creates cannot both pass it.
         await using var tx = (SqliteTransaction)await conn.BeginTransactionAsync(ct);
+        if (maxFlows is { } max && await conn.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM flows WHERE tenant_id = @TenantId", new { flow.TenantId }, tx) >= max)
+        {
+            return false;
+        }
         await conn.ExecuteAsync("""
             INSERT INTO flows (id, tenant_id, name, description, organism_yaml, canvas_state, status, version, created_at, updated_at)
             VALUES (@Id, @TenantId, @Name, @Description, @OrganismYaml, @CanvasState, @Status, @Version, @CreatedAt, @UpdatedAt)
             """, flow, tx);
         await InsertVersion(conn, tx, version);
         await tx.CommitAsync(ct);
+        return true;
+    }
+
+    public async Task<long> CountAsync(string tenantId, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct: ct);
+        return await conn.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM flows WHERE tenant_id = @tenantId", new { tenantId });
     }
 
     public async Task<FlowRow?> UpdateAsync(string tenantId, string id, Func<FlowRow, FlowVersionRow?> change, CancellationToken ct)

@@ -118,11 +118,39 @@ public sealed class InboxStore : IAsyncDisposable
             ("$f", flowId), ("$k", keepAlive ? 1 : 0));
     }
 
-    private static void Insert(SqliteConnection c, SqliteTransaction tx, InboxItem item) =>
+    /// <summary>Executions of a tenant accepted in a UTC month (<see cref="MonthOf"/>).</summary>
+    public long MonthlyExecutions(string tenantId, string month)
+    {
+        using var c = _file.Open();
+        return c.Scalar("SELECT count FROM monthly_executions WHERE tenant_id=$t AND month=$m", ("$t", tenantId), ("$m", month)) is long n ? n : 0;
+    }
+
+    /// <summary>Marks a schedule slot fired without an inbox row (the fire was refused, e.g. over quota); false when it already fired.</summary>
+    public async Task<bool> MarkSlotAsync(string flowId, string triggerName, DateTimeOffset slot, string runId)
+    {
+        var fired = false;
+        await _writer.WriteAsync((c, tx) => fired = c.ExecCached(tx,
+            "INSERT OR IGNORE INTO schedule_slots(flow_id, trigger_name, slot, inbox_id) VALUES($f, $t, $s, $i)",
+            ("$f", flowId), ("$t", triggerName), ("$s", Sql.Iso(slot)), ("$i", runId)) == 1).ConfigureAwait(false);
+        return fired;
+    }
+
+    /// <summary>The UTC month key of the monthly execution count, e.g. <c>2026-11</c>.</summary>
+    public static string MonthOf(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+
+    // Every accepted row counts one execution of its tenant's month, in the same transaction: exact across
+    // crashes and free of an extra commit on the webhook hot path.
+    private static void Insert(SqliteConnection c, SqliteTransaction tx, InboxItem item)
+    {
         c.ExecCached(tx, $"INSERT INTO inbox({Columns}) VALUES($id, $tenant, $flow, $source, $target, $class, $xml, $json, $attempts, $at)",
             ("$id", item.Id), ("$tenant", item.TenantId), ("$flow", item.FlowId), ("$source", item.Source), ("$target", item.Target),
             ("$class", item.PayloadClass), ("$xml", item.PayloadXml), ("$json", item.PayloadJson), ("$attempts", item.Attempts),
             ("$at", Sql.Iso(item.CreatedAt)));
+        c.ExecCached(tx, """
+            INSERT INTO monthly_executions(tenant_id, month, count) VALUES($tenant, $month, 1)
+            ON CONFLICT(tenant_id, month) DO UPDATE SET count = count + 1
+            """, ("$tenant", item.TenantId), ("$month", MonthOf(item.CreatedAt)));
+    }
 
     private static InboxItem Read(SqliteDataReader r) => new()
     {

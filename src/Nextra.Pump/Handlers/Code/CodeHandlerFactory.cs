@@ -60,7 +60,8 @@ public sealed class CodeHandlerFactory : IHandlerFactory
         var config = CodeBlockConfig.Parse(context.Listener.Config, problems)
             ?? throw new InvalidOperationException($"listener '{context.Listener.Name}': {string.Join("; ", problems.Select(p => p.Message))}");
         var template = _runtime.CreateTemplate(_runtime.Compile(ResolveCode(config, context.Listener.Name, context.Services.Modules ?? _modules)), config.Capabilities);
-        var limits = WasmCallLimits.Resolve(_runtime.Options, _tier, config.Fuel, config.MemoryMb, config.TimeoutMs);
+        // The flow owner's tier (server) wins over the factory's caps (CLI / tests), so one shared registry serves every tenant.
+        var limits = WasmCallLimits.Resolve(_runtime.Options, context.Services.WasmLimits ?? _tier, config.Fuel, config.MemoryMb, config.TimeoutMs);
         return new CodeHandler(template, limits, config.Output);
     }
 

@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Nextra.Modules.Common;
+using Nextra.Modules.Tiers.Stores;
+
+namespace Nextra.Modules.Tiers;
+
+/// <summary>
+/// Per-tenant tiers from the tenants table. The tenant → tier map is held in memory (a lookup on
+/// the trigger hot path is a dictionary read) and reloaded when older than <c>cache_seconds</c>, or
+/// at once after <see cref="SetTierAsync"/> in this process; a change made by the CLI (another
+/// process) applies within <c>cache_seconds</c>. A tier name in the database that the configuration
+/// no longer has falls back to the default tier, with a warning logged once per tenant.
+/// </summary>
+public sealed class TierService : ITierLimits
+{
+    private readonly ITenantTierStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger<TierService> _logger;
+    private readonly SemaphoreSlim _reload = new(1, 1);
+    private readonly ConcurrentDictionary<string, byte> _warned = new();
+    private volatile Snapshot? _snapshot;
+
+    internal TierService(ITenantTierStore store, TiersOptions options, TimeProvider time, ILogger<TierService> logger)
+    {
+        _store = store;
+        Options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    public TiersOptions Options { get; }
+
+    public async ValueTask<TierLimits> ForTenantAsync(string tenantId, CancellationToken ct)
+    {
+        var snapshot = _snapshot;
+        if (snapshot is null) await ReloadAsync(ct).ConfigureAwait(false);
+        else if (!IsFresh(snapshot)) ReloadInBackground(); // stale-while-reloading: the hot path never waits on the database
+        return ForTenant(tenantId);
+    }
+
+    public TierLimits ForTenant(string tenantId)
+    {
+        if (_snapshot?.Tiers.TryGetValue(tenantId, out var name) != true) return Options.Default;
+        if (Options.Find(name) is { } tier) return tier;
+        if (_warned.TryAdd(tenantId, 0))
+            _logger.LogWarning("Tenant {TenantId} has tier '{Tier}', which is not configured; it gets the default tier '{Default}'", tenantId, name, Options.DefaultTier);
+        return Options.Default;
+    }
+
+    /// <summary>Reloads the map now when it is stale (timers call this before a pass that uses <see cref="ForTenant"/>).</summary>
+    public async Task RefreshAsync(CancellationToken ct)
+    {
+        if (!IsFresh(_snapshot)) await ReloadAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sets the tier of the tenant named (or with the id) <paramref name="tenant"/>; <paramref name="tier"/>
+    /// null or "default" clears it (the tenant follows <c>default_tier</c>). Returns the tenant's id.
+    /// </summary>
+    public async Task<string> SetTierAsync(string tenant, string? tier, CancellationToken ct)
+    {
+        string? stored = null;
+        if (!string.IsNullOrWhiteSpace(tier) && !tier.Trim().Equals("default", StringComparison.OrdinalIgnoreCase))
+        {
+            stored = Options.Find(tier)?.Name ?? throw ApiException.BadRequest(ErrorCodes.BadRequest,
+                $"Unknown tier '{tier.Trim()}'. Tiers: {string.Join(", ", Options.Tiers.Keys.Order())} (or 'default').");
+        }
+        var found = await _store.FindAsync(tenant.Trim(), ct).ConfigureAwait(false);
+        if (found.Count == 0) throw ApiException.NotFound($"Tenant '{tenant}'");
+        if (found.Count > 1) throw ApiException.Conflict($"{found.Count} tenants are named '{tenant}'; pass the tenant id instead.");
+        await _store.SetTierAsync(found[0].Id, stored, ct).ConfigureAwait(false);
+        _warned.TryRemove(found[0].Id, out _);
+        _snapshot = null; // this process sees the change at once
+        return found[0].Id;
+    }
+
+    /// <summary>Every tenant with its effective tier, users and flows (<c>nextra tenant list</c>).</summary>
+    public async Task<IReadOnlyList<TenantSummaryRow>> ListTenantsAsync(CancellationToken ct)
+    {
+        var rows = await _store.ListAsync(ct).ConfigureAwait(false);
+        foreach (var row in rows) row.Tier = Options.Find(row.Tier)?.Name ?? Options.DefaultTier;
+        return rows;
+    }
+
+    /// <summary>Drops the cached map; the next lookup reloads it.</summary>
+    public void Invalidate() => _snapshot = null;
+
+    private bool IsFresh(Snapshot? snapshot) =>
+        snapshot is not null && _time.GetElapsedTime(snapshot.LoadedAt).TotalSeconds < Options.CacheSeconds;
+
+    private void ReloadInBackground()
+    {
+        if (_reload.CurrentCount == 0) return;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await ReloadAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                _logger.LogWarning(ex, "Reloading tenant tiers failed; the previous map stays in use");
+            }
+        });
+    }
+
+    private async Task ReloadAsync(CancellationToken ct)
+    {
+        await _reload.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (IsFresh(_snapshot)) return; // another caller reloaded meanwhile
+            var started = _time.GetTimestamp();
+            var rows = await _store.ListSetTiersAsync(ct).ConfigureAwait(false);
+            _snapshot = new Snapshot(rows.ToDictionary(r => r.Id, r => r.Tier!, StringComparer.Ordinal), started);
+        }
+        finally
+        {
+            _reload.Release();
+        }
+    }
+
+    private sealed record Snapshot(Dictionary<string, string> Tiers, long LoadedAt);
+}

@@ -1,0 +1,8 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Nextra.Modules.Tiers;
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(UsageResponse))]
+internal sealed partial class TiersJsonContext : JsonSerializerContext;

@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Nextra.Modules.Common;
+using Nextra.Modules.Tiers.Stores;
+
+namespace Nextra.Modules.Tiers;
+
+/// <summary>
+/// Tiers as data (config section <c>Tiers</c>) and per-tenant tiers (tenants.tier). Modules that
+/// enforce a quota call <see cref="AddTierDefaults"/> (every tenant on the default tier, no database);
+/// the composition root calls <see cref="AddTiers"/> for per-tenant tiers and <c>GET /api/usage</c>.
+/// </summary>
+public static class TiersModule
+{
+    /// <summary>The options and a config-only <see cref="ITierLimits"/>, unless already registered. Idempotent.</summary>
+    public static IServiceCollection AddTierDefaults(this IServiceCollection services, IConfiguration configuration)
+    {
+        // Read lazily: the host adds its configuration sources (tests' too) after modules register.
+        services.TryAddSingleton(_ => TiersOptions.From(configuration));
+        services.TryAddSingleton<ITierLimits>(sp => new ConfiguredTierLimits(sp.GetRequiredService<TiersOptions>()));
+        return services;
+    }
+
+    /// <summary>Per-tenant tiers from the tenants table (migrated by Accounts), the usage API, and a start-up check of the tier config.</summary>
+    public static IServiceCollection AddTiers(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddNextraCommon();
+        services.AddTierDefaults(configuration);
+        services.TryAddSingleton<ITenantTierStore, SqliteTenantTierStore>();
+        services.TryAddSingleton(sp => new TierService(sp.GetRequiredService<ITenantTierStore>(), sp.GetRequiredService<TiersOptions>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TierService>>()));
+        services.Replace(ServiceDescriptor.Singleton<ITierLimits>(sp => sp.GetRequiredService<TierService>()));
+        services.AddHostedService<TiersConfigCheck>();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(TiersJsonContext.Default));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapTiers(this IEndpointRouteBuilder app)
+    {
+        UsageEndpoints.Map(app);
+        return app;
+    }
+
+    /// <summary>Reads the tier configuration when the server starts, so a typo in [tiers] stops it with the key named.</summary>
+    private sealed class TiersConfigCheck(IServiceProvider services) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            _ = services.GetRequiredService<TiersOptions>();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Nextra.Modules.Common;
+using Nextra.Modules.Tiers.Stores;
+using Nextra.Modules.Triggers.Stores;
+
+namespace Nextra.Modules.Tiers;
+
+/// <summary><c>GET /api/usage</c> (docs/api.md): the dashboard's tier and quota figures.</summary>
+internal static class UsageEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/usage", GetAsync).RequireAuthorization(AuthPolicies.Reader).WithTags("Usage")
+            .WithName("GetUsage").WithSummary("The tenant's tier, its limits (null = unlimited) and what is used: flows, runs this month, modules, members.");
+    }
+
+    internal static async Task<Ok<UsageResponse>> GetAsync(ICurrentUser user, ITierLimits tiers, ITenantTierStore store, ExecutionMeter meter,
+        TimeProvider time, CancellationToken ct)
+    {
+        var tenantId = user.TenantId;
+        var tier = await tiers.ForTenantAsync(tenantId, ct);
+        var counts = await store.CountsAsync(tenantId, ct);
+        var now = time.GetUtcNow();
+        return TypedResults.Ok(new UsageResponse(
+            tier.Name, counts.Flows, tier.Flows, meter.Used(tenantId, now), tier.ExecutionsPerMonth, InboxStore.MonthOf(now),
+            counts.Modules, tier.WasmModules, tier.ProjectMemoryBytes, counts.Members, tier.TeamMembers,
+            tier.KeepAlive, tier.IdleStopMinutes is > 0 ? tier.IdleStopMinutes : null));
+    }
+}
