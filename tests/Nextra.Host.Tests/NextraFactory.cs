@@ -9,7 +9,7 @@ using Nextra.Modules.Common;
 namespace Nextra.Host.Tests;
 
 /// <summary>The real host on a temp data dir (in-memory server), with a cheap password KDF cost.</summary>
-public sealed class NextraFactory : WebApplicationFactory<Program>
+public class NextraFactory : WebApplicationFactory<Program>
 {
     public const long MaxBodyBytes = 64 * 1024;
     public const int LoginAttemptsPerMinute = 30;
@@ -26,8 +26,11 @@ public sealed class NextraFactory : WebApplicationFactory<Program>
             ["Accounts:LoginAttemptsPerMinute"] = LoginAttemptsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Server:MaxBodyBytes"] = MaxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Logging:Level"] = "Warning",
-        }));
+        }.Concat(ExtraSettings)));
     }
+
+    /// <summary>More configuration for a derived fixture (e.g. tier limits small enough to reach in a test).</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> ExtraSettings => [];
 
     /// <summary>A new user (new tenant unless <paramref name="tenant"/> exists) and a client sending its API key.</summary>
     public async Task<TestUser> CreateUserAsync(string tenant, Role role = Role.Owner, string? email = null)
