@@ -20,7 +20,8 @@ internal sealed class RuntimeHarness : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    public RuntimeHarness(string dataDir, InMemoryFlowCatalog catalog, Dictionary<string, string?>? settings = null, TimeProvider? time = null)
+    public RuntimeHarness(string dataDir, InMemoryFlowCatalog catalog, Dictionary<string, string?>? settings = null, TimeProvider? time = null,
+        Action<IServiceCollection>? configure = null)
     {
         Catalog = catalog;
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -37,6 +38,7 @@ internal sealed class RuntimeHarness : IAsyncDisposable
         services.AddObservability(config).AddRuns(config).AddTriggers(config).AddOrchestration(config);
         services.AddSingleton<IFlowCatalog>(catalog);
         services.AddSingleton<IHandlerFactory, TestCodeFactory>();
+        configure?.Invoke(services);
         _services = services.BuildServiceProvider();
     }
 

@@ -123,6 +123,16 @@ public sealed class CodeHandlerTests(WasmRuntimeFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task FlowServicesTierLimits_CapTheBlocksFuel()
+    {
+        // The server passes the flow owner's tier through IFlowServices; it wins over the factory's own caps.
+        var services = new TestServices { WasmLimits = new WasmTierLimits(500_000, 64, 5_000) };
+        var ex = await Assert.ThrowsAsync<HandlerException>(() => RunAsync(WatModules.InfiniteLoop, new JsonObject { ["fuel"] = 1_000_000 }, services));
+        Assert.Equal(WasmErrorCodes.OutOfFuel, ex.Code);
+        Assert.Equal(500_000UL, ex.Usage!.Fuel);
+    }
+
+    [Fact]
     public async Task MemoryBomb_PastLimit_FailsMemoryLimit()
     {
         var ex = await FailAsync(WatModules.MemoryBomb, new JsonObject { ["memory_mb"] = 2 });

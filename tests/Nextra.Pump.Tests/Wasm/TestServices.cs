@@ -13,6 +13,7 @@ internal sealed class TestServices(HttpClient? egress = null, bool withMemory = 
     public HttpClient Egress { get; } = egress ?? new HttpClient();
     public TimeProvider Time => TimeProvider.System;
     public ITokenBudget Budget => throw new NotSupportedException();
+    public Nextra.Pump.Wasm.WasmTierLimits? WasmLimits { get; init; }
 }
 
 internal sealed class InMemoryProjectMemory(int maxValueBytes = 1024) : IProjectMemory
