@@ -46,7 +46,7 @@ curl -s "$BASE/metrics" | grep -E '^nextra_(executions_total|queue_depth)' | tee
 stop_server
 
 echo "== nextra: wake latency (idle stop after 3 s)"
-start_server "$DATA" 5090 NEXTRA_ORCHESTRATION__IDLE_STOP_MINUTES=0.05 NEXTRA_ORCHESTRATION__IDLE_CHECK_SECONDS=1
+start_server "$DATA" 5090 NEXTRA_TIERS__ENTERPRISE__IDLE_STOP_MINUTES=0.05 NEXTRA_ORCHESTRATION__IDLE_CHECK_SECONDS=1
 WARM=(); COLD=()
 for i in 1 2 3 4 5 6; do
   WARM+=($(curl -s -o /dev/null -w '%{time_total}' -X POST -H 'Content-Type: application/json' -d '{"name":"x"}' "$HOOK?wait=5"))
