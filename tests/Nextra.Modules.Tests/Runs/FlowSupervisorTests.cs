@@ -43,6 +43,27 @@ public class FlowSupervisorTests
     }
 
     [Fact]
+    public async Task Status_ErrorReason_SurvivesRestartAndClearsOnSuccess()
+    {
+        using var dir = new TempDir();
+        var catalog = new InMemoryFlowCatalog();
+        catalog.Add("bad", Flows.Invalid);
+        await using (var first = new RuntimeHarness(dir.Path, catalog))
+        {
+            Assert.Equal("error", (await first.StartAsync("bad")).Status);
+        }
+        await using var second = new RuntimeHarness(dir.Path, catalog);
+        var after = await second.Supervisor.StatusAsync("t1", "bad", CancellationToken.None);
+        Assert.Equal("error", after!.Status);
+        Assert.Contains("invalid flow", after.Error);
+
+        catalog.Add("bad", Flows.Greeter, status: "error");
+        Assert.Equal("running", (await second.StartAsync("bad")).Status);
+        await second.Supervisor.StopAsync("bad", "t1", CancellationToken.None);
+        Assert.Null(second.Inbox.GetError("bad"));
+    }
+
+    [Fact]
     public async Task Dispatch_FlowWithHungHandlers_OtherFlowKeepsRunning()
     {
         using var dir = new TempDir();
