@@ -22,7 +22,7 @@ public class FlowSupervisorTests
         Assert.Equal("webhook:hook", run.Trigger);
         Assert.Contains(run.Steps, s => s.Listener == "route");
         Assert.Equal("done", Assert.Single(run.Outputs).Listener);
-        Assert.Null(rt.Inbox.Find(item.Id));
+        Assert.True(await rt.InboxRowRemovedAsync(item.Id));
     }
 
     [Fact]
@@ -232,6 +232,6 @@ public class FlowSupervisorTests
         Assert.True(rt.Supervisor.CancelRun(item.Id, pending: false));
         var run = await rt.WaitRunAsync(item.Id);
         Assert.Equal("cancelled", run.Status);
-        Assert.Null(rt.Inbox.Find(item.Id));
+        Assert.True(await rt.InboxRowRemovedAsync(item.Id));
     }
 }
