@@ -33,9 +33,9 @@ internal sealed class EngineFlowServicesFactory(
         Egress = kinds.Egress,
         Time = time,
         Budget = new TokenBudgetRegistry(flow.MaxTokensPerThread),
-        Modules = ModulesOf(tenantId, flowId),
-        // Read when the pump (and its code handlers) is built: start, wake and reload pick up a tier change.
-        WasmLimits = tiers.ForTenant(tenantId).Wasm,
+        Modules = new LiveModules(this, tenantId, flowId),
+        // Read whenever a code handler is built (start, wake, hot reload), so a tier change applies to the next one.
+        TierWasm = () => tiers.ForTenant(tenantId).Wasm,
     };
 
     private readonly ConcurrentDictionary<(string Tenant, string Flow), IWasmModuleSource> _modules = new();
@@ -59,6 +59,15 @@ internal sealed class EngineFlowServicesFactory(
 
     private IWasmModuleSource? ModulesOf(string tenantId, string flowId) => _modules.GetValueOrDefault((tenantId, flowId));
 
+    /// <summary>
+    /// The flow's modules as of its latest <see cref="PrepareAsync"/>: a hot reload that names another module
+    /// (or a newer version) prepares again, and the pump's new handlers see it without a restart.
+    /// </summary>
+    private sealed class LiveModules(EngineFlowServicesFactory owner, string tenantId, string flowId) : IWasmModuleSource
+    {
+        public WasmModuleRecord? Find(string name, string? version) => owner.ModulesOf(tenantId, flowId)?.Find(name, version);
+    }
+
     private sealed class FlowServices : IFlowServices
     {
         public required ISecretResolver Secrets { get; init; }
@@ -68,6 +77,7 @@ internal sealed class EngineFlowServicesFactory(
         public required TimeProvider Time { get; init; }
         public required ITokenBudget Budget { get; init; }
         public IWasmModuleSource? Modules { get; init; }
-        public WasmTierLimits? WasmLimits { get; init; }
+        public required Func<WasmTierLimits> TierWasm { get; init; }
+        public WasmTierLimits? WasmLimits => TierWasm();
     }
 }

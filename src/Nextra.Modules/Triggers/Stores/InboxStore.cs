@@ -118,6 +118,21 @@ public sealed class InboxStore : IAsyncDisposable
             ("$f", flowId), ("$k", keepAlive ? 1 : 0));
     }
 
+    /// <summary>The persisted reason of a flow's last <c>error</c> status, or null.</summary>
+    public string? GetError(string flowId)
+    {
+        using var c = _file.Open();
+        return c.Scalar("SELECT error FROM flow_runtime WHERE flow_id=$f", ("$f", flowId)) as string;
+    }
+
+    /// <summary>Records (or clears, with null) why a flow is in status <c>error</c>.</summary>
+    public void SetError(string flowId, string? error)
+    {
+        using var c = _file.Open();
+        c.Exec("INSERT INTO flow_runtime(flow_id, error) VALUES($f, $e) ON CONFLICT(flow_id) DO UPDATE SET error=excluded.error",
+            ("$f", flowId), ("$e", error));
+    }
+
     /// <summary>Executions of a tenant accepted in a UTC month (<see cref="MonthOf"/>).</summary>
     public long MonthlyExecutions(string tenantId, string month)
     {
