@@ -46,24 +46,24 @@ internal static class RunsEndpoints
     }
 
     internal static async Task<IResult> ReplayAsync(string id, double? wait, ICurrentUser user, TraceStore traces, IFlowCatalog catalog,
-        FlowSupervisor supervisor, TriggerIntake intake, TimeProvider time, CancellationToken ct)
+        FlowSupervisor supervisor, TriggerIntake intake, Tiers.ExecutionMeter meter, TimeProvider time, CancellationToken ct)
     {
         var owner = traces.FindOwner(id);
         if (owner is null || owner.Value.TenantId != user.TenantId || traces.GetInjection(id) is not { } injection) throw ApiException.NotFound("Run");
         var item = NewItem(owner.Value, $"replay:{id}", injection.Target, injection.PayloadClass, injection.PayloadXml, injection.PayloadJson, time);
-        await EnsureRunningAsync(owner.Value, catalog, supervisor, ct).ConfigureAwait(false);
+        await EnsureRunningAsync(owner.Value, catalog, supervisor, meter, time, ct).ConfigureAwait(false);
         return await intake.AcceptAsync(item, wait, ct).ConfigureAwait(false);
     }
 
     internal static async Task<IResult> ReplayStepAsync(string id, int n, double? wait, ICurrentUser user, TraceStore traces, IFlowCatalog catalog,
-        FlowSupervisor supervisor, TriggerIntake intake, TimeProvider time, CancellationToken ct)
+        FlowSupervisor supervisor, TriggerIntake intake, Tiers.ExecutionMeter meter, TimeProvider time, CancellationToken ct)
     {
         var owner = traces.FindOwner(id);
         if (owner is null || owner.Value.TenantId != user.TenantId) throw ApiException.NotFound("Run");
         var step = traces.Get(id)!.Steps.FirstOrDefault(s => s.Index == n) ?? throw ApiException.NotFound("Step");
         if (step.PayloadIn is null) throw ApiException.BadRequest(ErrorCodes.BadRequest, "That step has no recorded input.");
         var item = NewItem(owner.Value, $"replay:{id}:step:{n}", step.Listener, step.Class, step.PayloadIn, null, time);
-        await EnsureRunningAsync(owner.Value, catalog, supervisor, ct).ConfigureAwait(false);
+        await EnsureRunningAsync(owner.Value, catalog, supervisor, meter, time, ct).ConfigureAwait(false);
         return await intake.AcceptAsync(item, wait, ct).ConfigureAwait(false);
     }
 
@@ -88,9 +88,11 @@ internal static class RunsEndpoints
         PayloadXml = xml, PayloadJson = json, CreatedAt = time.GetUtcNow(),
     };
 
-    private static async Task EnsureRunningAsync((string TenantId, string FlowId) owner, IFlowCatalog catalog, FlowSupervisor supervisor, CancellationToken ct)
+    private static async Task EnsureRunningAsync((string TenantId, string FlowId) owner, IFlowCatalog catalog, FlowSupervisor supervisor,
+        Tiers.ExecutionMeter meter, TimeProvider time, CancellationToken ct)
     {
         if (supervisor.AcceptingTenant(owner.FlowId) is not null) return;
+        await meter.EnsureAvailableAsync(owner.TenantId, time.GetUtcNow(), ct).ConfigureAwait(false); // 429 before starting a stopped flow
         var flow = await catalog.GetAsync(owner.TenantId, owner.FlowId, ct).ConfigureAwait(false) ?? throw ApiException.NotFound("Flow");
         var status = await supervisor.StartAsync(flow, ct).ConfigureAwait(false);
         if (status.Status != FlowStatuses.Running) throw ApiException.Conflict($"The flow could not start: {status.Error}");

@@ -22,6 +22,14 @@ public sealed class ExecutionMeter(InboxStore inbox, ITierLimits tiers)
             throw Quota.Executions(tier, at);
     }
 
+    /// <summary>Throws <c>quota_exceeded</c> (429) when the month's executions are used up, without counting one (checked before starting a stopped flow).</summary>
+    public async ValueTask EnsureAvailableAsync(string tenantId, DateTimeOffset at, CancellationToken ct)
+    {
+        var tier = await tiers.ForTenantAsync(tenantId, ct).ConfigureAwait(false);
+        if (tier.ExecutionsPerMonth is { } max && Used(tenantId, at) >= max)
+            throw Quota.Executions(tier, at);
+    }
+
     /// <summary>Counts one execution unless the month already has <paramref name="limit"/> (null = unlimited); false when refused.</summary>
     public bool TryReserve(string tenantId, DateTimeOffset at, long? limit)
     {

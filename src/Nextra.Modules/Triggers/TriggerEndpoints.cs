@@ -50,7 +50,7 @@ internal static class TriggerEndpoints
     }
 
     internal static async Task<IResult> InjectAsync(string flowId, double? wait, InjectRequest body, ICurrentUser user, IFlowCatalog catalog,
-        FlowSupervisor supervisor, TriggerIntake intake, TimeProvider time, CancellationToken ct)
+        FlowSupervisor supervisor, TriggerIntake intake, Tiers.ExecutionMeter meter, TimeProvider time, CancellationToken ct)
     {
         if (supervisor.Draining) throw new ApiException(503, "shutting_down", "Shutting down", "The server is shutting down; retry shortly.");
         var flow = await catalog.GetAsync(user.TenantId, flowId, ct).ConfigureAwait(false) ?? throw ApiException.NotFound("Flow");
@@ -64,6 +64,8 @@ internal static class TriggerEndpoints
         }
         if (supervisor.AcceptingTenant(flowId) is null)
         {
+            // Over the month's executions, answer 429 before waking a stopped flow for nothing (intake counts the run).
+            await meter.EnsureAvailableAsync(flow.TenantId, time.GetUtcNow(), ct).ConfigureAwait(false);
             var status = await supervisor.StartAsync(flow, ct).ConfigureAwait(false);
             if (status.Status != FlowStatuses.Running)
                 throw new ApiException(409, ErrorCodes.Conflict, "Flow not running", $"The flow could not start: {status.Error}");

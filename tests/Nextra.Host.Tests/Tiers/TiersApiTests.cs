@@ -94,6 +94,12 @@ public sealed class TiersApiTests(TiersFactory factory) : IClassFixture<TiersFac
         await Problems.AssertQuotaAsync(await user.Client.PostAsJsonAsync($"/api/runs/{run["runId"]!.GetValue<string>()}/replay", new { }),
             HttpStatusCode.TooManyRequests, "nextra tenant set-tier");
 
+        // A stopped flow is not started for a run the quota refuses anyway.
+        await Json.PostAsync(user.Client, $"/api/flows/{flowId}/stop", new { }, 200);
+        await Problems.AssertQuotaAsync(await user.Client.PostAsJsonAsync($"/api/triggers/{flowId}/inject", new { payload = new { name = "f" } }),
+            HttpStatusCode.TooManyRequests, detail);
+        Assert.Equal("stopped", (await user.Client.GetFromJsonAsync<JsonObject>($"/api/flows/{flowId}/status"))!["status"]!.GetValue<string>());
+
         var usage = await UsageAsync(user);
         Assert.Equal(TiersFactory.FreeExecutions, usage["runsThisMonth"]!.GetValue<long>());
         Assert.Equal(TiersFactory.FreeExecutions, usage["runsLimit"]!.GetValue<long>());
