@@ -371,5 +371,20 @@ describe('nextra in the browser', () => {
     await page.waitForFunction(() => window.__nextraGraph?.nodes.some((n) => n.id === 'l:first'));
     const sync = Date.now() - t1;
     console.log(`# 500-node flow in chromium: page load to canvas ${openCanvas} ms, plus split view with Monaco ${open} ms, YAML edit → canvas ${sync} ms`);
+    // Typing in the YAML: each key must stay cheap (the canvas re-derives once typing pauses).
+    await page.evaluate(() => {
+      const ed = window.__nextraYaml;
+      const m = ed.getModel();
+      const line = m.getLinesContent().indexOf('  - name: first') + 1;
+      ed.setPosition({ lineNumber: line, column: m.getLineMaxColumn(line) });
+      ed.focus();
+    });
+    const typedText = '_typed_here';
+    const t2 = Date.now();
+    await page.keyboard.type(typedText);
+    const typing = Date.now() - t2;
+    await page.waitForFunction((id) => window.__nextraGraph?.nodes.some((n) => n.id === id), `l:first${typedText}`, { timeout: 30_000 });
+    const typedSync = Date.now() - t2;
+    console.log(`# 500-node flow: typing ${typedText.length} keys in the YAML took ${typing} ms (${Math.round(typing / typedText.length)} ms a key); canvas caught up ${typedSync} ms after the first key`);
   });
 });

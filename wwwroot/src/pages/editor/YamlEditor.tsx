@@ -13,6 +13,8 @@ interface Props {
   onUndo: () => void;
   onRedo: () => void;
   onSave: () => void;
+  /** Leaving the editor (blur, unmount): the parent applies deferred typing now. */
+  onBlur?: () => void;
 }
 
 /** Monaco in YAML mode; canvas edits arrive as minimal edits so the cursor and scroll stay put. */
@@ -43,10 +45,13 @@ export default function YamlEditor(p: Props) {
     editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyMod.Shift | monaco.KeyCode.KeyZ, () => cb.current.onRedo());
     editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyY, () => cb.current.onRedo());
     editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => cb.current.onSave());
+    const blur = editor.onDidBlurEditorText(() => cb.current.onBlur?.());
     (window as unknown as { __nextraYaml?: unknown }).__nextraYaml = editor;
     return () => {
       sub.dispose();
+      blur.dispose();
       editor.dispose();
+      cb.current.onBlur?.();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
