@@ -358,7 +358,7 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
           <VersionsPanel flowId={flow.id} current={version} currentText={doc.text} readOnly={readOnly} onRestore={restore} onClose={() => setDrawer(null)} />
         )}
       </div>
-      {logsOpen && <LogsPanel lines={logs.lines} error={logs.error} onClear={logs.clear} onClose={() => setLogsOpen(false)} />}
+      {logsOpen && <LogsPanel lines={logs.lines} cleared={logs.cleared} error={logs.error} onClear={logs.clear} onClose={() => setLogsOpen(false)} />}
       <ProblemsList problems={problems} yamlError={doc.yamlError} onJump={jump} />
       <footer className="footer" data-testid="footer">
         <span>Zoom: {Math.round(zoom * 100)}%</span>

@@ -30,7 +30,7 @@ export function useFlowLogs(flowId: string, open: boolean) {
   }, [flowId, open]);
   const onLive = useCallback((line: LogLine) => setBuf((b) => mergeLogs(b, [line])), []);
   const clear = useCallback(() => setBuf((b) => clearLogs(b)), []);
-  return { lines: buf.lines, error, onLive, clear };
+  return { lines: buf.lines, cleared: buf.clearedAt !== null, error, onLive, clear };
 }
 
 const timeOf = (iso: string) => {
@@ -40,13 +40,14 @@ const timeOf = (iso: string) => {
 
 interface Props {
   lines: LogLine[];
+  cleared: boolean;
   error: string | null;
   onClear: () => void;
   onClose: () => void;
 }
 
 /** Log lines coloured by level; follows new lines until the person scrolls up, resumes at the bottom. */
-export function LogsPanel({ lines, error, onClear, onClose }: Props) {
+export function LogsPanel({ lines, cleared, error, onClear, onClose }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const [follow, setFollow] = useState(true);
   useLayoutEffect(() => {
@@ -65,7 +66,7 @@ export function LogsPanel({ lines, error, onClear, onClose }: Props) {
       </div>
       {error && <div className="error-text">{error}</div>}
       <div className="logs-lines" ref={box} onScroll={(e) => setFollow(atBottom(e.currentTarget))} data-testid="logs-lines">
-        {lines.length === 0 && <div className="muted small">No log lines yet. Start or run the flow to see its log.</div>}
+        {lines.length === 0 && <div className="muted small">{cleared ? 'Cleared; new lines appear here.' : 'No log lines yet. Start or run the flow to see its log.'}</div>}
         {lines.map((l, i) => (
           <div key={i} className={`log-line ${levelClass(l.level)}`} data-testid="log-line">
             <span className="log-time">{timeOf(l.at)}</span>
