@@ -410,6 +410,12 @@ describe('nextra in the browser', () => {
     await page.waitForFunction((id) => window.__nextraGraph?.nodes.some((n) => n.id === id), `l:first${typedText}`, { timeout: 30_000 });
     const typedSync = Date.now() - t2;
     console.log(`# 500-node flow: typing ${typedText.length} keys in the YAML took ${typing} ms (${Math.round(typing / typedText.length)} ms a key); canvas caught up ${typedSync} ms after the first key`);
+    // Undo right after typing, before the pause elapses: the typed text is applied first, then undone; redo brings it back.
+    await page.keyboard.type('_x');
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction(() => !window.__nextraYaml.getValue().includes('first_typed_here_x') && !window.__nextraGraph.nodes.some((n) => n.id === 'l:first_typed_here_x'));
+    await page.keyboard.press('Control+Shift+z');
+    await page.waitForFunction(() => window.__nextraYaml.getValue().includes('  - name: first_typed_here_x\n') && window.__nextraGraph.nodes.some((n) => n.id === 'l:first_typed_here_x'));
   });
 
   scenario('versions: two saves, restore version 1 brings back the old YAML', async () => {
@@ -481,6 +487,33 @@ describe('nextra in the browser', () => {
     assert.match(await refusal.innerText(), /uses-echo/);
     assert.equal(await page.locator(`[data-testid=module-in-use] a[href="/flow/${id}"]`).count(), 1);
     assert.equal(await page.locator(`[data-testid=module-row][data-module="${ref}"]`).count(), 1);
+  });
+
+  scenario('modules: AssemblyScript typed in Monaco shows build errors at their lines, then uploads', async () => {
+    await page.goto(`${server.base}/modules`);
+    await page.waitForSelector('[data-testid=module-upload]');
+    await page.click('[data-testid=upload-mode-source]');
+    await page.waitForSelector('[data-testid=module-source] .monaco-editor');
+    await page.fill('[data-testid=module-name]', 'as-echo');
+    const good = await page.evaluate(() => window.__nextraModuleSource.getValue());
+    // A type error on line 2 (after the import line).
+    const bad = good.replace('export { alloc } from "./nextra";', 'export { alloc } from "./nextra";\nconst broken: i32 = "text";');
+    await page.evaluate((t) => window.__nextraModuleSource.setValue(t), bad);
+    await page.click('[data-testid=module-upload-source]');
+    await page.waitForFunction(() => /error/.test(document.querySelector('[data-testid=module-source-status]')?.textContent ?? ''), null, { timeout: 90_000 });
+    const status = await page.locator('[data-testid=module-source-status]').innerText();
+    if (/not installed/i.test(status)) {
+      console.log(`# AssemblyScript toolchain missing on this server: ${status}`);
+      return;
+    }
+    const markers = await page.evaluate(() => window.__nextraModuleSource.getModel().getAllDecorations().filter((d) => /squiggly-error/.test(d.options.className ?? '')).map((d) => d.range.startLineNumber));
+    assert.ok(markers.includes(3), `error marked on line 3, got ${JSON.stringify(markers)} (${status})`);
+    await page.screenshot({ path: path.join(artifacts, 'module-build-errors.png') });
+    assert.equal(await page.locator('[data-testid=module-row][data-module^="as-echo@"]').count(), 0);
+    await page.evaluate((t) => window.__nextraModuleSource.setValue(t), good);
+    await page.click('[data-testid=module-upload-source]');
+    const row = await page.waitForSelector('[data-testid=module-row][data-module^="as-echo@"]', { timeout: 90_000 });
+    assert.match(await row.innerText(), /assemblyscript/);
   });
 
   scenario('logs: the Logs panel shows the flow\'s lines after a run and clears', async () => {

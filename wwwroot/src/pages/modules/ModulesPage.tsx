@@ -109,7 +109,7 @@ export default function ModulesPage() {
                   {!m.exports?.length && !m.imports?.length && !m.wit && <span className="muted">—</span>}
                 </td>
                 <td className="actions">
-                  {editable && <button className="link danger" onClick={() => remove(m)} data-testid="module-delete">Delete</button>}
+                  {editable && <button className="link danger edit-only" onClick={() => remove(m)} data-testid="module-delete">Delete</button>}
                 </td>
               </tr>
             )))}
