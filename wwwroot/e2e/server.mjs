@@ -32,14 +32,14 @@ export function serverCommand() {
   return { cmd: 'dotnet', args: ['run', '--project', path.join(repo, 'src/Nextra.Host'), '--no-build', '--'] };
 }
 
-export async function startServer({ timeoutMs = 90_000 } = {}) {
+export async function startServer({ timeoutMs = 90_000, env = {} } = {}) {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'nextra-e2e-'));
   const { cmd, args } = serverCommand();
   const base = `http://127.0.0.1:${port}`;
   const child = spawn(cmd, [...args, 'serve', '--urls', base, '--data-dir', dataDir], {
     cwd: dataDir,
-    env: { ...process.env, DOTNET_NOLOGO: '1', NEXTRA_AUTH__SECURE_COOKIES: 'false' },
+    env: { ...process.env, DOTNET_NOLOGO: '1', NEXTRA_AUTH__SECURE_COOKIES: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = [];

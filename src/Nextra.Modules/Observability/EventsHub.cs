@@ -11,8 +11,9 @@ namespace Nextra.Modules.Observability;
 /// Live events, scoped to the caller's tenant: groups are named with the tenant id taken from the
 /// connection's claims, and a flow or run is checked to belong to that tenant before joining.
 /// Every connection also joins its tenant's group (flow status of all its flows).
-/// Server-to-client calls are the methods of <see cref="IEventsClient"/>, sent by name: a typed
-/// <c>Hub&lt;IEventsClient&gt;</c> needs a runtime-generated proxy, which Native AOT publishing refuses.
+/// Server-to-client calls are the methods of <see cref="IEventsClient"/>, made through the hand-written typed
+/// <see cref="EventsClient"/>: a <c>Hub&lt;IEventsClient&gt;</c> needs a runtime-generated proxy, which Native AOT
+/// publishing refuses; the contract is the same and checked by the compiler.
 /// </summary>
 [Authorize(Policy = AuthPolicies.Reader)]
 public sealed class EventsHub(IFlowCatalog catalog, TraceStore traces, InboxStore inbox, HubPresence presence) : Hub

@@ -5,31 +5,43 @@ using Nextra.Pump.Runs;
 namespace Nextra.Modules.Observability;
 
 /// <summary>
-/// Sends live events to the hub's tenant-scoped groups, fire-and-forget (a slow client never slows a pump),
-/// and not at all while no client is connected. It sends through the hub's lifetime manager by the
-/// <see cref="IEventsClient"/> method names rather than the typed client proxy, which Native AOT cannot build.
+/// Sends live events to the hub's tenant-scoped groups through the typed <see cref="EventsClient"/>,
+/// fire-and-forget (a slow client never slows a pump), and not at all while no client is connected.
 /// </summary>
-internal sealed class SignalRLiveSink(HubLifetimeManager<EventsHub> hub, HubPresence presence) : ILiveEventSink
+internal sealed class SignalRLiveSink(IHubContext<EventsHub> hub, HubPresence presence) : ILiveEventSink
 {
-    public void FlowStatus(string tenantId, string flowId, string status, string? error) =>
-        Send([EventsHub.TenantGroup(tenantId)], nameof(IEventsClient.FlowStatus), flowId, status, error);
-
-    public void RunUpdated(string tenantId, RunSummary run) =>
-        Send([EventsHub.FlowGroup(tenantId, run.FlowId), EventsHub.RunGroup(tenantId, run.RunId)], nameof(IEventsClient.RunUpdated), run);
-
-    public void StepUpdated(string tenantId, string flowId, string runId, RunStep step) =>
-        Send([EventsHub.FlowGroup(tenantId, flowId), EventsHub.RunGroup(tenantId, runId)], nameof(IEventsClient.StepUpdated), runId, step);
-
-    public void Token(string tenantId, string flowId, string runId, int stepIndex, string listener, string text) =>
-        Send([EventsHub.RunGroup(tenantId, runId)], nameof(IEventsClient.Token), runId, stepIndex, listener, text);
-
-    public void Log(string tenantId, string flowId, LogLine line) =>
-        Send([EventsHub.FlowGroup(tenantId, flowId)], nameof(IEventsClient.Log), flowId, line);
-
-    private void Send(IReadOnlyList<string> groups, string method, params object?[] args)
+    public void FlowStatus(string tenantId, string flowId, string status, string? error)
     {
-        if (!presence.Anyone) return;
-        var send = groups.Count == 1 ? hub.SendGroupAsync(groups[0], method, args) : hub.SendGroupsAsync(groups, method, args);
+        if (presence.Anyone) Forget(To(EventsHub.TenantGroup(tenantId)).FlowStatus(flowId, status, error));
+    }
+
+    public void RunUpdated(string tenantId, RunSummary run)
+    {
+        if (presence.Anyone) Forget(To(EventsHub.FlowGroup(tenantId, run.FlowId), EventsHub.RunGroup(tenantId, run.RunId)).RunUpdated(run));
+    }
+
+    public void StepUpdated(string tenantId, string flowId, string runId, RunStep step)
+    {
+        if (presence.Anyone) Forget(To(EventsHub.FlowGroup(tenantId, flowId), EventsHub.RunGroup(tenantId, runId)).StepUpdated(runId, step));
+    }
+
+    public void Token(string tenantId, string flowId, string runId, int stepIndex, string listener, string text)
+    {
+        if (presence.Anyone) Forget(To(EventsHub.RunGroup(tenantId, runId)).Token(runId, stepIndex, listener, text));
+    }
+
+    public void Log(string tenantId, string flowId, LogLine line)
+    {
+        if (presence.Anyone) Forget(To(EventsHub.FlowGroup(tenantId, flowId)).Log(flowId, line));
+    }
+
+    private IEventsClient To(string group) => new EventsClient(hub.Clients.Group(group));
+
+    private IEventsClient To(string group1, string group2) => new EventsClient(hub.Clients.Groups(group1, group2));
+
+    private static void Forget(Task send)
+    {
         if (!send.IsCompleted) send.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+        else _ = send.Exception;
     }
 }

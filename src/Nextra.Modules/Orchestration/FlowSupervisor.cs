@@ -43,7 +43,8 @@ public sealed partial class FlowSupervisor(
     {
         if (_slots.TryGetValue(flowId, out var slot) && slot.TenantId == tenantId) return slot.View();
         var flow = await catalog.GetAsync(tenantId, flowId, ct).ConfigureAwait(false);
-        return flow is null ? null : new FlowStatusView(flow.Status);
+        if (flow is null) return null;
+        return new FlowStatusView(flow.Status, flow.Status == FlowStatuses.Error ? inbox.GetError(flowId) : null);
     }
 
     /// <summary>The tenant of a flow this process runs (any status), or null.</summary>
@@ -231,10 +232,13 @@ public sealed partial class FlowSupervisor(
 
     private async Task SetStatusAsync(FlowSlot slot, string status, string? error, CancellationToken ct)
     {
+        var hadError = slot.Error is not null;
         slot.Status = status;
         slot.Error = error;
         try
         {
+            // The reason outlives the process, so the status API still explains an error after a restart.
+            if (error is not null || hadError || status == FlowStatuses.Running) inbox.SetError(slot.FlowId, error);
             await catalog.SetStatusAsync(slot.TenantId, slot.FlowId, status, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

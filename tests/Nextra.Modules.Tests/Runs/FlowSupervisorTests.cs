@@ -22,7 +22,7 @@ public class FlowSupervisorTests
         Assert.Equal("webhook:hook", run.Trigger);
         Assert.Contains(run.Steps, s => s.Listener == "route");
         Assert.Equal("done", Assert.Single(run.Outputs).Listener);
-        Assert.Null(rt.Inbox.Find(item.Id));
+        Assert.True(await rt.InboxRowRemovedAsync(item.Id));
     }
 
     [Fact]
@@ -40,6 +40,27 @@ public class FlowSupervisorTests
         Assert.Equal("running", (await rt.StartAsync("good")).Status);
         var run = await rt.WaitRunAsync((await rt.SendAsync("good")).Id);
         Assert.Equal("succeeded", run.Status);
+    }
+
+    [Fact]
+    public async Task Status_ErrorReason_SurvivesRestartAndClearsOnSuccess()
+    {
+        using var dir = new TempDir();
+        var catalog = new InMemoryFlowCatalog();
+        catalog.Add("bad", Flows.Invalid);
+        await using (var first = new RuntimeHarness(dir.Path, catalog))
+        {
+            Assert.Equal("error", (await first.StartAsync("bad")).Status);
+        }
+        await using var second = new RuntimeHarness(dir.Path, catalog);
+        var after = await second.Supervisor.StatusAsync("t1", "bad", CancellationToken.None);
+        Assert.Equal("error", after!.Status);
+        Assert.Contains("invalid flow", after.Error);
+
+        catalog.Add("bad", Flows.Greeter, status: "error");
+        Assert.Equal("running", (await second.StartAsync("bad")).Status);
+        await second.Supervisor.StopAsync("bad", "t1", CancellationToken.None);
+        Assert.Null(second.Inbox.GetError("bad"));
     }
 
     [Fact]
@@ -211,6 +232,6 @@ public class FlowSupervisorTests
         Assert.True(rt.Supervisor.CancelRun(item.Id, pending: false));
         var run = await rt.WaitRunAsync(item.Id);
         Assert.Equal("cancelled", run.Status);
-        Assert.Null(rt.Inbox.Find(item.Id));
+        Assert.True(await rt.InboxRowRemovedAsync(item.Id));
     }
 }

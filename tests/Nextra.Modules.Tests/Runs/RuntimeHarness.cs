@@ -85,6 +85,21 @@ internal sealed class RuntimeHarness : IAsyncDisposable
         throw new TimeoutException($"run {runId} has no trace after {seconds}s");
     }
 
+    /// <summary>
+    /// True once the run's inbox row is gone. The recorder answers waiters first and removes the row
+    /// right after (a waiting webhook should not pay for that write), so a test polls for it.
+    /// </summary>
+    public async Task<bool> InboxRowRemovedAsync(string runId, double seconds = 10)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (Inbox.Find(runId) is not null)
+        {
+            if (DateTime.UtcNow > deadline) return false;
+            await Task.Delay(20);
+        }
+        return true;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_booted is not null) await _booted.StopAsync(CancellationToken.None);

@@ -118,6 +118,21 @@ public sealed class InboxStore : IAsyncDisposable
             ("$f", flowId), ("$k", keepAlive ? 1 : 0));
     }
 
+    /// <summary>The persisted reason of a flow's last <c>error</c> status, or null.</summary>
+    public string? GetError(string flowId)
+    {
+        using var c = _file.Open();
+        return c.Scalar("SELECT error FROM flow_runtime WHERE flow_id=$f", ("$f", flowId)) as string;
+    }
+
+    /// <summary>Records (or clears, with null) why a flow is in status <c>error</c>.</summary>
+    public void SetError(string flowId, string? error)
+    {
+        using var c = _file.Open();
+        c.Exec("INSERT INTO flow_runtime(flow_id, error) VALUES($f, $e) ON CONFLICT(flow_id) DO UPDATE SET error=excluded.error",
+            ("$f", flowId), ("$e", error));
+    }
+
     private static void Insert(SqliteConnection c, SqliteTransaction tx, InboxItem item) =>
         c.ExecCached(tx, $"INSERT INTO inbox({Columns}) VALUES($id, $tenant, $flow, $source, $target, $class, $xml, $json, $attempts, $at)",
             ("$id", item.Id), ("$tenant", item.TenantId), ("$flow", item.FlowId), ("$source", item.Source), ("$target", item.Target),
