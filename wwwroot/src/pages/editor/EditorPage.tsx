@@ -192,12 +192,17 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
   const lastModel = useRef(doc.model);
   lastModel.current = doc.model;
   // Typing is deferred: the text is parsed into the canvas once typing pauses (or when anything
-  // needs the document), so a 500-node flow does not re-parse on every keystroke.
-  const onYaml = useCallback((v: string) => {
-    doc.defer((s) => {
+  // needs the document), so a 500-node flow does not re-parse on every keystroke. A paste or
+  // other bulk edit is applied at once.
+  const onYaml = useCallback((v: string, bulk: boolean) => {
+    const f = (s: DocState) => {
       const next = parseFlow(v).model;
-      return { text: v, canvas: next ? carryPositions(lastModel.current, next, s.canvas) : s.canvas };
-    }, 'yaml');
+      // The model of the text this edit replaces (cached), else the last valid one.
+      const prev = parseFlow(s.text).model ?? lastModel.current;
+      return { text: v, canvas: next ? carryPositions(prev, next, s.canvas) : s.canvas };
+    };
+    if (bulk) doc.change(f, 'yaml');
+    else doc.defer(f, 'yaml');
   }, [doc]);
 
   const codeOf = (name: string): { kind: CodeKind; text: string } | null => {

@@ -1,11 +1,13 @@
 import { useEffect, useRef } from 'react';
 import type { Problem } from '../../api/types';
 import type { YamlError } from '../../flow/model';
+import { isBulkEdit } from './debounce';
 import { minimalEdit, monaco } from './monaco';
 
 interface Props {
   value: string;
-  onChange: (v: string) => void;
+  /** `bulk`: a paste or rewrite rather than typing (see isBulkEdit). */
+  onChange: (v: string, bulk: boolean) => void;
   yamlError: YamlError | null;
   problems: Problem[];
   readOnly: boolean;
@@ -37,8 +39,8 @@ export default function YamlEditor(p: Props) {
       scrollBeyondLastLine: false,
     });
     ed.current = editor;
-    const sub = editor.onDidChangeModelContent(() => {
-      if (!applying.current) cb.current.onChange(editor.getValue());
+    const sub = editor.onDidChangeModelContent((e) => {
+      if (!applying.current) cb.current.onChange(editor.getValue(), isBulkEdit(e.changes));
     });
     // One undo history for canvas and YAML: Monaco's own undo would only know its half.
     editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyZ, () => cb.current.onUndo());

@@ -70,3 +70,21 @@ describe('Debounced', () => {
     expect(runs).toEqual([1, 2]);
   });
 });
+
+describe('isBulkEdit', () => {
+  it('IsBulkEdit_Typing_False', async () => {
+    const { isBulkEdit } = await import('./debounce');
+    expect(isBulkEdit([{ text: 'a', rangeLength: 0 }])).toBe(false);
+    expect(isBulkEdit([{ text: '', rangeLength: 1 }])).toBe(false); // backspace
+    expect(isBulkEdit([{ text: '\n      ', rangeLength: 0 }])).toBe(false); // Enter with auto-indent
+    expect(isBulkEdit([{ text: 'b', rangeLength: 5 }])).toBe(false); // typing over a short selection
+  });
+
+  it('IsBulkEdit_PasteReplaceOrMultiCursor_True', async () => {
+    const { isBulkEdit } = await import('./debounce');
+    expect(isBulkEdit([{ text: 'x'.repeat(200), rangeLength: 0 }])).toBe(true);
+    expect(isBulkEdit([{ text: 'a\nb\nc', rangeLength: 0 }])).toBe(true);
+    expect(isBulkEdit([{ text: '', rangeLength: 500 }])).toBe(true);
+    expect(isBulkEdit([{ text: 'a', rangeLength: 0 }, { text: 'a', rangeLength: 0 }])).toBe(true);
+  });
+});

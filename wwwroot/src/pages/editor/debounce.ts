@@ -69,3 +69,21 @@ export class Debounced<T> {
     this.handle = null;
   }
 }
+
+/** One change of a Monaco content-change event (the fields this module reads). */
+export interface TextChange {
+  text: string;
+  rangeLength: number;
+}
+
+/** Up to this many characters inserted or removed by one change counts as typing. */
+export const TYPING_MAX_CHARS = 32;
+
+/**
+ * Whether an editor change is a bulk edit (paste, replace-all, a multi-cursor or programmatic
+ * rewrite) rather than typing: bulk edits re-derive the canvas at once, typing waits for a pause.
+ */
+export function isBulkEdit(changes: readonly TextChange[]): boolean {
+  if (changes.length > 1) return true;
+  return changes.some((c) => c.text.length > TYPING_MAX_CHARS || c.rangeLength > TYPING_MAX_CHARS || (c.text.match(/\n/g)?.length ?? 0) > 1);
+}
