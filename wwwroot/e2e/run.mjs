@@ -436,6 +436,9 @@ describe('nextra in the browser', () => {
       return v.length >= 3 ? v : null;
     }, 'three versions listed');
     const first = Math.min(...versions);
+    // An unsaved edit: restoring asks before replacing it (the test's dialog handler accepts).
+    await setYaml((t) => `# unsaved\n${t}`);
+    await page.waitForSelector('[data-testid=save-status].save-unsaved');
     await page.click(`[data-testid=version-item][data-version="${first}"]`);
     await page.waitForSelector('[data-testid=version-view] [data-testid=version-diff] .monaco-diff-editor');
     // The diff's left side is the old version, the right side the editor's text.
@@ -446,7 +449,9 @@ describe('nextra in the browser', () => {
     const [left, right] = await sides.jsonValue();
     assert.equal(left, original);
     assert.match(right, /description: Third/);
+    const asked = page.waitForEvent('dialog', { timeout: 15_000 });
     await page.click('[data-testid=version-restore]');
+    assert.match((await asked).message(), /unsaved changes/);
     await page.waitForSelector('[data-testid=version-view]', { state: 'detached', timeout: 30_000 });
     await waitFor(async () => (await yamlText()) === original, 'restored YAML in the editor');
     assert.match(await page.locator('[data-testid=save-status]').innerText(), /Saved/);

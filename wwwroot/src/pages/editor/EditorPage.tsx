@@ -140,8 +140,9 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
     }
   }, [doc, flow, readOnly]);
 
-  const restore = useCallback(async (n: number) => {
-    if (dirty && !confirm(`You have unsaved changes. Restoring version ${n} replaces them. Continue?`)) return;
+  /** Restores version n; false when the person kept their unsaved changes instead. */
+  const restore = useCallback(async (n: number): Promise<boolean> => {
+    if (dirty && !confirm(`You have unsaved changes. Restoring version ${n} replaces them. Continue?`)) return false;
     const f = await api.restoreVersion(flow.id, n);
     const next = { text: f.organismYaml, canvas: normalizeCanvas(f.canvasState) };
     // One undo step (undo brings back what the editor held), then saved: the server stored it.
@@ -150,6 +151,7 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
     setVersion(f.version);
     setStatus(f.status);
     setSelected([]);
+    return true;
   }, [dirty, doc, flow.id]);
 
   const setNodeField = useCallback((path: (string | number)[], value: unknown) => {

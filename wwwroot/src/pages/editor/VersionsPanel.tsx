@@ -12,7 +12,8 @@ interface Props {
   /** The editor's text now (the diff's right side). */
   currentText: string;
   readOnly: boolean;
-  onRestore: (n: number) => Promise<void>;
+  /** Resolves false when the restore was called off (unsaved changes kept). */
+  onRestore: (n: number) => Promise<boolean>;
   onClose: () => void;
 }
 
@@ -41,8 +42,7 @@ export function VersionsPanel({ flowId, current, currentText, readOnly, onRestor
   async function restore(n: number) {
     setBusy(true);
     try {
-      await onRestore(n);
-      setOpen(null);
+      if (await onRestore(n)) setOpen(null);
     } catch (e) {
       setError(errorMessage(e));
     } finally {
