@@ -484,6 +484,8 @@ describe('nextra in the browser', () => {
     const y = await waitFor(async () => ((await yamlText())?.includes('name: echo') ? yamlText() : null), 'module node in YAML');
     assert.match(y, /- name: echo\n[\s\S]*handler: code\n {4}config: \{module: /);
     assert.ok(y.includes(`module: ${ref}`), `YAML references ${ref}:\n${y}`);
+    // The new node is selected; the inspector names its module.
+    assert.match(await page.locator('[data-testid=insp-module]').innerText(), new RegExp(ref));
     await saveAndWait();
     await page.goto(`${server.base}/modules`);
     await page.waitForSelector(`[data-testid=module-row][data-module="${ref}"]`);
