@@ -494,6 +494,13 @@ describe('nextra in the browser', () => {
     assert.match(await refusal.innerText(), /uses-echo/);
     assert.equal(await page.locator(`[data-testid=module-in-use] a[href="/flow/${id}"]`).count(), 1);
     assert.equal(await page.locator(`[data-testid=module-row][data-module="${ref}"]`).count(), 1);
+    // On a phone the list is read-only: no upload, no delete.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    await page.waitForSelector(`[data-testid=module-row][data-module="${ref}"]`);
+    assert.equal(await page.locator('[data-testid=module-upload]').isVisible(), false);
+    assert.equal(await page.locator('[data-testid=module-delete]').first().isVisible(), false);
+    await page.setViewportSize({ width: 1280, height: 720 });
   });
 
   scenario('modules: AssemblyScript typed in Monaco shows build errors at their lines, then uploads', async () => {
