@@ -2,10 +2,9 @@ import { ReactFlowProvider, type Viewport } from '@xyflow/react';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, errorMessage, isQuota } from '../../api/client';
-import type { Flow, FlowStatus, LogLine } from '../../api/types';
+import type { Flow } from '../../api/types';
 import { canEdit, useAuth } from '../../components/auth';
 import { ErrorBanner, QuotaBanner } from '../../components/Layout';
-import { useHub } from '../../live/hub';
 import { addNode, connect, copyNodes, disconnect, ensureLlmSection, pasteNodes, removeNodes, setField, setPath } from '../../flow/edits';
 import { carryPositions, nodeAtLine, type XY } from '../../flow/graph';
 import { parseFlow } from '../../flow/model';
@@ -20,6 +19,7 @@ import { Palette } from './Palette';
 import { PayloadsEditor } from './PayloadsEditor';
 import { ProblemsList } from './ProblemsList';
 import { normalizeCanvas, useFlowDoc } from './useFlowDoc';
+import { useFlowStatus } from './useFlowStatus';
 import { useValidation } from './useValidation';
 import { VersionsPanel } from './VersionsPanel';
 
@@ -57,12 +57,11 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
   const [error, setError] = useState<string | null>(null);
   const [quota, setQuota] = useState<string | null>(null);
   const [selected, setSelected] = useState<string[]>([]);
-  const [status, setStatus] = useState<FlowStatus>(flow.status);
-  const [statusError, setStatusError] = useState<string | null>(null);
   const [version, setVersion] = useState(flow.version);
   const [drawer, setDrawer] = useState<'versions' | null>(null);
   const [logsOpen, setLogsOpen] = useState(false);
   const logs = useFlowLogs(flow.id, logsOpen);
+  const { status, setStatus, statusError } = useFlowStatus(flow, logs.onLive);
   const [zoom, setZoom] = useState(1);
   const [reveal, setReveal] = useState<{ line: number; seq: number } | null>(null);
   const [dialog, setDialog] = useState<'run' | 'payloads' | { code: string } | null>(null);
@@ -90,26 +89,6 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
     window.addEventListener('beforeunload', warn);
     return () => window.removeEventListener('beforeunload', warn);
   }, [dirty]);
-  // Live status and log lines over SignalR; a slow poll covers a hub that cannot connect.
-  const onLog = logs.onLive;
-  useHub('WatchFlow', flow.id, {
-    FlowStatus: (id: string, st: FlowStatus, err?: string | null) => {
-      if (id !== flow.id) return;
-      setStatus(st);
-      setStatusError(st === 'error' ? err ?? null : null);
-    },
-    Log: (id: string, line: LogLine) => id === flow.id && onLog(line),
-  });
-  useEffect(() => {
-    const poll = () => api.status(flow.id).then((s) => {
-      setStatus(s.status);
-      setStatusError(s.status === 'error' ? s.error ?? null : null);
-    }, () => {});
-    if (flow.status === 'error') void poll(); // the flow itself does not carry the reason
-    const t = setInterval(poll, 10000);
-    return () => clearInterval(t);
-  }, [flow.id, flow.status]);
-
   /** Runs a text edit as one undo step; failures show instead of throwing. */
   const edit = useCallback((f: (s: DocState) => DocState, tag?: string) => {
     try {
