@@ -12,6 +12,12 @@ RUN npm ci --no-audit --no-fund
 COPY wwwroot/ ./
 RUN npm run build
 
+# 1b. The AssemblyScript compiler the server runs for code blocks' `source:` (tools/asc, pinned).
+FROM node:20-bookworm-slim AS asc
+WORKDIR /src/tools/asc
+COPY tools/asc/ ./
+RUN npm ci --no-audit --no-fund
+
 # 2. Native AOT publish (ILCompiler needs a C toolchain; it links zlib statically)
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 RUN apt-get update \
@@ -28,12 +34,16 @@ RUN dotnet publish src/Nextra.Host -c Release -r linux-x64 -p:PublishAot=true -p
 FROM mcr.microsoft.com/dotnet/runtime-deps:10.0
 WORKDIR /app
 COPY --from=build /app/ ./
+# AssemblyScript builds need node and the pinned compiler; without them only `wat:` and .wasm work.
+COPY --from=asc /usr/local/bin/node /usr/local/bin/node
+COPY --from=asc /src/tools/asc/ ./tools/asc/
 RUN mkdir -p /data && chown app:app /data
 USER app
 VOLUME /data
 # Inside the container listen on all interfaces; publish the port to choose who can reach it.
 ENV NEXTRA_DATA_DIR=/data \
-    NEXTRA_URLS=http://0.0.0.0:5080
+    NEXTRA_URLS=http://0.0.0.0:5080 \
+    NEXTRA_ASC_DIR=/app/tools/asc
 EXPOSE 5080
 ENTRYPOINT ["/app/nextra"]
 CMD ["serve"]

@@ -31,7 +31,7 @@ internal sealed class EngineFlowServicesFactory(
         Egress = kinds.Egress,
         Time = time,
         Budget = new TokenBudgetRegistry(flow.MaxTokensPerThread),
-        Modules = ModulesOf(tenantId, flowId),
+        Modules = new LiveModules(this, tenantId, flowId),
     };
 
     private readonly ConcurrentDictionary<(string Tenant, string Flow), IWasmModuleSource> _modules = new();
@@ -53,6 +53,15 @@ internal sealed class EngineFlowServicesFactory(
     }
 
     private IWasmModuleSource? ModulesOf(string tenantId, string flowId) => _modules.GetValueOrDefault((tenantId, flowId));
+
+    /// <summary>
+    /// The flow's modules as of its latest <see cref="PrepareAsync"/>: a hot reload that names another module
+    /// (or a newer version) prepares again, and the pump's new handlers see it without a restart.
+    /// </summary>
+    private sealed class LiveModules(EngineFlowServicesFactory owner, string tenantId, string flowId) : IWasmModuleSource
+    {
+        public WasmModuleRecord? Find(string name, string? version) => owner.ModulesOf(tenantId, flowId)?.Find(name, version);
+    }
 
     private sealed class FlowServices : IFlowServices
     {

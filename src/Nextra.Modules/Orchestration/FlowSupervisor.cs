@@ -133,8 +133,14 @@ public sealed partial class FlowSupervisor(
             ReloadReport report;
             if (slot.Pump is { } pump)
             {
+                // Modules the new version names (or newer versions of them) are loaded before its handlers are built.
+                await services.PrepareAsync(slot.TenantId, flowId, compiled.Flow, ct).ConfigureAwait(false);
                 report = pump.Reload(compiled.Flow);
-                if (!report.Ok) return report;
+                if (!report.Ok)
+                {
+                    await services.PrepareAsync(slot.TenantId, flowId, slot.Definition!, ct).ConfigureAwait(false);
+                    return report;
+                }
             }
             else
             {

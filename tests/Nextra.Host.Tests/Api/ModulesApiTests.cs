@@ -86,6 +86,35 @@ public sealed class ModulesApiTests(NextraFactory factory) : IClassFixture<Nextr
         Assert.True(run["steps"]![0]!["fuel"]!.GetValue<long>() > 0);
     }
 
+    [Fact]
+    public async Task HotReload_FlowSwitchesModuleVersion_NewVersionRunsWithoutRestart()
+    {
+        var user = await factory.CreateUserAsync("modules-i");
+        await Json.PostAsync(user.Client, "/api/modules", new { name = "shared", kind = "wat", content = Echo }, 201);
+        var flow = await Json.PostAsync(user.Client, "/api/flows", Flows.Create("Switches module", UsesShared), 201);
+        var inject = $"/api/triggers/{flow["id"]}/inject?wait=20";
+        var body = new { payload = new { text = "hello" }, target = "a", payloadClass = "Text" };
+        Assert.Equal("hello", (await Json.PostAsync(user.Client, inject, body, 200))["outputs"]![0]!["payload"]!["Text"]!.GetValue<string>());
+
+        // Version 2 answers a constant; the running flow is saved to use it and hot-reloads.
+        const string Constant = """
+            (module
+              (memory (export "memory") 1)
+              (data (i32.const 2048) "{\"Text\":\"v2\"}")
+              (func (export "alloc") (param i32) (result i32) (i32.const 1024))
+              ;; (2048 << 32) | 13: the 13 bytes of the JSON above
+              (func (export "handle") (param i32 i32) (result i64) (i64.const 8796093022221)))
+            """;
+        var v2 = await Json.PostAsync(user.Client, "/api/modules", new { name = "shared", kind = "wat", content = Constant }, 201);
+        Assert.Equal("2", v2["version"]!.GetValue<string>());
+        var saved = await user.Client.PutAsJsonAsync($"/api/flows/{flow["id"]}", Flows.Create("Switches module", UsesShared.Replace("shared@1", "shared@2")));
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+
+        var run = await Json.PostAsync(user.Client, inject, body, 200);
+        Assert.True(run["status"]!.GetValue<string>() == "succeeded", run.ToJsonString());
+        Assert.Equal("v2", run["outputs"]![0]!["payload"]!["Text"]!.GetValue<string>());
+    }
+
     private const string UsesShared = """
         organism: {name: uses-module}
         payloads:
