@@ -77,6 +77,30 @@ async function waitFor(f, what, ms = 15_000) {
   throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
 }
 
+/** Creates a flow through the API from the page (cookie session + CSRF); returns its id. */
+async function apiCreateFlow(name, organismYaml) {
+  return page.evaluate(async ([n, y]) => {
+    const csrf = decodeURIComponent(document.cookie.split('; ').find((c) => c.startsWith('nextra_csrf='))?.split('=')[1] ?? '');
+    const r = await fetch('/api/flows', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Nextra-Csrf': csrf }, body: JSON.stringify({ name: n, description: '', organismYaml: y, canvasState: { positions: {} } }) });
+    if (!r.ok) throw new Error(`create: ${r.status} ${await r.text()}`);
+    return (await r.json()).id;
+  }, [name, organismYaml]);
+}
+
+const simpleFlow = (name) => ['organism:', `  name: ${name}`, 'payloads:', '  Message: {fields: {Text: string}}', 'triggers:',
+  '  - {name: start, type: webhook, target: done, payload: Message}', 'listeners:',
+  '  - {name: done, description: The result, payload_class: Message, handler: output}', ''].join('\n');
+
+/** Clicks Save and waits for the server's answer to the PUT (not for a label that may already read "Saved"). */
+async function saveAndWait() {
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'PUT' && /\/api\/flows\/[^/]+$/.test(new URL(r.url()).pathname), { timeout: 30_000 }),
+    page.click('[data-testid=save]'),
+  ]);
+  assert.equal(res.status(), 200, `save answered ${res.status()}: ${await res.text()}`);
+  await page.waitForSelector('[data-testid=save-status].save-saved', { timeout: 15_000 });
+}
+
 describe('nextra in the browser', () => {
   before(async () => {
     if (skipReason) return; // every test below is skipped with the reason
@@ -371,5 +395,164 @@ describe('nextra in the browser', () => {
     await page.waitForFunction(() => window.__nextraGraph?.nodes.some((n) => n.id === 'l:first'));
     const sync = Date.now() - t1;
     console.log(`# 500-node flow in chromium: page load to canvas ${openCanvas} ms, plus split view with Monaco ${open} ms, YAML edit → canvas ${sync} ms`);
+    // Typing in the YAML: each key must stay cheap (the canvas re-derives once typing pauses).
+    await page.evaluate(() => {
+      const ed = window.__nextraYaml;
+      const m = ed.getModel();
+      const line = m.getLinesContent().indexOf('  - name: first') + 1;
+      ed.setPosition({ lineNumber: line, column: m.getLineMaxColumn(line) });
+      ed.focus();
+    });
+    const typedText = '_typed_here';
+    const t2 = Date.now();
+    await page.keyboard.type(typedText);
+    const typing = Date.now() - t2;
+    await page.waitForFunction((id) => window.__nextraGraph?.nodes.some((n) => n.id === id), `l:first${typedText}`, { timeout: 30_000 });
+    const typedSync = Date.now() - t2;
+    console.log(`# 500-node flow: typing ${typedText.length} keys in the YAML took ${typing} ms (${Math.round(typing / typedText.length)} ms a key); canvas caught up ${typedSync} ms after the first key`);
+    // Undo right after typing, before the pause elapses: the typed text is applied first, then undone; redo brings it back.
+    await page.keyboard.type('_x');
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction(() => !window.__nextraYaml.getValue().includes('first_typed_here_x') && !window.__nextraGraph.nodes.some((n) => n.id === 'l:first_typed_here_x'));
+    await page.keyboard.press('Control+Shift+z');
+    await page.waitForFunction(() => window.__nextraYaml.getValue().includes('  - name: first_typed_here_x\n') && window.__nextraGraph.nodes.some((n) => n.id === 'l:first_typed_here_x'));
+  });
+
+  scenario('versions: two saves, restore version 1 brings back the old YAML', async () => {
+    await page.setViewportSize({ width: 1280, height: 720 });
+    const original = simpleFlow('versioned');
+    const id = await apiCreateFlow('versioned', original);
+    await page.goto(`${server.base}/flow/${id}/split`);
+    await page.waitForSelector('.monaco-editor');
+    await waitFor(async () => (await yamlText()) === original, 'the flow in the YAML editor');
+    await setYaml((t) => t.replace('description: The result', 'description: Second'));
+    await saveAndWait();
+    await setYaml((t) => t.replace('description: Second', 'description: Third'));
+    await saveAndWait();
+    await page.click('[data-testid=versions]');
+    await page.waitForSelector('[data-testid=versions-panel]');
+    const versions = await waitFor(async () => {
+      const v = await page.locator('[data-testid=version-item]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-version'))));
+      return v.length >= 3 ? v : null;
+    }, 'three versions listed');
+    const first = Math.min(...versions);
+    // An unsaved edit: restoring asks before replacing it (the test's dialog handler accepts).
+    await setYaml((t) => `# unsaved\n${t}`);
+    await page.waitForSelector('[data-testid=save-status].save-unsaved');
+    await page.click(`[data-testid=version-item][data-version="${first}"]`);
+    await page.waitForSelector('[data-testid=version-view] [data-testid=version-diff] .monaco-diff-editor');
+    // The diff's left side is the old version, the right side the editor's text.
+    const sides = await page.waitForFunction(() => {
+      const d = window.__nextraVersionDiff?.getModel();
+      return d ? [d.original.getValue(), d.modified.getValue()] : null;
+    });
+    const [left, right] = await sides.jsonValue();
+    assert.equal(left, original);
+    assert.match(right, /description: Third/);
+    const asked = page.waitForEvent('dialog', { timeout: 15_000 });
+    await page.click('[data-testid=version-restore]');
+    assert.match((await asked).message(), /unsaved changes/);
+    await page.waitForSelector('[data-testid=version-view]', { state: 'detached', timeout: 30_000 });
+    await waitFor(async () => (await yamlText()) === original, 'restored YAML in the editor');
+    assert.match(await page.locator('[data-testid=save-status]').innerText(), /Saved/);
+    // The restore is recorded as a new, current version.
+    await waitFor(async () => (await page.locator('[data-testid=version-item]').count()) > versions.length, 'restore listed as a version');
+    await page.waitForSelector(`[data-testid=version-item][data-version="${Math.max(...versions) + 1}"] .badge`);
+    await page.reload();
+    await page.waitForSelector('.monaco-editor');
+    assert.equal(await waitFor(yamlText, 'yaml after reload'), original);
+  });
+
+  scenario('modules: upload a .wat, drag it from the Custom tab, delete refused while a flow uses it', async () => {
+    const echo = '(module (memory (export "memory") 1)\n  (func (export "alloc") (param i32) (result i32) i32.const 1024)\n  (func (export "handle") (param i32 i32) (result i64)\n    local.get 0 i64.extend_i32_u i64.const 32 i64.shl local.get 1 i64.extend_i32_u i64.or))\n';
+    await page.goto(`${server.base}/modules`);
+    await page.waitForSelector('[data-testid=module-upload]');
+    await page.setInputFiles('[data-testid=module-file]', { name: 'echo.wat', mimeType: 'text/plain', buffer: Buffer.from(echo) });
+    assert.equal(await page.inputValue('[data-testid=module-name]'), 'echo');
+    await page.click('[data-testid=module-upload-file]');
+    const row = await page.waitForSelector('[data-testid=module-row][data-module^="echo@"]', { timeout: 30_000 });
+    const ref = await row.getAttribute('data-module');
+    assert.match(await row.innerText(), /wat/);
+    const id = await apiCreateFlow('uses-echo', simpleFlow('uses_echo'));
+    await page.goto(`${server.base}/flow/${id}/split`);
+    await page.waitForSelector('[data-testid=canvas] .react-flow__renderer');
+    await page.waitForSelector('.monaco-editor');
+    await page.click('[data-testid=palette-tab-custom]');
+    await page.waitForSelector('[data-testid=palette-module-echo]');
+    await page.dragAndDrop('[data-testid=palette-module-echo]', '[data-testid=canvas]', { targetPosition: { x: 200, y: 300 } });
+    await waitFor(async () => (await nodeIds()).includes('l:echo'), 'module node on the canvas');
+    const y = await waitFor(async () => ((await yamlText())?.includes('name: echo') ? yamlText() : null), 'module node in YAML');
+    assert.match(y, /- name: echo\n[\s\S]*handler: code\n {4}config: \{module: /);
+    assert.ok(y.includes(`module: ${ref}`), `YAML references ${ref}:\n${y}`);
+    // The new node is selected; the inspector names its module.
+    assert.match(await page.locator('[data-testid=insp-module]').innerText(), new RegExp(ref));
+    await saveAndWait();
+    await page.goto(`${server.base}/modules`);
+    await page.waitForSelector(`[data-testid=module-row][data-module="${ref}"]`);
+    await page.click(`[data-testid=module-row][data-module="${ref}"] [data-testid=module-delete]`);
+    const refusal = await page.waitForSelector('[data-testid=module-in-use]', { timeout: 15_000 });
+    assert.match(await refusal.innerText(), /uses-echo/);
+    assert.equal(await page.locator(`[data-testid=module-in-use] a[href="/flow/${id}"]`).count(), 1);
+    assert.equal(await page.locator(`[data-testid=module-row][data-module="${ref}"]`).count(), 1);
+    // On a phone the list is read-only: no upload, no delete.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    await page.waitForSelector(`[data-testid=module-row][data-module="${ref}"]`);
+    assert.equal(await page.locator('[data-testid=module-upload]').isVisible(), false);
+    assert.equal(await page.locator('[data-testid=module-delete]').first().isVisible(), false);
+    await page.setViewportSize({ width: 1280, height: 720 });
+  });
+
+  scenario('modules: AssemblyScript typed in Monaco shows build errors at their lines, then uploads', async () => {
+    await page.goto(`${server.base}/modules`);
+    await page.waitForSelector('[data-testid=module-upload]');
+    await page.click('[data-testid=upload-mode-source]');
+    await page.waitForSelector('[data-testid=module-source] .monaco-editor');
+    await page.fill('[data-testid=module-name]', 'as-echo');
+    const good = await page.evaluate(() => window.__nextraModuleSource.getValue());
+    // A type error on line 2 (after the import line).
+    const bad = good.replace('export { alloc } from "./nextra";', 'export { alloc } from "./nextra";\nconst broken: i32 = "text";');
+    await page.evaluate((t) => window.__nextraModuleSource.setValue(t), bad);
+    await page.click('[data-testid=module-upload-source]');
+    await page.waitForFunction(() => /error/.test(document.querySelector('[data-testid=module-source-status]')?.textContent ?? ''), null, { timeout: 90_000 });
+    const status = await page.locator('[data-testid=module-source-status]').innerText();
+    if (/not installed/i.test(status)) {
+      console.log(`# AssemblyScript toolchain missing on this server: ${status}`);
+      return;
+    }
+    const markers = await page.evaluate(() => window.__nextraModuleSource.getModel().getAllDecorations().filter((d) => /squiggly-error/.test(d.options.className ?? '')).map((d) => d.range.startLineNumber));
+    assert.ok(markers.includes(3), `error marked on line 3, got ${JSON.stringify(markers)} (${status})`);
+    await page.screenshot({ path: path.join(artifacts, 'module-build-errors.png') });
+    assert.equal(await page.locator('[data-testid=module-row][data-module^="as-echo@"]').count(), 0);
+    await page.evaluate((t) => window.__nextraModuleSource.setValue(t), good);
+    await page.click('[data-testid=module-upload-source]');
+    const row = await page.waitForSelector('[data-testid=module-row][data-module^="as-echo@"]', { timeout: 90_000 });
+    assert.match(await row.innerText(), /assemblyscript/);
+  });
+
+  scenario('logs: the Logs panel shows the flow\'s lines after a run and clears', async () => {
+    const id = await apiCreateFlow('logged', simpleFlow('logged'));
+    await page.goto(`${server.base}/flow/${id}`);
+    await page.waitForSelector('[data-testid=canvas] .react-flow__renderer');
+    await page.click('[data-testid=logs]');
+    await page.waitForSelector('[data-testid=logs-panel]');
+    const status = await page.evaluate(async (flowId) => {
+      const csrf = decodeURIComponent(document.cookie.split('; ').find((c) => c.startsWith('nextra_csrf='))?.split('=')[1] ?? '');
+      const h = { 'Content-Type': 'application/json', 'X-Nextra-Csrf': csrf };
+      const s = await fetch(`/api/flows/${flowId}/start`, { method: 'POST', headers: h });
+      if (!s.ok) return `start ${s.status}`;
+      const r = await fetch(`/api/triggers/${flowId}/inject?wait=20`, { method: 'POST', headers: h, body: JSON.stringify({ payload: { Text: 'hi' } }) });
+      return r.ok ? (await r.json()).status : `inject ${r.status}`;
+    }, id);
+    assert.match(String(status), /succeeded|completed|ok/);
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=log-line]')].some((l) => /running/.test(l.textContent ?? '')), null, { timeout: 20_000 });
+    const first = await page.locator('[data-testid=log-line]').first().innerText();
+    assert.match(first, /info/i);
+    await page.screenshot({ path: path.join(artifacts, 'logs-panel-with-lines.png') });
+    await page.click('[data-testid=logs-clear]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=log-line]').length === 0);
+    await page.waitForSelector('[data-testid=logs-panel] >> text=Cleared');
+    // The flow status in the toolbar followed the start live.
+    await page.waitForSelector('[data-testid=flow-status].status-running');
   });
 });

@@ -13,6 +13,7 @@ const RunsPage = lazy(() => import('./pages/runs/RunsPage'));
 const RunPage = lazy(() => import('./pages/runs/RunPage'));
 const SettingsPage = lazy(() => import('./pages/settings/SettingsPage'));
 const MarketplacePage = lazy(() => import('./pages/marketplace/MarketplacePage'));
+const ModulesPage = lazy(() => import('./pages/modules/ModulesPage'));
 
 function UnauthorizedRedirect() {
   const nav = useNavigate();
@@ -50,6 +51,7 @@ export function App() {
             <Route path="/flow/:id/*" element={<Protected><EditorPage /></Protected>} />
             <Route path="/runs/:runId" element={<Protected><RunPage /></Protected>} />
             <Route path="/marketplace" element={<Protected><MarketplacePage /></Protected>} />
+            <Route path="/modules" element={<Protected><ModulesPage /></Protected>} />
             <Route path="/settings" element={<Protected><SettingsPage /></Protected>} />
             <Route path="*" element={<Navigate to="/dashboard" replace />} />
           </Routes>

@@ -1,7 +1,8 @@
 // The one typed client of docs/api.md: fetch with cookies, the double-submit CSRF header on
 // unsafe methods, and ProblemDetails turned into ApiError for the UI to show.
 import type {
-  ApiKey, BuildResult, Flow, FlowInput, FlowStatusInfo, LogLine, Me, NewApiKey, Problem, Run, RunPage, SecretInfo, TriggerInfo, Usage,
+  ApiKey, BuildResult, Flow, FlowInput, FlowStatusInfo, FlowVersion, FlowVersionSummary, LogLine, Me, ModuleUpload, NewApiKey, Problem, Run,
+  RunPage, SecretInfo, TriggerInfo, Usage, WasmModule,
 } from './types';
 
 export class ApiError extends Error {
@@ -11,6 +12,8 @@ export class ApiError extends Error {
     readonly title: string,
     readonly detail: string | undefined,
     readonly errors: Problem[] = [],
+    /** The other ProblemDetails members (e.g. `flows` of `module_in_use`). */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(detail ? `${title}: ${detail}` : title);
   }
@@ -48,7 +51,7 @@ export async function toApiError(res: Response): Promise<ApiError> {
   const code = typeof body?.code === 'string' ? body.code : `http_${res.status}`;
   const detail = typeof body?.detail === 'string' ? body.detail : undefined;
   const errors = Array.isArray(body?.errors) ? (body!.errors as Problem[]) : [];
-  return new ApiError(res.status, code, title, detail, errors);
+  return new ApiError(res.status, code, title, detail, errors, body ?? {});
 }
 
 export function createApi(deps: ApiDeps) {
@@ -105,6 +108,9 @@ export function createApi(deps: ApiDeps) {
     validate: (organismYaml: string) => json<{ problems: Problem[] }>('POST', '/api/flows/validate', { organismYaml }),
     importFlow: async (yamlText: string) => (await raw('POST', '/api/flows/import', yamlText, { 'Content-Type': 'text/yaml' })).json() as Promise<Flow>,
     exportUrl: (id: string) => `${base}/api/flows/${enc(id)}/export`,
+    versions: (id: string) => json<FlowVersionSummary[]>('GET', `/api/flows/${enc(id)}/versions`),
+    version: (id: string, n: number) => json<FlowVersion>('GET', `/api/flows/${enc(id)}/versions/${n}`),
+    restoreVersion: (id: string, n: number) => json<Flow>('POST', `/api/flows/${enc(id)}/versions/${n}/restore`),
 
     start: (id: string) => json<FlowStatusInfo>('POST', `/api/flows/${enc(id)}/start`),
     stop: (id: string) => json<FlowStatusInfo>('POST', `/api/flows/${enc(id)}/stop`),
@@ -129,6 +135,9 @@ export function createApi(deps: ApiDeps) {
     secrets: () => json<SecretInfo[]>('GET', '/api/secrets'),
     setSecret: (name: string, value: string) => json<void>('PUT', `/api/secrets/${enc(name)}`, { value }),
     deleteSecret: (name: string) => json<void>('DELETE', `/api/secrets/${enc(name)}`),
+    modules: () => json<WasmModule[]>('GET', '/api/modules'),
+    uploadModule: (m: ModuleUpload) => json<WasmModule>('POST', '/api/modules', m),
+    deleteModule: (id: string) => json<void>('DELETE', `/api/modules/${enc(id)}`),
     buildModule: (source: string) => json<BuildResult>('POST', '/api/modules/build', { source }),
     /** The SDK typings, or null when the server has none (404). */
     sdkTypings: async (): Promise<string | null> => {
@@ -139,7 +148,16 @@ export function createApi(deps: ApiDeps) {
         throw e;
       }
     },
-    usage: () => json<Usage>('GET', '/api/usage'),
+    /** The tenant's usage, or null when the server has no usage endpoint (404). */
+    usage: async (): Promise<Usage | null> => {
+      try {
+        const u = await json<Usage>('GET', '/api/usage');
+        return u && typeof u === 'object' && typeof u.tier === 'string' ? u : null;
+      } catch (e) {
+        if (e instanceof ApiError && (e.status === 404 || e.status === 405)) return null;
+        throw e;
+      }
+    },
   };
 }
 
@@ -157,8 +175,15 @@ export const api: Api = createApi({
   onUnauthorized: () => unauthorizedHandler?.(),
 });
 
+/** A refusal because the tenant's plan limit is reached (its detail says what to do). */
+export function isQuota(e: unknown): boolean {
+  return e instanceof ApiError && e.code === 'quota_exceeded';
+}
+
 /** A message for a person from any thrown value. */
 export function errorMessage(e: unknown): string {
+  // A quota refusal's detail says what to do (upgrade, delete something); show it alone.
+  if (e instanceof ApiError && e.code === 'quota_exceeded') return e.detail ?? e.title;
   if (e instanceof ApiError) return e.errors.length ? `${e.message} (${e.errors.map((x) => `line ${x.line}: ${x.message}`).join('; ')})` : e.message;
   return e instanceof Error ? e.message : String(e);
 }

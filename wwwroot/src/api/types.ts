@@ -140,12 +140,54 @@ export interface SecretInfo {
   updatedAt: string;
 }
 
+/** `GET /api/usage`; the limits and the module/memory/member fields are optional (older servers lack them). */
 export interface Usage {
   tier: string;
   flows: number;
   flowsLimit?: number | null;
   runsThisMonth: number;
   runsLimit?: number | null;
+  modules?: number | null;
+  modulesLimit?: number | null;
+  memoryLimitBytes?: number | null;
+  members?: number | null;
+  membersLimit?: number | null;
+}
+
+export interface FlowVersionSummary {
+  version: number;
+  createdAt: string;
+  createdBy?: string | null;
+}
+
+export interface FlowVersion {
+  version: number;
+  organismYaml: string;
+  canvasState: unknown;
+  createdAt: string;
+}
+
+export type ModuleKind = 'wasm' | 'wat' | 'assemblyscript';
+
+/** One registered version of a WASM module (`GET /api/modules` lists every version). */
+export interface WasmModule {
+  id: string;
+  name: string;
+  version: string;
+  kind: ModuleKind | string;
+  size: number;
+  createdAt: string;
+  wit?: string | null;
+  exports?: string[] | null;
+  imports?: string[] | null;
+}
+
+export interface ModuleUpload {
+  name: string;
+  kind: ModuleKind;
+  /** base64 for kind wasm, else the text. */
+  content: string;
+  wit?: string;
 }
 
 export interface BuildResult {

@@ -21,6 +21,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <Link to="/dashboard" className="brand">Nextra</Link>
         <nav>
           <NavLink to="/dashboard">Flows</NavLink>
+          <NavLink to="/modules" className="wide-only">Modules</NavLink>
           <NavLink to="/marketplace" className="wide-only">Marketplace</NavLink>
           <NavLink to="/settings" className="wide-only">Settings</NavLink>
         </nav>
@@ -38,6 +39,17 @@ export function ErrorBanner({ error, onClose }: { error: string | null; onClose?
   return (
     <div className="error-banner" role="alert">
       {error}
+      {onClose && <button className="link" onClick={onClose}>×</button>}
+    </div>
+  );
+}
+
+/** A plan limit was reached: the server's detail tells the person what to do, so it stands out. */
+export function QuotaBanner({ message, onClose }: { message: string | null; onClose?: () => void }) {
+  if (!message) return null;
+  return (
+    <div className="quota-banner" role="alert" data-testid="quota-banner">
+      <strong>Plan limit reached.</strong> {message}
       {onClose && <button className="link" onClick={onClose}>×</button>}
     </div>
   );

@@ -39,3 +39,30 @@ export function pretty(v: unknown): string {
   if (typeof v === 'string') return v;
   return JSON.stringify(v, null, 2);
 }
+
+export interface UsageItem {
+  label: string;
+  text: string;
+  /** 0..1 of the limit (0 when unlimited); ≥ 0.9 shows as nearly full. */
+  fraction: number;
+  limited: boolean;
+}
+
+/**
+ * The usage badge's items from `GET /api/usage`: runs and flows always, modules, members and
+ * the memory limit only when the server sends them (older servers do not).
+ */
+export function usageItems(u: {
+  flows: number; flowsLimit?: number | null; runsThisMonth: number; runsLimit?: number | null;
+  modules?: number | null; modulesLimit?: number | null; members?: number | null; membersLimit?: number | null; memoryLimitBytes?: number | null;
+}): UsageItem[] {
+  const item = (label: string, used: number, limit: number | null | undefined): UsageItem => ({ label, ...usageOf(used, limit), limited: !!limit && limit > 0 });
+  const out = [item('Runs this month', u.runsThisMonth ?? 0, u.runsLimit), item('Flows', u.flows ?? 0, u.flowsLimit)];
+  if (typeof u.modules === 'number') out.push(item('Modules', u.modules, u.modulesLimit));
+  if (typeof u.members === 'number') out.push(item('Members', u.members, u.membersLimit));
+  if (typeof u.memoryLimitBytes === 'number' && u.memoryLimitBytes > 0) {
+    const mb = u.memoryLimitBytes / (1024 * 1024);
+    out.push({ label: 'Memory per flow', text: mb >= 1 ? `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MiB` : `${Math.round(u.memoryLimitBytes / 1024)} KiB`, fraction: 0, limited: false });
+  }
+  return out;
+}

@@ -84,12 +84,19 @@ export function templateFor(kind: NodeKind | 'trigger', name: string, payloadCla
 }
 
 /** Adds a node from the palette; returns the new text and the node's id. */
-export function addNode(text: string, kind: NodeKind | 'trigger', opts: { name?: string; payloadClass?: string } = {}): { text: string; id: string } {
+export function addNode(
+  text: string,
+  kind: NodeKind | 'trigger',
+  opts: { name?: string; payloadClass?: string; description?: string; config?: Record<string, unknown> } = {},
+): { text: string; id: string } {
   const p = parseFlow(text);
   if (!p.model) throw new Error('YAML is invalid');
   const name = uniqueName(p, opts.name ?? (kind === 'trigger' ? 'trigger' : kind === 'generic' ? 'listener' : kind));
   const payload = opts.payloadClass ?? Object.keys(p.model.payloads)[0] ?? 'Message';
   const entry = templateFor(kind, name, payload);
+  // A registered module's code block: `config: {module: NAME@VERSION}` instead of the inline starter.
+  if (opts.config && kind !== 'trigger') entry.config = opts.config;
+  if (opts.description && kind !== 'trigger') entry.description = opts.description;
   return addEntry(text, kind === 'trigger' ? 'triggers' : 'listeners', entry);
 }
 

@@ -44,7 +44,7 @@ export function useHub(watch: string, arg: string | undefined, handlers: Handler
         if (!live) return;
         c = h;
         for (const [n, f] of bound) h.on(n, f);
-        h.invoke(watch, arg).catch(() => {});
+        if (watch) h.invoke(watch, arg).catch(() => {});
       },
       () => {},
     );
@@ -52,7 +52,7 @@ export function useHub(watch: string, arg: string | undefined, handlers: Handler
       live = false;
       if (!c) return;
       for (const [n, f] of bound) c.off(n, f);
-      c.invoke(unwatchName(watch), arg).catch(() => {});
+      if (watch) c.invoke(unwatchName(watch), arg).catch(() => {});
     };
   }, [watch, arg]);
 }
@@ -60,4 +60,9 @@ export function useHub(watch: string, arg: string | undefined, handlers: Handler
 /** `WatchRun` → `UnwatchRun` (docs/api.md: `Unwatch…`). */
 export function unwatchName(watch: string): string {
   return watch.replace(/^Watch/, 'Unwatch');
+}
+
+/** Tenant-wide events (every connection is in its tenant's group, e.g. `FlowStatus`): no watch call. */
+export function useTenantEvents(handlers: Handlers) {
+  useHub('', 'tenant', handlers);
 }

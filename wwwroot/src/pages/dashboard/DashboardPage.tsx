@@ -1,16 +1,20 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { api, errorMessage } from '../../api/client';
-import type { Flow, Usage } from '../../api/types';
+import { api, errorMessage, isQuota } from '../../api/client';
+import type { Flow, FlowStatus, Usage } from '../../api/types';
 import { canEdit, useAuth } from '../../components/auth';
-import { ago, usageOf } from '../../components/format';
-import { ErrorBanner } from '../../components/Layout';
+import { ago, usageItems } from '../../components/format';
+import { ErrorBanner, QuotaBanner } from '../../components/Layout';
+import { useTenantEvents } from '../../live/hub';
 import { newFlowYaml, slug } from '../../flow/template';
 
 export function DashboardPage() {
   const [flows, setFlows] = useState<Flow[] | null>(null);
   const [usage, setUsage] = useState<Usage | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [quota, setQuota] = useState<string | null>(null);
+  /** Why a flow is in status error (the list does not carry it: the status API and hub do). */
+  const [reasons, setReasons] = useState<Record<string, string>>({});
   const [name, setName] = useState('');
   const fileRef = useRef<HTMLInputElement>(null);
   const nav = useNavigate();
@@ -19,12 +23,30 @@ export function DashboardPage() {
 
   const load = useCallback(async () => {
     try {
-      setFlows(await api.flows());
+      const list = await api.flows();
+      setFlows(list);
+      for (const f of list.filter((x) => x.status === 'error')) {
+        api.status(f.id).then((st) => st.error && setReasons((r) => ({ ...r, [f.id]: st.error! })), () => {});
+      }
     } catch (e) {
       setError(errorMessage(e));
     }
     api.usage().then(setUsage, () => setUsage(null));
   }, []);
+  // Status changes of the tenant's flows arrive live (every hub connection is in its tenant's group).
+  useTenantEvents({
+    FlowStatus: (id: string, status: FlowStatus, err?: string | null) => {
+      setFlows((fs) => fs?.map((f) => (f.id === id ? { ...f, status } : f)) ?? fs);
+      setReasons((r) => {
+        const { [id]: _, ...rest } = r;
+        return status === 'error' && err ? { ...r, [id]: err } : rest;
+      });
+    },
+  });
+  const fail = (e: unknown) => {
+    if (isQuota(e)) setQuota(errorMessage(e));
+    else setError(errorMessage(e));
+  };
   useEffect(() => {
     void load();
   }, [load]);
@@ -36,7 +58,7 @@ export function DashboardPage() {
       const f = await api.createFlow({ name: n, description: '', organismYaml: newFlowYaml(slug(n)), canvasState: { positions: {} } });
       nav(`/flow/${f.id}`);
     } catch (err) {
-      setError(errorMessage(err));
+      fail(err);
     }
   }
   async function importFile(file: File) {
@@ -44,7 +66,7 @@ export function DashboardPage() {
       const f = await api.importFlow(await file.text());
       nav(`/flow/${f.id}`);
     } catch (err) {
-      setError(errorMessage(err));
+      fail(err);
     }
   }
   async function remove(f: Flow) {
@@ -57,21 +79,23 @@ export function DashboardPage() {
     }
   }
 
-  const runs = usage ? usageOf(usage.runsThisMonth, usage.runsLimit) : null;
-  const fl = usage ? usageOf(usage.flows, usage.flowsLimit) : null;
   return (
     <div className="page dashboard">
       <div className="page-head">
         <h1>Flows</h1>
         {usage && (
           <div className="usage" data-testid="usage">
-            <span className="badge">{usage.tier}</span>
-            <span>Runs this month {runs!.text}</span>
-            <progress max={1} value={runs!.fraction} />
-            <span>Flows {fl!.text}</span>
+            <span className="badge" data-testid="usage-tier">{usage.tier}</span>
+            {usageItems(usage).map((u) => (
+              <span key={u.label} className={`usage-item${u.limited && u.fraction >= 0.9 ? ' full' : ''}`}>
+                {u.label} {u.text}
+                {u.limited && <progress max={1} value={u.fraction} />}
+              </span>
+            ))}
           </div>
         )}
       </div>
+      <QuotaBanner message={quota} onClose={() => setQuota(null)} />
       <ErrorBanner error={error} onClose={() => setError(null)} />
       {editable && (
         <form className="row edit-only" onSubmit={create}>
@@ -98,7 +122,10 @@ export function DashboardPage() {
                   <Link to={`/flow/${f.id}/runs`} className="narrow-only">{f.name}</Link>
                   {f.description && <div className="muted small">{f.description}</div>}
                 </td>
-                <td><span className={`status status-${f.status}`}>{f.status}</span></td>
+                <td>
+                  <span className={`status status-${f.status}`} title={reasons[f.id]}>{f.status}</span>
+                  {f.status === 'error' && reasons[f.id] && <div className="error-text" data-testid="flow-error">{reasons[f.id]}</div>}
+                </td>
                 <td className="wide-only">
                   {f.lastRun ? <Link to={`/runs/${f.lastRun.runId}`}><span className={`status status-${f.lastRun.status}`}>{f.lastRun.status}</span> {ago(f.lastRun.startedAt)}</Link> : <span className="muted">never</span>}
                 </td>

@@ -1,45 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, errorMessage } from '../../api/client';
-import { monaco, typescriptDefaults } from './monaco';
+import { monaco } from './monaco';
+import { loadTypings, markBuildErrors, starter } from './sdkTypings';
 
 export type CodeKind = 'source' | 'wat';
 
-// The docs/wasm-abi.md shape: JSON in, JSON out, `alloc` re-exported from the SDK.
-const starter = `import { JsonObj } from "./nextra";
-export { alloc } from "./nextra";
-
-export function handle(ptr: usize, len: i32): i64 {
-  const input = JsonObj.read(ptr, len);
-  const out = new JsonObj();
-  out.setString("Text", input.getString("Text"));
-  return out.write();
-}
-`;
 const watStarter = `(module
   ;; exports: memory, alloc(len) -> ptr, handle(ptr, len) -> i64 (ptr << 32 | len)
 )
 `;
-
-// Fallback when the server has no SDK typings: AssemblyScript's number types.
-const asTypes = `declare type i8 = number; declare type i16 = number; declare type i32 = number; declare type i64 = number;
-declare type u8 = number; declare type u16 = number; declare type u32 = number; declare type u64 = number;
-declare type f32 = number; declare type f64 = number; declare type isize = number; declare type usize = number; declare type bool = boolean;`;
-
-let typings: Promise<string> | null = null;
-function loadTypings(): Promise<string> {
-  typings ??= api.sdkTypings().then(
-    (d) => {
-      if (d) {
-        typescriptDefaults.addExtraLib(d, 'file:///nextra.d.ts');
-        return 'Nextra SDK typings loaded.';
-      }
-      typescriptDefaults.addExtraLib(asTypes, 'file:///assemblyscript.d.ts');
-      return 'SDK typings not available (404); editing without them.';
-    },
-    () => 'Could not load the SDK typings.',
-  );
-  return typings;
-}
 
 interface Props {
   listener: string;
@@ -81,14 +50,7 @@ export default function CodeEditor({ listener, initial: initialProp, readOnly, o
     setStatus('Building…');
     try {
       const r = await api.buildModule(model.getValue());
-      monaco.editor.setModelMarkers(model, 'asc', r.errors.map((e) => ({
-        severity: monaco.MarkerSeverity.Error,
-        message: e.message,
-        startLineNumber: Math.max(1, e.line),
-        startColumn: Math.max(1, e.column),
-        endLineNumber: Math.max(1, e.line),
-        endColumn: model.getLineMaxColumn(Math.min(model.getLineCount(), Math.max(1, e.line))),
-      })));
+      markBuildErrors(model, r.errors);
       setStatus(r.ok ? 'Build succeeded.' : `${r.errors.length} error(s); see the marked lines.`);
     } catch (e) {
       setStatus(errorMessage(e));

@@ -1,24 +1,27 @@
 import { ReactFlowProvider, type Viewport } from '@xyflow/react';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api, errorMessage } from '../../api/client';
-import type { Flow, FlowStatus } from '../../api/types';
+import { api, errorMessage, isQuota } from '../../api/client';
+import type { Flow } from '../../api/types';
 import { canEdit, useAuth } from '../../components/auth';
-import { ErrorBanner } from '../../components/Layout';
-import { useHub } from '../../live/hub';
+import { ErrorBanner, QuotaBanner } from '../../components/Layout';
 import { addNode, connect, copyNodes, disconnect, ensureLlmSection, pasteNodes, removeNodes, setField, setPath } from '../../flow/edits';
 import { carryPositions, nodeAtLine, type XY } from '../../flow/graph';
 import { parseFlow } from '../../flow/model';
+import { formatModuleRef, listenerNameForModule, moduleFromDrag } from '../modules/moduleRef';
 import { Canvas } from './Canvas';
 import type { DocState } from './history';
 import { InjectDialog } from './InjectDialog';
 import { Inspector } from './Inspector';
 import { keyCommand } from './keys';
+import { LogsPanel, useFlowLogs } from './LogsPanel';
 import { Palette } from './Palette';
 import { PayloadsEditor } from './PayloadsEditor';
 import { ProblemsList } from './ProblemsList';
 import { normalizeCanvas, useFlowDoc } from './useFlowDoc';
+import { useFlowStatus } from './useFlowStatus';
 import { useValidation } from './useValidation';
+import { VersionsPanel } from './VersionsPanel';
 
 const YamlEditor = lazy(() => import('./YamlEditor'));
 const CodeEditor = lazy(() => import('./CodeEditor'));
@@ -52,8 +55,13 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
   const [saved, setSaved] = useState<DocState>({ text: flow.organismYaml, canvas: doc.canvas });
   const [saveState, setSaveState] = useState<SaveState>('saved');
   const [error, setError] = useState<string | null>(null);
+  const [quota, setQuota] = useState<string | null>(null);
   const [selected, setSelected] = useState<string[]>([]);
-  const [status, setStatus] = useState<FlowStatus>(flow.status);
+  const [version, setVersion] = useState(flow.version);
+  const [drawer, setDrawer] = useState<'versions' | null>(null);
+  const [logsOpen, setLogsOpen] = useState(false);
+  const logs = useFlowLogs(flow.id, logsOpen);
+  const { status, setStatus, statusError } = useFlowStatus(flow, logs.onLive);
   const [zoom, setZoom] = useState(1);
   const [reveal, setReveal] = useState<{ line: number; seq: number } | null>(null);
   const [dialog, setDialog] = useState<'run' | 'payloads' | { code: string } | null>(null);
@@ -62,7 +70,8 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
   const viewport = useRef<Viewport | undefined>(doc.canvas.viewport);
   const readOnly = !canEdit(me);
   const canvasLocked = readOnly || doc.yamlError !== null;
-  const dirty = doc.text !== saved.text || doc.canvas !== saved.canvas;
+  // A deferred YAML edit (typing, not yet parsed) counts as unsaved too.
+  const dirty = doc.deferred || doc.text !== saved.text || doc.canvas !== saved.canvas;
   const problems = useValidation(doc.text, !doc.yamlError);
 
   const problemsByNode = useMemo(() => {
@@ -80,13 +89,6 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
     window.addEventListener('beforeunload', warn);
     return () => window.removeEventListener('beforeunload', warn);
   }, [dirty]);
-  // Live status over SignalR; a slow poll covers a hub that cannot connect.
-  useHub('WatchFlow', flow.id, { FlowStatus: (id: string, st: FlowStatus) => id === flow.id && setStatus(st) });
-  useEffect(() => {
-    const t = setInterval(() => api.status(flow.id).then((s) => setStatus(s.status), () => {}), 10000);
-    return () => clearInterval(t);
-  }, [flow.id]);
-
   /** Runs a text edit as one undo step; failures show instead of throwing. */
   const edit = useCallback((f: (s: DocState) => DocState, tag?: string) => {
     try {
@@ -98,20 +100,38 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
 
   const save = useCallback(async () => {
     if (readOnly) return;
-    const snapshot = { text: doc.text, canvas: doc.canvas };
+    // Typing not yet parsed is applied first: Save always stores what the YAML editor shows.
+    const snapshot = doc.flush();
     setSaveState('saving');
     try {
       const canvasState = viewport.current ? { ...snapshot.canvas, viewport: viewport.current } : snapshot.canvas;
       const f = await api.saveFlow(flow.id, { name: flow.name, description: flow.description, organismYaml: snapshot.text, canvasState });
       setSaved(snapshot);
       setStatus(f.status);
+      setVersion(f.version);
       setSaveState('saved');
       setError(null);
+      setQuota(null);
     } catch (e) {
       setSaveState('error');
-      setError(errorMessage(e));
+      if (isQuota(e)) setQuota(errorMessage(e));
+      else setError(errorMessage(e));
     }
-  }, [doc.text, doc.canvas, flow, readOnly]);
+  }, [doc, flow, readOnly]);
+
+  /** Restores version n; false when the person kept their unsaved changes instead. */
+  const restore = useCallback(async (n: number): Promise<boolean> => {
+    if (dirty && !confirm(`You have unsaved changes. Restoring version ${n} replaces them. Continue?`)) return false;
+    const f = await api.restoreVersion(flow.id, n);
+    const next = { text: f.organismYaml, canvas: normalizeCanvas(f.canvasState) };
+    // One undo step (undo brings back what the editor held), then saved: the server stored it.
+    doc.change(() => next);
+    setSaved(next);
+    setVersion(f.version);
+    setStatus(f.status);
+    setSelected([]);
+    return true;
+  }, [dirty, doc, flow.id]);
 
   const setNodeField = useCallback((path: (string | number)[], value: unknown) => {
     const id = selected[0];
@@ -129,8 +149,11 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
   }, [selected, edit]);
 
   const onDrop = useCallback((kind: string, at: XY) => {
+    const mod = moduleFromDrag(kind);
     edit((s) => {
-      const r = addNode(s.text, kind as never);
+      const r = mod
+        ? addNode(s.text, 'code', { name: listenerNameForModule(mod.name), description: `Runs module ${formatModuleRef(mod.name, mod.version)}`, config: { module: formatModuleRef(mod.name, mod.version) } })
+        : addNode(s.text, kind as never);
       setSelected([r.id]);
       const text = kind === 'llm' ? ensureLlmSection(r.text) : r.text;
       return { text, canvas: { ...s.canvas, positions: { ...s.canvas.positions, [r.id]: at } } };
@@ -149,11 +172,18 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
 
   const lastModel = useRef(doc.model);
   lastModel.current = doc.model;
-  const onYaml = useCallback((v: string) => {
-    doc.change((s) => {
+  // Typing is deferred: the text is parsed into the canvas once typing pauses (or when anything
+  // needs the document), so a 500-node flow does not re-parse on every keystroke. A paste or
+  // other bulk edit is applied at once.
+  const onYaml = useCallback((v: string, bulk: boolean) => {
+    const f = (s: DocState) => {
       const next = parseFlow(v).model;
-      return { text: v, canvas: next ? carryPositions(lastModel.current, next, s.canvas) : s.canvas };
-    }, 'yaml');
+      // The model of the text this edit replaces (cached), else the last valid one.
+      const prev = parseFlow(s.text).model ?? lastModel.current;
+      return { text: v, canvas: next ? carryPositions(prev, next, s.canvas) : s.canvas };
+    };
+    if (bulk) doc.change(f, 'yaml');
+    else doc.defer(f, 'yaml');
   }, [doc]);
 
   const codeOf = (name: string): { kind: CodeKind; text: string } | null => {
@@ -226,6 +256,12 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
     (window as unknown as { __nextraGraph?: unknown }).__nextraGraph = doc.graph;
   }, [doc.graph]);
 
+  const flushYaml = useCallback(() => void doc.flush(), [doc]);
+  const go = (v: View) => {
+    doc.flush();
+    nav(v === 'canvas' ? `/flow/${flow.id}` : `/flow/${flow.id}/${v}`);
+  };
+
   const jump = (line: number) => {
     if (view === 'canvas') nav(`/flow/${flow.id}/split`);
     setReveal({ line, seq: Date.now() });
@@ -241,20 +277,24 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
         <Link to="/dashboard" className="muted">← Flows</Link>
         <strong className="flow-name">{flow.name}</strong>
         <button onClick={save} disabled={readOnly || (!dirty && saveState === 'saved')} className="primary" data-testid="save">Save</button>
-        <button onClick={() => setDialog('run')} disabled={readOnly || !!doc.yamlError} data-testid="run">▶ Run</button>
+        <button onClick={() => { doc.flush(); setDialog('run'); }} disabled={readOnly || !!doc.yamlError} data-testid="run">▶ Run</button>
         <button onClick={stop} disabled={readOnly || status === 'stopped'} data-testid="stop">■ Stop</button>
         <span className="sep" />
-        <button className={view === 'yaml' ? 'on' : ''} onClick={() => nav(`/flow/${flow.id}/yaml`)} data-testid="view-yaml">YAML</button>
-        <button className={view === 'canvas' ? 'on' : ''} onClick={() => nav(`/flow/${flow.id}`)} data-testid="view-canvas">Canvas</button>
-        <button className={view === 'split' ? 'on' : ''} onClick={() => nav(`/flow/${flow.id}/split`)} data-testid="view-split">Split</button>
+        <button className={view === 'yaml' ? 'on' : ''} onClick={() => go('yaml')} data-testid="view-yaml">YAML</button>
+        <button className={view === 'canvas' ? 'on' : ''} onClick={() => go('canvas')} data-testid="view-canvas">Canvas</button>
+        <button className={view === 'split' ? 'on' : ''} onClick={() => go('split')} data-testid="view-split">Split</button>
         <span className="sep" />
         <button onClick={doc.undo} disabled={!doc.canUndo} title="Undo (Ctrl+Z)">↶</button>
         <button onClick={doc.redo} disabled={!doc.canRedo} title="Redo (Ctrl+Shift+Z)">↷</button>
         <button onClick={() => setDialog('payloads')} data-testid="payloads">Payloads</button>
+        <button className={drawer === 'versions' ? 'on' : ''} onClick={() => setDrawer(drawer === 'versions' ? null : 'versions')} data-testid="versions">Versions</button>
+        <button className={logsOpen ? 'on' : ''} onClick={() => setLogsOpen(!logsOpen)} data-testid="logs">Logs</button>
         <span className="spacer" />
-        <span className={`status status-${status}`} data-testid="flow-status">{status}</span>
+        <span className={`status status-${status}`} data-testid="flow-status" title={statusError ?? undefined}>{status}</span>
+        {status === 'error' && statusError && <span className="status-reason" data-testid="flow-error" title={statusError}>{statusError}</span>}
         <Link to={`/flow/${flow.id}/runs`}>Runs</Link>
       </div>
+      <QuotaBanner message={quota} onClose={() => setQuota(null)} />
       <ErrorBanner error={error} onClose={() => setError(null)} />
       <div className="narrow-note">Editing needs a wider screen. <Link to={`/flow/${flow.id}/runs`}>See this flow's runs</Link>.</div>
       <div className={`editor-body view-${view}`}>
@@ -292,6 +332,7 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
                 onUndo={doc.undo}
                 onRedo={doc.redo}
                 onSave={() => void save()}
+                onBlur={flushYaml}
               />
             </Suspense>
           </div>
@@ -299,7 +340,11 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
         {showCanvas && (
           <Inspector model={doc.model} selectedId={selected.length === 1 ? selected[0] : null} readOnly={canvasLocked} set={setNodeField} onOpenCode={(n) => setDialog({ code: n })} />
         )}
+        {drawer === 'versions' && (
+          <VersionsPanel flowId={flow.id} current={version} currentText={doc.text} readOnly={readOnly} onRestore={restore} onClose={() => setDrawer(null)} />
+        )}
       </div>
+      {logsOpen && <LogsPanel lines={logs.lines} cleared={logs.cleared} error={logs.error} onClear={logs.clear} onClose={() => setLogsOpen(false)} />}
       <ProblemsList problems={problems} yamlError={doc.yamlError} onJump={jump} />
       <footer className="footer" data-testid="footer">
         <span>Zoom: {Math.round(zoom * 100)}%</span>

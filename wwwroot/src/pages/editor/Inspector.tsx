@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import { useState } from 'react';
 import type { FlowModel, ListenerModel, TriggerModel } from '../../flow/model';
 import { readValue, showValue } from './configValue';
@@ -77,7 +78,10 @@ function ListenerInspector({ l, model, set, readOnly, onOpenCode }: { l: Listene
           <Field label="Prompt" multiline value={l.prompt ?? ''} onCommit={(v) => set(['prompt'], v || undefined)} disabled={readOnly} testId="insp-prompt" />
         </>
       )}
-      {l.handler === 'code' && <button onClick={() => onOpenCode(l.name)} data-testid="open-code">Edit code…</button>}
+      {l.handler === 'code' && typeof config.module === 'string' && (
+        <p className="muted small" data-testid="insp-module">Runs the registered module <code>{config.module}</code> (<Link to="/modules">Modules</Link>); change the version under Config. Inline code replaces it.</p>
+      )}
+      {l.handler === 'code' && <button onClick={() => onOpenCode(l.name)} data-testid="open-code">{typeof config.module === 'string' ? 'Write inline code instead…' : 'Edit code…'}</button>}
       <fieldset>
         <legend>Peers</legend>
         {model.listeners.map((o) => (

@@ -1,5 +1,7 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
+import { api, errorMessage } from '../../api/client';
+import { formatBytes, groupModules, moduleDragData, type ModuleGroup } from '../modules/moduleRef';
 import { DRAG_TYPE } from './Canvas';
 
 const builtIn = [
@@ -11,6 +13,51 @@ const builtIn = [
   { kind: 'output', icon: '📤', label: 'Output', hint: 'The run result' },
 ];
 
+function startDrag(e: React.DragEvent, data: string) {
+  e.dataTransfer.setData(DRAG_TYPE, data);
+  e.dataTransfer.setData('text/plain', data);
+  e.dataTransfer.effectAllowed = 'copy';
+}
+
+/** The Custom tab: the tenant's WASM modules, newest version of each; dropping one adds a code block using it. */
+function CustomModules({ onAdd, disabled }: { onAdd: (kind: string) => void; disabled: boolean }) {
+  const [groups, setGroups] = useState<ModuleGroup[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    api.modules().then((m) => live && setGroups(groupModules(m)), (e) => live && setError(errorMessage(e)));
+    return () => {
+      live = false;
+    };
+  }, []);
+  if (error) return <p className="error-text">{error}</p>;
+  if (groups === null) return <p className="muted small">Loading…</p>;
+  if (groups.length === 0) {
+    return <p className="muted small" data-testid="custom-empty">No modules yet. <Link to="/modules">Upload a WASM module</Link>, then drag it here onto the canvas.</p>;
+  }
+  return (
+    <>
+      {groups.map((g) => {
+        const data = moduleDragData(g.name, g.latest.version);
+        return (
+          <div
+            key={g.name}
+            className={`palette-item${disabled ? ' disabled' : ''}`}
+            draggable={!disabled}
+            onDragStart={(e) => startDrag(e, data)}
+            onDoubleClick={() => !disabled && onAdd(data)}
+            title={`${g.name}@${g.latest.version} · ${g.latest.kind} · ${formatBytes(g.latest.size)}${g.versions.length > 1 ? ` · ${g.versions.length} versions` : ''}`}
+            data-testid={`palette-module-${g.name}`}
+          >
+            <span className="icon">🧩</span> {g.name}<span className="muted small">@{g.latest.version}</span>
+          </div>
+        );
+      })}
+      <p className="muted small"><Link to="/modules">Manage modules</Link></p>
+    </>
+  );
+}
+
 /** Drag an item onto the canvas (or double-click it) to add a node. */
 export function Palette({ onAdd, disabled }: { onAdd: (kind: string) => void; disabled: boolean }) {
   const [tab, setTab] = useState<'builtin' | 'market' | 'custom'>('builtin');
@@ -19,7 +66,7 @@ export function Palette({ onAdd, disabled }: { onAdd: (kind: string) => void; di
       <div className="tabs">
         <button className={tab === 'builtin' ? 'on' : ''} onClick={() => setTab('builtin')}>Built-in</button>
         <button className={tab === 'market' ? 'on' : ''} onClick={() => setTab('market')}>Market</button>
-        <button className={tab === 'custom' ? 'on' : ''} onClick={() => setTab('custom')}>Custom</button>
+        <button className={tab === 'custom' ? 'on' : ''} onClick={() => setTab('custom')} data-testid="palette-tab-custom">Custom</button>
       </div>
       {tab === 'builtin' &&
         builtIn.map((b) => (
@@ -27,11 +74,7 @@ export function Palette({ onAdd, disabled }: { onAdd: (kind: string) => void; di
             key={b.kind}
             className={`palette-item${disabled ? ' disabled' : ''}`}
             draggable={!disabled}
-            onDragStart={(e) => {
-              e.dataTransfer.setData(DRAG_TYPE, b.kind);
-              e.dataTransfer.setData('text/plain', b.kind);
-              e.dataTransfer.effectAllowed = 'copy';
-            }}
+            onDragStart={(e) => startDrag(e, b.kind)}
             onDoubleClick={() => !disabled && onAdd(b.kind)}
             title={b.hint}
             data-testid={`palette-${b.kind}`}
@@ -40,7 +83,7 @@ export function Palette({ onAdd, disabled }: { onAdd: (kind: string) => void; di
           </div>
         ))}
       {tab === 'market' && <p className="muted small">Tools and templates arrive with the marketplace. <Link to="/marketplace">Browse</Link></p>}
-      {tab === 'custom' && <p className="muted small">Your WASM modules appear here once uploaded; add a Code Block and set its <code>module</code>.</p>}
+      {tab === 'custom' && <CustomModules onAdd={onAdd} disabled={disabled} />}
     </aside>
   );
 }

@@ -1,11 +1,13 @@
 import { useEffect, useRef } from 'react';
 import type { Problem } from '../../api/types';
 import type { YamlError } from '../../flow/model';
+import { isBulkEdit } from './debounce';
 import { minimalEdit, monaco } from './monaco';
 
 interface Props {
   value: string;
-  onChange: (v: string) => void;
+  /** `bulk`: a paste or rewrite rather than typing (see isBulkEdit). */
+  onChange: (v: string, bulk: boolean) => void;
   yamlError: YamlError | null;
   problems: Problem[];
   readOnly: boolean;
@@ -13,6 +15,8 @@ interface Props {
   onUndo: () => void;
   onRedo: () => void;
   onSave: () => void;
+  /** Leaving the editor (blur, unmount): the parent applies deferred typing now. */
+  onBlur?: () => void;
 }
 
 /** Monaco in YAML mode; canvas edits arrive as minimal edits so the cursor and scroll stay put. */
@@ -35,18 +39,21 @@ export default function YamlEditor(p: Props) {
       scrollBeyondLastLine: false,
     });
     ed.current = editor;
-    const sub = editor.onDidChangeModelContent(() => {
-      if (!applying.current) cb.current.onChange(editor.getValue());
+    const sub = editor.onDidChangeModelContent((e) => {
+      if (!applying.current) cb.current.onChange(editor.getValue(), isBulkEdit(e.changes));
     });
     // One undo history for canvas and YAML: Monaco's own undo would only know its half.
     editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyZ, () => cb.current.onUndo());
     editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyMod.Shift | monaco.KeyCode.KeyZ, () => cb.current.onRedo());
     editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyY, () => cb.current.onRedo());
     editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => cb.current.onSave());
+    const blur = editor.onDidBlurEditorText(() => cb.current.onBlur?.());
     (window as unknown as { __nextraYaml?: unknown }).__nextraYaml = editor;
     return () => {
       sub.dispose();
+      blur.dispose();
       editor.dispose();
+      cb.current.onBlur?.();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
