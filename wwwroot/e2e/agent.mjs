@@ -5,17 +5,12 @@
 // guard exactly as an operator would allow a local Ollama. Own server and browser, so it does not
 // depend on the order of run.mjs.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { after, before, describe } from 'node:test';
+import { artifacts, launchPage, scenarioFor, skipReason, waitForOn } from './browser.mjs';
 import { freePort, startServer } from './server.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const artifacts = path.join(here, 'artifacts');
-const chromiumPath = process.env.NEXTRA_CHROMIUM ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const skipReason = existsSync(chromiumPath) ? null : `chromium not found at ${chromiumPath} (apt-get install -y chromium)`;
 const KEY = 'sk-e2e-agent-key';
 
 let server, browser, page, llm;
@@ -63,33 +58,8 @@ async function startFakeLlm() {
   return { base: `http://127.0.0.1:${port}/v1`, close: () => new Promise((r) => srv.close(r)) };
 }
 
-function scenario(name, body) {
-  test(name, { skip: skipReason ?? false }, async () => {
-    const file = 'agent-' + name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
-    const mark = consoleLines.length;
-    try {
-      await body();
-      const errors = consoleLines.slice(mark).filter((l) => l.startsWith('[pageerror]'));
-      assert.deepEqual(errors, [], 'uncaught errors in the page');
-    } catch (e) {
-      writeFileSync(path.join(artifacts, `${file}.console.log`), [...consoleLines.slice(mark), '--- server output ---', ...(server?.output ?? [])].join('\n'));
-      throw e;
-    } finally {
-      await page?.screenshot({ path: path.join(artifacts, `${file}.png`) }).catch(() => {});
-    }
-  });
-}
-
-async function waitFor(f, what, ms = 20_000) {
-  const until = Date.now() + ms;
-  let last;
-  while (Date.now() < until) {
-    last = await f();
-    if (last) return last;
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-}
+const scenario = scenarioFor(() => ({ page, server, consoleLines }), 'agent-');
+const waitFor = (f, what, ms = 20_000) => waitForOn(page, f, what, ms);
 
 const nodeIds = () => page.locator('.react-flow__node').evaluateAll((ns) => ns.map((n) => n.getAttribute('data-id')).sort());
 const runStatus = () => waitFor(async () => {
@@ -103,16 +73,7 @@ describe('an agent flow in the browser', () => {
     mkdirSync(artifacts, { recursive: true });
     llm = await startFakeLlm();
     server = await startServer({ env: { NEXTRA_EGRESS__ALLOW_LIST: '127.0.0.1' } });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    page.on('console', (m) => consoleLines.push(`[${m.type()}] ${m.text()}`));
-    page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.stack ?? e.message}`));
-    page.on('response', (r) => r.url().includes('/api/') && consoleLines.push(`[response] ${r.request().method()} ${r.url()} ${r.status()}`));
-    page.on('dialog', (d) => d.accept().catch(() => {}));
+    ({ browser, page } = await launchPage(consoleLines));
   });
 
   after(async () => {

@@ -2,16 +2,12 @@
 // against a real `nextra serve`. Run: npm run e2e. Screenshots and failure console logs go to
 // e2e/artifacts/. Skips (counted as skipped, with the reason) when chromium is missing.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { after, before, describe } from 'node:test';
+import { artifacts, launchPage, scenarioFor, skipReason, waitForOn } from './browser.mjs';
 import { startServer } from './server.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const artifacts = path.join(here, 'artifacts');
-const chromiumPath = process.env.NEXTRA_CHROMIUM ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const skipReason = existsSync(chromiumPath) ? null : `chromium not found at ${chromiumPath} (apt-get install -y chromium)`;
 if (skipReason) console.log(`# SKIP browser e2e: ${skipReason}`);
 
 const EMAIL = 'owner@example.com';
@@ -22,22 +18,7 @@ const consoleLines = [];
 const state = {};
 
 /** Wraps a test body: screenshot always, console log on failure. */
-function scenario(name, body) {
-  test(name, { skip: skipReason ?? false }, async (t) => {
-    const file = name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
-    const mark = consoleLines.length;
-    try {
-      await body(t);
-      const errors = consoleLines.slice(mark).filter((l) => l.startsWith('[pageerror]'));
-      assert.deepEqual(errors, [], 'uncaught errors in the page');
-    } catch (e) {
-      writeFileSync(path.join(artifacts, `${file}.console.log`), [...consoleLines.slice(mark), '--- server output ---', ...(server?.output ?? [])].join('\n'));
-      throw e;
-    } finally {
-      await page?.screenshot({ path: path.join(artifacts, `${file}.png`) }).catch(() => {});
-    }
-  });
-}
+const scenario = scenarioFor(() => ({ page, server, consoleLines }));
 
 const yamlText = () => page.evaluate(() => window.__nextraYaml?.getValue());
 const setYaml = (f) => page.evaluate((src) => {
@@ -66,16 +47,7 @@ async function connect(a, b) {
   await page.mouse.up();
 }
 
-async function waitFor(f, what, ms = 15_000) {
-  const until = Date.now() + ms;
-  let last;
-  while (Date.now() < until) {
-    last = await f();
-    if (last) return last;
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-}
+const waitFor = (f, what, ms = 15_000) => waitForOn(page, f, what, ms);
 
 /** Creates a flow through the API from the page (cookie session + CSRF); returns its id. */
 async function apiCreateFlow(name, organismYaml) {
@@ -107,17 +79,7 @@ describe('nextra in the browser', () => {
     rmSync(artifacts, { recursive: true, force: true });
     mkdirSync(artifacts, { recursive: true });
     server = await startServer();
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    page.on('console', (m) => consoleLines.push(`[${m.type()}] ${m.text()}`));
-    page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.stack ?? e.message}`));
-    page.on('response', (r) => r.url().includes('/api/') && consoleLines.push(`[response] ${r.request().method()} ${r.url()} ${r.status()}`));
-    page.on('dialog', (d) => d.accept().catch(() => {}));
-    page.on('requestfailed', (r) => consoleLines.push(`[requestfailed] ${r.method()} ${r.url()} ${r.failure()?.errorText}`));
+    ({ browser, page } = await launchPage(consoleLines));
   });
 
   after(async () => {
