@@ -72,7 +72,8 @@ describe('an agent flow in the browser', () => {
     if (skipReason) return;
     mkdirSync(artifacts, { recursive: true });
     llm = await startFakeLlm();
-    server = await startServer({ env: { NEXTRA_EGRESS__ALLOW_LIST: '127.0.0.1' } });
+    // The free tier, as a hosted operator would set it: one flow, 1,000 runs a month, no custom code.
+    server = await startServer({ env: { NEXTRA_EGRESS__ALLOW_LIST: '127.0.0.1', NEXTRA_TIERS__DEFAULT_TIER: 'free' } });
     ({ browser, page } = await launchPage(consoleLines));
   });
 
@@ -168,5 +169,20 @@ describe('an agent flow in the browser', () => {
     await waitFor(async () => page.url() !== failedRun, 'the replay opens its own run');
     assert.equal(await runStatus(), 'succeeded');
     await waitFor(async () => (await page.locator('[data-testid=step] .step-name').allInnerTexts()).includes('urgent'), 'the replayed chain reaches urgent');
+  });
+
+  scenario('on the free tier the dashboard shows usage and a second flow is refused with what to do', async () => {
+    await page.goto(server.base + '/dashboard');
+    await page.waitForSelector('[data-testid=usage-tier]');
+    assert.equal((await page.locator('[data-testid=usage-tier]').innerText()).trim(), 'free');
+    const usage = await page.locator('[data-testid=usage]').innerText();
+    assert.match(usage, /Runs this month 3\b/); // the run, the failed run and its replay
+    assert.match(usage, /Flows 1\b/);
+    await page.fill('[data-testid=new-flow-name]', 'A second flow');
+    await page.click('[data-testid=create-flow]');
+    const banner = await page.locator('[data-testid=quota-banner]').innerText();
+    assert.match(banner, /free tier allows 1 flow/);
+    assert.match(banner, /nextra tenant set-tier/);
+    assert.equal(await page.locator('[data-testid=flow-row]').count(), 1);
   });
 });
