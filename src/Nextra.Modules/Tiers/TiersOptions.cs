@@ -68,9 +68,21 @@ public sealed class TiersOptions
     /// naming the key for an unknown key, a bad value or a default tier that does not exist, so a
     /// typo stops the server at start instead of silently changing a limit.
     /// </summary>
+    private static readonly (string Moved, string Now)[] MovedSettings =
+    [
+        ("Orchestration:IdleStopMinutes", "idle_stop_minutes"),
+        ("Runs:Retention", "retention_runs_per_flow and retention_days"),
+    ];
+
     public static TiersOptions From(IConfiguration configuration)
     {
         var options = new TiersOptions();
+        // Settings that became per-tier limits: a config written for an older version must not be ignored silently.
+        foreach (var (moved, now) in MovedSettings)
+        {
+            if (configuration.GetSection(moved).Exists())
+                throw new InvalidOperationException($"The setting {moved} moved to the tiers: set {now} in each [tiers.NAME] table instead.");
+        }
         var section = configuration.GetSection(Section);
         foreach (var child in section.GetChildren())
         {

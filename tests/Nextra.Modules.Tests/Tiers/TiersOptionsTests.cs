@@ -61,6 +61,8 @@ public class TiersOptionsTests
     [InlineData("Tiers:Free:KeepAlive", "maybe", "true or false")]
     [InlineData("Tiers:DefaultTier", "gold", "Tiers:DefaultTier is 'gold', which is not a tier")]
     [InlineData("Tiers:Default", "free", "Unknown setting Tiers:Default")]
+    [InlineData("Orchestration:IdleStopMinutes", "5", "Orchestration:IdleStopMinutes moved to the tiers: set idle_stop_minutes")]
+    [InlineData("Runs:Retention:Free:MaxAgeDays", "3", "Runs:Retention moved to the tiers")]
     public void From_BadSetting_ThrowsNamingTheKey(string key, string value, string message)
     {
         var ex = Assert.Throws<InvalidOperationException>(() => Bind((key, value)));
