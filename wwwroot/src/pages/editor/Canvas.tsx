@@ -28,6 +28,10 @@ interface Props {
 
 const none: string[] = [];
 
+/** Minimap colours: the kind's accent (styles.css .k-*), red for a node with problems. */
+const kindColor: Record<string, string> = { trigger: '#f59e0b', llm: '#818cf8', http: '#38bdf8', code: '#c084fc', branch: '#fb923c', output: '#4ade80' };
+const miniColor = (n: Node) => ((n.data as NodeData).problems.length ? '#f87171' : kindColor[n.type ?? ''] ?? '#94a3b8');
+
 /**
  * Nodes for React Flow. Unchanged nodes keep their previous object (and measured size), so an
  * edit re-renders only what it touched: this keeps a 500-node flow responsive.
@@ -160,7 +164,7 @@ export function Canvas(p: Props) {
         minZoom={0.1}
       >
         <Background />
-        <MiniMap pannable zoomable />
+        <MiniMap pannable zoomable nodeColor={miniColor} nodeBorderRadius={4} />
         <Controls />
       </ReactFlow>
     </div>

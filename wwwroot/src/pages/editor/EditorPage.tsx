@@ -4,6 +4,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { api, errorMessage, isQuota } from '../../api/client';
 import type { Flow } from '../../api/types';
 import { canEdit, useAuth } from '../../components/auth';
+import { BackIcon, PlayIcon, RedoIcon, StopIcon, UndoIcon } from '../../components/icons';
 import { ErrorBanner, QuotaBanner } from '../../components/Layout';
 import { addNode, connect, copyNodes, disconnect, ensureLlmSection, pasteNodes, removeNodes, setField, setPath } from '../../flow/edits';
 import { carryPositions, nodeAtLine, type XY } from '../../flow/graph';
@@ -274,18 +275,18 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
   return (
     <div className="editor">
       <div className="toolbar" data-testid="toolbar">
-        <Link to="/dashboard" className="muted">← Flows</Link>
+        <Link to="/dashboard" className="muted back-link"><BackIcon size={14} /> Flows</Link>
         <strong className="flow-name">{flow.name}</strong>
         <button onClick={save} disabled={readOnly || (!dirty && saveState === 'saved')} className="primary" data-testid="save">Save</button>
-        <button onClick={() => { doc.flush(); setDialog('run'); }} disabled={readOnly || !!doc.yamlError} data-testid="run">▶ Run</button>
-        <button onClick={stop} disabled={readOnly || status === 'stopped'} data-testid="stop">■ Stop</button>
+        <button onClick={() => { doc.flush(); setDialog('run'); }} disabled={readOnly || !!doc.yamlError} data-testid="run"><PlayIcon size={12} /> Run</button>
+        <button onClick={stop} disabled={readOnly || status === 'stopped'} data-testid="stop"><StopIcon size={12} /> Stop</button>
         <span className="sep" />
         <button className={view === 'yaml' ? 'on' : ''} onClick={() => go('yaml')} data-testid="view-yaml">YAML</button>
         <button className={view === 'canvas' ? 'on' : ''} onClick={() => go('canvas')} data-testid="view-canvas">Canvas</button>
         <button className={view === 'split' ? 'on' : ''} onClick={() => go('split')} data-testid="view-split">Split</button>
         <span className="sep" />
-        <button onClick={doc.undo} disabled={!doc.canUndo} title="Undo (Ctrl+Z)">↶</button>
-        <button onClick={doc.redo} disabled={!doc.canRedo} title="Redo (Ctrl+Shift+Z)">↷</button>
+        <button onClick={doc.undo} disabled={!doc.canUndo} title="Undo (Ctrl+Z)" aria-label="Undo"><UndoIcon size={15} /></button>
+        <button onClick={doc.redo} disabled={!doc.canRedo} title="Redo (Ctrl+Shift+Z)" aria-label="Redo"><RedoIcon size={15} /></button>
         <button onClick={() => setDialog('payloads')} data-testid="payloads">Payloads</button>
         <button className={drawer === 'versions' ? 'on' : ''} onClick={() => setDrawer(drawer === 'versions' ? null : 'versions')} data-testid="versions">Versions</button>
         <button className={logsOpen ? 'on' : ''} onClick={() => setLogsOpen(!logsOpen)} data-testid="logs">Logs</button>

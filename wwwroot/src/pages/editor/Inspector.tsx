@@ -3,6 +3,8 @@ import { useState } from 'react';
 import type { FlowModel, ListenerModel, TriggerModel } from '../../flow/model';
 import { readValue, showValue } from './configValue';
 import { Field } from './Field';
+import { KindIcon, LoopIcon } from '../../components/icons';
+import { kindOf } from '../../flow/graph';
 
 type Setter = (path: (string | number)[], value: unknown) => void;
 
@@ -36,7 +38,7 @@ function classList(model: FlowModel) {
 function TriggerInspector({ t, model, set, readOnly }: { t: TriggerModel; model: FlowModel; set: Setter; readOnly: boolean }) {
   return (
     <aside className="inspector" data-testid="inspector">
-      <h3>🎯 Trigger</h3>
+      <h3 className="insp-head"><span className="palette-icon k-trigger"><KindIcon kind="trigger" size={14} /></span>Trigger</h3>
       {classList(model)}
       <Field label="Name" value={t.name} onCommit={(v) => set(['name'], v)} disabled={readOnly} testId="insp-name" />
       <label className="field"><span>Type</span>
@@ -62,7 +64,7 @@ function ListenerInspector({ l, model, set, readOnly, onOpenCode }: { l: Listene
   const togglePeer = (p: string, on: boolean) => set(['peers'], on ? [...l.peers, p] : l.peers.filter((x) => x !== p));
   return (
     <aside className="inspector" data-testid="inspector">
-      <h3>{l.handler} listener</h3>
+      <h3 className="insp-head"><span className={`palette-icon k-${kindOf(l.handler)}`}><KindIcon kind={kindOf(l.handler)} size={14} /></span>{l.handler} listener</h3>
       {classList(model)}
       <Field label="Name" value={l.name} onCommit={(v) => set(['name'], v)} disabled={readOnly} testId="insp-name" />
       <Field label="Description" value={l.description} onCommit={(v) => set(['description'], v)} disabled={readOnly} testId="insp-description" />
@@ -87,7 +89,7 @@ function ListenerInspector({ l, model, set, readOnly, onOpenCode }: { l: Listene
         {model.listeners.map((o) => (
           <label key={o.name} className="check">
             <input type="checkbox" checked={l.peers.includes(o.name)} disabled={readOnly} onChange={(e) => togglePeer(o.name, e.target.checked)} />
-            {o.name}{o.index <= l.index ? ' ↻' : ''}
+            {o.name}{o.index <= l.index && <span className="loop-mark" title="Loops back: this peer comes earlier in the flow"><LoopIcon size={12} /><span className="sr-only">loops back</span></span>}
           </label>
         ))}
       </fieldset>

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { api } from '../../api/client';
 import type { LogLine } from '../../api/types';
+import { ArrowDownIcon } from '../../components/icons';
 import { atBottom, clearLogs, emptyLogs, levelClass, mergeLogs, type LogBuffer } from './logBuffer';
 
 /**
@@ -60,7 +61,7 @@ export function LogsPanel({ lines, cleared, error, onClear, onClose }: Props) {
         <strong>Logs</strong>
         <span className="muted small">{lines.length} line(s){follow ? '' : ' · paused (scrolled up)'}</span>
         <span className="spacer" />
-        {!follow && <button className="link" onClick={() => setFollow(true)} data-testid="logs-follow">↓ Follow</button>}
+        {!follow && <button className="link" onClick={() => setFollow(true)} data-testid="logs-follow"><ArrowDownIcon size={12} /> Follow</button>}
         <button onClick={onClear} data-testid="logs-clear">Clear</button>
         <button onClick={onClose} title="Close the logs">×</button>
       </div>

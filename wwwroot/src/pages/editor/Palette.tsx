@@ -2,15 +2,16 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api, errorMessage } from '../../api/client';
 import { formatBytes, groupModules, moduleDragData, type ModuleGroup } from '../modules/moduleRef';
+import { KindIcon } from '../../components/icons';
 import { DRAG_TYPE } from './Canvas';
 
 const builtIn = [
-  { kind: 'trigger', icon: '🎯', label: 'Trigger', hint: 'Webhook, schedule or manual start' },
-  { kind: 'llm', icon: '🤖', label: 'LLM Call', hint: 'An agent that asks a model' },
-  { kind: 'http', icon: '🌐', label: 'HTTP Request', hint: 'Calls a URL' },
-  { kind: 'code', icon: '📝', label: 'Code Block', hint: 'WASM module (AssemblyScript)' },
-  { kind: 'branch', icon: '◇', label: 'Conditional', hint: 'XPath cases choose a peer' },
-  { kind: 'output', icon: '📤', label: 'Output', hint: 'The run result' },
+  { kind: 'trigger', label: 'Trigger', hint: 'Webhook, schedule or manual start' },
+  { kind: 'llm', label: 'LLM Call', hint: 'An agent that asks a model' },
+  { kind: 'http', label: 'HTTP Request', hint: 'Calls a URL' },
+  { kind: 'code', label: 'Code Block', hint: 'WASM module (AssemblyScript)' },
+  { kind: 'branch', label: 'Conditional', hint: 'XPath cases choose a peer' },
+  { kind: 'output', label: 'Output', hint: 'The run result' },
 ];
 
 function startDrag(e: React.DragEvent, data: string) {
@@ -49,7 +50,7 @@ function CustomModules({ onAdd, disabled }: { onAdd: (kind: string) => void; dis
             title={`${g.name}@${g.latest.version} · ${g.latest.kind} · ${formatBytes(g.latest.size)}${g.versions.length > 1 ? ` · ${g.versions.length} versions` : ''}`}
             data-testid={`palette-module-${g.name}`}
           >
-            <span className="icon">🧩</span> {g.name}<span className="muted small">@{g.latest.version}</span>
+            <span className="palette-icon k-module"><KindIcon kind="module" size={14} /></span><span className="palette-label">{g.name}<span className="muted small">@{g.latest.version}</span></span>
           </div>
         );
       })}
@@ -79,7 +80,7 @@ export function Palette({ onAdd, disabled }: { onAdd: (kind: string) => void; di
             title={b.hint}
             data-testid={`palette-${b.kind}`}
           >
-            <span className="icon">{b.icon}</span> {b.label}
+            <span className={`palette-icon k-${b.kind}`}><KindIcon kind={b.kind} size={14} /></span><span className="palette-label">{b.label}</span>
           </div>
         ))}
       {tab === 'market' && <p className="muted small">Tools and templates arrive with the marketplace. <Link to="/marketplace">Browse</Link></p>}

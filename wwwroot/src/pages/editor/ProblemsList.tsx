@@ -1,5 +1,6 @@
 import type { Problem } from '../../api/types';
 import type { YamlError } from '../../flow/model';
+import { ErrorIcon, WarningIcon } from '../../components/icons';
 
 /** Validation problems; clicking one jumps to its YAML line (opening the split view). */
 export function ProblemsList({ problems, yamlError, onJump }: { problems: Problem[]; yamlError: YamlError | null; onJump: (line: number) => void }) {
@@ -8,12 +9,12 @@ export function ProblemsList({ problems, yamlError, onJump }: { problems: Proble
     <div className="problems" data-testid="problems">
       {yamlError && (
         <button className="problem error" onClick={() => onJump(yamlError.line)}>
-          ✖ line {yamlError.line}: {yamlError.message} <span className="muted">(canvas shows the last valid YAML)</span>
+          <ErrorIcon size={14} /> line {yamlError.line}: {yamlError.message} <span className="muted">(canvas shows the last valid YAML)</span>
         </button>
       )}
       {problems.map((p, i) => (
         <button key={i} className="problem" onClick={() => onJump(p.line)} data-testid="problem">
-          ⚠ line {p.line}: {p.message} <span className="muted">{p.code}</span>
+          <WarningIcon size={14} /> line {p.line}: {p.message} <span className="muted">{p.code}</span>
         </button>
       ))}
     </div>

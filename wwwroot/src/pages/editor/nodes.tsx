@@ -1,6 +1,7 @@
 // Canvas node shapes per the seed: Trigger circle, boxes for LLM/HTTP/Code/Output, Conditional diamond.
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
+import { KindIcon, WarningIcon } from '../../components/icons';
 
 export interface NodeData extends Record<string, unknown> {
   name: string;
@@ -9,7 +10,15 @@ export interface NodeData extends Record<string, unknown> {
   problems: string[];
 }
 
-const icons: Record<string, string> = { trigger: '🎯', llm: '🤖', http: '🌐', code: '📝', branch: '◇', output: '📤', generic: '⚙' };
+/** The node's problem count; the messages are in the node's title (hover) and the problems list. */
+function ProblemBadge({ problems }: { problems: string[] }) {
+  if (!problems.length) return null;
+  return (
+    <div className="fnode-problem">
+      <WarningIcon size={12} /> {problems.length} {problems.length === 1 ? 'problem' : 'problems'}
+    </div>
+  );
+}
 
 function Box({ data, selected }: NodeProps) {
   const d = data as NodeData;
@@ -17,9 +26,14 @@ function Box({ data, selected }: NodeProps) {
   return (
     <div className={`fnode fnode-${d.kind}${selected ? ' selected' : ''}${bad ? ' has-problems' : ''}`} title={bad ? d.problems.join('\n') : d.subtitle} data-testid={`node-${d.name}`}>
       <Handle type="target" position={Position.Left} />
-      <div className="fnode-title"><span className="icon">{icons[d.kind] ?? '⚙'}</span>{d.name}</div>
-      <div className="fnode-sub">{d.subtitle}</div>
-      {bad && <div className="fnode-problem">⚠ {d.problems.length}</div>}
+      <div className="fnode-head">
+        <span className="fnode-icon"><KindIcon kind={d.kind} size={16} /></span>
+        <div className="fnode-text">
+          <div className="fnode-title">{d.name}</div>
+          <div className="fnode-sub">{d.subtitle}</div>
+        </div>
+      </div>
+      <ProblemBadge problems={d.problems} />
       {d.kind !== 'output' && <Handle type="source" position={Position.Right} />}
     </div>
   );
@@ -30,9 +44,10 @@ function Trigger({ data, selected }: NodeProps) {
   const bad = d.problems.length > 0;
   return (
     <div className={`fnode-circle${selected ? ' selected' : ''}${bad ? ' has-problems' : ''}`} title={bad ? d.problems.join('\n') : d.subtitle} data-testid={`node-${d.name}`}>
-      <div className="icon">🎯</div>
+      <span className="fnode-icon"><KindIcon kind="trigger" size={18} /></span>
       <div className="fnode-title">{d.name}</div>
       <div className="fnode-sub">{d.subtitle}</div>
+      <ProblemBadge problems={d.problems} />
       <Handle type="source" position={Position.Right} />
     </div>
   );
@@ -45,7 +60,11 @@ function Diamond({ data, selected }: NodeProps) {
     <div className={`fnode-diamond-wrap${selected ? ' selected' : ''}${bad ? ' has-problems' : ''}`} title={bad ? d.problems.join('\n') : d.subtitle} data-testid={`node-${d.name}`}>
       <div className="fnode-diamond" />
       <Handle type="target" position={Position.Left} />
-      <div className="fnode-diamond-label"><div className="fnode-title">{d.name}</div><div className="fnode-sub">branch</div></div>
+      <div className="fnode-diamond-label">
+        <span className="fnode-icon"><KindIcon kind="branch" size={14} /></span>
+        <div className="fnode-title">{d.name}</div>
+        <div className="fnode-sub">branch</div>
+      </div>
       <Handle type="source" position={Position.Right} />
     </div>
   );
