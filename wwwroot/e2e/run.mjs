@@ -463,6 +463,28 @@ describe('nextra in the browser', () => {
     assert.equal(await page.locator('[data-testid=module-upload]').isVisible(), false);
     assert.equal(await page.locator('[data-testid=module-delete]').first().isVisible(), false);
     await page.setViewportSize({ width: 1280, height: 720 });
+    // A second version of echo; the Inspector's version select then moves the YAML line between them.
+    await page.reload();
+    await page.waitForSelector('[data-testid=module-upload]');
+    await page.setInputFiles('[data-testid=module-file]', { name: 'echo.wat', mimeType: 'text/plain', buffer: Buffer.from(echo) });
+    await page.click('[data-testid=module-upload-file]');
+    const second = await waitFor(async () => {
+      const refs = await page.locator('[data-testid=module-row][data-module^="echo@"]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-module')));
+      return refs.find((r) => r !== ref);
+    }, 'a second echo version listed', 30_000);
+    await page.goto(`${server.base}/flow/${id}/split`);
+    await page.waitForSelector('.monaco-editor');
+    await page.click('.react-flow__node[data-id="l:echo"]');
+    await page.waitForSelector('[data-testid=insp-module-version]:enabled');
+    const before = await waitFor(async () => ((await yamlText())?.includes(`module: ${ref}}`) ? yamlText() : null), 'saved YAML in the editor');
+    const line = (r) => `config: {module: ${r}}`;
+    for (const [value, want] of [[second.split('@')[1], second], [ref.split('@')[1], ref], ['', 'echo'], [second.split('@')[1], second]]) {
+      await page.selectOption('[data-testid=insp-module-version]', value);
+      const y = await waitFor(async () => ((await yamlText())?.includes(line(want)) ? yamlText() : null), `YAML line ${line(want)}`);
+      // Only that value changed: the rest of the text is byte for byte what was saved.
+      assert.equal(y, before.replace(line(ref), line(want)));
+      assert.match(await page.locator('[data-testid=insp-module]').innerText(), new RegExp(`module ${want} \\(`));
+    }
   });
 
   scenario('modules: AssemblyScript typed in Monaco shows build errors at their lines, then uploads', async () => {

@@ -1,8 +1,8 @@
-import { Link } from 'react-router';
 import { useState } from 'react';
 import type { FlowModel, ListenerModel, TriggerModel } from '../../flow/model';
 import { readValue, showValue } from './configValue';
 import { Field } from './Field';
+import { ModuleVersionField } from './ModuleVersionField';
 import { KindIcon, LoopIcon } from '../../components/icons';
 import { kindOf } from '../../flow/graph';
 
@@ -81,7 +81,7 @@ function ListenerInspector({ l, model, set, readOnly, onOpenCode }: { l: Listene
         </>
       )}
       {l.handler === 'code' && typeof config.module === 'string' && (
-        <p className="muted small" data-testid="insp-module">Runs the registered module <code>{config.module}</code> (<Link to="/modules">Modules</Link>); change the version under Config. Inline code replaces it.</p>
+        <ModuleVersionField module={config.module} readOnly={readOnly} onChange={(m) => set(['config', 'module'], m)} />
       )}
       {l.handler === 'code' && <button onClick={() => onOpenCode(l.name)} data-testid="open-code">{typeof config.module === 'string' ? 'Write inline code instead…' : 'Edit code…'}</button>}
       <fieldset>

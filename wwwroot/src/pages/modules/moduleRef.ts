@@ -101,3 +101,22 @@ export function kindOfFile(fileName: string): 'wasm' | 'wat' | null {
   const m = /\.(wasm|wat)$/i.exec(fileName);
   return m ? (m[1].toLowerCase() as 'wasm' | 'wat') : null;
 }
+
+export interface VersionOption {
+  /** The select's value: a version, or '' for "latest" (a bare `module: NAME`). */
+  value: string;
+  label: string;
+}
+
+/**
+ * The Inspector's version choices for a module reference: "latest" (naming the newest version),
+ * then every registered version newest first; a referenced version that is not registered
+ * (deleted, or another tenant's copy of the flow) stays listed so the select can show it.
+ */
+export function versionOptions(ref: ModuleRef, group: ModuleGroup | undefined): VersionOption[] {
+  const versions = group?.versions.map((m) => m.version) ?? [];
+  const opts: VersionOption[] = [{ value: '', label: group ? `latest (now ${group.latest.version})` : 'latest' }];
+  for (const v of versions) opts.push({ value: v, label: v });
+  if (ref.version !== null && !versions.includes(ref.version)) opts.push({ value: ref.version, label: `${ref.version} (not registered)` });
+  return opts;
+}
