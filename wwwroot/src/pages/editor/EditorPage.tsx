@@ -4,21 +4,21 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { api, errorMessage, isQuota } from '../../api/client';
 import type { Flow } from '../../api/types';
 import { canEdit, useAuth } from '../../components/auth';
-import { BackIcon, PlayIcon, RedoIcon, StopIcon, UndoIcon } from '../../components/icons';
 import { ErrorBanner, QuotaBanner } from '../../components/Layout';
-import { addNode, connect, copyNodes, disconnect, ensureLlmSection, pasteNodes, removeNodes, setField, setPath } from '../../flow/edits';
-import { carryPositions, nodeAtLine, type XY } from '../../flow/graph';
+import { connect, setField, setPath } from '../../flow/edits';
+import { carryPositions, nodeAtLine } from '../../flow/graph';
 import { parseFlow } from '../../flow/model';
-import { formatModuleRef, listenerNameForModule, moduleFromDrag } from '../modules/moduleRef';
 import { Canvas } from './Canvas';
+import { EditorFooter, EditorToolbar, type SaveState, type View } from './EditorToolbar';
 import type { DocState } from './history';
 import { InjectDialog } from './InjectDialog';
 import { Inspector } from './Inspector';
-import { keyCommand } from './keys';
 import { LogsPanel, useFlowLogs } from './LogsPanel';
 import { Palette } from './Palette';
 import { PayloadsEditor } from './PayloadsEditor';
 import { ProblemsList } from './ProblemsList';
+import { useCanvasEdits } from './useCanvasEdits';
+import { useEditorKeys } from './useEditorKeys';
 import { normalizeCanvas, useFlowDoc } from './useFlowDoc';
 import { useFlowStatus } from './useFlowStatus';
 import { useValidation } from './useValidation';
@@ -28,8 +28,6 @@ const YamlEditor = lazy(() => import('./YamlEditor'));
 const CodeEditor = lazy(() => import('./CodeEditor'));
 type CodeKind = 'source' | 'wat';
 
-export type View = 'canvas' | 'yaml' | 'split';
-type SaveState = 'saved' | 'unsaved' | 'saving' | 'error';
 
 export default function EditorPage() {
   const { id = '', '*': rest = '' } = useParams();
@@ -66,7 +64,6 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
   const [zoom, setZoom] = useState(1);
   const [reveal, setReveal] = useState<{ line: number; seq: number } | null>(null);
   const [dialog, setDialog] = useState<'run' | 'payloads' | { code: string } | null>(null);
-  const clipboard = useRef<ReturnType<typeof copyNodes>>([]);
   // Pan/zoom is saved with the flow but is not an edit: it stays out of undo history and dirtiness.
   const viewport = useRef<Viewport | undefined>(doc.canvas.viewport);
   const readOnly = !canEdit(me);
@@ -134,42 +131,7 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
     return true;
   }, [dirty, doc, flow.id]);
 
-  const setNodeField = useCallback((path: (string | number)[], value: unknown) => {
-    const id = selected[0];
-    if (!id) return;
-    edit((s) => {
-      const text = setField(s.text, id, path, value);
-      if (path.length === 1 && path[0] === 'name' && typeof value === 'string' && value) {
-        const newId = id.slice(0, 2) + value;
-        const { [id]: pos, ...others } = s.canvas.positions;
-        setSelected([newId]);
-        return { text, canvas: pos ? { ...s.canvas, positions: { ...others, [newId]: pos } } : s.canvas };
-      }
-      return { ...s, text };
-    });
-  }, [selected, edit]);
-
-  const onDrop = useCallback((kind: string, at: XY) => {
-    const mod = moduleFromDrag(kind);
-    edit((s) => {
-      const r = mod
-        ? addNode(s.text, 'code', { name: listenerNameForModule(mod.name), description: `Runs module ${formatModuleRef(mod.name, mod.version)}`, config: { module: formatModuleRef(mod.name, mod.version) } })
-        : addNode(s.text, kind as never);
-      setSelected([r.id]);
-      const text = kind === 'llm' ? ensureLlmSection(r.text) : r.text;
-      return { text, canvas: { ...s.canvas, positions: { ...s.canvas.positions, [r.id]: at } } };
-    });
-  }, [edit]);
-
-  const onDelete = useCallback((nodeIds: string[], edges: { source: string; target: string }[]) => {
-    edit((s) => {
-      let text = s.text;
-      for (const e of edges) if (!nodeIds.includes(e.source) && !nodeIds.includes(e.target)) text = disconnect(text, e.source, e.target);
-      text = removeNodes(text, nodeIds);
-      return { ...s, text };
-    });
-    setSelected([]);
-  }, [edit]);
+  const { setNodeField, onDrop, onDelete } = useCanvasEdits(edit, selected, setSelected);
 
   const lastModel = useRef(doc.model);
   lastModel.current = doc.model;
@@ -220,37 +182,7 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
     }
   }, [flow.id]);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const t = e.target as HTMLElement | null;
-      if (t?.closest?.('.monaco-editor')) return; // Monaco has its own bindings wired to ours.
-      const inText = !!t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
-      const cmd = keyCommand(e, inText);
-      if (!cmd) return;
-      if (cmd === 'save') void save();
-      else if (cmd === 'undo') doc.undo();
-      else if (cmd === 'redo') doc.redo();
-      else if (cmd === 'copy') {
-        if (!selected.length) return;
-        clipboard.current = copyNodes(doc.text, selected);
-      } else if (cmd === 'paste') {
-        if (!clipboard.current.length || canvasLocked) return;
-        edit((s) => {
-          const r = pasteNodes(s.text, clipboard.current);
-          const positions = { ...s.canvas.positions };
-          r.ids.forEach((nid, i) => {
-            const orig = s.canvas.positions[clipboard.current[i].section === 'triggers' ? `t:${clipboard.current[i].entry.name}` : `l:${clipboard.current[i].entry.name}`];
-            if (orig) positions[nid] = { x: orig.x + 40, y: orig.y + 40 };
-          });
-          setSelected(r.ids);
-          return { text: r.text, canvas: { ...s.canvas, positions } };
-        });
-      }
-      e.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [save, doc, selected, edit, canvasLocked]);
+  useEditorKeys({ doc, selected, setSelected, edit, save, canvasLocked });
 
   // Read-only hook for the browser tests (the canvas renders only visible nodes of big flows).
   useEffect(() => {
@@ -274,27 +206,29 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
   const showYaml = view !== 'canvas';
   return (
     <div className="editor">
-      <div className="toolbar" data-testid="toolbar">
-        <Link to="/dashboard" className="muted back-link"><BackIcon size={14} /> Flows</Link>
-        <strong className="flow-name">{flow.name}</strong>
-        <button onClick={save} disabled={readOnly || (!dirty && saveState === 'saved')} className="primary" data-testid="save">Save</button>
-        <button onClick={() => { doc.flush(); setDialog('run'); }} disabled={readOnly || !!doc.yamlError} data-testid="run"><PlayIcon size={12} /> Run</button>
-        <button onClick={stop} disabled={readOnly || status === 'stopped'} data-testid="stop"><StopIcon size={12} /> Stop</button>
-        <span className="sep" />
-        <button className={view === 'yaml' ? 'on' : ''} onClick={() => go('yaml')} data-testid="view-yaml">YAML</button>
-        <button className={view === 'canvas' ? 'on' : ''} onClick={() => go('canvas')} data-testid="view-canvas">Canvas</button>
-        <button className={view === 'split' ? 'on' : ''} onClick={() => go('split')} data-testid="view-split">Split</button>
-        <span className="sep" />
-        <button onClick={doc.undo} disabled={!doc.canUndo} title="Undo (Ctrl+Z)" aria-label="Undo"><UndoIcon size={15} /></button>
-        <button onClick={doc.redo} disabled={!doc.canRedo} title="Redo (Ctrl+Shift+Z)" aria-label="Redo"><RedoIcon size={15} /></button>
-        <button onClick={() => setDialog('payloads')} data-testid="payloads">Payloads</button>
-        <button className={drawer === 'versions' ? 'on' : ''} onClick={() => setDrawer(drawer === 'versions' ? null : 'versions')} data-testid="versions">Versions</button>
-        <button className={logsOpen ? 'on' : ''} onClick={() => setLogsOpen(!logsOpen)} data-testid="logs">Logs</button>
-        <span className="spacer" />
-        <span className={`status status-${status}`} data-testid="flow-status" title={statusError ?? undefined}>{status}</span>
-        {status === 'error' && statusError && <span className="status-reason" data-testid="flow-error" title={statusError}>{statusError}</span>}
-        <Link to={`/flow/${flow.id}/runs`}>Runs</Link>
-      </div>
+      <EditorToolbar
+        flowId={flow.id}
+        flowName={flow.name}
+        view={view}
+        readOnly={readOnly}
+        canSave={dirty || saveState !== 'saved'}
+        canRun={!doc.yamlError}
+        status={status}
+        statusError={statusError}
+        canUndo={doc.canUndo}
+        canRedo={doc.canRedo}
+        versionsOpen={drawer === 'versions'}
+        logsOpen={logsOpen}
+        onSave={() => void save()}
+        onRun={() => { doc.flush(); setDialog('run'); }}
+        onStop={() => void stop()}
+        onView={go}
+        onUndo={doc.undo}
+        onRedo={doc.redo}
+        onPayloads={() => setDialog('payloads')}
+        onVersions={() => setDrawer(drawer === 'versions' ? null : 'versions')}
+        onLogs={() => setLogsOpen(!logsOpen)}
+      />
       <QuotaBanner message={quota} onClose={() => setQuota(null)} />
       <ErrorBanner error={error} onClose={() => setError(null)} />
       <div className="narrow-note">Editing needs a wider screen. <Link to={`/flow/${flow.id}/runs`}>See this flow's runs</Link>.</div>
@@ -347,12 +281,7 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
       </div>
       {logsOpen && <LogsPanel lines={logs.lines} cleared={logs.cleared} error={logs.error} onClear={logs.clear} onClose={() => setLogsOpen(false)} />}
       <ProblemsList problems={problems} yamlError={doc.yamlError} onJump={jump} />
-      <footer className="footer" data-testid="footer">
-        <span>Zoom: {Math.round(zoom * 100)}%</span>
-        <span data-testid="node-count">Nodes: {doc.graph.nodes.length}</span>
-        <span data-testid="save-status" className={`save-${saveState}`}>Status: {saveState === 'saved' ? 'Saved' : saveState === 'saving' ? 'Saving…' : saveState === 'error' ? 'Save failed' : 'Unsaved'}</span>
-        <span>{doc.yamlError ? `YAML error line ${doc.yamlError.line}` : problems.length ? `${problems.length} problem(s)` : 'Valid'}</span>
-      </footer>
+      <EditorFooter zoom={zoom} nodes={doc.graph.nodes.length} saveState={saveState} yamlErrorLine={doc.yamlError?.line ?? null} problems={problems.length} />
       {dialog === 'run' && <InjectDialog model={doc.model} onRun={run} onClose={() => setDialog(null)} />}
       {dialog === 'payloads' && (
         <PayloadsEditor model={doc.model} readOnly={canvasLocked} setPath={(p, v) => edit((s) => ({ ...s, text: setPath(s.text, p, v) }))} onClose={() => setDialog(null)} />

@@ -1,0 +1,50 @@
+import { useCallback } from 'react';
+import { addNode, disconnect, ensureLlmSection, removeNodes, setField } from '../../flow/edits';
+import type { XY } from '../../flow/graph';
+import { formatModuleRef, listenerNameForModule, moduleFromDrag } from '../modules/moduleRef';
+import type { DocState } from './history';
+
+/**
+ * The canvas's and the Inspector's edits of the document: a field of the selected node (a rename
+ * carries its position and selection), a node dropped from the palette, nodes and edges deleted.
+ */
+export function useCanvasEdits(edit: (f: (s: DocState) => DocState) => void, selected: string[], setSelected: (ids: string[]) => void) {
+  const setNodeField = useCallback((path: (string | number)[], value: unknown) => {
+    const id = selected[0];
+    if (!id) return;
+    edit((s) => {
+      const text = setField(s.text, id, path, value);
+      if (path.length === 1 && path[0] === 'name' && typeof value === 'string' && value) {
+        const newId = id.slice(0, 2) + value;
+        const { [id]: pos, ...others } = s.canvas.positions;
+        setSelected([newId]);
+        return { text, canvas: pos ? { ...s.canvas, positions: { ...others, [newId]: pos } } : s.canvas };
+      }
+      return { ...s, text };
+    });
+  }, [selected, edit]);
+
+  const onDrop = useCallback((kind: string, at: XY) => {
+    const mod = moduleFromDrag(kind);
+    edit((s) => {
+      const r = mod
+        ? addNode(s.text, 'code', { name: listenerNameForModule(mod.name), description: `Runs module ${formatModuleRef(mod.name, mod.version)}`, config: { module: formatModuleRef(mod.name, mod.version) } })
+        : addNode(s.text, kind as never);
+      setSelected([r.id]);
+      const text = kind === 'llm' ? ensureLlmSection(r.text) : r.text;
+      return { text, canvas: { ...s.canvas, positions: { ...s.canvas.positions, [r.id]: at } } };
+    });
+  }, [edit]);
+
+  const onDelete = useCallback((nodeIds: string[], edges: { source: string; target: string }[]) => {
+    edit((s) => {
+      let text = s.text;
+      for (const e of edges) if (!nodeIds.includes(e.source) && !nodeIds.includes(e.target)) text = disconnect(text, e.source, e.target);
+      text = removeNodes(text, nodeIds);
+      return { ...s, text };
+    });
+    setSelected([]);
+  }, [edit]);
+
+  return { setNodeField, onDrop, onDelete };
+}
