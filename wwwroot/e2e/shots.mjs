@@ -89,8 +89,24 @@ try {
     if (!r.ok) throw new Error(`create: ${r.status} ${await r.text()}`);
     return (await r.json()).id;
   }, [everyKind, echo]);
+  // A second flow with one finished run, for the runs list and the run page.
+  const runId = await page.evaluate(async () => {
+    const csrf = decodeURIComponent(document.cookie.split('; ').find((c) => c.startsWith('nextra_csrf='))?.split('=')[1] ?? '');
+    const post = async (url, body) => {
+      const r = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Nextra-Csrf': csrf }, body: JSON.stringify(body) });
+      if (!r.ok) throw new Error(`${url}: ${r.status} ${await r.text()}`);
+      return r.json();
+    };
+    const y = 'organism: {name: hello}\npayloads:\n  Message: {fields: {Text: string}}\ntriggers:\n  - {name: start, type: webhook, target: done, payload: Message}\nlisteners:\n  - {name: done, description: The result, payload_class: Message, handler: output}\n';
+    const f = await post('/api/flows', { name: 'Hello with a rather long name to see how it wraps', description: 'One webhook, one output', organismYaml: y, canvasState: { positions: {} } });
+    await post(`/api/flows/${f.id}/start`, {});
+    return (await post(`/api/triggers/${f.id}/inject`, { payload: { Text: 'hi' } })).runId;
+  });
+  await page.goto(`${server.base}/runs/${runId}`);
+  await page.waitForSelector('.status-succeeded');
+  await shot('run');
   await page.goto(`${server.base}/dashboard`);
-  await page.waitForSelector('[data-testid=flow-row]');
+  await page.waitForSelector('[data-testid=flow-row] .status-running');
   await shot('dashboard');
   await page.goto(`${server.base}/flow/${id}/split`);
   await page.waitForSelector('.monaco-editor');
@@ -127,7 +143,7 @@ try {
     await shot(name);
   }
   await page.setViewportSize({ width: 390, height: 844 });
-  for (const [name, url, sel] of [['phone-dashboard', '/dashboard', '[data-testid=flow-row]'], ['phone-editor', `/flow/${id}`, '.narrow-note'], ['phone-runs', `/flow/${id}/runs`, 'h1'], ['phone-modules', '/modules', 'h1'], ['phone-settings', '/settings', 'h1']]) {
+  for (const [name, url, sel] of [['phone-dashboard', '/dashboard', '[data-testid=flow-row]'], ['phone-editor', `/flow/${id}`, '.narrow-note'], ['phone-runs', `/flow/${id}/runs`, 'h1'], ['phone-run', `/runs/${runId}`, '.status-succeeded'], ['phone-modules', '/modules', 'h1'], ['phone-settings', '/settings', 'h1']]) {
     await page.goto(server.base + url);
     await page.waitForSelector(sel);
     await shot(name);

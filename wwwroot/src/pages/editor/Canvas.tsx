@@ -165,7 +165,7 @@ export function Canvas(p: Props) {
       >
         <Background />
         <MiniMap pannable zoomable nodeColor={miniColor} nodeBorderRadius={4} />
-        <Controls />
+        <Controls orientation="horizontal" />
       </ReactFlow>
     </div>
   );
