@@ -85,7 +85,7 @@ try {
       const m = await fetch('/api/modules', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Nextra-Csrf': csrf }, body: JSON.stringify({ name: 'echo', kind: 'wat', content: wat }) });
       if (!m.ok) throw new Error(`module: ${m.status} ${await m.text()}`);
     }
-    const r = await fetch('/api/flows', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Nextra-Csrf': csrf }, body: JSON.stringify({ name: 'Every kind', description: 'All node kinds', organismYaml: y, canvasState: { positions: {} } }) });
+    const r = await fetch('/api/flows', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Nextra-Csrf': csrf }, body: JSON.stringify({ name: 'Every kind of node in one flow, with a long name', description: 'All node kinds', organismYaml: y, canvasState: { positions: {} } }) });
     if (!r.ok) throw new Error(`create: ${r.status} ${await r.text()}`);
     return (await r.json()).id;
   }, [everyKind, echo]);
@@ -126,6 +126,19 @@ try {
   await page.click('.react-flow__node[data-id="l:route"]');
   await page.waitForSelector('[data-testid=inspector] legend');
   await shot('editor-inspector-branch');
+  await page.click('[data-testid=run]');
+  await page.waitForSelector('[data-testid=inject-dialog]');
+  await shot('dialog-run');
+  await page.click('[data-testid=inject-dialog] button[type=button]');
+  await page.click('[data-testid=payloads]');
+  await page.waitForSelector('[data-testid=payloads-editor]');
+  await shot('dialog-payloads');
+  await page.click('[data-testid=payloads-editor] .row.end button');
+  await page.click('.react-flow__node[data-id="l:transform"]');
+  await page.click('[data-testid=open-code]');
+  await page.waitForSelector('[data-testid=code-editor] .monaco-editor');
+  await shot('dialog-code');
+  await page.click('[data-testid=code-editor] button:text-is("Close")');
   await page.click('[data-testid=palette-tab-custom]');
   await page.waitForSelector('[data-testid=palette-module-echo]');
   await shot('editor-custom-tab');
