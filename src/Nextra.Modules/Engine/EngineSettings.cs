@@ -37,8 +37,8 @@ public sealed class EngineSettings
         s.Wasm.CacheDirectory = Path.GetFullPath(Path.Combine(dataDir, wasm["CacheDirectory"] ?? "wasm-cache"));
 
         var asc = config.GetSection(AscOptions.Section);
-        s.Asc.AscDirectory = asc["AscDirectory"] ?? Environment.GetEnvironmentVariable(AscOptions.DirectoryEnvironmentVariable);
-        s.Asc.NodeExecutable = asc["NodeExecutable"] ?? s.Asc.NodeExecutable;
+        s.Asc.AscDirectory = asc["AscDirectory"] is { Length: > 0 } ascDir ? ascDir : Environment.GetEnvironmentVariable(AscOptions.DirectoryEnvironmentVariable);
+        s.Asc.NodeExecutable = asc["NodeExecutable"] is { Length: > 0 } node ? node : s.Asc.NodeExecutable;
         s.Asc.TimeoutSeconds = (int)Long(asc["TimeoutSeconds"], s.Asc.TimeoutSeconds);
         s.Asc.CacheDirectory = Path.GetFullPath(Path.Combine(dataDir, asc["CacheDirectory"] ?? "asc-cache"));
 

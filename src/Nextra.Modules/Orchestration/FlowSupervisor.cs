@@ -43,7 +43,12 @@ public sealed partial class FlowSupervisor(
     /// <summary>Status of a flow this process knows, else its persisted status, else null (no such flow).</summary>
     public async Task<FlowStatusView?> StatusAsync(string tenantId, string flowId, CancellationToken ct)
     {
-        if (_slots.TryGetValue(flowId, out var slot) && slot.TenantId == tenantId) return slot.View();
+        if (_slots.TryGetValue(flowId, out var slot) && slot.TenantId == tenantId)
+        {
+            var view = slot.View();
+            // A stored keep-alive that the tenant's tier (after a downgrade) no longer honours is reported as off.
+            return view.KeepAlive && !(await tiers.ForTenantAsync(tenantId, ct).ConfigureAwait(false)).KeepAlive ? view with { KeepAlive = false } : view;
+        }
         var flow = await catalog.GetAsync(tenantId, flowId, ct).ConfigureAwait(false);
         if (flow is null) return null;
         return new FlowStatusView(flow.Status, flow.Status == FlowStatuses.Error ? inbox.GetError(flowId) : null);

@@ -26,21 +26,22 @@ internal static class TriggerEndpoints
     }
 
     internal static async Task<IResult> WebhookAsync(string flowId, string token, double? wait, HttpContext http, FlowSupervisor supervisor,
-        WebhookTokens tokens, WebhookRateLimiter limiter, TriggerIntake intake, IOptions<TriggersOptions> options, TimeProvider time, CancellationToken ct)
+        WebhookTokens tokens, WebhookRateLimiter limiter, TriggerIntake intake, TimeProvider time, CancellationToken ct)
     {
         if (supervisor.Draining) throw new ApiException(503, "shutting_down", "Shutting down", "The server is shutting down; retry shortly.");
         var tenant = supervisor.AcceptingTenant(flowId);
         var trigger = tokens.Match(flowId, token);
         // One answer for a wrong token, an unknown flow and a stopped flow: nothing to learn from probing.
         if (tenant is null || trigger is null) throw ApiException.NotFound("Webhook");
-        if (!limiter.TryAcquire(flowId, trigger, out var retryAfter))
+        var definition = supervisor.ActiveDefinition(flowId)?.Triggers.FirstOrDefault(t => t.Name == trigger);
+        if (!limiter.TryAcquire(flowId, trigger, definition, out var retryAfter))
         {
             // Written here rather than thrown: the exception handler would drop the Retry-After header.
             http.Response.Headers.RetryAfter = Math.Max(1, Math.Ceiling(retryAfter)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             await ProblemResponses.WriteAsync(http, 429, "rate_limited", "Too many requests", $"Trigger '{trigger}' is over its rate limit.").ConfigureAwait(false);
             return TypedResults.Empty;
         }
-        var (xml, json) = await ReadPayloadAsync(http.Request, options.Value.MaxBodyBytes, ct).ConfigureAwait(false);
+        var (xml, json) = await ReadPayloadAsync(http.Request, limiter.MaxBodyBytes(definition), ct).ConfigureAwait(false);
         var item = new InboxItem
         {
             Id = Runs.RunIds.New(time), TenantId = tenant, FlowId = flowId, Source = "webhook:" + trigger, PayloadXml = xml, PayloadJson = json,

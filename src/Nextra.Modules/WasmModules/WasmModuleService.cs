@@ -24,6 +24,7 @@ public sealed partial class WasmModuleService
     private readonly AscCompiler _compiler;
     private readonly FlowService _flows;
     private readonly WasmModulesOptions _options;
+    private readonly SemaphoreSlim _insertGate = new(1, 1);
     private readonly TimeProvider _time;
     private readonly ITierLimits _tiers;
 
@@ -88,22 +89,36 @@ public sealed partial class WasmModuleService
         if (problems.Length > 0)
             throw CompileFailed(problems);
 
-        var row = await _store.InsertAsync(new WasmModuleRow
+        // Check again and insert under one lock: two uploads of new names at once must not both fit in the last slot.
+        await _insertGate.WaitAsync(ct);
+        WasmModuleRow? row;
+        try
         {
-            Id = "mod_" + Guid.NewGuid().ToString("N"),
-            TenantId = tenantId,
-            Name = name,
-            Kind = kind,
-            Content = content,
-            Wasm = built,
-            Wit = string.IsNullOrWhiteSpace(request.Wit) ? null : request.Wit,
-            Size = content.Length,
-            CreatedAt = _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
-            CreatedBy = userEmail,
-        }, _options.MaxModulesPerTenant, ct);
+            await CheckModuleQuotaAsync(tenantId, name, ct);
+            row = await InsertAsync();
+        }
+        finally
+        {
+            _insertGate.Release();
+        }
         return row is null
             ? throw new ApiException(409, "module_quota", "Module quota reached", $"A tenant may keep at most {_options.MaxModulesPerTenant} module versions; delete unused ones first.")
             : ToResponse(row);
+
+        Task<WasmModuleRow?> InsertAsync() =>
+            _store.InsertAsync(new WasmModuleRow
+            {
+                Id = "mod_" + Guid.NewGuid().ToString("N"),
+                TenantId = tenantId,
+                Name = name,
+                Kind = kind,
+                Content = content,
+                Wasm = built,
+                Wit = string.IsNullOrWhiteSpace(request.Wit) ? null : request.Wit,
+                Size = content.Length,
+                CreatedAt = _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
+                CreatedBy = userEmail,
+            }, _options.MaxModulesPerTenant, ct);
     }
 
     /// <summary>

@@ -5,7 +5,7 @@ namespace Nextra.Pump.Config;
 
 internal sealed partial class FlowParser
 {
-    private static readonly string[] TriggerKeys = ["name", "type", "target", "payload", "cron", "timezone", "missed_policy", "input"];
+    private static readonly string[] TriggerKeys = ["name", "type", "target", "payload", "cron", "timezone", "missed_policy", "input", "rate_per_second", "burst", "max_body_bytes"];
     private static readonly string[] TriggerTypes = ["webhook", "schedule", "manual"];
     private readonly List<(TriggerDefinition Trigger, YMapping Node)> _triggerNodes = [];
     private readonly List<(PeerTableDefinition Table, YMapping Node)> _tableNodes = [];
@@ -67,6 +67,18 @@ internal sealed partial class FlowParser
             {
                 _p.Add(map.Get("timezone"), "bad_timezone", $"{label} timezone '{tz}' is not a known IANA time zone (e.g. UTC, Europe/Paris)");
             }
+            // Webhook limits of this trigger; the server's [triggers] settings are the defaults and the ceilings.
+            var rate = YamlValues.Number(map.Get("rate_per_second"), _p, $"{label} rate_per_second", 0.001, 1e9);
+            var burst = YamlValues.Number(map.Get("burst"), _p, $"{label} burst", 1, 1e9);
+            var maxBody = YamlValues.Integer(map.Get("max_body_bytes"), _p, $"{label} max_body_bytes", 1, long.MaxValue);
+            if (type is not null and not "webhook")
+            {
+                foreach (var key in new[] { "rate_per_second", "burst", "max_body_bytes" })
+                {
+                    if (map.Get(key) is { } limitNode)
+                        _p.Add(limitNode, "invalid_value", $"{label} sets {key}, which only applies to webhook triggers");
+                }
+            }
             System.Text.Json.Nodes.JsonObject? input = null;
             switch (map.Get("input"))
             {
@@ -91,7 +103,7 @@ internal sealed partial class FlowParser
             var t = new TriggerDefinition
             {
                 Name = name, Type = type, Target = target, Payload = payload, Cron = cron, Timezone = tz,
-                MissedPolicy = missed, Input = input, Line = map.Line, Column = map.Column,
+                MissedPolicy = missed, Input = input, RatePerSecond = rate, Burst = burst, MaxBodyBytes = maxBody, Line = map.Line, Column = map.Column,
             };
             _triggerNodes.Add((t, map));
             list.Add(t);

@@ -141,6 +141,33 @@ public sealed class NextraConfigurationTests : IDisposable
             ["Accounts:LoginAttemptsPerMinute"] = accounts.LoginAttemptsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Accounts:SecureCookies"] = accounts.SecureCookies ? "true" : "false",
         };
+        var triggers = new Nextra.Modules.Triggers.TriggersOptions();
+        var orchestration = new Nextra.Modules.Orchestration.OrchestrationOptions();
+        var runs = new Nextra.Modules.Runs.RunsOptions();
+        var memory = new Nextra.Modules.Memory.MemoryOptions();
+        var modules = new Nextra.Modules.WasmModules.WasmModulesOptions();
+        var wasm = new Nextra.Pump.Wasm.WasmOptions();
+        var asc = new Nextra.Pump.Wasm.AssemblyScript.AscOptions();
+        foreach (var (key, value) in new (string, object)[]
+        {
+            ("Triggers:InboxFile", triggers.InboxFile), ("Triggers:WebhookRatePerSecond", triggers.WebhookRatePerSecond),
+            ("Triggers:WebhookBurst", triggers.WebhookBurst), ("Triggers:MaxBodyBytes", triggers.MaxBodyBytes),
+            ("Triggers:MaxWaitSeconds", triggers.MaxWaitSeconds), ("Triggers:ScheduleTickSeconds", triggers.ScheduleTickSeconds),
+            ("Triggers:ScheduleGraceSeconds", triggers.ScheduleGraceSeconds),
+            ("Orchestration:IdleCheckSeconds", orchestration.IdleCheckSeconds), ("Orchestration:DrainSeconds", orchestration.DrainSeconds),
+            ("Orchestration:StopTimeoutSeconds", orchestration.StopTimeoutSeconds), ("Orchestration:RestoreParallelism", orchestration.RestoreParallelism),
+            ("Orchestration:MaxAttempts", orchestration.MaxAttempts),
+            ("Runs:TracesFile", runs.TracesFile), ("Runs:RetentionIntervalSeconds", runs.RetentionIntervalSeconds),
+            ("Runs:RetentionBatchSize", runs.RetentionBatchSize),
+            ("Memory:MaxBytesPerFlow", memory.MaxBytesPerFlow), ("Memory:MaxKeyLength", memory.MaxKeyLength),
+            ("WasmModules:MaxModuleBytes", modules.MaxModuleBytes), ("WasmModules:MaxModulesPerTenant", modules.MaxModulesPerTenant),
+            ("Wasm:DefaultFuel", wasm.DefaultFuel), ("Wasm:DefaultMemoryMb", wasm.DefaultMemoryMb), ("Wasm:DefaultTimeoutMs", wasm.DefaultTimeoutMs),
+            ("Asc:NodeExecutable", asc.NodeExecutable), ("Asc:TimeoutSeconds", asc.TimeoutSeconds),
+            ("Plugins:AllowDotnetPlugins", "false"),
+        })
+        {
+            expected[key] = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!;
+        }
 
         foreach (var (key, value) in expected)
         {

@@ -17,7 +17,9 @@ public sealed class ProcessTests : IDisposable
     {
         var port = NextraProcess.FreePort();
         var url = $"http://127.0.0.1:{port}";
-        using var server = System.Diagnostics.Process.Start(NextraProcess.StartInfo("serve", "--data-dir", _dataDir, "--urls", url))!;
+        // With the documented example config: every key in it must be one the server accepts.
+        var config = Path.Combine(RepoRoot.Path, "nextra.example.toml");
+        using var server = System.Diagnostics.Process.Start(NextraProcess.StartInfo("serve", "--config", config, "--data-dir", _dataDir, "--urls", url))!;
         var stdout = new StringBuilder();
         server.OutputDataReceived += (_, e) => { lock (stdout) { stdout.AppendLine(e.Data); } };
         server.ErrorDataReceived += (_, e) => { lock (stdout) { stdout.AppendLine(e.Data); } };

@@ -102,6 +102,33 @@ public class TriggerLimitsTests(NextraFactory factory) : IClassFixture<NextraFac
         Assert.NotNull(limitedResponse.Headers.RetryAfter);
     }
 
+    [Fact]
+    public async Task Webhook_TriggerOwnLimits_ApplyBelowTheServerDefaults()
+    {
+        var owner = await factory.CreateUserAsync("trigger-limits");
+        var yaml = RunFlows.Greeter.Replace("{name: hook, type: webhook, target: route, payload: Greeting}",
+            "{name: hook, type: webhook, target: route, payload: Greeting, rate_per_second: 0.01, burst: 2, max_body_bytes: 100}");
+        var (_, hook) = await RunFlows.DeployAsync(owner.Client, yaml);
+        var anonymous = factory.CreateClient();
+        Assert.Equal((HttpStatusCode)413, (await anonymous.PostAsync(hook, Json.Body("{\"name\":\"" + new string('x', 150) + "\"}"))).StatusCode);
+        var codes = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++) codes.Add((await anonymous.PostAsync(hook, Json.Body("""{"name":"ada"}"""))).StatusCode);
+        // The rate is checked before the body is read, so the 413 used one of the burst's 2 tokens; the
+        // refill (one per 100 s) adds none during the test.
+        Assert.Equal([HttpStatusCode.Accepted, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], codes);
+    }
+
+    [Fact]
+    public async Task Save_LimitsOnAScheduleTrigger_422Located()
+    {
+        var owner = await factory.CreateUserAsync("trigger-limits-bad");
+        var yaml = RunFlows.Greeter.Replace("timezone: Europe/Paris,", "timezone: Europe/Paris, burst: 5,");
+        var body = await Json.PostAsync(owner.Client, "/api/flows", new { name = "bad", organismYaml = yaml }, 422);
+        var error = body["errors"]![0]!;
+        Assert.Contains("only applies to webhook triggers", error["message"]!.GetValue<string>());
+        Assert.True(error["line"]!.GetValue<int>() > 0);
+    }
+
     /// <summary>A derived factory plus an owner created on it (the derived one shares the data dir).</summary>
     private sealed class WebApplicationFactoryClient(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> factory)
     {

@@ -143,6 +143,18 @@ public sealed class TiersApiTests(TiersFactory factory) : IClassFixture<TiersFac
     }
 
     [Fact]
+    public async Task Modules_ConcurrentUploadsOfNewNames_OnlyOneFitsTheLastSlot()
+    {
+        var user = await UserOnTierAsync("pro");
+        const string wat = "(module (memory (export \"memory\") 1) (func (export \"alloc\") (param i32) (result i32) (i32.const 0)) (func (export \"handle\") (param i32 i32) (result i64) (i64.const 0)))";
+        var uploads = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+            user.Client.PostAsJsonAsync("/api/modules", new { name = $"racer{i}", kind = "wat", content = wat })));
+        Assert.Equal(1, uploads.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(5, uploads.Count(r => r.StatusCode == HttpStatusCode.Forbidden));
+        Assert.Equal(1, (await UsageAsync(user))["modules"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task Memory_FreeTierRefused_PaidTierCapped()
     {
         var free = await UserOnTierAsync("free");
@@ -167,11 +179,19 @@ public sealed class TiersApiTests(TiersFactory factory) : IClassFixture<TiersFac
             HttpStatusCode.Forbidden, "The free tier does not allow keep-alive");
         Assert.Equal(HttpStatusCode.OK, (await free.Client.PutAsJsonAsync($"/api/flows/{flowId}/keep-alive", new { keepAlive = false })).StatusCode);
 
-        var paid = await UserOnTierAsync("paid");
+        var tenant = $"paid-{Guid.NewGuid():N}";
+        var paid = await factory.CreateUserAsync(tenant);
+        var tiers = factory.Services.GetRequiredService<TierService>();
+        await tiers.SetTierAsync(tenant, "paid", CancellationToken.None);
         var (paidFlow, _) = await RunFlows.DeployAsync(paid.Client);
         var status = await paid.Client.PutAsJsonAsync($"/api/flows/{paidFlow}/keep-alive", new { keepAlive = true });
         Assert.Equal(HttpStatusCode.OK, status.StatusCode);
         Assert.True((await Json.ReadAsync(status))["keepAlive"]!.GetValue<bool>());
+
+        // Downgraded: the stored flag is no longer honoured, and the status says so.
+        await tiers.SetTierAsync(tenant, "free", CancellationToken.None);
+        var after = await paid.Client.GetFromJsonAsync<JsonObject>($"/api/flows/{paidFlow}/status");
+        Assert.False(after!["keepAlive"]!.GetValue<bool>());
     }
 
     [Fact]

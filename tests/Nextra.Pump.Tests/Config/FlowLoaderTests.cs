@@ -70,6 +70,7 @@ payloads:
   T: {fields: {A: string}}
 triggers:
   - {name: nightly, type: schedule, cron: "0 3 * * *", timezone: UTC, target: a, payload: T, missed_policy: run_once}
+  - {name: hook, type: webhook, target: a, payload: T, rate_per_second: 2.5, burst: 10, max_body_bytes: 4096}
 peer_tables:
   - {name: admin, entries: [{listener: a, peers: [b]}]}
 listeners:
@@ -85,8 +86,11 @@ listeners:
         Assert.Equal(("openai", "main", "http://127.0.0.1:9/v1", "OPENAI", 2, 1000, 3, 9.0), (b.Provider, b.Name, b.BaseUrl, b.ApiKeySecret, b.Priority, b.RateLimitTpm, b.MaxConcurrent, b.TimeoutSeconds));
         Assert.Equal(["gpt-*"], b.Models);
         Assert.Equal("X", f.Llm.Backends[1].ApiKeyEnv);
-        var t = Assert.Single(f.Triggers);
+        Assert.Equal(2, f.Triggers.Count);
+        var t = f.Triggers[0];
         Assert.Equal(("schedule", "0 3 * * *", "UTC", "run_once"), (t.Type, t.Cron, t.Timezone, t.MissedPolicy));
+        var hook = f.Triggers[1];
+        Assert.Equal((2.5, 10.0, 4096L), (hook.RatePerSecond, hook.Burst, hook.MaxBodyBytes));
         Assert.Equal(["b"], f.PeerTables[0].Peers["a"]);
         var a = f.Listeners[0];
         Assert.True(a.Agent && a.Broadcast);
