@@ -137,7 +137,9 @@ export function targetsOf(l: ListenerModel): string[] {
 
 function subtitleOfListener(l: ListenerModel): string {
   const model = l.config && typeof l.config.model === 'string' ? ` · ${l.config.model}` : '';
-  return `${l.handler || '?'} · ${l.payloadClass || '?'}${model}`;
+  // A code block running a registered module names it (and its version) on the canvas.
+  const module = l.handler === 'code' && l.config && typeof l.config.module === 'string' ? ` · ${l.config.module}` : '';
+  return `${l.handler || '?'} · ${l.payloadClass || '?'}${model}${module}`;
 }
 
 function subtitleOfTrigger(t: TriggerModel): string {

@@ -84,3 +84,12 @@ describe('module version picker', () => {
     expect(versionOptions({ name: 'gone', version: null }, undefined)).toEqual([{ value: '', label: 'latest' }]);
   });
 });
+
+describe('module code block on the canvas', () => {
+  it('Graph_ModuleCodeBlock_SubtitleNamesTheModuleVersion', async () => {
+    const { toGraph, emptyCanvas } = await import('./graph');
+    const node = (t: string) => toGraph(parseFlow(t).model!, emptyCanvas()).nodes.find((n) => n.id === 'l:echo')!;
+    expect(node(flowStyle).subtitle).toBe('code · Message · echo@1');
+    expect(node(pick(flowStyle, 'echo', '')).subtitle).toBe('code · Message · echo');
+  });
+});
