@@ -45,7 +45,8 @@ public sealed class EventsHub(IFlowCatalog catalog, TraceStore traces, InboxStor
 
     public async Task WatchRun(string runId)
     {
-        var owner = traces.FindOwner(runId)?.TenantId ?? inbox.Find(runId)?.TenantId;
+        // Inbox first: a finished run's trace is written before its inbox row is removed, so this order cannot miss it.
+        var owner = inbox.Find(runId)?.TenantId ?? traces.FindOwner(runId)?.TenantId;
         if (owner != Tenant) throw new HubException("not_found: run");
         await Groups.AddToGroupAsync(Context.ConnectionId, RunGroup(Tenant, runId)).ConfigureAwait(false);
     }

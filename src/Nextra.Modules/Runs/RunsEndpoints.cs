@@ -42,6 +42,10 @@ internal static class RunsEndpoints
             return TypedResults.Ok(RunView.From(flowId, live.Source, handle.Record));
         if (inbox.Find(id) is { } pending && pending.TenantId == tenant)
             return TypedResults.Ok(new RunView { RunId = id, FlowId = pending.FlowId, Trigger = pending.Source, Status = "pending", StartedAt = pending.CreatedAt });
+        // The run may have finished between the first look and now: its trace is written before its inbox
+        // row is removed, so a second look at the traces cannot miss it.
+        if (traces.FindOwner(id) is { } finished && finished.TenantId == tenant)
+            return TypedResults.Ok(traces.Get(id));
         throw ApiException.NotFound("Run");
     }
 
