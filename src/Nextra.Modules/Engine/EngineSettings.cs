@@ -34,6 +34,7 @@ public sealed class EngineSettings
         s.Wasm.DefaultFuel = (ulong)Long(wasm["DefaultFuel"], (long)s.Wasm.DefaultFuel);
         s.Wasm.DefaultMemoryMb = (int)Long(wasm["DefaultMemoryMb"], s.Wasm.DefaultMemoryMb);
         s.Wasm.DefaultTimeoutMs = (int)Long(wasm["DefaultTimeoutMs"], s.Wasm.DefaultTimeoutMs);
+        s.Wasm.MaxCachedModules = (int)Math.Max(1, Long(wasm["MaxCachedModules"], s.Wasm.MaxCachedModules));
         s.Wasm.CacheDirectory = Path.GetFullPath(Path.Combine(dataDir, wasm["CacheDirectory"] ?? "wasm-cache"));
 
         var asc = config.GetSection(AscOptions.Section);

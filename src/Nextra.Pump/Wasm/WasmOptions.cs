@@ -29,6 +29,11 @@ public sealed class WasmOptions
     /// Calls beyond this many at once fail with <c>wasm_busy</c>.
     /// </summary>
     public int PoolingInstances { get; set; } = 256;
+    /// <summary>
+    /// Compiled modules kept in memory; past it the least recently used leave the cache (handlers already
+    /// built keep theirs; the next compile of an evicted module reads the disk cache).
+    /// </summary>
+    public int MaxCachedModules { get; set; } = 256;
     /// <summary>Largest linear memory a pooled slot can hold; must cover the highest tier's memory_mb.</summary>
     public int PoolingMaxMemoryMb { get; set; } = 1_024;
     /// <summary>Largest module (bytes of .wasm or .wat text) accepted.</summary>

@@ -15,7 +15,16 @@ public sealed class WasmRuntime : IDisposable
     // Part of the disk-cache key: a serialized module is only valid for the same engine build and settings.
     private const string EngineFingerprint = "wasmtime-50.0.1;fuel;epoch;cranelift-speed;v1";
 
-    private readonly ConcurrentDictionary<string, Lazy<WasmCompiledModule>> _modules = new();
+    private readonly ConcurrentDictionary<string, CacheEntry> _modules = new();
+    private long _useClock;
+    private int _evicting;
+
+    /// <summary>A cached compile and when it was last asked for (a logical clock, for LRU eviction).</summary>
+    private sealed class CacheEntry(Lazy<WasmCompiledModule> module)
+    {
+        public Lazy<WasmCompiledModule> Module { get; } = module;
+        public long LastUse;
+    }
     private readonly ConcurrentDictionary<WasmCapabilities, Linker> _linkers = new();
     private readonly Thread _ticker;
     private readonly ManualResetEventSlim _stop = new(false);
@@ -73,16 +82,44 @@ public sealed class WasmRuntime : IDisposable
         if (code.Size > Options.MaxModuleBytes)
             throw new WasmModuleException(WasmErrorCodes.BadModule, $"module '{code.Name}' is {code.Size} bytes; the limit is {Options.MaxModuleBytes}");
         var key = CacheKey(code);
-        var lazy = _modules.GetOrAdd(key, k => new Lazy<WasmCompiledModule>(() => Load(k, code), LazyThreadSafetyMode.ExecutionAndPublication));
+        var entry = _modules.GetOrAdd(key, k => new CacheEntry(new Lazy<WasmCompiledModule>(() => Load(k, code), LazyThreadSafetyMode.ExecutionAndPublication)));
+        Volatile.Write(ref entry.LastUse, Interlocked.Increment(ref _useClock));
+        WasmCompiledModule compiled;
         try
         {
-            return lazy.Value;
+            compiled = entry.Module.Value;
         }
         catch
         {
             // Do not cache failures: the same text may be fixed and resubmitted under another name.
-            _modules.TryRemove(new KeyValuePair<string, Lazy<WasmCompiledModule>>(key, lazy));
+            _modules.TryRemove(new KeyValuePair<string, CacheEntry>(key, entry));
             throw;
+        }
+        if (_modules.Count > Options.MaxCachedModules)
+            EvictLeastRecentlyUsed();
+        return compiled;
+    }
+
+    /// <summary>Compiled modules in the in-memory cache.</summary>
+    public int CachedModuleCount => _modules.Count;
+
+    /// <summary>
+    /// Drops the least recently used entries until the cache is within its bound. An evicted module is not
+    /// disposed: templates built from it keep it alive, and the GC releases it once none does.
+    /// </summary>
+    private void EvictLeastRecentlyUsed()
+    {
+        if (Interlocked.Exchange(ref _evicting, 1) != 0) return;
+        try
+        {
+            var excess = _modules.Count - Options.MaxCachedModules;
+            if (excess <= 0) return;
+            foreach (var (key, entry) in _modules.OrderBy(kv => Volatile.Read(ref kv.Value.LastUse)).Take(excess).ToList())
+                _modules.TryRemove(new KeyValuePair<string, CacheEntry>(key, entry));
+        }
+        finally
+        {
+            Volatile.Write(ref _evicting, 0);
         }
     }
 
@@ -182,8 +219,8 @@ public sealed class WasmRuntime : IDisposable
         _ticker.Join();
         foreach (var linker in _linkers.Values)
             linker.Dispose();
-        foreach (var lazy in _modules.Values.Where(l => l.IsValueCreated))
-            lazy.Value.Module.Dispose();
+        foreach (var entry in _modules.Values.Where(e => e.Module.IsValueCreated))
+            entry.Module.Value.Module.Dispose();
         Engine.Dispose();
         _stop.Dispose();
     }

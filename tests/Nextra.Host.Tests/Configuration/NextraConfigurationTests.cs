@@ -161,7 +161,7 @@ public sealed class NextraConfigurationTests : IDisposable
             ("Runs:RetentionBatchSize", runs.RetentionBatchSize),
             ("Memory:MaxBytesPerFlow", memory.MaxBytesPerFlow), ("Memory:MaxKeyLength", memory.MaxKeyLength),
             ("WasmModules:MaxModuleBytes", modules.MaxModuleBytes), ("WasmModules:MaxModulesPerTenant", modules.MaxModulesPerTenant),
-            ("Wasm:DefaultFuel", wasm.DefaultFuel), ("Wasm:DefaultMemoryMb", wasm.DefaultMemoryMb), ("Wasm:DefaultTimeoutMs", wasm.DefaultTimeoutMs),
+            ("Wasm:DefaultFuel", wasm.DefaultFuel), ("Wasm:DefaultMemoryMb", wasm.DefaultMemoryMb), ("Wasm:DefaultTimeoutMs", wasm.DefaultTimeoutMs), ("Wasm:MaxCachedModules", wasm.MaxCachedModules),
             ("Asc:NodeExecutable", asc.NodeExecutable), ("Asc:TimeoutSeconds", asc.TimeoutSeconds),
             ("Plugins:AllowDotnetPlugins", "false"),
         })

@@ -34,6 +34,30 @@ public sealed class WasmPoolTests
     }
 
     [Fact]
+    public void Compile_PastTheCacheBound_EvictsLeastRecentlyUsedAndEvictedTemplatesStillRun()
+    {
+        using var runtime = new WasmRuntime(new WasmOptions { MaxCachedModules = 2, PoolingInstances = 0 });
+        var limits = new WasmCallLimits(1_000_000, 1 << 20, TimeSpan.FromSeconds(1));
+        WasmCode Code(string text) => WasmCode.FromText("m", WatModules.Constant($$"""{"text":"{{text}}"}"""));
+        var first = runtime.CreateTemplate(runtime.Compile(Code("a")), WasmCapabilities.None);
+        runtime.Compile(Code("b"));
+        runtime.Compile(Code("a")); // a is now more recent than b
+        runtime.Compile(Code("c")); // over the bound: b goes
+        Assert.Equal(2, runtime.CachedModuleCount);
+        var compiled = runtime.CompileCount;
+        runtime.Compile(Code("a"));
+        Assert.Equal(compiled, runtime.CompileCount); // a stayed
+        runtime.Compile(Code("b"));
+        Assert.Equal(compiled + 1, runtime.CompileCount); // b was evicted and compiles again
+        Assert.Equal(2, runtime.CachedModuleCount);
+
+        // A template built before its module left the cache keeps working.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        Assert.Equal("""{"text":"a"}""", System.Text.Encoding.UTF8.GetString(first.Invoke("{}"u8, limits, new State(null, "run", 1, "b", default)).Output));
+    }
+
+    [Fact]
     public void Invoke_WithoutPooling_StillWorks()
     {
         using var runtime = new WasmRuntime(new WasmOptions { PoolingInstances = 0 });
