@@ -1,8 +1,7 @@
-import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { api, errorMessage } from '../../api/client';
 import { KindIcon } from '../../components/icons';
-import { formatModuleRef, groupModules, parseModuleRef, versionOptions, type ModuleGroup } from '../modules/moduleRef';
+import { formatModuleRef, parseModuleRef, versionOptions } from '../modules/moduleRef';
+import { useModuleGroups } from '../modules/useModuleGroups';
 
 interface Props {
   /** The listener's `config.module` text (NAME or NAME@VERSION). */
@@ -15,15 +14,7 @@ interface Props {
 /** A code block's registered module, with a select of its versions and "latest" (a bare NAME). */
 export function ModuleVersionField({ module, readOnly, onChange }: Props) {
   const ref = parseModuleRef(module);
-  const [groups, setGroups] = useState<ModuleGroup[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    api.modules().then((m) => live && setGroups(groupModules(m)), (e) => live && setError(errorMessage(e)));
-    return () => {
-      live = false;
-    };
-  }, []);
+  const { groups, error } = useModuleGroups();
   const group = ref ? groups?.find((g) => g.name === ref.name) : undefined;
   return (
     <div className="insp-module">

@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
-import { api, errorMessage } from '../../api/client';
-import { formatBytes, groupModules, moduleDragData, type ModuleGroup } from '../modules/moduleRef';
+import { formatBytes, moduleDragData } from '../modules/moduleRef';
+import { useModuleGroups } from '../modules/useModuleGroups';
 import { KindIcon } from '../../components/icons';
 import { DRAG_TYPE } from './Canvas';
 
@@ -22,15 +22,7 @@ function startDrag(e: React.DragEvent, data: string) {
 
 /** The Custom tab: the tenant's WASM modules, newest version of each; dropping one adds a code block using it. */
 function CustomModules({ onAdd, disabled }: { onAdd: (kind: string) => void; disabled: boolean }) {
-  const [groups, setGroups] = useState<ModuleGroup[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    api.modules().then((m) => live && setGroups(groupModules(m)), (e) => live && setError(errorMessage(e)));
-    return () => {
-      live = false;
-    };
-  }, []);
+  const { groups, error } = useModuleGroups();
   if (error) return <p className="error-text">{error}</p>;
   if (groups === null) return <p className="muted small">Loading…</p>;
   if (groups.length === 0) {
