@@ -79,6 +79,12 @@ run=$(curl -fsS -H "Authorization: Bearer $key" -H 'Content-Type: application/js
   -d '{"payload":{"text":"hi"},"target":"echo"}' "$url/api/triggers/$id/inject?wait=20") || fail "inject"
 printf '%s' "$run" | grep -q '"status":"succeeded"' || fail "run: $run"
 printf '%s' "$run" | grep -q '"fuel":' || fail "no fuel on the code step: $run"
+run_id=$(printf '%s' "$run" | grep -o '"runId":"[^"]*"' | head -1 | cut -d'"' -f4)
+curl -fsS -H "Authorization: Bearer $key" "$url/api/runs/$run_id" | grep -q '"status":"succeeded"' || fail "GET run $run_id"
+usage=$(curl -fsS -H "Authorization: Bearer $key" "$url/api/usage") || fail "usage"
+printf '%s' "$usage" | grep -q '"tier":"enterprise"' || fail "usage: $usage"
+printf '%s' "$usage" | grep -q '"runsThisMonth":1' || fail "usage counts the run: $usage"
+"$bin" tenant list --data-dir "$data/d" | grep -q 'enterprise' || fail "tenant list"
 code=$(curl -s -o /dev/null -w '%{http_code}' "$url/api/flows")
 [ "$code" = 401 ] || fail "anonymous /api/flows gave $code"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $key" -H 'Content-Type: application/json' -d '{"name":"x","organismYaml":"a: b: c"}' "$url/api/flows")
