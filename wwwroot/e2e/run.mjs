@@ -539,4 +539,26 @@ describe('nextra in the browser', () => {
     // The flow status in the toolbar followed the start live.
     await page.waitForSelector('[data-testid=flow-status].status-running');
   });
+
+  scenario('split view: dragging the divider resizes canvas and YAML, survives a reload, double-click resets', async () => {
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.goto(state.flowUrl.replace(/\/(split|yaml)$/, '') + '/split');
+    await page.waitForSelector('.monaco-editor');
+    const widths = () => page.evaluate(() => [document.querySelector('.canvas-wrap').getBoundingClientRect().width, document.querySelector('.yaml-wrap').getBoundingClientRect().width]);
+    const [canvas0, yaml0] = await widths();
+    assert.ok(Math.abs(canvas0 - yaml0) < 4, `starts even: ${canvas0} vs ${yaml0}`);
+    const h = await page.locator('[data-testid=split-handle]').boundingBox();
+    await page.mouse.move(h.x + h.width / 2, h.y + h.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(h.x + h.width / 2 + 150, h.y + h.height / 2, { steps: 8 });
+    await page.mouse.up();
+    const [canvas1, yaml1] = await waitFor(async () => { const w = await widths(); return w[0] > canvas0 + 100 ? w : null; }, 'the canvas to widen');
+    assert.ok(yaml1 < yaml0 - 100, `the YAML narrowed: ${yaml0} → ${yaml1}`);
+    await page.reload();
+    await page.waitForSelector('.monaco-editor');
+    const [canvas2] = await widths();
+    assert.ok(Math.abs(canvas2 - canvas1) < 4, `kept after reload: ${canvas1} vs ${canvas2}`);
+    await page.dblclick('[data-testid=split-handle]');
+    await waitFor(async () => { const [c, y] = await widths(); return Math.abs(c - y) < 4; }, 'the reset to an even split');
+  });
 });

@@ -22,6 +22,8 @@ import { useEditorKeys } from './useEditorKeys';
 import { normalizeCanvas, useFlowDoc } from './useFlowDoc';
 import { useFlowStatus } from './useFlowStatus';
 import { useValidation } from './useValidation';
+import { SplitHandle } from './SplitHandle';
+import { loadSplit, saveSplit, splitColumns } from './splitPane';
 import { VersionsPanel } from './VersionsPanel';
 
 const YamlEditor = lazy(() => import('./YamlEditor'));
@@ -53,6 +55,7 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
   const doc = useFlowDoc({ text: flow.organismYaml, canvas: normalizeCanvas(flow.canvasState) });
   const [saved, setSaved] = useState<DocState>({ text: flow.organismYaml, canvas: doc.canvas });
   const [saveState, setSaveState] = useState<SaveState>('saved');
+  const [split, setSplit] = useState(loadSplit);
   const [error, setError] = useState<string | null>(null);
   const [quota, setQuota] = useState<string | null>(null);
   const [selected, setSelected] = useState<string[]>([]);
@@ -232,7 +235,7 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
       <QuotaBanner message={quota} onClose={() => setQuota(null)} />
       <ErrorBanner error={error} onClose={() => setError(null)} />
       <div className="narrow-note">Editing needs a wider screen. <Link to={`/flow/${flow.id}/runs`}>See this flow's runs</Link>.</div>
-      <div className={`editor-body view-${view}`}>
+      <div className={`editor-body view-${view}`} style={view === 'split' ? { gridTemplateColumns: splitColumns(split) } : undefined}>
         {showCanvas && <Palette disabled={canvasLocked} onAdd={(k) => onDrop(k, { x: 40 + Math.random() * 200, y: 40 + Math.random() * 200 })} />}
         {showCanvas && (
           <div className="canvas-wrap">
@@ -256,6 +259,7 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
         )}
         {showYaml && (
           <div className="yaml-wrap">
+            {view === 'split' && <SplitHandle onChange={setSplit} onCommit={(v) => { setSplit(v); saveSplit(v); }} />}
             <Suspense fallback={<div className="center muted">Loading editor…</div>}>
               <YamlEditor
                 value={doc.text}
