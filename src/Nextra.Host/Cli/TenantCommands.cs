@@ -15,7 +15,7 @@ internal static class TenantCommands
         var tenant = new Option<string>("--tenant") { Description = "Tenant name (or id)", Required = true };
         var tier = new Option<string>("--tier") { Description = "A configured tier (free, paid, pro, enterprise…), or 'default' to follow [tiers] default_tier", Required = true };
         var setTier = new Command("set-tier", "Move a tenant to another tier") { tenant, tier };
-        setTier.SetAction((parse, ct) => GuardAsync(parse, async () =>
+        setTier.SetAction((parse, ct) => CliGuard.GuardAsync(parse, async () =>
         {
             await using var app = await context.BuildForCommandAsync(parse, ct);
             var tiers = app.Services.GetRequiredService<TierService>();
@@ -25,7 +25,7 @@ internal static class TenantCommands
         }));
 
         var list = new Command("list", "List tenants: name, tier, users, flows, id");
-        list.SetAction((parse, ct) => GuardAsync(parse, async () =>
+        list.SetAction((parse, ct) => CliGuard.GuardAsync(parse, async () =>
         {
             await using var app = await context.BuildForCommandAsync(parse, ct);
             var rows = await app.Services.GetRequiredService<TierService>().ListTenantsAsync(ct);
@@ -36,19 +36,5 @@ internal static class TenantCommands
                 output.WriteLine($"{r.Name.PadRight(width)}  {r.Tier,-10}  {r.Users,5}  {r.Flows,5}  {r.Id}");
         }));
         return new Command("tenant", "Manage tenants and their tiers") { setTier, list };
-    }
-
-    private static async Task<int> GuardAsync(ParseResult parse, Func<Task> action)
-    {
-        try
-        {
-            await action();
-            return 0;
-        }
-        catch (ApiException ex)
-        {
-            await parse.InvocationConfiguration.Error.WriteLineAsync($"error: {ex.Detail ?? ex.Message}");
-            return 1;
-        }
     }
 }

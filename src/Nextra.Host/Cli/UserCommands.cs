@@ -16,7 +16,7 @@ internal static class UserCommands
         role.AcceptOnlyFromAmong("owner", "admin", "editor", "viewer");
         var tier = new Option<string?>("--tier") { Description = "Tier of the tenant when this creates it (default: [tiers] default_tier); see nextra tenant set-tier" };
         var create = new Command("create", "Create a user") { email, password, tenant, role, tier };
-        create.SetAction((parse, ct) => GuardAsync(parse, async () =>
+        create.SetAction((parse, ct) => CliGuard.GuardAsync(parse, async () =>
         {
             await using var app = await context.BuildForCommandAsync(parse, ct);
             Role? parsed = Roles.TryParse(parse.GetValue(role), out var r) ? r : null;
@@ -33,7 +33,7 @@ internal static class UserCommands
         var email = new Option<string>("--email") { Description = "Owner of the key", Required = true };
         var name = new Option<string?>("--name") { Description = "Label shown in the key list (default: default)" };
         var create = new Command("create", "Create an API key; prints the key alone on the last line") { email, name };
-        create.SetAction((parse, ct) => GuardAsync(parse, async () =>
+        create.SetAction((parse, ct) => CliGuard.GuardAsync(parse, async () =>
         {
             await using var app = await context.BuildForCommandAsync(parse, ct);
             var (row, key) = await app.Services.GetRequiredService<ApiKeyService>()
@@ -43,20 +43,5 @@ internal static class UserCommands
             output.WriteLine(key);
         }));
         return new Command("apikey", "Manage API keys") { create };
-    }
-
-    /// <summary>Turns expected failures (duplicate email, unknown user, bad input) into a message and exit code 1.</summary>
-    private static async Task<int> GuardAsync(ParseResult parse, Func<Task> action)
-    {
-        try
-        {
-            await action();
-            return 0;
-        }
-        catch (ApiException ex)
-        {
-            await parse.InvocationConfiguration.Error.WriteLineAsync($"error: {ex.Detail ?? ex.Message}");
-            return 1;
-        }
     }
 }
