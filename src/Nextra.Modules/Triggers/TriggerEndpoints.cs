@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Nextra.Modules.Common;
 using Nextra.Modules.Orchestration;
+using Nextra.Pump.Config;
 
 namespace Nextra.Modules.Triggers;
 
@@ -33,7 +34,7 @@ internal static class TriggerEndpoints
         var trigger = tokens.Match(flowId, token);
         // One answer for a wrong token, an unknown flow and a stopped flow: nothing to learn from probing.
         if (tenant is null || trigger is null) throw ApiException.NotFound("Webhook");
-        var definition = supervisor.ActiveDefinition(flowId)?.Triggers.FirstOrDefault(t => t.Name == trigger);
+        var definition = TriggerNamed(supervisor.ActiveDefinition(flowId), trigger);
         if (!limiter.TryAcquire(flowId, trigger, definition, out var retryAfter))
         {
             // Written here rather than thrown: the exception handler would drop the Retry-After header.
@@ -48,6 +49,17 @@ internal static class TriggerEndpoints
             CreatedAt = time.GetUtcNow(),
         };
         return await intake.AcceptAsync(item, wait, ct).ConfigureAwait(false);
+    }
+
+    // A loop rather than LINQ: this runs on every webhook request, and a capturing lambda allocates.
+    private static TriggerDefinition? TriggerNamed(FlowDefinition? flow, string name)
+    {
+        if (flow is null) return null;
+        foreach (var t in flow.Triggers)
+        {
+            if (t.Name == name) return t;
+        }
+        return null;
     }
 
     internal static async Task<IResult> InjectAsync(string flowId, double? wait, InjectRequest body, ICurrentUser user, IFlowCatalog catalog,
