@@ -23,6 +23,7 @@ internal sealed class EngineFlowServicesFactory(
     ProjectMemoryService memory,
     ITierLimits tiers,
     IServiceProvider services,
+    ISharedStateProvider sharedState,
     TimeProvider time) : IFlowServicesFactory
 {
     public IFlowServices Create(string tenantId, string flowId, FlowDefinition flow, IRunEventSink events) => new FlowServices
@@ -36,6 +37,7 @@ internal sealed class EngineFlowServicesFactory(
         Modules = new LiveModules(this, tenantId, flowId),
         // Read whenever a code handler is built (start, wake, hot reload), so a tier change applies to the next one.
         TierWasm = () => tiers.ForTenant(tenantId).Wasm,
+        SharedState = sharedState.For(tenantId, flowId),
     };
 
     private readonly ConcurrentDictionary<(string Tenant, string Flow), IWasmModuleSource> _modules = new();
@@ -79,5 +81,6 @@ internal sealed class EngineFlowServicesFactory(
         public IWasmModuleSource? Modules { get; init; }
         public required Func<WasmTierLimits> TierWasm { get; init; }
         public WasmTierLimits? WasmLimits => TierWasm();
+        public required ISharedBackend SharedState { get; init; }
     }
 }

@@ -18,7 +18,7 @@ public static class FlowsModule
         services.AddNextraCommon();
         services.AddTierDefaults(configuration);
         // After accounts: flows reference tenants.
-        services.AddMigrations("flows", typeof(FlowsModule).Assembly);
+        services.AddMigrations("flows", typeof(FlowsModule).Assembly, after: "accounts");
         services.TryAddSingleton<IFlowStore, SqliteFlowStore>();
         services.TryAddSingleton<IFlowValidator, YamlSyntaxValidator>();
         services.TryAddSingleton<ILastRunLookup, NoLastRuns>();

@@ -15,12 +15,16 @@ public static class ObservabilityModule
         _ = configuration;
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Metrics>();
-        services.TryAddSingleton<LiveEvents>();
+        // Embedded default; hosted mode adds the backplane-backed publisher (the last registration wins).
+        services.TryAddSingleton<LiveEventBus>();
+        services.TryAddSingleton<ILiveEvents>(sp => sp.GetRequiredService<LiveEventBus>());
         services.TryAddSingleton<HubPresence>();
+        services.TryAddSingleton<LogStreams>();
+        services.AddSingleton<ILiveEventSink>(sp => sp.GetRequiredService<LogStreams>());
         services.AddSingleton<ILiveEventSink, SignalRLiveSink>();
         // Hub arguments go through the source-generated context, so the JSON protocol works under Native AOT.
-        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, Runs.RuntimeJsonContext.Default));
-        services.AddHostedService<RuntimeGauges>();
+        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, ObservabilityJsonContext.Default));
+        services.AddHostedService<ProcessGauges>();
         // The API request counter wraps the whole pipeline without an edit to the composition root.
         services.AddSingleton<IStartupFilter, ApiMetricsStartupFilter>();
         return services;

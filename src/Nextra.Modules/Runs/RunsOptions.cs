@@ -5,8 +5,6 @@ public sealed class RunsOptions
 {
     public const string Section = "Runs";
 
-    /// <summary>Traces database file, relative to the data directory.</summary>
-    public string TracesFile { get; set; } = "traces.db";
     /// <summary>How often retention runs.</summary>
     public double RetentionIntervalSeconds { get; set; } = 60;
     /// <summary>Runs deleted per transaction, so a retention pass never holds the write lock for long.</summary>

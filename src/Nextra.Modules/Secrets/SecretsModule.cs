@@ -21,7 +21,7 @@ public static class SecretsModule
             .Validate(o => o.MaxValueBytes > 0, "Secrets:MaxValueBytes must be positive")
             .ValidateOnStart();
         // After accounts: secrets reference tenants.
-        services.AddMigrations("secrets", typeof(SecretsModule).Assembly);
+        services.AddMigrations("secrets", typeof(SecretsModule).Assembly, after: "accounts");
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new SecretCipher(SecretKeyLoader.Load(
             sp.GetRequiredService<IOptions<SecretsOptions>>().Value, sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDir)));

@@ -113,7 +113,7 @@ public sealed partial class StreamPump
                 CompleteRun(run);
             }
         }
-        return new RunHandle(record, run.Completion.Task);
+        return new RunHandle(record, run.Completion.Task, run.Snapshot);
     }
 
     /// <summary>Turns the injection into a payload element (+ envelope meta when an envelope was given).</summary>
