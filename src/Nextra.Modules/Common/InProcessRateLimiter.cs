@@ -23,21 +23,32 @@ public sealed class InProcessRateLimiter : IRateLimiter, IDisposable
     }
 
     /// <summary>
-    /// The bucket refills in steps no shorter than the shared 100 ms tick: at high rates several tokens a tick, at low
-    /// rates one token every 1/rate seconds (rounded up to the tick).
+    /// The bucket refills in steps that are whole multiples of the shared 100 ms tick (a shorter period would be
+    /// stretched to the tick), with the smallest step that keeps the rate exact: 15/s is 3 tokens every 200 ms,
+    /// 1000/s 100 every 100 ms, 0.5/s one every 2 s. A rate that fits no step of up to a second is rounded.
     /// </summary>
     internal static TokenBucketRateLimiterOptions Options(RateLimitRule rule)
     {
         var rate = Math.Max(rule.PermitsPerSecond, 1e-6);
         var perTick = rate * Tick.TotalSeconds;
-        var (period, tokens) = perTick >= 1
-            ? (Tick, (int)Math.Ceiling(perTick))
-            : (TimeSpan.FromSeconds(1 / rate), 1);
+        (TimeSpan Period, int Tokens) step = perTick >= 1
+            ? (Tick, (int)Math.Round(perTick))
+            : (TimeSpan.FromSeconds(Math.Ceiling(1 / perTick) * Tick.TotalSeconds), 1);
+        for (var n = 1; n <= 10; n++)
+        {
+            var tokens = perTick * n;
+            var whole = Math.Round(tokens);
+            if (whole >= 1 && Math.Abs(tokens - whole) < 1e-6)
+            {
+                step = (Tick * n, (int)whole);
+                break;
+            }
+        }
         return new TokenBucketRateLimiterOptions
         {
             TokenLimit = Math.Max(1, rule.Burst),
-            TokensPerPeriod = tokens,
-            ReplenishmentPeriod = period,
+            TokensPerPeriod = step.Tokens,
+            ReplenishmentPeriod = step.Period,
             QueueLimit = 0,
             AutoReplenishment = false,
         };

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Nextra.Modules.Common;
 
 namespace Nextra.Modules.Observability;
 
@@ -12,6 +13,7 @@ public static class ObservabilityModule
 {
     public static IServiceCollection AddObservability(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddNextraCommon();
         _ = configuration;
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Metrics>();

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Nextra.Modules.Common;
 using Nextra.Modules.Orchestration.Stores;
 using Nextra.Modules.Runs;
 using Nextra.Modules.Storage;
@@ -20,6 +21,7 @@ public static class OrchestrationModule
 {
     public static IServiceCollection AddOrchestration(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddNextraCommon();
         services.AddOptions<OrchestrationOptions>().Bind(configuration.GetSection(OrchestrationOptions.Section))
             .Validate(o => o.IdleCheckSeconds > 0 && o.DrainSeconds >= 0 && o.RestoreParallelism > 0 && o.MaxAttempts > 0, "Orchestration options out of range")
             .ValidateOnStart();

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Nextra.Modules.Common;
 using Nextra.Modules.Runs.Stores;
 using Nextra.Modules.Storage;
 using Nextra.Modules.Tiers;
@@ -13,6 +14,7 @@ public static class RunsModule
 {
     public static IServiceCollection AddRuns(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddNextraCommon();
         services.AddOptions<RunsOptions>().Bind(configuration.GetSection(RunsOptions.Section))
             .Validate(o => o.RetentionBatchSize > 0 && o.RetentionIntervalSeconds > 0, "Runs retention batch and interval must be positive")
             .ValidateOnStart();

@@ -111,14 +111,14 @@ public sealed class BackupArchive(
             // Flat names only: nothing in an archive may point outside the data directory.
             if (entry.EntryType != TarEntryType.RegularFile || entry.Name.Contains('/', StringComparison.Ordinal) || entry.Name.Contains('\\', StringComparison.Ordinal)
                 || entry.Name.StartsWith('.'))
-                throw new InvalidDataException($"Unexpected entry '{entry.Name}' in {archive}: not a nextra backup.");
+                throw new IOException($"Unexpected entry '{entry.Name}' in {archive}: not a nextra backup.");
             var target = Path.Combine(dir, entry.Name);
             foreach (var stale in new[] { target + "-wal", target + "-shm" }.Where(File.Exists)) File.Delete(stale);
             await entry.ExtractToFileAsync(target, overwrite: true, ct).ConfigureAwait(false);
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(target, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             restored.Add(entry.Name);
         }
-        if (!sawManifest) throw new InvalidDataException($"{archive} is not a nextra backup (no MANIFEST).");
+        if (!sawManifest) throw new IOException($"{archive} is not a nextra backup (no MANIFEST).");
         return restored;
     }
 }

@@ -14,7 +14,7 @@ namespace Nextra.Modules.Triggers;
 /// stop. Kept apart from <see cref="ScheduleService"/>, which fires them, so the supervisor can tell it about flows
 /// without depending on what fires into it.
 /// </summary>
-public sealed class ScheduleArming(ILogger<ScheduleArming> logger) : IFlowRuntimeListener
+public sealed class ScheduleArming(TimeProvider time, ILogger<ScheduleArming> logger) : IFlowRuntimeListener
 {
     private readonly ConcurrentDictionary<(string Flow, string Trigger), ArmedSchedule> _armed = new();
 
@@ -30,7 +30,7 @@ public sealed class ScheduleArming(ILogger<ScheduleArming> logger) : IFlowRuntim
                 logger.LogWarning("Flow {FlowId} trigger {Trigger}: bad cron: {Error}", flowId, trigger.Name, error);
                 continue;
             }
-            _armed[(flowId, trigger.Name)] = new ArmedSchedule(tenantId, schedule!, trigger.MissedPolicy, trigger.Input?.ToJsonString() ?? "{}");
+            _armed[(flowId, trigger.Name)] = new ArmedSchedule(tenantId, schedule!, trigger.MissedPolicy, trigger.Input?.ToJsonString() ?? "{}", time.GetUtcNow());
         }
     }
 
@@ -41,8 +41,10 @@ public sealed class ScheduleArming(ILogger<ScheduleArming> logger) : IFlowRuntim
 }
 
 /// <summary>One armed schedule trigger; <see cref="LastFired"/> is read from the inbox on the first tick.</summary>
-internal sealed class ArmedSchedule(string tenantId, CronSchedule schedule, string missedPolicy, string inputJson)
+internal sealed class ArmedSchedule(string tenantId, CronSchedule schedule, string missedPolicy, string inputJson, DateTimeOffset armedAt)
 {
+    /// <summary>When the trigger was armed: a trigger that never fired counts nothing before this as missed.</summary>
+    public DateTimeOffset ArmedAt { get; } = armedAt;
     /// <summary>The trigger's <c>input:</c> as JSON, the payload every slot fires with.</summary>
     public string InputJson { get; } = inputJson;
     public string TenantId { get; } = tenantId;
@@ -89,7 +91,7 @@ public sealed class ScheduleService(
         foreach (var ((flowId, name), armed) in arming.Armed)
         {
             // Never fired: armed from now (nothing counts as missed). Else from the last fired slot, so downtime shows as missed slots.
-            armed.LastFired ??= await inbox.LastSlotAsync(armed.TenantId, flowId, name).ConfigureAwait(false) ?? now;
+            armed.LastFired ??= await inbox.LastSlotAsync(armed.TenantId, flowId, name).ConfigureAwait(false) ?? armed.ArmedAt;
             var due = armed.Schedule.DueSlots(armed.LastFired.Value, now, armed.MissedPolicy, TimeSpan.FromSeconds(options.Value.ScheduleGraceSeconds));
             var settled = true;
             foreach (var slot in due)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Nextra.Modules.Common;
 using Nextra.Modules.Orchestration;
 using Nextra.Modules.Runs;
 using Nextra.Modules.Storage;
@@ -15,6 +16,7 @@ public static class TriggersModule
 {
     public static IServiceCollection AddTriggers(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddNextraCommon();
         services.AddOptions<TriggersOptions>().Bind(configuration.GetSection(TriggersOptions.Section))
             .Validate(o => o.WebhookRatePerSecond > 0 && o.WebhookBurst >= 1 && o.MaxBodyBytes > 0 && o.InboxPollMilliseconds > 0, "Triggers limits must be positive")
             .ValidateOnStart();
@@ -26,7 +28,8 @@ public static class TriggersModule
         services.AddSingleton<IFlowRuntimeListener>(sp => sp.GetRequiredService<WebhookTokens>());
         services.TryAddSingleton<ScheduleArming>();
         services.AddSingleton<IFlowRuntimeListener>(sp => sp.GetRequiredService<ScheduleArming>());
-        services.AddHostedService<ScheduleService>();
+        services.TryAddSingleton<ScheduleService>();
+        services.AddHostedService(sp => sp.GetRequiredService<ScheduleService>());
         services.TryAddSingleton<InboxDispatcher>();
         services.AddSingleton<IPartitionListener>(sp => sp.GetRequiredService<InboxDispatcher>());
         services.AddHostedService(sp => sp.GetRequiredService<InboxDispatcher>());
