@@ -12,7 +12,7 @@ namespace Nextra.Modules.Flows;
 
 /// <summary>Flow rules: validation before storing, a version per YAML change, tenant scoping.</summary>
 internal sealed class FlowService(IFlowStore store, IFlowValidator validator, TimeProvider time, ITierLimits tiers,
-    IEnumerable<IFlowChangeHandler> handlers, ILogger<FlowService> logger) : IFlowCatalog
+    IEnumerable<IFlowChangeHandler> handlers, ILogger<FlowService> logger)
 {
     private readonly IFlowChangeHandler[] _handlers = [.. handlers];
 
@@ -115,7 +115,8 @@ internal sealed class FlowService(IFlowStore store, IFlowValidator validator, Ti
         {
             try
             {
-                report ??= await handler.OnFlowChangedAsync(change, ct);
+                var reload = await handler.OnFlowChangedAsync(change, ct);
+                report ??= reload;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -133,18 +134,6 @@ internal sealed class FlowService(IFlowStore store, IFlowValidator validator, Ti
 
     public async Task<FlowVersionRow> GetVersionAsync(string tenantId, string id, long version, CancellationToken ct) =>
         await store.GetVersionAsync(tenantId, id, version, ct) ?? throw ApiException.NotFound($"Version {version} of the flow");
-
-    async Task<FlowSnapshot?> IFlowCatalog.GetAsync(string tenantId, string flowId, CancellationToken ct) =>
-        await store.GetAsync(tenantId, flowId, ct) is { } row ? Snapshot(row) : null;
-
-    Task<bool> IFlowCatalog.SetStatusAsync(string tenantId, string flowId, string status, CancellationToken ct) =>
-        store.SetStatusAsync(tenantId, flowId, status, ct);
-
-    async Task<FlowSnapshot?> IFlowCatalog.FindForWebhookAsync(string flowId, CancellationToken ct) =>
-        await store.FindByIdAsync(flowId, ct) is { } row ? Snapshot(row) : null;
-
-    async Task<IReadOnlyList<FlowSnapshot>> IFlowCatalog.ListByStatusAsync(string status, CancellationToken ct) =>
-        (await store.ListByStatusAsync(status, ct)).Select(Snapshot).ToList();
 
     internal static DateTimeOffset ParseTime(string iso) =>
         DateTimeOffset.Parse(iso, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
@@ -216,8 +205,6 @@ internal sealed class FlowService(IFlowStore store, IFlowValidator validator, Ti
         CreatedAt = flow.UpdatedAt,
         CreatedBy = createdBy,
     };
-
-    private static FlowSnapshot Snapshot(FlowRow row) => new(row.Id, row.TenantId, row.Name, row.OrganismYaml, row.Version, row.Status);
 
     private string Now() => time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 }

@@ -23,7 +23,7 @@ public static class FlowsModule
         services.TryAddSingleton<IFlowValidator, YamlSyntaxValidator>();
         services.TryAddSingleton<ILastRunLookup, NoLastRuns>();
         services.TryAddSingleton<FlowService>();
-        services.TryAddSingleton<IFlowCatalog>(sp => sp.GetRequiredService<FlowService>());
+        services.TryAddSingleton<IFlowCatalog, FlowCatalog>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(FlowsJsonContext.Default));
         return services;
     }

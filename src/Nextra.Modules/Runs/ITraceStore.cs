@@ -1,4 +1,5 @@
 using Nextra.Modules.Storage;
+using Nextra.Modules.Tiers;
 
 namespace Nextra.Modules.Runs;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Nextra.Modules.Storage;
+using Nextra.Modules.Tiers;
 using Nextra.Pump.Runs;
 
 namespace Nextra.Modules.Runs.Stores;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Nextra.Modules.Runs;
 using Nextra.Modules.Storage;
 using Nextra.Modules.Tests.Runs;
+using Nextra.Modules.Tiers;
 using Nextra.Pump.Runs;
 
 namespace Nextra.Modules.Tests.Storage.Contracts;
