@@ -175,7 +175,7 @@ public sealed partial class ArchitectureTests
             return graph;
         }
 
-        [GeneratedRegex(@"Nextra\.Modules\.(?<full>[A-Z][A-Za-z]+)|(?<short>[A-Z][A-Za-z]+)\.[A-Z]")]
+        [GeneratedRegex(@"Nextra\.Modules\.(?<full>[A-Z][A-Za-z]*)|(?<short>[A-Z][A-Za-z]*)\.[A-Z]")]
         private static partial Regex Reference();
 
         /// <summary>A cycle as a path that starts and ends with the same module, or null.</summary>

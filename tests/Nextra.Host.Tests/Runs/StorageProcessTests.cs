@@ -133,7 +133,7 @@ public sealed class StorageProcessTests(ITestOutputHelper output) : IDisposable
             Assert.True(after[id] == startedAt, $"run {id}, finished before a crash, was run again");
     }
 
-    private static string SlowFlow(int port) => $$"""
+    private static string SlowFlow(int port) => $$$"""
         organism: {name: one-at-a-time}
         max_concurrent_handlers: 1
         payloads:
@@ -146,7 +146,7 @@ public sealed class StorageProcessTests(ITestOutputHelper output) : IDisposable
             payload_class: Greeting
             handler: http
             peers: [done]
-            config: {method: GET, url: "http://127.0.0.1:{{port}}/slow"}
+            config: {method: GET, url: "http://127.0.0.1:{{{port}}}/slow"}
           - {name: done, description: the answer, payload_class: HttpResponse, handler: output}
         """;
 
