@@ -6,7 +6,7 @@ namespace Nextra.Host.Tests.Runs;
 
 public class RunsApiTests(NextraFactory factory) : IClassFixture<NextraFactory>
 {
-    [Fact]
+    [ProviderFact]
     public async Task Webhook_Wait_AnswersRunAndHistoryHasEveryStep()
     {
         var owner = await factory.CreateUserAsync("webhook-wait");
@@ -31,7 +31,7 @@ public class RunsApiTests(NextraFactory factory) : IClassFixture<NextraFactory>
         Assert.Equal(runId, flows!.Single(f => f!["id"]!.GetValue<string>() == flowId)!["lastRun"]!["runId"]!.GetValue<string>());
     }
 
-    [Fact]
+    [ProviderFact]
     public async Task Webhook_NoWait_Acknowledges202ThenRunFinishes()
     {
         var owner = await factory.CreateUserAsync("webhook-202");
@@ -49,7 +49,7 @@ public class RunsApiTests(NextraFactory factory) : IClassFixture<NextraFactory>
         Assert.Equal("vip", run["outputs"]![0]!["listener"]!.GetValue<string>());
     }
 
-    [Fact]
+    [ProviderFact]
     public async Task Webhook_WrongTokenOrStoppedFlow_SameNotFound()
     {
         var owner = await factory.CreateUserAsync("webhook-404");
@@ -65,7 +65,7 @@ public class RunsApiTests(NextraFactory factory) : IClassFixture<NextraFactory>
         Assert.Equal(a["detail"]!.GetValue<string>(), b["detail"]!.GetValue<string>());
     }
 
-    [Fact]
+    [ProviderFact]
     public async Task Webhook_MalformedJson_400AndNothingRuns()
     {
         var owner = await factory.CreateUserAsync("webhook-400");
@@ -76,7 +76,7 @@ public class RunsApiTests(NextraFactory factory) : IClassFixture<NextraFactory>
         Assert.Empty(page!["items"]!.AsArray());
     }
 
-    [Fact]
+    [ProviderFact]
     public async Task Rotate_OldUrlStopsNewUrlWorks()
     {
         var owner = await factory.CreateUserAsync("webhook-rotate");
@@ -89,7 +89,7 @@ public class RunsApiTests(NextraFactory factory) : IClassFixture<NextraFactory>
         await RunFlows.SendAsync(anonymous, fresh, """{"name":"ada"}""", HttpStatusCode.OK);
     }
 
-    [Fact]
+    [ProviderFact]
     public async Task Triggers_ScheduleListsNextFireTimesInItsZone()
     {
         var owner = await factory.CreateUserAsync("triggers-list");
@@ -102,7 +102,7 @@ public class RunsApiTests(NextraFactory factory) : IClassFixture<NextraFactory>
         Assert.All(times, t => Assert.Contains(t.UtcDateTime.Hour, new[] { 1, 2 }));
     }
 
-    [Fact]
+    [ProviderFact]
     public async Task Inject_StoppedFlow_StartsItAndRuns()
     {
         var owner = await factory.CreateUserAsync("inject");
@@ -118,7 +118,7 @@ public class RunsApiTests(NextraFactory factory) : IClassFixture<NextraFactory>
         Assert.Equal("vip", xml["outputs"]![0]!["listener"]!.GetValue<string>());
     }
 
-    [Fact]
+    [ProviderFact]
     public async Task Replay_RunAndStep_RunAgainWithRecordedInput()
     {
         var owner = await factory.CreateUserAsync("replay");
@@ -139,7 +139,7 @@ public class RunsApiTests(NextraFactory factory) : IClassFixture<NextraFactory>
         Assert.Equal("vip", step["outputs"]![0]!["listener"]!.GetValue<string>());
     }
 
-    [Fact]
+    [ProviderFact]
     public async Task OtherTenant_RunsAndFlowRuntimeAreNotFound()
     {
         var owner = await factory.CreateUserAsync("iso-a");
@@ -153,7 +153,7 @@ public class RunsApiTests(NextraFactory factory) : IClassFixture<NextraFactory>
             Assert.Equal(HttpStatusCode.NotFound, (await other.Client.PostAsync(url, Json.Body("""{"payload":{}}"""))).StatusCode);
     }
 
-    [Fact]
+    [ProviderFact]
     public async Task Metrics_AfterRuns_ExposesSeedMetrics()
     {
         var owner = await factory.CreateUserAsync("metrics");
@@ -172,7 +172,7 @@ public class RunsApiTests(NextraFactory factory) : IClassFixture<NextraFactory>
         Assert.Contains("nextra_queue_depth{queue=\"pump\"}", text);
     }
 
-    [Fact]
+    [ProviderFact]
     public async Task Logs_RecentLines_IncludeLifecycle()
     {
         var owner = await factory.CreateUserAsync("logs");
@@ -181,3 +181,6 @@ public class RunsApiTests(NextraFactory factory) : IClassFixture<NextraFactory>
         Assert.Contains(lines!, l => l!["message"]!.GetValue<string>() == "flow running");
     }
 }
+
+/// <summary>The same webhook, inject, replay, history and log tests with every store on Postgres (hosted mode, one instance).</summary>
+public sealed class PostgresRunsApiTests(PostgresNextraFactory factory) : RunsApiTests(factory), IClassFixture<PostgresNextraFactory>;
