@@ -33,8 +33,8 @@ public static class OrchestrationModule
         services.AddTierDefaults(configuration); // idle stop and keep-alive per tier
         // The flow_runtime table is created by the triggers module's first inbox migration.
         services.AddMigrations("orchestration", typeof(OrchestrationModule).Assembly, Databases.Inbox, after: "triggers");
-        services.AddSqliteOnlyStore<IFlowRuntimeStore, SqliteFlowRuntimeStore>();
-        services.AddSqliteOnlyStore<IFlowOwnership, EmbeddedFlowOwnership>();
+        services.AddStore<IFlowRuntimeStore, SqliteFlowRuntimeStore, PostgresFlowRuntimeStore>();
+        services.AddStore<IFlowOwnership, EmbeddedFlowOwnership, PostgresFlowOwnership>();
         services.TryAddSingleton(sp => new HandlerRegistry(sp.GetServices<IHandlerFactory>()));
         services.TryAddSingleton<IFlowCompiler, PumpFlowCompiler>();
         services.TryAddSingleton<IFlowPumpFactory>(sp => new StreamPumpFactory(sp.GetRequiredService<HandlerRegistry>()));
@@ -42,6 +42,7 @@ public static class OrchestrationModule
         services.TryAddSingleton<FlowSupervisor>();
         services.AddSingleton<Flows.IFlowChangeHandler>(sp => sp.GetRequiredService<FlowSupervisor>());
         services.AddSingleton<ILiveRunSource>(sp => sp.GetRequiredService<FlowSupervisor>());
+        services.TryAddSingleton<ClusterStatus>();
         services.AddHostedService<OrchestrationService>();
         services.AddHostedService<RuntimeGauges>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(OrchestrationJsonContext.Default));

@@ -66,7 +66,7 @@ public sealed class RunRecorder(ITraceStore traces, IRunSignals signals, IEnumer
         {
             try
             {
-                await tracker.RunRecordedAsync(request, CancellationToken.None).ConfigureAwait(false);
+                await tracker.RunRecordedAsync(request, fence, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex)
             {

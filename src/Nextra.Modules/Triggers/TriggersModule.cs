@@ -22,8 +22,8 @@ public static class TriggersModule
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMigrations("triggers", typeof(TriggersModule).Assembly, Databases.Inbox);
-        services.AddSqliteOnlyStore<IInboxStore, SqliteInboxStore>();
-        services.AddSqliteOnlyStore<IWebhookTokenStore, SqliteWebhookTokenStore>();
+        services.AddStore<IInboxStore, SqliteInboxStore, PostgresInboxStore>();
+        services.AddStore<IWebhookTokenStore, SqliteWebhookTokenStore, PostgresWebhookTokenStore>();
         services.TryAddSingleton<WebhookTokens>();
         services.AddSingleton<IFlowRuntimeListener>(sp => sp.GetRequiredService<WebhookTokens>());
         services.TryAddSingleton<ScheduleArming>();
