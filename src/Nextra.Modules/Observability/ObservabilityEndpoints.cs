@@ -1,8 +1,10 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 using Nextra.Modules.Common;
 using Nextra.Modules.Flows;
 using Nextra.Modules.Runs;
@@ -20,11 +22,21 @@ internal static class ObservabilityEndpoints
         app.MapHub<EventsHub>("/hubs/events");
     }
 
-    internal static IResult WriteMetrics(Metrics metrics)
+    internal static IResult WriteMetrics(HttpContext http, Metrics metrics, IOptions<MetricsOptions> options)
     {
+        if (options.Value.Token is { Length: > 0 } token && !BearerMatches(http.Request.Headers.Authorization.ToString(), token))
+            return TypedResults.Text("unauthorized\n", "text/plain", statusCode: StatusCodes.Status401Unauthorized);
         var text = new StringBuilder(8192);
         metrics.WriteTo(text);
         return TypedResults.Text(text.ToString(), "text/plain; version=0.0.4; charset=utf-8");
+    }
+
+    /// <summary>Constant-time comparison of <c>Bearer TOKEN</c> with the configured token.</summary>
+    internal static bool BearerMatches(string header, string token)
+    {
+        const string Prefix = "Bearer ";
+        var sent = header.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) ? header[Prefix.Length..].Trim() : "";
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(sent), Encoding.UTF8.GetBytes(token));
     }
 
     /// <summary>Lines the logs API shows before following live ones.</summary>
