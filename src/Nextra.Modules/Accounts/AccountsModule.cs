@@ -35,6 +35,7 @@ public static class AccountsModule
         services.TryAddSingleton<ApiKeyService>();
         services.AddHostedService<SessionSweeper>();
         services.AddLoginRateLimiting();
+        services.AddOptions<OriginOptions>().Configure(o => OriginOptions.Read(configuration, o));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(AccountsJsonContext.Default));
 
         services.AddAuthentication(NextraAuthenticationHandler.SchemeName)
@@ -52,6 +53,7 @@ public static class AccountsModule
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseMiddleware<CsrfMiddleware>();
+        app.UseMiddleware<HubOriginMiddleware>();
         app.UseAuthorization();
         return app;
     }

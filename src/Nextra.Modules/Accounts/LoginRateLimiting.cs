@@ -23,8 +23,15 @@ internal static class LoginRateLimiting
                 return RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "local",
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
             });
-            o.OnRejected = (context, _) => new ValueTask(ProblemResponses.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests,
-                ErrorCodes.RateLimited, "Too many attempts", "Too many sign-in attempts; wait a minute and try again."));
+            o.OnRejected = (context, _) =>
+            {
+                // Seconds until the window opens again, so clients (and the UI) know when to retry.
+                var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
+                context.HttpContext.Response.Headers.RetryAfter =
+                    Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return new ValueTask(ProblemResponses.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests,
+                    ErrorCodes.RateLimited, "Too many attempts", "Too many sign-in attempts; wait a minute and try again."));
+            };
         });
         return services;
     }

@@ -1,8 +1,10 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 using Nextra.Modules.Common;
 using Nextra.Modules.Orchestration;
 using Nextra.Modules.Runs.Stores;
@@ -20,11 +22,26 @@ internal static class ObservabilityEndpoints
         app.MapHub<EventsHub>("/hubs/events");
     }
 
-    internal static IResult WriteMetrics(Metrics metrics)
+    internal static async Task<IResult> WriteMetrics(HttpContext http, Metrics metrics, IOptions<MetricsOptions> options)
     {
+        if (options.Value.Token is { Length: > 0 } token && !BearerMatches(http.Request.Headers.Authorization.ToString(), token))
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer realm=\"metrics\"";
+            await ProblemResponses.WriteAsync(http, 401, ErrorCodes.Unauthorized, "Unauthorized", "Send Authorization: Bearer with the [metrics] token.")
+                .ConfigureAwait(false);
+            return TypedResults.Empty;
+        }
         var text = new StringBuilder(8192);
         metrics.WriteTo(text);
         return TypedResults.Text(text.ToString(), "text/plain; version=0.0.4; charset=utf-8");
+    }
+
+    private static bool BearerMatches(string authorization, string token)
+    {
+        const string Prefix = "Bearer ";
+        if (!authorization.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase)) return false;
+        // Constant time: the comparison must not tell a prober how much of the token it guessed.
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(authorization[Prefix.Length..].Trim()), Encoding.UTF8.GetBytes(token));
     }
 
     internal static async Task<IResult> LogsAsync(string id, HttpContext http, ICurrentUser user, IFlowCatalog catalog, LiveEvents events, CancellationToken ct)
@@ -36,7 +53,7 @@ internal static class ObservabilityEndpoints
         using var subscription = events.Subscribe(id);
         var response = http.Response;
         response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
+        response.Headers.CacheControl = "no-store";
         response.Headers["X-Accel-Buffering"] = "no";
         foreach (var line in events.Recent(id)) await WriteEventAsync(response, line, ct).ConfigureAwait(false);
         await response.Body.FlushAsync(ct).ConfigureAwait(false);

@@ -12,7 +12,7 @@ public static class ObservabilityModule
 {
     public static IServiceCollection AddObservability(this IServiceCollection services, IConfiguration configuration)
     {
-        _ = configuration;
+        services.AddOptions<MetricsOptions>().Bind(configuration.GetSection(MetricsOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Metrics>();
         services.TryAddSingleton<LiveEvents>();

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Nextra.Modules.Tiers;
 using Nextra.Pump.Handlers;
 using Nextra.Pump.Runtime;
@@ -28,7 +29,9 @@ public static class OrchestrationModule
         services.AddTierDefaults(configuration); // idle stop and keep-alive per tier
         services.TryAddSingleton(sp => new HandlerRegistry(sp.GetServices<IHandlerFactory>()));
         services.TryAddSingleton<IFlowCompiler, PumpFlowCompiler>();
-        services.TryAddSingleton<IFlowPumpFactory>(sp => new StreamPumpFactory(sp.GetRequiredService<HandlerRegistry>()));
+        // The pump refuses injected XML past the depth the webhook intake allows, so nothing acknowledged is refused later for it.
+        services.TryAddSingleton<IFlowPumpFactory>(sp => new StreamPumpFactory(sp.GetRequiredService<HandlerRegistry>(),
+            new PumpOptions { MaxXmlDepth = sp.GetRequiredService<IOptions<Triggers.TriggersOptions>>().Value.MaxXmlDepth }));
         services.TryAddSingleton<IFlowServicesFactory, ServerFlowServicesFactory>();
         services.TryAddSingleton<IFlowCatalog, FlowsCatalogAdapter>();
         services.TryAddSingleton<FlowSupervisor>();

@@ -27,14 +27,15 @@ internal static class TriggerEndpoints
     }
 
     internal static async Task<IResult> WebhookAsync(string flowId, string token, double? wait, HttpContext http, FlowSupervisor supervisor,
-        WebhookTokens tokens, WebhookRateLimiter limiter, TriggerIntake intake, TimeProvider time, CancellationToken ct)
+        WebhookTokens tokens, WebhookRateLimiter limiter, TriggerIntake intake, IOptions<TriggersOptions> options, TimeProvider time, CancellationToken ct)
     {
         if (supervisor.Draining) throw new ApiException(503, "shutting_down", "Shutting down", "The server is shutting down; retry shortly.");
         var tenant = supervisor.AcceptingTenant(flowId);
         var trigger = tokens.Match(flowId, token);
         // One answer for a wrong token, an unknown flow and a stopped flow: nothing to learn from probing.
         if (tenant is null || trigger is null) throw ApiException.NotFound("Webhook");
-        var definition = TriggerNamed(supervisor.ActiveDefinition(flowId), trigger);
+        var flowDefinition = supervisor.ActiveDefinition(flowId);
+        var definition = TriggerNamed(flowDefinition, trigger);
         if (!limiter.TryAcquire(flowId, trigger, definition, out var retryAfter))
         {
             // Written here rather than thrown: the exception handler would drop the Retry-After header.
@@ -42,7 +43,9 @@ internal static class TriggerEndpoints
             await ProblemResponses.WriteAsync(http, 429, "rate_limited", "Too many requests", $"Trigger '{trigger}' is over its rate limit.").ConfigureAwait(false);
             return TypedResults.Empty;
         }
-        var (xml, json) = await ReadPayloadAsync(http.Request, limiter.MaxBodyBytes(definition), ct).ConfigureAwait(false);
+        var (xml, json, jsonObject) = await ReadPayloadAsync(http.Request, limiter.MaxBodyBytes(definition), ct).ConfigureAwait(false);
+        // 422 before the inbox row and the monthly count: a body the flow would fail is not acknowledged.
+        PayloadGate.Ensure(flowDefinition, definition?.Target, definition?.Payload, xml, jsonObject, options.Value.MaxXmlDepth);
         var item = new InboxItem
         {
             Id = Runs.RunIds.New(time), TenantId = tenant, FlowId = flowId, Source = "webhook:" + trigger, PayloadXml = xml, PayloadJson = json,
@@ -63,7 +66,8 @@ internal static class TriggerEndpoints
     }
 
     internal static async Task<IResult> InjectAsync(string flowId, double? wait, InjectRequest body, ICurrentUser user, IFlowCatalog catalog,
-        FlowSupervisor supervisor, TriggerIntake intake, Tiers.ExecutionMeter meter, TimeProvider time, CancellationToken ct)
+        FlowSupervisor supervisor, IFlowCompiler compiler, TriggerIntake intake, Tiers.ExecutionMeter meter, IOptions<TriggersOptions> options,
+        TimeProvider time, CancellationToken ct)
     {
         if (supervisor.Draining) throw new ApiException(503, "shutting_down", "Shutting down", "The server is shutting down; retry shortly.");
         var flow = await catalog.GetAsync(user.TenantId, flowId, ct).ConfigureAwait(false) ?? throw ApiException.NotFound("Flow");
@@ -75,6 +79,9 @@ internal static class TriggerEndpoints
             case JsonValueKind.Undefined or JsonValueKind.Null: json = "{}"; break;
             default: throw ApiException.BadRequest(ErrorCodes.BadRequest, "payload must be a JSON object or an XML string");
         }
+        // Checked before a stopped flow is woken, the month's executions counted or the inbox written.
+        PayloadGate.Ensure(supervisor.ActiveDefinition(flowId) ?? compiler.Compile(flow.OrganismYaml).Flow, body.Target, body.PayloadClass, xml,
+            json is null ? null : JsonNode.Parse(json) as JsonObject, options.Value.MaxXmlDepth);
         if (supervisor.AcceptingTenant(flowId) is null)
         {
             // Over the month's executions, answer 429 before waking a stopped flow for nothing (intake counts the run).
@@ -125,7 +132,7 @@ internal static class TriggerEndpoints
     }
 
     /// <summary>XML when the content type says so or the body starts with '&lt;'; else a JSON object ({} when empty).</summary>
-    internal static async Task<(string? Xml, string? Json)> ReadPayloadAsync(HttpRequest request, long maxBytes, CancellationToken ct)
+    internal static async Task<(string? Xml, string? Json, JsonObject? Object)> ReadPayloadAsync(HttpRequest request, long maxBytes, CancellationToken ct)
     {
         if (request.ContentLength > maxBytes) throw TooLarge(maxBytes);
         using var buffer = new MemoryStream();
@@ -139,15 +146,20 @@ internal static class TriggerEndpoints
         var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
         var text = Encoding.UTF8.GetString(bytes).Trim();
         var contentType = request.ContentType ?? "";
-        if (contentType.Contains("xml", StringComparison.OrdinalIgnoreCase) || text.StartsWith('<')) return (text, null);
-        if (text.Length == 0) return (null, "{}");
+        if (contentType.Contains("xml", StringComparison.OrdinalIgnoreCase) || text.StartsWith('<')) return (text, null, null);
+        if (text.Length == 0) return (null, "{}", new JsonObject());
         try
         {
-            return JsonNode.Parse(text) is JsonObject obj ? (null, obj.ToJsonString())
+            return JsonNode.Parse(text) is JsonObject obj ? (null, obj.ToJsonString(), obj)
                 : throw ApiException.BadRequest(ErrorCodes.MalformedJson, "The body must be a JSON object or an XML payload.");
         }
         catch (JsonException ex)
         {
+            throw ApiException.BadRequest(ErrorCodes.MalformedJson, "The body is not valid JSON: " + ex.Message);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Well-formed JSON whose strings cannot be read back, e.g. an unpaired surrogate escape ("\ud800").
             throw ApiException.BadRequest(ErrorCodes.MalformedJson, "The body is not valid JSON: " + ex.Message);
         }
     }

@@ -16,7 +16,8 @@ public static class TriggersModule
     public static IServiceCollection AddTriggers(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<TriggersOptions>().Bind(configuration.GetSection(TriggersOptions.Section))
-            .Validate(o => o.WebhookRatePerSecond > 0 && o.WebhookBurst >= 1 && o.MaxBodyBytes > 0, "Triggers limits must be positive")
+            .Validate(o => o.WebhookRatePerSecond > 0 && o.WebhookBurst >= 1 && o.MaxBodyBytes > 0 && o.MaxXmlDepth is > 0 and <= 10_000,
+                "Triggers limits must be positive (max_xml_depth at most 10000)")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new InboxStore(Path.Combine(
