@@ -15,7 +15,8 @@ namespace Nextra.Modules.Engine;
 /// <summary>
 /// What a running flow gets in the server: its tenant's secrets (read through, so a changed secret
 /// applies to the next step), its own project memory (SQLite, capped, only when the flow opted in),
-/// its tenant's registered WASM modules, the SSRF-guarded egress client, and a token budget per pump.
+/// its tenant's registered WASM modules, the SSRF-guarded egress client, a token budget per pump, and
+/// its tier's caps on code blocks and parallel work.
 /// </summary>
 internal sealed class EngineFlowServicesFactory(
     EngineKinds kinds,
@@ -36,6 +37,8 @@ internal sealed class EngineFlowServicesFactory(
         Modules = new LiveModules(this, tenantId, flowId),
         // Read whenever a code handler is built (start, wake, hot reload), so a tier change applies to the next one.
         TierWasm = () => tiers.ForTenant(tenantId).Wasm,
+        // Read at each fan-out and map, so a tier change applies to the next one.
+        TierParallel = () => tiers.ForTenant(tenantId).Parallel,
     };
 
     private readonly ConcurrentDictionary<(string Tenant, string Flow), IWasmModuleSource> _modules = new();
@@ -79,5 +82,7 @@ internal sealed class EngineFlowServicesFactory(
         public IWasmModuleSource? Modules { get; init; }
         public required Func<WasmTierLimits> TierWasm { get; init; }
         public WasmTierLimits? WasmLimits => TierWasm();
+        public required Func<ParallelLimits> TierParallel { get; init; }
+        public ParallelLimits? Parallel => TierParallel();
     }
 }

@@ -10,7 +10,8 @@ namespace Nextra.Modules.Engine;
 /// Validates flows on save with the pump's own loader: the same located, coded problems as
 /// <c>nextra validate</c>. Code blocks naming a registered module are checked against the
 /// saving tenant's registry (and only theirs); on a tier that allows no WASM modules, every code
-/// block (inline <c>wat:</c>/<c>source:</c> included) is a <c>code_needs_tier</c> problem.
+/// block (inline <c>wat:</c>/<c>source:</c> included) is a <c>code_needs_tier</c> problem; a <c>fanout</c> list wider
+/// than the tier's <c>max_parallel_branches</c> is a <c>too_many_branches</c> problem.
 /// </summary>
 internal sealed class PumpFlowValidator(EngineKinds kinds, ITierLimits tiers, IServiceProvider services) : IFlowValidator
 {
@@ -28,14 +29,19 @@ internal sealed class PumpFlowValidator(EngineKinds kinds, ITierLimits tiers, IS
         }
         var result = FlowLoader.Load(organismYaml, registry);
         var tier = await tiers.ForTenantAsync(tenantId, ct);
-        if (tier.AllowsCode || result.Flow is null)
+        if (result.Flow is null)
             return result.Problems;
-        var hint = Quota.CodeTierHint(tiers.Options);
-        return
-        [
-            .. result.Problems,
-            .. result.Flow.Listeners.Where(l => l.Handler == "code").Select(l => new ValidationProblem(l.Line, l.Column, CodeNeedsTier,
-                $"listener '{l.Name}': custom code needs {hint}; the {tier.Name} tier allows no code blocks (nextra tenant set-tier)")),
-        ];
+        var branches = tier.Parallel.MaxBranches;
+        IEnumerable<ValidationProblem> problems = result.Problems;
+        // A fan-out wider than the tier allows would fail every run (too_many_branches): refuse it on save instead.
+        problems = problems.Concat(result.Flow.Listeners.Where(l => l.Fanout.Count > branches).Select(l => new ValidationProblem(l.Line, l.Column,
+            "too_many_branches", $"listener '{l.Name}' fans out to {l.Fanout.Count} listeners; the {tier.Name} tier runs at most {branches} branches in parallel (max_parallel_branches)")));
+        if (!tier.AllowsCode)
+        {
+            var hint = Quota.CodeTierHint(tiers.Options);
+            problems = problems.Concat(result.Flow.Listeners.Where(l => l.Handler == "code").Select(l => new ValidationProblem(l.Line, l.Column, CodeNeedsTier,
+                $"listener '{l.Name}': custom code needs {hint}; the {tier.Name} tier allows no code blocks (nextra tenant set-tier)")));
+        }
+        return [.. problems];
     }
 }

@@ -33,6 +33,11 @@ public sealed record TierLimits
     /// <summary><c>wasm_max_timeout_ms</c>: cap on a code block's wall-clock time per call.</summary>
     public long? WasmMaxTimeoutMs { get; init; }
 
+    /// <summary><c>max_parallel_branches</c>: branches of one fan-out, and map items in flight at once.</summary>
+    public long? MaxParallelBranches { get; init; }
+    /// <summary><c>max_items</c>: items one map may go over.</summary>
+    public long? MaxItems { get; init; }
+
     /// <summary>Project memory cap in bytes (null = unlimited, 0 = not available).</summary>
     public long? ProjectMemoryBytes => ProjectMemoryMb is { } mb ? mb * 1024 * 1024 : null;
 
@@ -45,6 +50,18 @@ public sealed record TierLimits
         MaxRunsPerFlow = RetentionRunsPerFlow is { } n ? (int)Math.Min(n, int.MaxValue) : int.MaxValue,
         MaxAgeDays = RetentionDays ?? 36_500,
     };
+
+    /// <summary>The parallel-work caps of this tier; unlimited fields fall back to <see cref="Pump.Handlers.ParallelLimits.Unlimited"/>.</summary>
+    public Pump.Handlers.ParallelLimits Parallel
+    {
+        get
+        {
+            var max = Pump.Handlers.ParallelLimits.Unlimited;
+            return new Pump.Handlers.ParallelLimits(
+                MaxParallelBranches is { } b ? (int)Math.Clamp(b, 1, max.MaxBranches) : max.MaxBranches,
+                MaxItems is { } n ? (int)Math.Clamp(n, 0, max.MaxItems) : max.MaxItems);
+        }
+    }
 
     /// <summary>The code-block caps of this tier; unlimited fields fall back to <see cref="Pump.Wasm.WasmTierLimits.Unlimited"/>.</summary>
     public Pump.Wasm.WasmTierLimits Wasm

@@ -31,7 +31,10 @@ public sealed class TiersOptions
     /// <summary>Tiers by lower-case name.</summary>
     public Dictionary<string, TierLimits> Tiers { get; } = BuiltIn();
 
-    /// <summary>The seed's tier table; retention as Runs used before tiers; WASM caps that stop runaway code.</summary>
+    /// <summary>
+    /// The seed's tier table; retention as Runs used before tiers; WASM caps that stop runaway code; parallel-work
+    /// caps that grow with the tier (the seed sells "parallel execution" without numbers: these are ours).
+    /// </summary>
     public static Dictionary<string, TierLimits> BuiltIn() => new(StringComparer.OrdinalIgnoreCase)
     {
         [Free] = new()
@@ -39,18 +42,21 @@ public sealed class TiersOptions
             Name = Free, Flows = 1, ExecutionsPerMonth = 1_000, WasmModules = 0, ProjectMemoryMb = 0, TeamMembers = 1,
             IdleStopMinutes = 15, KeepAlive = false, RetentionRunsPerFlow = 1_000, RetentionDays = 7,
             WasmMaxFuel = 100_000_000, WasmMaxMemoryMb = 32, WasmMaxTimeoutMs = 2_000,
+            MaxParallelBranches = 4, MaxItems = 100,
         },
         [Paid] = new()
         {
             Name = Paid, Flows = 10, ExecutionsPerMonth = 10_000, WasmModules = 0, ProjectMemoryMb = 10, TeamMembers = 1,
             IdleStopMinutes = 15, KeepAlive = true, RetentionRunsPerFlow = 10_000, RetentionDays = 30,
             WasmMaxFuel = 100_000_000, WasmMaxMemoryMb = 32, WasmMaxTimeoutMs = 2_000,
+            MaxParallelBranches = 8, MaxItems = 1_000,
         },
         [Pro] = new()
         {
             Name = Pro, Flows = null, ExecutionsPerMonth = 100_000, WasmModules = 10, ProjectMemoryMb = 100, TeamMembers = 1,
             IdleStopMinutes = 15, KeepAlive = true, RetentionRunsPerFlow = 100_000, RetentionDays = 90,
             WasmMaxFuel = 1_000_000_000, WasmMaxMemoryMb = 128, WasmMaxTimeoutMs = 10_000,
+            MaxParallelBranches = 32, MaxItems = 10_000,
         },
         [Enterprise] = new()
         {
@@ -135,9 +141,12 @@ public sealed class TiersOptions
                 "wasmmaxfuel" => tier with { WasmMaxFuel = Whole(entry) },
                 "wasmmaxmemorymb" => tier with { WasmMaxMemoryMb = Whole(entry) },
                 "wasmmaxtimeoutms" => tier with { WasmMaxTimeoutMs = Whole(entry) },
+                "maxparallelbranches" => tier with { MaxParallelBranches = Whole(entry) },
+                "maxitems" => tier with { MaxItems = Whole(entry) },
                 _ => throw new InvalidOperationException(
                     $"Unknown tier setting {entry.Path}. Tier keys: flows, executions_per_month, wasm_modules, project_memory_mb, team_members, " +
-                    "idle_stop_minutes, keep_alive, retention_runs_per_flow, retention_days, wasm_max_fuel, wasm_max_memory_mb, wasm_max_timeout_ms."),
+                    "idle_stop_minutes, keep_alive, retention_runs_per_flow, retention_days, wasm_max_fuel, wasm_max_memory_mb, wasm_max_timeout_ms, " +
+                    "max_parallel_branches, max_items."),
             };
         }
         return tier;

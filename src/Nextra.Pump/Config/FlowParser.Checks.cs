@@ -28,6 +28,10 @@ internal sealed partial class FlowParser
                 }
             }
         }
+        foreach (var (l, node) in _fanoutNodes)
+        {
+            CheckFanout(l, node, byName);
+        }
         foreach (var (t, node) in _triggerNodes)
         {
             if (!byName.TryGetValue(t.Target, out var target))
@@ -54,6 +58,26 @@ internal sealed partial class FlowParser
             }
         }
         CheckPeerTables(flow, byName);
+    }
+
+    private void CheckFanout(ListenerDefinition l, YNode node, Dictionary<string, ListenerDefinition> byName)
+    {
+        if (l.Handler is "output" or "branch" && l.Fanout.Count > 0)
+        {
+            _p.Add(node, "invalid_value", l.Handler == "output"
+                ? $"listener '{l.Name}' is an output: it ends its chain and has nothing to fan out"
+                : $"listener '{l.Name}' is a branch: it chooses one listener; fan out from another listener (handler: fanout)");
+        }
+        for (var i = 0; i < l.Fanout.Count; i++)
+        {
+            var target = l.Fanout[i];
+            if (!byName.ContainsKey(target))
+            {
+                var at = node is YSequence s && i < s.Items.Count ? s.Items[i] : node;
+                var near = YamlValues.Nearest(target, byName.Keys);
+                _p.Add(at, "unknown_target", $"listener '{l.Name}' fans out to '{target}', which is no listener{(near is null ? "" : $"; did you mean '{near}'?")}");
+            }
+        }
     }
 
     /// <summary>Null when the trigger's input maps onto its payload class and the result validates.</summary>
@@ -131,9 +155,9 @@ internal sealed partial class FlowParser
                 }
                 else
                 {
-                    var near = YamlValues.Nearest(l.Handler, ["output", "branch", .. HandlerRegistry.ExternalKinds]);
+                    var near = YamlValues.Nearest(l.Handler, [.. HandlerRegistry.BuiltInKinds, .. HandlerRegistry.ExternalKinds]);
                     _p.Add(handlerNode, "unknown_handler",
-                        $"listener '{l.Name}' uses unknown handler kind '{l.Handler}'; kinds are output, branch, llm, http, code, dotnet{(near is null ? "" : $" (did you mean '{near}'?)")}");
+                        $"listener '{l.Name}' uses unknown handler kind '{l.Handler}'; kinds are {string.Join(", ", HandlerRegistry.BuiltInKinds.Concat(HandlerRegistry.ExternalKinds))}{(near is null ? "" : $" (did you mean '{near}'?)")}");
                 }
                 continue;
             }
@@ -149,7 +173,9 @@ internal sealed partial class FlowParser
             var (listenerNode, configNode) = _listenerNodes[l];
             foreach (var problem in found)
             {
-                var at = Locate(configNode, problem.Key) ?? (YNode?)configNode ?? listenerNode;
+                // A key starting with '/' names a listener key (e.g. "/peers"), not a config key.
+                var at = (problem.Key is ['/', .. var own] ? (listenerNode as YMapping)?.Get(own) : Locate(configNode, problem.Key))
+                    ?? (YNode?)configNode ?? listenerNode;
                 _p.Add(at, problem.Code, $"listener '{l.Name}': {problem.Message}");
             }
         }

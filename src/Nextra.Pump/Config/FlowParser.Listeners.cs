@@ -18,6 +18,9 @@ internal sealed partial class FlowParser
     /// <summary>Peer lists by listener with their nodes, checked once every listener is known.</summary>
     private readonly List<(ListenerDefinition Listener, YNode? PeersNode, YNode? ClassNode, YNode? HandlerNode)> _listenerRefs = [];
 
+    /// <summary>Where each listener's <c>config.fanout</c> is, checked once every listener is known.</summary>
+    private readonly Dictionary<ListenerDefinition, YNode> _fanoutNodes = [];
+
     private List<ListenerDefinition> ParseListeners(YNode? node)
     {
         var list = new List<ListenerDefinition>();
@@ -48,6 +51,10 @@ internal sealed partial class FlowParser
                     var lm = (YMapping)item;
                     _listenerNodes[l] = (lm, lm.Get("config") as YMapping);
                     _listenerRefs.Add((l, lm.Get("peers"), lm.Get("payload_class"), lm.Get("handler")));
+                    if ((lm.Get("config") as YMapping)?.Get("fanout") is { } fanoutNode)
+                    {
+                        _fanoutNodes[l] = fanoutNode;
+                    }
                 }
                 return list;
             default:
@@ -75,12 +82,19 @@ internal sealed partial class FlowParser
         var prompt = YamlValues.String(map.Get("prompt"), _p, $"{label} prompt");
         var timeout = YamlValues.Number(map.Get("timeout_seconds"), _p, $"{label} timeout_seconds", 0.001, 24 * 3600);
         JsonObject? config = null;
+        List<string> fanout = [];
         switch (map.Get("config"))
         {
             case null or YScalar { IsNull: true }:
                 break;
             case YMapping cm:
                 config = YamlValues.ToJsonObject(cm);
+                // `fanout` is the pump's key, not the handler's: every kind accepts it and none sees it.
+                if (cm.Get("fanout") is { } fanoutNode)
+                {
+                    fanout = YamlValues.StringList(fanoutNode, _p, $"{label} config.fanout");
+                    config.Remove("fanout");
+                }
                 break;
             case var other:
                 _p.Add(other, "invalid_type", $"{label} config must be a mapping");
@@ -113,6 +127,7 @@ internal sealed partial class FlowParser
             Prompt = prompt,
             TimeoutSeconds = timeout ?? 30,
             Config = config,
+            Fanout = fanout,
             Line = map.Line,
             Column = map.Column,
         };

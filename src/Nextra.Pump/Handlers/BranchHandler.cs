@@ -7,8 +7,10 @@ namespace Nextra.Pump.Handlers;
 /// forwards the payload unchanged to the first matching case's listener, else to <c>else</c>.
 /// No match and no <c>else</c> is a step error <c>branch_no_match</c>.
 /// </summary>
-public sealed class BranchHandler(IReadOnlyList<(XPathExpression Condition, string To)> cases, string? otherwise) : IHandler
+public sealed class BranchHandler(IReadOnlyList<(XPathExpression Condition, string To)> cases, string? otherwise) : IHandler, IDeclaresTargets
 {
+    IEnumerable<string> IDeclaresTargets.Targets => otherwise is null ? cases.Select(c => c.To) : cases.Select(c => c.To).Append(otherwise);
+
     public ValueTask<HandlerResult> HandleAsync(HandlerContext context, CancellationToken ct)
     {
         var nav = context.Payload.CreateNavigator();

@@ -22,6 +22,8 @@ public sealed class HandlerContext
     public required string RunId { get; init; }
     public required int StepIndex { get; init; }
     public required IPayloadSchemaLookup Schemas { get; init; }
+    /// <summary>For joins, maps and sequences: the fan-out this call belongs to (set by the pump).</summary>
+    internal Runtime.Parallel.GatherCall? Gather { get; init; }
 }
 
 /// <summary>xml-pipeline's HandlerMetadata: thread UUID, previous hop, own name, self-call flag, usage text.</summary>

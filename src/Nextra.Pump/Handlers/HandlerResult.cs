@@ -28,6 +28,9 @@ public sealed class HandlerResult
 /// <summary>One outgoing payload. <see cref="To"/> is null for a respond; <see cref="IsOutput"/> marks an output record.</summary>
 public sealed record Emission(XElement Payload, string? To, bool IsRespond)
 {
+    /// <summary>A map item or sequence step: the slot of the sender's own gather this message is a branch of.</summary>
+    internal Runtime.Parallel.BranchSlot? Slot { get; init; }
+
     public static Emission Forward(XElement payload, string to) => new(payload, to, false);
     public static Emission Respond(XElement payload) => new(payload, null, true);
 }

@@ -21,6 +21,19 @@ public interface IFlowServices
     Wasm.IWasmModuleSource? Modules => null;
     /// <summary>Caps on code blocks from the flow owner's tier; null = the code handler factory's own caps.</summary>
     Wasm.WasmTierLimits? WasmLimits => null;
+    /// <summary>Fan-out width and map size caps from the flow owner's tier; null = <see cref="ParallelLimits.Unlimited"/>.</summary>
+    ParallelLimits? Parallel => null;
+}
+
+/// <summary>
+/// Caps on parallel work: branches of one fan-out (and map items in flight at once), and items of one map.
+/// A fan-out wider than <see cref="MaxBranches"/> fails its step <c>too_many_branches</c>; a map over more
+/// items than <see cref="MaxItems"/> fails <c>too_many_items</c>; a map's <c>concurrency</c> is clamped.
+/// </summary>
+public sealed record ParallelLimits(int MaxBranches, int MaxItems)
+{
+    /// <summary>Self-hosted default: generous but finite, so a runaway list still stops.</summary>
+    public static ParallelLimits Unlimited { get; } = new(256, 100_000);
 }
 
 public interface ISecretResolver

@@ -28,7 +28,7 @@ public interface IHandlerFactory
     IHandler Create(HandlerCreateContext context);
 }
 
-/// <summary>A config problem; <see cref="Key"/> is the config key it concerns (for locating it), or null.</summary>
+/// <summary>A config problem; <see cref="Key"/> is the config key it concerns (for locating it; <c>/peers</c> names a listener key), or null.</summary>
 public sealed record HandlerConfigProblem(string Code, string Message, string? Key = null);
 
 /// <summary>Thrown by handlers for errors that carry a stable code (e.g. <c>egress_blocked</c>).</summary>

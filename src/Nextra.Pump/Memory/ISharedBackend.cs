@@ -1,10 +1,11 @@
 namespace Nextra.Pump.Memory;
 
 /// <summary>
-/// State a pump may share across processes (xml-pipeline's SharedBackend): per-thread context buffers
-/// and the thread registry (chain ⇄ UUID). Everything crossing it is storable (<see cref="StoredSlot.ToBytes"/>),
-/// so a Redis implementation can keep <c>{prefix}buffer:{thread}</c> lists and <c>{prefix}chain:</c>/<c>{prefix}uuid:</c> keys.
-/// The in-memory implementation completes synchronously.
+/// State a pump may share across processes (xml-pipeline's SharedBackend): per-thread context buffers,
+/// the thread registry (chain ⇄ UUID) and gathers (the answers a join, map or sequence waits for).
+/// Everything crossing it is storable (<see cref="StoredSlot.ToBytes"/>, gather slot values are bytes), so a
+/// Redis implementation can keep <c>{prefix}buffer:{thread}</c> lists, <c>{prefix}chain:</c>/<c>{prefix}uuid:</c>
+/// keys and one <c>{prefix}gather:{id}</c> hash per gather. The in-memory implementation completes synchronously.
 /// </summary>
 public interface ISharedBackend : IAsyncDisposable
 {
@@ -30,4 +31,20 @@ public interface ISharedBackend : IAsyncDisposable
     ValueTask<bool> RegistryDeleteAsync(string uuid, CancellationToken ct);
     ValueTask<IReadOnlyDictionary<string, string>> RegistryListAllAsync(CancellationToken ct);
     ValueTask RegistryClearAsync(CancellationToken ct);
+
+    /// <summary>
+    /// Opens gather <paramref name="gatherId"/> with <paramref name="slots"/> slots, or returns it as stored.
+    /// When it already exists under another <paramref name="epoch"/> (a pump restarted and the run is running
+    /// again) it is re-opened: closed and cursor reset, filled slots and deadline kept, epoch replaced.
+    /// Redis: one Lua script over the gather's hash (fields <c>slots</c>, <c>deadline</c>, <c>epoch</c>,
+    /// <c>closed</c>, <c>cursor</c>, <c>n</c>, <c>s:{i}</c>); backends with expiry keep a gather a day after its last write.
+    /// </summary>
+    ValueTask<GatherState> GatherOpenAsync(string gatherId, int slots, long deadlineUnixMs, string epoch, CancellationToken ct);
+    /// <summary>Fills a slot once (HSETNX), unless the gather is closed or unknown; returns the counts after the call.</summary>
+    ValueTask<GatherFillResult> GatherFillAsync(string gatherId, int slot, byte[] value, CancellationToken ct);
+    /// <summary>The lowest unfilled slot at or after the cursor, moving the cursor past it; -1 when none is left or the gather is closed.</summary>
+    ValueTask<int> GatherClaimNextAsync(string gatherId, CancellationToken ct);
+    /// <summary>Closes the gather once and returns every slot (null = never filled); null when it was already closed or is unknown.</summary>
+    ValueTask<IReadOnlyList<byte[]?>?> GatherCloseAsync(string gatherId, CancellationToken ct);
+    ValueTask<bool> GatherDeleteAsync(string gatherId, CancellationToken ct);
 }

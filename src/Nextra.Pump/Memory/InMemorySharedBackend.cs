@@ -8,7 +8,11 @@ public sealed class InMemorySharedBackend : ISharedBackend
     private readonly ConcurrentDictionary<string, SlotList> _buffers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _chainToUuid = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _uuidToChain = new(StringComparer.Ordinal);
+    private readonly InMemoryGathers _gathers = new();
     private long _created;
+
+    /// <summary>Gathers currently stored (for tests of pruning).</summary>
+    public int GatherCount => _gathers.Count;
 
     public ValueTask<int> BufferAppendAsync(string threadId, StoredSlot slot, CancellationToken ct)
     {
@@ -78,6 +82,18 @@ public sealed class InMemorySharedBackend : ISharedBackend
         _uuidToChain.Clear();
         return default;
     }
+
+    public ValueTask<GatherState> GatherOpenAsync(string gatherId, int slots, long deadlineUnixMs, string epoch, CancellationToken ct) =>
+        new(_gathers.Open(gatherId, slots, deadlineUnixMs, epoch));
+
+    public ValueTask<GatherFillResult> GatherFillAsync(string gatherId, int slot, byte[] value, CancellationToken ct) =>
+        new(_gathers.Fill(gatherId, slot, value));
+
+    public ValueTask<int> GatherClaimNextAsync(string gatherId, CancellationToken ct) => new(_gathers.ClaimNext(gatherId));
+
+    public ValueTask<IReadOnlyList<byte[]?>?> GatherCloseAsync(string gatherId, CancellationToken ct) => new(_gathers.Close(gatherId));
+
+    public ValueTask<bool> GatherDeleteAsync(string gatherId, CancellationToken ct) => new(_gathers.Delete(gatherId));
 
     public ValueTask DisposeAsync() => default;
 

@@ -90,6 +90,12 @@ public sealed class ThreadRegistry(ISharedBackend backend)
         var pruned = chain[..dot];
         var prevDot = pruned.LastIndexOf('.');
         var target = prevDot < 0 ? pruned : pruned[(prevDot + 1)..];
+        // A map item's or sequence step's hop is "name#index" (its own thread); the listener is the name.
+        var hash = target.IndexOf('#');
+        if (hash > 0)
+        {
+            target = target[..hash];
+        }
         return (target, await GetOrCreateAsync(found.Value.Scope, pruned, ct).ConfigureAwait(false), pruned);
     }
 

@@ -17,6 +17,7 @@ internal sealed class ListenerRuntime
         Schema = schema;
         IsSystem = isSystem;
         IsOutput = handler is OutputHandler;
+        IsCollector = handler is Handlers.Parallel.JoinHandler or Handlers.Parallel.MapHandler or Handlers.Parallel.SequenceHandler;
         AgentGate = def.Agent ? new SemaphoreSlim(perAgentCap, perAgentCap) : null;
         Timeout = TimeSpan.FromSeconds(def.TimeoutSeconds);
         Signature = SignatureOf(def, schema);
@@ -28,6 +29,8 @@ internal sealed class ListenerRuntime
     public IPayloadSchema Schema { get; }
     public bool IsSystem { get; }
     public bool IsOutput { get; }
+    /// <summary>A join, map or sequence: it receives its branches' answers whatever their class.</summary>
+    public bool IsCollector { get; }
     public SemaphoreSlim? AgentGate { get; }
     public TimeSpan Timeout { get; }
     /// <summary>What hot reload compares to decide "updated".</summary>
@@ -60,5 +63,5 @@ internal sealed class ListenerRuntime
     private static string SignatureOf(ListenerDefinition d, IPayloadSchema schema) =>
         string.Join("\u001f", d.Handler, d.PayloadClass, d.Description, d.Agent, string.Join(",", d.Peers), d.Broadcast,
             d.Prompt ?? "", d.TimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            d.Config?.ToJsonString() ?? "", schema.Xsd);
+            d.Config?.ToJsonString() ?? "", string.Join(",", d.Fanout), schema.Xsd);
 }

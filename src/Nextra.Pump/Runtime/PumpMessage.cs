@@ -17,4 +17,10 @@ internal sealed class PumpMessage
     public required string Chain { get; init; }
     public int Depth { get; init; }
     public RunState? Run { get; init; }
+    /// <summary>The fan-out branch(es) this message belongs to, innermost first; null outside any fan-out.</summary>
+    public Parallel.BranchTag? Branch { get; init; }
+    /// <summary>Set on the messages the pump sends a collector by itself (a branch failed, the deadline passed).</summary>
+    public Parallel.GatherSignal? Signal { get; init; }
+    /// <summary>Set when this message is a branch's answer on its way to the branch's collector.</summary>
+    public Parallel.BranchTag? Arrival { get; init; }
 }

@@ -14,7 +14,11 @@ internal sealed class PumpState
         ByName = listeners.ToDictionary(l => l.Name, StringComparer.Ordinal);
         ByClass = listeners.Where(l => !l.IsSystem).GroupBy(l => l.Def.PayloadClass, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        Joins = new Parallel.JoinBinder(listeners);
     }
+
+    /// <summary>Which join collects a fan-out's branches.</summary>
+    public Parallel.JoinBinder Joins { get; }
 
     public FlowDefinition Flow { get; }
     public PayloadSchemaSet Schemas { get; }

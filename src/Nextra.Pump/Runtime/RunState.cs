@@ -13,6 +13,7 @@ internal sealed class RunState
     private int _stepIndex = -1;
     private readonly Lock _lock = new();
     private readonly HashSet<string> _threads = new(StringComparer.Ordinal);
+    private Parallel.RunGathers? _gathers;
 
     public RunState(RunRecord record, string rootChain, string? peerTable, long startTimestamp)
     {
@@ -37,6 +38,15 @@ internal sealed class RunState
     /// <summary>The first error nothing handled; the run fails with it.</summary>
     public StepError? Unhandled { get; private set; }
     public int Pending => Volatile.Read(ref _pending);
+    /// <summary>The run's fan-outs awaiting collectors (created on the first one).</summary>
+    public Parallel.RunGathers Gathers => LazyInitializer.EnsureInitialized(ref _gathers);
+    /// <summary>Fan-outs opened so far, or null when none.</summary>
+    public Parallel.RunGathers? GathersIfAny => Volatile.Read(ref _gathers);
+    /// <summary>
+    /// The pump stopped under the run (it ends <c>cancelled</c> and the host runs it again): its gathers stay in the
+    /// shared backend so the next attempt finds the answers already collected.
+    /// </summary>
+    public bool Interrupted { get; set; }
 
     public void AddPending() => Interlocked.Increment(ref _pending);
 

@@ -17,7 +17,24 @@ public static class StepCodes
     public const string NoOutput = "no_output";
     public const string ThreadReplaced = "thread_replaced";
     public const string XmlRepaired = "xml_repaired";
+    /// <summary>A fan-out branch (map item, sequence step) ended without answering its collector and without an error.</summary>
+    public const string BranchEnded = "branch_ended";
+    /// <summary>A branch a join expects was never sent (the fan-out did not name it).</summary>
+    public const string NotStarted = "not_started";
+    public const string TooManyBranches = "too_many_branches";
+    public const string TooManyItems = "too_many_items";
+    /// <summary>A collector received a message that is not the answer of one of its branches.</summary>
+    public const string NotABranch = "not_a_branch";
+    public const string SequenceFailed = "sequence_failed";
+    /// <summary>A branch's answer does not fit the result item's payload field.</summary>
+    public const string PayloadMismatch = "payload_mismatch";
+    /// <summary>An answer that came after its join, map or sequence had emitted (after a timeout): discarded.</summary>
+    public const string LateAnswer = "late_answer";
+    /// <summary>A second answer of a branch that had already answered: discarded.</summary>
+    public const string DuplicateAnswer = "duplicate_answer";
+    /// <summary>An answer of a branch the join does not expect (not among its <c>expect</c>): discarded.</summary>
+    public const string UnexpectedBranch = "unexpected_branch";
 
     /// <summary>Notes are recorded as steps but never fail a run.</summary>
-    public static bool IsNote(string code) => code is ThreadReplaced or XmlRepaired or BufferFull;
+    public static bool IsNote(string code) => code is ThreadReplaced or XmlRepaired or BufferFull or LateAnswer or DuplicateAnswer or UnexpectedBranch;
 }

@@ -4,6 +4,7 @@ using Nextra.Pump.Memory;
 using Nextra.Pump.Runs;
 
 using Nextra.Pump.Messages;
+using Nextra.Pump.Runtime.Parallel;
 
 namespace Nextra.Pump.Runtime;
 
@@ -26,13 +27,13 @@ public sealed partial class StreamPump
             if (!state.ByName.TryGetValue(message.To, out var listener))
             {
                 ErrorStep(run, message.To, message.From, message.Schema.ClassName, message.ThreadId,
-                    StepCodes.ListenerRemoved, $"listener '{message.To}' was removed by a reload before the message was delivered");
+                    StepCodes.ListenerRemoved, $"listener '{message.To}' was removed by a reload before the message was delivered", message.Branch);
                 return;
             }
             if (message.Depth > state.Flow.MaxMessageDepth)
             {
                 ErrorStep(run, message.To, message.From, message.Schema.ClassName, message.ThreadId,
-                    StepCodes.DepthExceeded, $"the message is {message.Depth} hops deep, beyond max_message_depth {state.Flow.MaxMessageDepth}; dropped (a loop without an exit?)");
+                    StepCodes.DepthExceeded, $"the message is {message.Depth} hops deep, beyond max_message_depth {state.Flow.MaxMessageDepth}; dropped (a loop without an exit?)", message.Branch);
                 return;
             }
             await DispatchAsync(message, listener, state, slot).ConfigureAwait(false);
@@ -40,15 +41,53 @@ public sealed partial class StreamPump
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // The pump keeps serving whatever happens to one hop.
-            ErrorStep(run, message.To, message.From, message.Schema.ClassName, message.ThreadId, "internal_error", ex.Message);
+            ErrorStep(run, message.To, message.From, message.Schema.ClassName, message.ThreadId, "internal_error", ex.Message, message.Branch);
         }
         finally
         {
+            if (message.Branch is not null && run is not null && !run.IsFinished)
+            {
+                // Before the run's pending count drops: a branch that ended here may queue its collector's signal.
+                await ReleaseBranchAsync(message).ConfigureAwait(false);
+            }
             if (run is not null && run.ReleasePending())
             {
                 CompleteRun(run);
             }
         }
+    }
+
+    private async ValueTask ReleaseBranchAsync(PumpMessage message)
+    {
+        try
+        {
+            await _parallel.ReleaseAsync(message.Branch, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            ErrorStep(message.Run, message.To, message.From, message.Schema.ClassName, message.ThreadId, "internal_error", $"settling a fan-out branch failed: {ex.Message}");
+        }
+    }
+
+    /// <summary>For a join, map or sequence: which fan-out this message answers or signals, and the stack its result carries on.</summary>
+    private GatherCall? GatherCallFor(PumpMessage message, ListenerRuntime listener, out BranchTag? inherit)
+    {
+        inherit = message.Branch;
+        if (!listener.IsCollector)
+        {
+            return null;
+        }
+        var group = message.Signal?.Group ?? message.Arrival?.Group;
+        if (group is not null)
+        {
+            inherit = group.Parent;
+        }
+        return new GatherCall
+        {
+            Coordinator = _parallel, Run = message.Run, Group = group, Slot = message.Signal?.Slot ?? message.Arrival?.Slot ?? -1,
+            Signal = message.Signal?.Kind ?? GatherSignalKind.None, Stack = message.Branch, Listener = listener.Name,
+            ThreadId = message.ThreadId, Chain = message.Chain, Depth = message.Depth, Limits = _services.Parallel ?? ParallelLimits.Unlimited,
+        };
     }
 
     private async ValueTask DispatchAsync(PumpMessage message, ListenerRuntime listener, PumpState state, WorkerSlot slot)
@@ -74,6 +113,7 @@ public sealed partial class StreamPump
             }
             var history = await Buffer.HistoryAsync(message.ThreadId, _stop.Token).ConfigureAwait(false);
             var (peers, usage) = PeersFor(listener, run, state);
+            var gather = GatherCallFor(message, listener, out var inherit);
             Agent(listener.Name, "received", message.ThreadId);
 
             var step = new RunStep
@@ -103,6 +143,7 @@ public sealed partial class StreamPump
                 RunId = run?.RunId ?? "",
                 StepIndex = step.Index,
                 Schemas = state.Schemas,
+                Gather = gather,
             };
 
             var started = _time.GetTimestamp();
@@ -146,7 +187,7 @@ public sealed partial class StreamPump
                     });
                 }
                 // Route with the definition current now: a reload may have happened while the handler ran.
-                await EmitAllAsync(result, message, listener, _state, step, slot.Outbox).ConfigureAwait(false);
+                await EmitAllAsync(result, message, listener, _state, step, slot.Outbox, inherit).ConfigureAwait(false);
                 if (result.Emissions.Count == 0)
                 {
                     EndOfChain(message.ThreadId);
@@ -161,7 +202,13 @@ public sealed partial class StreamPump
                 {
                     // xml-pipeline §9.15: a SystemError(timeout) goes back to the listener on the same thread.
                     handled = SendSystemError(slot.Outbox, listener, message, run, StepCodes.Timeout,
-                        $"your handler did not finish within {listener.Timeout.TotalSeconds:0.###} s");
+                        $"your handler did not finish within {listener.Timeout.TotalSeconds:0.###} s", message.Branch);
+                }
+                if (inherit is not null && !StepCodes.IsNote(error.Code))
+                {
+                    // Inside a fan-out branch the collector reports the failure (success: false); it does not fail the run.
+                    ParallelCoordinator.RecordError(message.Branch, error.Code, error.Message);
+                    handled = true;
                 }
             }
             if (run is not null)

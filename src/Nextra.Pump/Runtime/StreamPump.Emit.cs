@@ -2,29 +2,83 @@ using System.Xml.Linq;
 using Nextra.Pump.Handlers;
 using Nextra.Pump.Messages;
 using Nextra.Pump.Runs;
+using Nextra.Pump.Runtime.Parallel;
 
 namespace Nextra.Pump.Runtime;
 
 public sealed partial class StreamPump
 {
-    /// <summary>Routes every emission of a handler: validate, peer-check, extend/prune the chain, enqueue.</summary>
-    private async ValueTask EmitAllAsync(HandlerResult result, PumpMessage message, ListenerRuntime sender, PumpState state, RunStep step, List<PumpMessage> outbox)
+    /// <summary>An emission after validation and routing: its targets (with, per target, the branch it answers), or why it goes nowhere.</summary>
+    private sealed record Route(Emission Emission, XElement Payload, IPayloadSchema Schema, ListenerRuntime[] Targets, BranchTag?[] Arrivals)
+    {
+        public bool IsFanoutBranch(int i) => !Emission.IsRespond && Emission.Slot is null && Arrivals[i] is null;
+    }
+
+    /// <summary>
+    /// Routes every emission of a handler: validate, peer-check, extend/prune the chain, enqueue. Two or more
+    /// forwards from one step are a fan-out: when a join collects them (see <see cref="JoinBinder"/>) each
+    /// branch is tagged with its slot. <paramref name="inherit"/> is the branch stack the emissions carry on.
+    /// </summary>
+    private async ValueTask EmitAllAsync(HandlerResult result, PumpMessage message, ListenerRuntime sender, PumpState state, RunStep step, List<PumpMessage> outbox, BranchTag? inherit)
     {
         var run = message.Run;
         if (result.Emissions.Count == 0 || (run is not null && run.IsFinished))
         {
             return;
         }
-        List<string>? targets = null;
-        foreach (var emission in result.Emissions)
+        var emissions = sender.Def.Fanout.Count > 0 ? FanoutEmissions(result.Emissions, sender.Def.Fanout) : result.Emissions;
+        var routes = new Route?[emissions.Count];
+        var branches = 0;
+        for (var i = 0; i < emissions.Count; i++)
         {
-            var sent = await EmitAsync(emission, message, sender, state, outbox).ConfigureAwait(false);
+            routes[i] = await ResolveAsync(emissions[i], message, sender, state, inherit).ConfigureAwait(false);
+            if (routes[i] is { } r)
+            {
+                for (var t = 0; t < r.Targets.Length; t++)
+                    branches += r.IsFanoutBranch(t) ? 1 : 0;
+            }
+        }
+        FanoutPlan? plan = null;
+        // Two or more forwards at once are a fan-out; so is a `fanout:` list of one (its join still collects it).
+        if (branches >= 2 || (branches == 1 && sender.Def.Fanout.Count > 0))
+        {
+            var limits = _services.Parallel ?? ParallelLimits.Unlimited;
+            if (branches > limits.MaxBranches)
+            {
+                ErrorStep(run, sender.Name, sender.Name, "?", message.ThreadId, StepCodes.TooManyBranches,
+                    $"'{sender.Name}' fanned out to {branches} listeners at once; at most {limits.MaxBranches} may run in parallel (tier limit max_parallel_branches); nothing was sent", inherit);
+                return;
+            }
+            if (run is not null && state.Joins.HasJoins)
+            {
+                var names = new List<string>(branches);
+                foreach (var r in routes)
+                {
+                    for (var t = 0; r is not null && t < r.Targets.Length; t++)
+                    {
+                        if (r.IsFanoutBranch(t))
+                            names.Add(r.Targets[t].Name);
+                    }
+                }
+                plan = await FanoutPlan.OpenAsync(_parallel, Threads, state, run, message, sender.Name, names, inherit, _stop.Token).ConfigureAwait(false);
+            }
+        }
+        List<string>? targets = null;
+        foreach (var route in routes)
+        {
+            if (route is null)
+            {
+                continue;
+            }
+            var sent = route.Emission.IsRespond
+                ? await RespondAsync(route, message, sender, state, outbox, inherit).ConfigureAwait(false)
+                : await DeliverAsync(route, message, sender, outbox, inherit, plan).ConfigureAwait(false);
             if (sent is not null)
             {
                 (targets ??= []).Add(sent);
                 if (_options.RecordPayloads && run is not null)
                 {
-                    (step.PayloadsOut ??= []).Add(FastXml.Serialize(emission.Payload));
+                    (step.PayloadsOut ??= []).Add(FastXml.Serialize(route.Payload));
                 }
             }
         }
@@ -34,14 +88,33 @@ public sealed partial class StreamPump
         }
     }
 
-    /// <summary>Returns where the emission went (listener names, or the injector), or null when it was refused or ended the chain.</summary>
-    private async ValueTask<string?> EmitAsync(Emission emission, PumpMessage message, ListenerRuntime sender, PumpState state, List<PumpMessage> outbox)
+    /// <summary><c>config.fanout</c>: every emission goes to each listed listener instead.</summary>
+    private static List<Emission> FanoutEmissions(IReadOnlyList<Emission> emissions, IReadOnlyList<string> fanout)
+    {
+        var list = new List<Emission>(emissions.Count * fanout.Count);
+        foreach (var e in emissions)
+        {
+            if (e.Slot is not null)
+            {
+                list.Add(e);
+                continue;
+            }
+            foreach (var to in fanout)
+            {
+                list.Add(Emission.Forward(e.Payload, to));
+            }
+        }
+        return list;
+    }
+
+    /// <summary>Validates and routes one emission; null when it was refused (the refusal is recorded).</summary>
+    private async ValueTask<Route?> ResolveAsync(Emission emission, PumpMessage message, ListenerRuntime sender, PumpState state, BranchTag? inherit)
     {
         var run = message.Run;
         var payload = emission.Payload;
         if (payload is null)
         {
-            ErrorStep(run, emission.To ?? "?", sender.Name, "?", message.ThreadId, StepCodes.InvalidResult, $"'{sender.Name}' emitted no payload");
+            await RefuseAsync(emission, run, emission.To ?? "?", sender.Name, "?", message.ThreadId, StepCodes.InvalidResult, $"'{sender.Name}' emitted no payload", inherit).ConfigureAwait(false);
             return null;
         }
         if (payload.Parent is not null)
@@ -52,66 +125,108 @@ public sealed partial class StreamPump
         var schema = payload.Name.NamespaceName.Length == 0 ? state.Schemas.Find(className) : null;
         if (schema is null)
         {
-            ErrorStep(run, emission.To ?? "?", sender.Name, className, message.ThreadId, StepCodes.PayloadInvalid,
+            await RefuseAsync(emission, run, emission.To ?? "?", sender.Name, className, message.ThreadId, StepCodes.PayloadInvalid,
                 payload.Name.NamespaceName.Length != 0
                     ? $"'{sender.Name}' emitted <{className}> in namespace '{payload.Name.NamespaceName}'; payloads live in no namespace"
-                    : $"'{sender.Name}' emitted <{className}>, which is not a payload class of this flow");
+                    : $"'{sender.Name}' emitted <{className}>, which is not a payload class of this flow", inherit).ConfigureAwait(false);
             return null;
         }
         var invalid = schema.Validate(payload);
         if (invalid is not null)
         {
-            ErrorStep(run, emission.To ?? "?", sender.Name, className, message.ThreadId, StepCodes.PayloadInvalid,
-                $"'{sender.Name}' emitted an invalid {className}: {invalid}");
+            await RefuseAsync(emission, run, emission.To ?? "?", sender.Name, className, message.ThreadId, StepCodes.PayloadInvalid,
+                $"'{sender.Name}' emitted an invalid {className}: {invalid}", inherit).ConfigureAwait(false);
             return null;
         }
-
         if (emission.IsRespond)
         {
-            return await RespondAsync(payload, schema, message, sender, state, outbox).ConfigureAwait(false);
+            return new Route(emission, payload, schema, [], []);
         }
-
-        ListenerRuntime[] targets;
         if (emission.To is { } to)
         {
-            if (!state.ByName.TryGetValue(to, out var target) || target.IsSystem || !target.Accepts(className))
+            var found = state.ByName.TryGetValue(to, out var target) && !target.IsSystem;
+            var arrival = found && target!.IsCollector ? ParallelCoordinator.ArrivalFor(inherit, to) : null;
+            if (!found || (arrival is null && !target!.Accepts(className)))
             {
-                ErrorStep(run, to, sender.Name, className, message.ThreadId, StepCodes.NoRoute,
+                await RefuseAsync(emission, run, to, sender.Name, className, message.ThreadId, StepCodes.NoRoute,
                     $"No listener for: {to.ToLowerInvariant()}.{className.ToLowerInvariant()}" +
-                    (target is not null && !target.IsSystem ? $" ('{to}' accepts {target.Def.PayloadClass})" : $" (no listener named '{to}')"));
+                    (found ? $" ('{to}' accepts {target!.Def.PayloadClass})" : $" (no listener named '{to}')"), inherit).ConfigureAwait(false);
                 return null;
             }
-            targets = [target];
+            return new Route(emission, payload, schema, [target!], [arrival]);
         }
-        else
+        var routed = state.RouteByClass(className, out var why);
+        if (routed is null)
         {
-            var routed = state.RouteByClass(className, out var why);
-            if (routed is null)
-            {
-                ErrorStep(run, "?", sender.Name, className, message.ThreadId, StepCodes.NoRoute, why!);
-                return null;
-            }
-            targets = routed;
+            await RefuseAsync(emission, run, "?", sender.Name, className, message.ThreadId, StepCodes.NoRoute, why!, inherit).ConfigureAwait(false);
+            return null;
         }
+        return new Route(emission, payload, schema, routed,
+            [.. routed.Select(t => t.IsCollector ? ParallelCoordinator.ArrivalFor(inherit, t.Name) : null)]);
+    }
 
-        List<string>? delivered = null;
-        foreach (var target in targets)
+    /// <summary>Records a refused emission; a map item or sequence step that could not be sent fails its slot at once.</summary>
+    private async ValueTask RefuseAsync(Emission emission, RunState? run, string listener, string from, string className, string thread, string code, string text, BranchTag? inherit)
+    {
+        ErrorStep(run, listener, from, className, thread, code, text, inherit, handled: emission.Slot is not null);
+        if (emission.Slot is { } slot)
         {
+            await _parallel.SettleAsync(slot.Group, slot.Index, code, text, _stop.Token).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Returns where the forward went (listener names), or null when nothing was sent.</summary>
+    private async ValueTask<string?> DeliverAsync(Route route, PumpMessage message, ListenerRuntime sender, List<PumpMessage> outbox, BranchTag? inherit, FanoutPlan? plan)
+    {
+        var run = message.Run;
+        List<string>? delivered = null;
+        for (var i = 0; i < route.Targets.Length; i++)
+        {
+            var target = route.Targets[i];
+            var arrival = route.Arrivals[i];
+            var branchSlot = route.IsFanoutBranch(i) && plan is not null ? plan.SlotOf[plan.NextBranch()] : -1;
             if (!PeerAllowed(sender, target.Name, run))
             {
                 // xml-pipeline §9.12: blocked, recorded, and answered with the generic routing SystemError.
                 var deliveredError = SendSystemError(outbox, sender, message, run, "routing",
-                    "Your message could not be delivered: the addressee is not one of your peers.");
-                ErrorStep(run, target.Name, sender.Name, className, message.ThreadId, StepCodes.PeerViolation,
-                    $"'{sender.Name}' may not address '{target.Name}' (not among its peers)", handled: deliveredError);
+                    "Your message could not be delivered: the addressee is not one of your peers.", inherit);
+                var text = $"'{sender.Name}' may not address '{target.Name}' (not among its peers)";
+                ErrorStep(run, target.Name, sender.Name, route.Schema.ClassName, message.ThreadId, StepCodes.PeerViolation, text, inherit,
+                    handled: deliveredError || route.Emission.Slot is not null || branchSlot >= 0);
+                if (route.Emission.Slot is { } refused)
+                    await _parallel.SettleAsync(refused.Group, refused.Index, StepCodes.PeerViolation, text, _stop.Token).ConfigureAwait(false);
+                else if (branchSlot >= 0)
+                    await _parallel.SettleAsync(plan!.Group, branchSlot, StepCodes.PeerViolation, text, _stop.Token).ConfigureAwait(false);
                 continue;
             }
-            var (uuid, chain) = await Threads.ExtendAsync(message.ThreadId, target.Name, _stop.Token).ConfigureAwait(false);
+            string uuid, chain;
+            BranchTag? tag;
+            if (arrival is not null)
+            {
+                // A branch answering its collector: on the collector's thread, whatever branch thread it came from.
+                (uuid, chain, tag) = (arrival.Group.CollectorThread, arrival.Group.CollectorChain, inherit);
+            }
+            else if (route.Emission.Slot is { } slot)
+            {
+                // A map item or sequence step: a thread of its own, so items never share a context buffer.
+                (uuid, chain) = await Threads.ExtendAsync(message.ThreadId, $"{target.Name}#{slot.Index}", _stop.Token).ConfigureAwait(false);
+                tag = new BranchTag(slot.Group, slot.Index, slot.Group.Parent);
+            }
+            else
+            {
+                if (plan is not null && branchSlot >= 0 && plan.Group.IsFilled(branchSlot))
+                {
+                    continue; // answered before a restart: not asked again
+                }
+                (uuid, chain) = await Threads.ExtendAsync(message.ThreadId, target.Name, _stop.Token).ConfigureAwait(false);
+                tag = plan is not null && route.IsFanoutBranch(i) ? new BranchTag(plan.Group, branchSlot, inherit) : inherit;
+            }
             run?.TrackThread(uuid);
+            ParallelCoordinator.Track(tag);
             outbox.Add(new PumpMessage
             {
-                Payload = targets.Length == 1 ? payload : new XElement(payload), Schema = schema, From = sender.Name, To = target.Name,
-                ThreadId = uuid, Chain = chain, Depth = message.Depth + 1, Run = run,
+                Payload = route.Targets.Length == 1 ? route.Payload : new XElement(route.Payload), Schema = route.Schema, From = sender.Name, To = target.Name,
+                ThreadId = uuid, Chain = chain, Depth = message.Depth + 1, Run = run, Branch = tag, Arrival = arrival,
             });
             Agent(sender.Name, "sent", message.ThreadId);
             (delivered ??= []).Add(target.Name);
@@ -119,10 +234,14 @@ public sealed partial class StreamPump
         return delivered is null ? null : string.Join(",", delivered);
     }
 
-    /// <summary>xml-pipeline §9.10: drop the last hop; back at the run's root the payload is an output for the injector.</summary>
-    private async ValueTask<string?> RespondAsync(XElement payload, IPayloadSchema schema, PumpMessage message, ListenerRuntime sender, PumpState state, List<PumpMessage> outbox)
+    /// <summary>
+    /// xml-pipeline §9.10: drop the last hop; back at the run's root the payload is an output for the injector.
+    /// A branch responding to its fan-out point (a map item or sequence step responding to its collector) answers the collector.
+    /// </summary>
+    private async ValueTask<string?> RespondAsync(Route route, PumpMessage message, ListenerRuntime sender, PumpState state, List<PumpMessage> outbox, BranchTag? inherit)
     {
         var run = message.Run;
+        var (payload, schema) = (route.Payload, route.Schema);
         var pruned = await Threads.PruneForResponseAsync(message.ThreadId, _stop.Token).ConfigureAwait(false);
         if (pruned is null)
         {
@@ -130,6 +249,18 @@ public sealed partial class StreamPump
         }
         var (targetName, uuid, chain) = pruned.Value;
         run?.TrackThread(uuid);
+        if (run is not null && ParallelCoordinator.ArrivalFor(inherit, targetName, uuid) is { } arrival
+            && state.ByName.TryGetValue(arrival.Group.Collector, out var collector))
+        {
+            ParallelCoordinator.Track(inherit);
+            outbox.Add(new PumpMessage
+            {
+                Payload = payload, Schema = schema, From = sender.Name, To = collector.Name, ThreadId = arrival.Group.CollectorThread,
+                Chain = arrival.Group.CollectorChain, Depth = message.Depth + 1, Run = run, Branch = inherit, Arrival = arrival,
+            });
+            Agent(sender.Name, "sent", message.ThreadId);
+            return collector.Name;
+        }
         if (run is not null && chain == run.RootChain)
         {
             run.AddOutput(new RunOutput
@@ -147,19 +278,20 @@ public sealed partial class StreamPump
         if (!state.ByName.TryGetValue(targetName, out var target) || target.IsSystem || !target.Accepts(schema.ClassName))
         {
             ErrorStep(run, targetName, sender.Name, schema.ClassName, message.ThreadId, StepCodes.NoRoute,
-                $"No listener for: {targetName.ToLowerInvariant()}.{schema.ClassName.ToLowerInvariant()} (respond from '{sender.Name}')");
+                $"No listener for: {targetName.ToLowerInvariant()}.{schema.ClassName.ToLowerInvariant()} (respond from '{sender.Name}')", inherit);
             return null;
         }
+        ParallelCoordinator.Track(inherit);
         outbox.Add(new PumpMessage
         {
             Payload = payload, Schema = schema, From = sender.Name, To = target.Name, ThreadId = uuid, Chain = chain,
-            Depth = message.Depth + 1, Run = run,
+            Depth = message.Depth + 1, Run = run, Branch = inherit,
         });
         Agent(sender.Name, "sent", message.ThreadId);
         return target.Name;
     }
 
-    /// <summary>xml-pipeline §9.12/§9.13: enforced only for agents with a non-empty effective peer list.</summary>
+    /// <summary>xml-pipeline §9.12/§9.13: enforced only for agents with a non-empty effective peer list; <c>fanout</c> targets are always allowed.</summary>
     private bool PeerAllowed(ListenerRuntime sender, string target, RunState? run)
     {
         if (!sender.Def.Agent)
@@ -167,7 +299,7 @@ public sealed partial class StreamPump
             return true;
         }
         var peers = EffectivePeers(sender, run);
-        return peers.Count == 0 || peers.Contains(target);
+        return peers.Count == 0 || peers.Contains(target) || sender.Def.Fanout.Contains(target);
     }
 
     private IReadOnlyList<string> EffectivePeers(ListenerRuntime listener, RunState? run) =>
@@ -194,7 +326,7 @@ public sealed partial class StreamPump
     }
 
     /// <summary>Sends a SystemError from <c>system</c> to <paramref name="listener"/> on the message's thread, if it can receive one.</summary>
-    private bool SendSystemError(List<PumpMessage> outbox, ListenerRuntime listener, PumpMessage message, RunState? run, string code, string text)
+    private bool SendSystemError(List<PumpMessage> outbox, ListenerRuntime listener, PumpMessage message, RunState? run, string code, string text, BranchTag? branch)
     {
         if (!listener.AcceptsSystemError || (run is not null && run.IsFinished) || _stopping)
         {
@@ -202,21 +334,30 @@ public sealed partial class StreamPump
         }
         var payload = new XElement(BuiltInPayloads.SystemError,
             new XElement("Code", code), new XElement("Message", text), new XElement("RetryAllowed", "true"));
+        ParallelCoordinator.Track(branch); // still part of the branch: the agent may yet answer
         outbox.Add(new PumpMessage
         {
             Payload = payload, Schema = _state.Schemas.Find(BuiltInPayloads.SystemError)!, From = "system", To = listener.Name,
-            ThreadId = message.ThreadId, Chain = message.Chain, Depth = message.Depth + 1, Run = run,
+            ThreadId = message.ThreadId, Chain = message.Chain, Depth = message.Depth + 1, Run = run, Branch = branch,
         });
         return true;
     }
 
-    /// <summary>Records a failed hop as a step of its own (errors are never only logged).</summary>
-    private void ErrorStep(RunState? run, string listener, string from, string className, string thread, string code, string message, bool handled = false)
+    /// <summary>
+    /// Records a failed hop as a step of its own (errors are never only logged). Inside a fan-out branch the
+    /// error is remembered for the branch's slot and counts as handled: the collector reports it.
+    /// </summary>
+    private void ErrorStep(RunState? run, string listener, string from, string className, string thread, string code, string message, BranchTag? branch = null, bool handled = false)
     {
         Log(StepCodes.IsNote(code) ? "info" : "warning", $"{code}: {message}");
         if (run is null || run.IsFinished)
         {
             return;
+        }
+        if (branch is not null && !StepCodes.IsNote(code))
+        {
+            ParallelCoordinator.RecordError(branch, code, message);
+            handled = true;
         }
         var step = new RunStep
         {

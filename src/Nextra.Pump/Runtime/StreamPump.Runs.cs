@@ -22,12 +22,13 @@ public sealed partial class StreamPump
     }
 
     /// <summary>Ends a run once; returns false when it had already ended.</summary>
-    private bool Finish(RunState run, string status, StepError? error)
+    private bool Finish(RunState run, string status, StepError? error, bool interrupted = false)
     {
         if (!run.TryFinish())
         {
             return false;
         }
+        run.Interrupted = interrupted;
         run.Deadline?.Dispose();
         var record = run.Record;
         record.Status = status;
@@ -67,6 +68,7 @@ public sealed partial class StreamPump
     {
         try
         {
+            await _parallel.CleanupAsync(run).ConfigureAwait(false);
             foreach (var uuid in run.Threads())
             {
                 await Threads.DeleteAsync(uuid, CancellationToken.None).ConfigureAwait(false);

@@ -15,11 +15,12 @@ namespace Nextra.Pump.Runtime;
 /// <c>max_concurrent_handlers</c> workers, per-agent gates, handler timeouts, a depth limit,
 /// backpressure on injection, runs with traces, hot reload and a bounded drain on stop.
 /// </summary>
-public sealed partial class StreamPump : IFlowPump
+public sealed partial class StreamPump : IFlowPump, Parallel.IGatherHost
 {
     public const string BootListener = "system.boot";
 
     private readonly HandlerRegistry _registry;
+    private readonly Parallel.ParallelCoordinator _parallel;
     private readonly IFlowServices _services;
     private readonly IPumpObserver? _observer;
     private readonly PumpOptions _options;
@@ -54,6 +55,7 @@ public sealed partial class StreamPump : IFlowPump
         var backend = _options.Backend ?? new InMemorySharedBackend();
         Threads = new ThreadRegistry(backend);
         Buffer = new ContextBuffer(backend, _options.MaxSlotsPerThread, _options.MaxThreads);
+        _parallel = new Parallel.ParallelCoordinator(backend, _time, this);
         _queue = Channel.CreateUnbounded<PumpMessage>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
         _state = BuildState(flow, null, out _);
         PeerTables = new PeerTableRegistry(name => _state.ByName.TryGetValue(name, out var l) ? l.Def.Peers : null);
@@ -138,7 +140,7 @@ public sealed partial class StreamPump : IFlowPump
         var unfinished = new List<string>();
         foreach (var run in _runs.Values.ToList())
         {
-            if (Finish(run, "cancelled", new StepError(StepCodes.Cancelled, "the pump stopped before the run finished")))
+            if (Finish(run, "cancelled", new StepError(StepCodes.Cancelled, "the pump stopped before the run finished"), interrupted: true))
             {
                 unfinished.Add(run.RunId);
             }
@@ -268,6 +270,12 @@ public sealed partial class StreamPump : IFlowPump
             }
         }
     }
+
+    void Parallel.IGatherHost.EnqueueSignal(PumpMessage message) => Enqueue(message);
+
+    IPayloadSchema Parallel.IGatherHost.SystemErrorSchema => _state.Schemas.Find(BuiltInPayloads.SystemError)!;
+
+    void Parallel.IGatherHost.Log(string level, string message) => Log(level, message);
 
     private void Log(string level, string message)
     {

@@ -127,6 +127,22 @@ public sealed class TiersApiTests(TiersFactory factory) : IClassFixture<TiersFac
     }
 
     [Fact]
+    public async Task Fanout_WiderThanTheTier_RefusedOnSave_AllowedOnAWiderTier()
+    {
+        var listeners = string.Join("", Enumerable.Range(0, 5).Select(i => $"  - {{name: b{i}, description: b, payload_class: Message, handler: output}}\n"));
+        var yaml = "organism: {name: wide}\npayloads:\n  Message: {fields: {Text: string}}\nlisteners:\n" +
+            "  - {name: ask, description: fans out, payload_class: Message, handler: fanout, config: {fanout: [b0, b1, b2, b3, b4]}}\n" + listeners;
+        var free = await UserOnTierAsync("free");
+        var body = await Json.PostAsync(free.Client, "/api/flows", Flows.Create("wide", yaml), 422);
+        var error = body["errors"]![0]!;
+        Assert.Equal("too_many_branches", error["code"]!.GetValue<string>());
+        Assert.Contains("at most 4 branches", error["message"]!.GetValue<string>());
+        Assert.Equal(5, error["line"]!.GetValue<int>());
+        var paid = await UserOnTierAsync("paid");
+        await Json.PostAsync(paid.Client, "/api/flows", Flows.Create("wide", yaml), 201);
+    }
+
+    [Fact]
     public async Task Modules_ProTier_NewVersionAllowedNewNameRefusedAtLimit()
     {
         var user = await UserOnTierAsync("pro");

@@ -30,6 +30,10 @@ public class TiersOptionsTests
         Assert.Null(enterprise.ProjectMemoryMb);
         Assert.Null(enterprise.TeamMembers);
         Assert.Equal(Pump.Wasm.WasmTierLimits.Unlimited, enterprise.Wasm);
+        Assert.Equal(new Pump.Handlers.ParallelLimits(4, 100), free.Parallel);
+        Assert.Equal(new Pump.Handlers.ParallelLimits(8, 1_000), paid.Parallel);
+        Assert.Equal(new Pump.Handlers.ParallelLimits(32, 10_000), pro.Parallel);
+        Assert.Equal(Pump.Handlers.ParallelLimits.Unlimited, enterprise.Parallel);
     }
 
     [Fact]
@@ -37,7 +41,8 @@ public class TiersOptionsTests
     {
         var o = Bind(("Tiers:DefaultTier", "Free"), ("Tiers:CacheSeconds", "2"),
             ("Tiers:Free:Flows", "3"), ("Tiers:Free:KeepAlive", "true"), ("Tiers:Pro:ExecutionsPerMonth", "unlimited"),
-            ("Tiers:Paid:RetentionDays", "-1"), ("Tiers:Team:TeamMembers", "5"), ("Tiers:Team:WasmMaxTimeoutMs", "500"));
+            ("Tiers:Paid:RetentionDays", "-1"), ("Tiers:Team:TeamMembers", "5"), ("Tiers:Team:WasmMaxTimeoutMs", "500"),
+            ("Tiers:Team:MaxParallelBranches", "3"), ("Tiers:Free:MaxItems", "unlimited"));
 
         Assert.Equal("free", o.DefaultTier);
         Assert.Equal(2, o.CacheSeconds);
@@ -52,6 +57,8 @@ public class TiersOptionsTests
         Assert.Null(team.Flows);
         Assert.Equal(500, team.Wasm.MaxTimeoutMs);
         Assert.Equal(Pump.Wasm.WasmTierLimits.Unlimited.MaxFuel, team.Wasm.MaxFuel);
+        Assert.Equal(new Pump.Handlers.ParallelLimits(3, Pump.Handlers.ParallelLimits.Unlimited.MaxItems), team.Parallel);
+        Assert.Equal(Pump.Handlers.ParallelLimits.Unlimited.MaxItems, o.Tiers["free"].Parallel.MaxItems);
     }
 
     [Theory]

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import { nodeKinds } from '../flow/graph';
 import { KindIcon } from './icons';
 
 const src = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,7 +26,8 @@ describe('icons', () => {
   });
 
   it('KindIcon_EveryKind_DistinctDecorativeSvg', () => {
-    const kinds = ['trigger', 'llm', 'http', 'code', 'branch', 'output', 'module', 'generic'];
+    // Every canvas node kind (graph.ts), plus the palette's registered-module item.
+    const kinds = [...nodeKinds, 'module'];
     const html = kinds.map((kind) => renderToStaticMarkup(createElement(KindIcon, { kind, size: 16 })));
     for (const h of html) {
       expect(h).toMatch(/^<svg [^>]*aria-hidden="true"/);

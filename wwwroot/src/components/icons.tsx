@@ -77,6 +77,47 @@ export const FlagIcon = (p: IconProps) => svg(
   p,
 );
 
+/** Parallel (fan-out): one line splitting into three arrows. */
+export const SplitIcon = (p: IconProps) => svg(
+  <>
+    <path d="M2 12h6" />
+    <path d="M8 12 13 5h7M8 12h12M8 12l5 7h7" />
+    <path d="m17 2 3 3-3 3M17 16l3 3-3 3" />
+  </>,
+  p,
+);
+
+/** Join: three lines merging into one arrow. */
+export const MergeIcon = (p: IconProps) => svg(
+  <>
+    <path d="M3 5h6l5 7M3 12h11M3 19h6l5-7" />
+    <path d="M14 12h7" />
+    <path d="m18 9 3 3-3 3" />
+  </>,
+  p,
+);
+
+/** Map: a list whose every row goes through the same step. */
+export const ListIcon = (p: IconProps) => svg(
+  <>
+    <path d="M3 6h.01M3 12h.01M3 18h.01" />
+    <path d="M7 6h6M7 12h6M7 18h6" />
+    <path d="m17 4 4 2-4 2M17 10l4 2-4 2M17 16l4 2-4 2" />
+  </>,
+  p,
+);
+
+/** Sequence: steps one after another. */
+export const StepsIcon = (p: IconProps) => svg(
+  <>
+    <rect x="2" y="9" width="5" height="6" rx="1" />
+    <rect x="10" y="9" width="5" height="6" rx="1" />
+    <rect x="18" y="9" width="4" height="6" rx="1" />
+    <path d="M7 12h3M15 12h3" />
+  </>,
+  p,
+);
+
 /** A registered WASM module: a package. */
 export const PackageIcon = (p: IconProps) => svg(
   <>
@@ -131,6 +172,10 @@ export function KindIcon({ kind, ...p }: IconProps & { kind: string }) {
     case 'code': return <CodeIcon {...p} />;
     case 'branch': return <BranchIcon {...p} />;
     case 'output': return <FlagIcon {...p} />;
+    case 'fanout': return <SplitIcon {...p} />;
+    case 'join': return <MergeIcon {...p} />;
+    case 'map': return <ListIcon {...p} />;
+    case 'sequence': return <StepsIcon {...p} />;
     case 'module': return <PackageIcon {...p} />;
     default: return <CpuIcon {...p} />;
   }

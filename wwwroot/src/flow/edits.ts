@@ -50,7 +50,24 @@ const descriptions: Record<string, string> = {
   code: 'Runs a WASM code block',
   branch: 'Chooses a peer by condition',
   output: 'Final result',
+  fanout: 'Sends to several listeners at once',
+  join: 'Joins the answers of parallel branches',
+  map: 'Calls a listener once per item',
+  sequence: 'Runs listeners one after another',
   generic: 'A listener',
+};
+
+/** The payload class join and map nodes start with (added by ensureResultClass). */
+export const RESULT_CLASS = 'Results';
+
+/** A result class any join or map accepts: items with index, success, error, branch and the answer as XML. */
+export const resultClassDef = {
+  fields: {
+    Items: {
+      type: 'list',
+      of: { fields: { Index: 'int', Success: 'bool', Error: 'string', Branch: { type: 'string', optional: true }, Payload: { type: 'xml', optional: true } } },
+    },
+  },
 };
 
 // Inline AssemblyScript (docs/wasm-abi.md): passes the payload's Text field through.
@@ -78,6 +95,14 @@ export function templateFor(kind: NodeKind | 'trigger', name: string, payloadCla
       return { ...base, config: { source: codeStarter } };
     case 'branch':
       return { ...base, config: { cases: [] } };
+    case 'fanout':
+      return { ...base, config: { fanout: [] } };
+    case 'join':
+      return { ...base, config: { output: RESULT_CLASS } };
+    case 'map':
+      return { ...base, config: { item_class: payloadClass, output: RESULT_CLASS } };
+    case 'sequence':
+      return { ...base, config: { steps: [] } };
     default:
       return base;
   }
@@ -116,6 +141,16 @@ export function ensureLlmSection(text: string): string {
   return setPath(text, ['llm'], defaultLlmSection);
 }
 
+/**
+ * A join or map node needs its result class: adds `Results` (items with index, success, error, branch
+ * and the answer as XML) when the document has no class of that name, and changes nothing when it has.
+ */
+export function ensureResultClass(text: string): string {
+  const p = parseFlow(text);
+  if (!p.model || !isMap(p.doc.contents) || RESULT_CLASS in p.model.payloads) return text;
+  return setPath(text, ['payloads', RESULT_CLASS], resultClassDef);
+}
+
 /** Appends a raw trigger/listener entry (used by add and paste). */
 export function addEntry(text: string, section: 'triggers' | 'listeners', entry: Record<string, unknown>): { text: string; id: string } {
   const next = apply(text, (t, doc) => {
@@ -127,7 +162,18 @@ export function addEntry(text: string, section: 'triggers' | 'listeners', entry:
 }
 
 function peerRefs(l: ListenerModel, name: string): boolean {
-  return l.peers.includes(name) || l.cases.some((c) => c.to === name) || l.elseTo === name;
+  return l.peers.includes(name) || l.cases.some((c) => c.to === name) || l.elseTo === name ||
+    l.fanout.includes(name) || l.steps.includes(name) || l.expect.includes(name) || l.mapTo === name;
+}
+
+/** Config lists that name listeners: fan-out targets, sequence steps, a join's expected branches. */
+const configLists = ['fanout', 'steps', 'expect'] as const;
+
+/** Appends to `config.<key>` of a listener, creating the list (and `config:`) when missing. */
+function appendConfigList(text: string, doc: Document, index: number, key: string, value: string): Splice[] {
+  const cfg = getNode(doc, ['listeners', index, 'config']);
+  if (!cfg || (isScalar(cfg) && cfg.value === null)) return setIn(text, doc, ['listeners', index, 'config'], { [key]: [value] });
+  return appendIn(text, doc, ['listeners', index, 'config', key], value);
 }
 
 function elseKey(doc: Document, index: number): string | null {
@@ -149,6 +195,8 @@ function dropReferences(text: string, doc: Document, p: ParsedFlow, name: string
     }
     const ek = elseKey(doc, l.index);
     if (ek && l.elseTo === name) out.push(...deleteIn(text, doc, ['listeners', l.index, 'config', ek]));
+    for (const key of configLists) out.push(...removeFromList(text, doc, ['listeners', l.index, 'config', key], name));
+    if (l.mapTo === name) out.push(...deleteIn(text, doc, ['listeners', l.index, 'config', 'to']));
   }
   for (const t of p.model!.triggers) if (t.target === name) out.push(...deleteIn(text, doc, ['triggers', t.index, 'target']));
   return out;
@@ -199,13 +247,22 @@ export function renameNode(text: string, id: string, newName: string): string {
       }
       const ek = elseKey(doc, l.index);
       if (ek) scalarAt(['listeners', l.index, 'config', ek]);
+      for (const key of configLists) {
+        const list = getNode(doc, ['listeners', l.index, 'config', key]);
+        if (isSeq(list)) list.items.forEach((_, i) => scalarAt(['listeners', l.index, 'config', key, i]));
+      }
+      if (l.handler === 'map') scalarAt(['listeners', l.index, 'config', 'to']);
     }
     for (const tr of p.model!.triggers) if (tr.target === ref.name) scalarAt(['triggers', tr.index, 'target']);
     return out;
   });
 }
 
-/** Connects source → target: a trigger's `target`, else appends to the listener's `peers`. */
+/**
+ * Connects source → target: a trigger's `target`; for a Parallel node (or any listener with a
+ * `fanout` list) a `config.fanout` entry; for a sequence the next `config.steps` entry; for a map
+ * without a worker its `config.to`; else a `peers` entry. Connecting an existing edge changes nothing.
+ */
 export function connect(text: string, sourceId: string, targetId: string): string {
   if (!targetId.startsWith('l:')) return text;
   const src = mustRef(text, sourceId);
@@ -213,7 +270,16 @@ export function connect(text: string, sourceId: string, targetId: string): strin
   return apply(text, (t, doc, p) => {
     if (src.section === 'triggers') return setIn(t, doc, ['triggers', src.index, 'target'], dst.name);
     const l = p.model!.listeners[src.index];
-    if (l.peers.includes(dst.name)) return [];
+    if (l.handler === 'fanout' || l.fanout.length > 0) {
+      return l.fanout.includes(dst.name) ? [] : appendConfigList(t, doc, src.index, 'fanout', dst.name);
+    }
+    if (l.handler === 'sequence') return l.steps.includes(dst.name) ? [] : appendConfigList(t, doc, src.index, 'steps', dst.name);
+    if (l.handler === 'map' && !l.mapTo) {
+      const cfg = getNode(doc, ['listeners', src.index, 'config']);
+      if (!cfg || (isScalar(cfg) && cfg.value === null)) return setIn(t, doc, ['listeners', src.index, 'config'], { to: dst.name });
+      return setIn(t, doc, ['listeners', src.index, 'config', 'to'], dst.name);
+    }
+    if (l.peers.includes(dst.name) || (l.handler === 'map' && l.mapTo === dst.name)) return [];
     return appendIn(t, doc, ['listeners', src.index, 'peers'], dst.name);
   });
 }
@@ -295,7 +361,14 @@ export function pasteNodes(text: string, items: { section: 'triggers' | 'listene
   const ids: string[] = [];
   for (const it of items) {
     const e: Record<string, unknown> = { ...it.entry, name: renames.get(String(it.entry.name)) };
-    if (Array.isArray(e.peers)) e.peers = e.peers.map((x) => renames.get(String(x)) ?? x);
+    const follow = (x: unknown) => renames.get(String(x)) ?? x;
+    if (Array.isArray(e.peers)) e.peers = e.peers.map(follow);
+    if (e.config && typeof e.config === 'object' && !Array.isArray(e.config)) {
+      const c: Record<string, unknown> = { ...(e.config as Record<string, unknown>) };
+      for (const key of configLists) if (Array.isArray(c[key])) c[key] = (c[key] as unknown[]).map(follow);
+      if (e.handler === 'map' && typeof c.to === 'string') c.to = follow(c.to);
+      e.config = c;
+    }
     if (it.section === 'triggers' && typeof e.target === 'string') e.target = renames.get(e.target) ?? e.target;
     const r = addEntry(next, it.section, e);
     next = r.text;

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addNode, connect, copyNodes, disconnect, ensureLlmSection, pasteNodes, removeNode, renameNode, setField, setPath } from './edits';
-import { carryPositions, emptyCanvas, listenerId, toGraph, triggerId } from './graph';
+import { addNode, connect, copyNodes, disconnect, ensureLlmSection, ensureResultClass, pasteNodes, RESULT_CLASS, removeNode, renameNode, setField, setPath } from './edits';
+import { carryPositions, emptyCanvas, listenerId, targetsOf, toGraph, triggerId } from './graph';
 import { parseFlow, type FlowModel, type ListenerModel } from './model';
 import { flowSpecArb, lineDiff, renderSpec } from './testkit';
 
@@ -16,8 +16,27 @@ function model(text: string): FlowModel {
 }
 
 const strip = (l: ListenerModel) => ({ ...l, line: 0, endLine: 0, index: 0 });
+
+/** The names connect() adds to for this listener (a Parallel node's fanout, a sequence's steps, a map's to, else peers). */
+function connectList(l: ListenerModel): string[] {
+  if (l.handler === 'fanout' || l.fanout.length > 0) return l.fanout;
+  if (l.handler === 'sequence') return l.steps;
+  if (l.handler === 'map') return l.mapTo ? [...l.peers, l.mapTo] : []; // without a worker, connect sets `to`
+  return l.peers;
+}
+
+/** Whether listener l names `name` anywhere (edges, and a join's expect list). */
+const refers = (l: ListenerModel, name: string) => targetsOf(l).includes(name) || l.expect.includes(name);
+
+/** Every list of names a listener holds, with `f` applied (for expected models after an edit). */
+const mapNames = (l: ListenerModel, f: (names: string[]) => string[]) => ({
+  peers: f(l.peers), fanout: f(l.fanout), steps: f(l.steps), expect: f(l.expect), mapTo: l.mapTo === undefined ? undefined : f([l.mapTo])[0],
+});
+const namesOf = (l: ListenerModel) => ({ peers: l.peers, fanout: l.fanout, steps: l.steps, expect: l.expect, mapTo: l.mapTo });
 const arb = flowSpecArb.map(renderSpec);
 const runs = { numRuns: 150 };
+/** Generous: 150 generated flows per property, on a machine shared with builds. */
+const slow = 60_000;
 
 /** Asserts that the edit touched only old lines [lo, hi] (1-based, inclusive), allowing insertion right after hi. */
 function changedWithin(before: string, after: string, lo: number, hi: number) {
@@ -72,7 +91,7 @@ describe('round trip', () => {
         toGraph(m, emptyCanvas());
         for (const l of m.listeners) {
           expect(setField(text, listenerId(l.name), ['description'], l.description)).toBe(text);
-          for (const p of l.peers) if (m.listeners.some((x) => x.name === p)) expect(connect(text, listenerId(l.name), listenerId(p))).toBe(text);
+          for (const p of connectList(l)) if (m.listeners.some((x) => x.name === p)) expect(connect(text, listenerId(l.name), listenerId(p))).toBe(text);
           expect(renameNode(text, listenerId(l.name), l.name)).toBe(text);
         }
       }),
@@ -82,7 +101,7 @@ describe('round trip', () => {
       const m = model(text);
       for (const l of m.listeners) expect(setField(text, listenerId(l.name), ['handler'], l.handler)).toBe(text);
     }
-  });
+  }, slow);
 });
 
 describe('single canvas edits change only their lines', () => {
@@ -102,9 +121,9 @@ describe('single canvas edits change only their lines', () => {
       }),
       runs,
     );
-  });
+  }, slow);
 
-  it('Connect_TwoListeners_AddsPeerOnlyInSource', () => {
+  it('Connect_TwoListeners_AddsEdgeOnlyInSource', () => {
     fc.assert(
       fc.property(arb, fc.nat(), fc.nat(), (text, a, b) => {
         const m = model(text);
@@ -112,7 +131,15 @@ describe('single canvas edits change only their lines', () => {
         const t = m.listeners[b % m.listeners.length];
         const next = connect(text, listenerId(s.name), listenerId(t.name));
         const m2 = model(next);
-        expect(m2.listeners[s.index].peers).toEqual(s.peers.includes(t.name) ? s.peers : [...s.peers, t.name]);
+        const s2 = m2.listeners[s.index];
+        const add = (xs: string[]) => (xs.includes(t.name) ? xs : [...xs, t.name]);
+        // A Parallel node gains a fanout entry, a sequence a step, a map without a worker its `to`; others a peer.
+        const want = s.handler === 'fanout' || s.fanout.length ? { ...namesOf(s), fanout: add(s.fanout) }
+          : s.handler === 'sequence' ? { ...namesOf(s), steps: add(s.steps) }
+          : s.handler === 'map' && !s.mapTo ? { ...namesOf(s), mapTo: t.name }
+          : { ...namesOf(s), peers: connectList(s).includes(t.name) ? s.peers : [...s.peers, t.name] };
+        expect(namesOf(s2)).toEqual(want);
+        expect({ ...strip(s2), ...want }).toEqual({ ...strip(s), ...want, config: s2.config });
         m.listeners.forEach((o, i) => i !== s.index && expect(strip(m2.listeners[i])).toEqual(strip(o)));
         changedWithin(text, next, s.line, s.endLine);
         const g = toGraph(m2, emptyCanvas());
@@ -120,24 +147,25 @@ describe('single canvas edits change only their lines', () => {
       }),
       runs,
     );
-  });
+  }, slow);
 
-  it('Disconnect_ExistingEdge_RemovesOnlyThatPeer', () => {
+  it('Disconnect_ExistingEdge_RemovesOnlyThatTarget', () => {
     fc.assert(
       fc.property(arb, fc.nat(), (text, k) => {
         const m = model(text);
-        const s = m.listeners.find((l) => l.peers.length > 0);
+        const s = m.listeners.find((l) => targetsOf(l).length > 0);
         if (!s) return;
-        const target = s.peers[k % s.peers.length];
+        const targets = targetsOf(s);
+        const target = targets[k % targets.length];
         const next = disconnect(text, listenerId(s.name), listenerId(target));
         const m2 = model(next);
-        expect(m2.listeners[s.index].peers).toEqual(s.peers.filter((p) => p !== target));
+        expect(namesOf(m2.listeners[s.index])).toEqual(mapNames(s, (xs) => xs.filter((p) => p !== target)));
         m.listeners.forEach((o, i) => i !== s.index && expect(strip(m2.listeners[i])).toEqual(strip(o)));
         changedWithin(text, next, s.line, s.endLine);
       }),
       runs,
     );
-  });
+  }, slow);
 
   it('Rename_Listener_UpdatesNameAndEveryReferenceOnly', () => {
     fc.assert(
@@ -149,7 +177,7 @@ describe('single canvas edits change only their lines', () => {
         const sub = (n: string) => (n === l.name ? 'renamed: x' : n);
         m.listeners.forEach((o, i) => {
           expect(m2.listeners[i].name).toBe(sub(o.name));
-          expect(m2.listeners[i].peers).toEqual(o.peers.map(sub));
+          expect(namesOf(m2.listeners[i])).toEqual(mapNames(o, (xs) => xs.map(sub)));
         });
         expect(m2.triggers.map((t) => t.target)).toEqual(m.triggers.map((t) => sub(t.target)));
         const d = lineDiff(text, next);
@@ -160,7 +188,7 @@ describe('single canvas edits change only their lines', () => {
       }),
       runs,
     );
-  });
+  }, slow);
 
   it('RemoveNode_Listener_RemovesItsLinesAndReferences', () => {
     fc.assert(
@@ -172,14 +200,14 @@ describe('single canvas edits change only their lines', () => {
         const rest = m.listeners.filter((x) => x.index !== l.index);
         expect(m2.listeners.map((x) => x.name)).toEqual(rest.map((x) => x.name));
         rest.forEach((o, i) => {
-          expect(m2.listeners[i].peers).toEqual(o.peers.filter((p) => p !== l.name));
+          expect(namesOf(m2.listeners[i])).toEqual(mapNames(o, (xs) => xs.filter((p) => p !== l.name)));
           expect(m2.listeners[i].description).toBe(o.description);
         });
         expect(m2.triggers.map((t) => t.target)).toEqual(m.triggers.map((t) => (t.target === l.name ? '' : t.target)));
         // Lines of listeners that neither are nor reference the removed one stay byte-identical.
         const kept = next.split('\n');
         for (const o of rest) {
-          if (o.peers.includes(l.name)) continue;
+          if (refers(o, l.name)) continue;
           const lines = text.split('\n').slice(o.line - 1, o.endLine);
           const at = kept.indexOf(lines[0]);
           expect(at).toBeGreaterThanOrEqual(0);
@@ -188,11 +216,11 @@ describe('single canvas edits change only their lines', () => {
       }),
       runs,
     );
-  });
+  }, slow);
 
   it('AddNode_EachKind_AppendsEntryAndKeepsEverythingBefore', () => {
     fc.assert(
-      fc.property(arb, fc.constantFrom('llm', 'http', 'code', 'branch', 'output', 'trigger'), (text, kind) => {
+      fc.property(arb, fc.constantFrom('llm', 'http', 'code', 'branch', 'output', 'fanout', 'join', 'map', 'sequence', 'trigger'), (text, kind) => {
         const m = model(text);
         const r = addNode(text, kind as never);
         const m2 = model(r.text);
@@ -212,7 +240,7 @@ describe('single canvas edits change only their lines', () => {
       }),
       runs,
     );
-  });
+  }, slow);
 });
 
 describe('edits on real flows', () => {
@@ -303,6 +331,76 @@ describe('edits on real flows', () => {
     const cls = setPath(real[1], ['payloads', 'Note'], { fields: { Body: 'string' } });
     expect(model(cls).payloads.Note).toEqual([{ name: 'Body', type: 'string', optional: false }]);
     expect(cls).toContain('    fields: {Text: string, Ok: bool}\n  Note:\n    fields: {Body: string}\n\ntriggers:');
+  });
+});
+
+describe('parallel nodes', () => {
+  const flow = [
+    'organism: {name: par}',
+    'payloads:',
+    '  Msg: {fields: {Text: string}}',
+    'listeners:',
+    '  - {name: ask, description: Fans out, payload_class: Msg, handler: fanout, config: {fanout: [a, b]}}  # parallel',
+    '  - {name: a, description: A, payload_class: Msg, handler: code, peers: [collect]}',
+    '  - {name: b, description: B, payload_class: Msg, handler: code, peers: [collect]}',
+    '  - name: collect',
+    '    description: Joins',
+    '    payload_class: Msg',
+    '    handler: join',
+    '    config:',
+    '      expect: [a, b]',
+    '      output: Results',
+    '  - {name: each, description: Maps, payload_class: Msg, handler: map, config: {to: a, item_class: Msg, output: Results}}',
+    '  - {name: seq, description: Steps, payload_class: Msg, handler: sequence, config: {steps: [a, b]}}',
+    '',
+  ].join('\n');
+
+  it('Graph_ParallelKinds_OwnKindsAndEdges', () => {
+    const g = toGraph(model(flow), emptyCanvas());
+    expect(g.nodes.map((n) => `${n.name}:${n.kind}`)).toEqual(['ask:fanout', 'a:code', 'b:code', 'collect:join', 'each:map', 'seq:sequence']);
+    const e = Object.fromEntries(g.edges.map((x) => [x.id, `${x.kind}${x.label ? ':' + x.label : ''}`]));
+    expect(e).toEqual({
+      'l:ask->l:a': 'fanout', 'l:ask->l:b': 'fanout', 'l:a->l:collect': 'peer', 'l:b->l:collect': 'peer',
+      'l:each->l:a': 'each:each', 'l:seq->l:a': 'step:step 1', 'l:seq->l:b': 'step:step 2',
+    });
+    expect(g.nodes.find((n) => n.name === 'ask')!.subtitle).toContain('2 branches');
+  });
+
+  it('Connect_FromParallelNode_AppendsFanoutInPlace_ThenDisconnectAndRename', () => {
+    const m = (t: string) => model(t).listeners;
+    const withC = addNode(flow, 'code', { name: 'c' }).text;
+    const next = connect(withC, 'l:ask', 'l:c');
+    expect(next).toContain('config: {fanout: [a, b, c]}}  # parallel\n');
+    expect(m(next)[0].peers).toEqual([]);
+    expect(disconnect(next, 'l:ask', 'l:c')).toBe(withC);
+    const renamed = renameNode(flow, 'l:a', 'first');
+    expect(renamed).toContain('fanout: [first, b]');
+    expect(renamed).toContain('expect: [first, b]');
+    expect(renamed).toContain('config: {to: first, item_class: Msg, output: Results}');
+    expect(renamed).toContain('steps: [first, b]');
+    const removed = removeNode(flow, 'l:b');
+    expect(m(removed).find((l) => l.name === 'ask')!.fanout).toEqual(['a']);
+    expect(m(removed).find((l) => l.name === 'collect')!.expect).toEqual(['a']);
+    expect(m(removed).find((l) => l.name === 'seq')!.steps).toEqual(['a']);
+  });
+
+  it('Connect_MapWithoutWorker_SetsTo_SequenceAppendsStep', () => {
+    let t = addNode(flow, 'map', { name: 'm2' }).text;
+    t = connect(t, 'l:m2', 'l:b');
+    expect(model(t).listeners.find((l) => l.name === 'm2')!.mapTo).toBe('b');
+    t = connect(t, 'l:m2', 'l:collect');
+    expect(model(t).listeners.find((l) => l.name === 'm2')!.peers).toEqual(['collect']);
+    expect(model(connect(flow, 'l:seq', 'l:collect')).listeners.find((l) => l.name === 'seq')!.steps).toEqual(['a', 'b', 'collect']);
+  });
+
+  it('EnsureResultClass_Missing_AddsTheClass_PresentIsNoOp', () => {
+    const withJoin = addNode(flow, 'join', { name: 'j2' }).text;
+    expect(model(withJoin).listeners.at(-1)!.config).toEqual({ output: RESULT_CLASS });
+    const ensured = ensureResultClass(withJoin);
+    const fields = model(ensured).payloads[RESULT_CLASS].map((f) => `${f.name}:${f.type}`);
+    expect(fields).toEqual(['Items:list']);
+    expect(ensured.startsWith(withJoin.slice(0, withJoin.indexOf('listeners:')).replace(/\n$/, ''))).toBe(true);
+    expect(ensureResultClass(ensured)).toBe(ensured);
   });
 });
 

@@ -1,7 +1,9 @@
 // Derives the canvas graph (nodes, edges) from the flow model plus the stored canvas state.
 import type { FlowModel, ListenerModel, TriggerModel } from './model';
 
-export type NodeKind = 'trigger' | 'llm' | 'http' | 'code' | 'branch' | 'output' | 'generic';
+/** Every canvas node kind (the icon guard test walks this list: each kind needs its own icon). */
+export const nodeKinds = ['trigger', 'llm', 'http', 'code', 'branch', 'output', 'fanout', 'join', 'map', 'sequence', 'generic'] as const;
+export type NodeKind = (typeof nodeKinds)[number];
 
 export interface XY {
   x: number;
@@ -26,7 +28,8 @@ export interface GraphNode {
   subtitle: string;
 }
 
-export type EdgeKind = 'peer' | 'trigger' | 'case' | 'else';
+/** peer; trigger target; branch case/else; `fanout` entry; a map's `to` (each); a sequence step. */
+export type EdgeKind = 'peer' | 'trigger' | 'case' | 'else' | 'fanout' | 'each' | 'step';
 
 export interface GraphEdge {
   id: string;
@@ -53,6 +56,10 @@ export function kindOf(handler: string): NodeKind {
     case 'code':
     case 'branch':
     case 'output':
+    case 'fanout':
+    case 'join':
+    case 'map':
+    case 'sequence':
       return handler;
     default:
       return 'generic';
@@ -129,7 +136,10 @@ export function autoLayout(model: FlowModel, canvas: CanvasState): Record<string
 }
 
 export function targetsOf(l: ListenerModel): string[] {
-  const seen = new Set<string>(l.peers);
+  const seen = new Set<string>(l.fanout);
+  if (l.mapTo) seen.add(l.mapTo);
+  for (const s of l.steps) seen.add(s);
+  for (const p of l.peers) seen.add(p);
   for (const c of l.cases) seen.add(c.to);
   if (l.elseTo) seen.add(l.elseTo);
   return [...seen].filter((x) => x !== '');
@@ -139,7 +149,24 @@ function subtitleOfListener(l: ListenerModel): string {
   const model = l.config && typeof l.config.model === 'string' ? ` · ${l.config.model}` : '';
   // A code block running a registered module names it (and its version) on the canvas.
   const module = l.handler === 'code' && l.config && typeof l.config.module === 'string' ? ` · ${l.config.module}` : '';
-  return `${l.handler || '?'} · ${l.payloadClass || '?'}${model}${module}`;
+  return `${l.handler || '?'} · ${l.payloadClass || '?'}${model}${module}${parallelNote(l)}`;
+}
+
+/** What a parallel node does at a glance: its width, its deadline, its steps. */
+function parallelNote(l: ListenerModel): string {
+  const timeout = l.config && typeof l.config.timeout_ms === 'number' ? ` · ${l.config.timeout_ms} ms` : '';
+  switch (l.handler) {
+    case 'fanout':
+      return ` · ${l.fanout.length} branches`;
+    case 'join':
+      return (typeof l.config?.expect === 'number' ? ` · ${l.config.expect} branches` : l.expect.length ? ` · ${l.expect.length} branches` : '') + timeout;
+    case 'map':
+      return (l.mapTo ? ` · each → ${l.mapTo}` : '') + timeout;
+    case 'sequence':
+      return ` · ${l.steps.length} steps`;
+    default:
+      return '';
+  }
 }
 
 function subtitleOfTrigger(t: TriggerModel): string {
@@ -176,6 +203,9 @@ export function toGraph(model: FlowModel, canvas: CanvasState): Graph {
   }
   for (const l of model.listeners) {
     const labels = new Map<string, { kind: EdgeKind; label?: string }>();
+    for (const f of l.fanout) if (!labels.has(f)) labels.set(f, { kind: 'fanout' });
+    if (l.mapTo && !labels.has(l.mapTo)) labels.set(l.mapTo, { kind: 'each', label: 'each' });
+    l.steps.forEach((s, i) => !labels.has(s) && labels.set(s, { kind: 'step', label: `step ${i + 1}` }));
     for (const c of l.cases) if (!labels.has(c.to)) labels.set(c.to, { kind: 'case', label: c.when });
     if (l.elseTo && !labels.has(l.elseTo)) labels.set(l.elseTo, { kind: 'else', label: 'else' });
     for (const target of targetsOf(l)) {

@@ -2,7 +2,7 @@
 // The YAML Document is the single source of truth; this model is derived and never edited.
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 
-export type HandlerKind = 'llm' | 'http' | 'code' | 'branch' | 'output' | 'dotnet' | string;
+export type HandlerKind = 'llm' | 'http' | 'code' | 'branch' | 'output' | 'fanout' | 'join' | 'map' | 'sequence' | 'dotnet' | string;
 
 export interface BranchCase {
   when: string;
@@ -21,6 +21,14 @@ export interface ListenerModel {
   config: Record<string, unknown> | null;
   cases: BranchCase[];
   elseTo?: string;
+  /** `config.fanout`: listeners it sends to at once (the pump's key; any kind may have it). */
+  fanout: string[];
+  /** A map's `config.to`: the listener each item goes to. */
+  mapTo?: string;
+  /** A sequence's `config.steps`, in order. */
+  steps: string[];
+  /** A join's `config.expect` when it names listeners. */
+  expect: string[];
   line: number;
   endLine: number;
 }
@@ -128,10 +136,12 @@ export function readModel(doc: Document, lines: LineCounter): FlowModel {
         }
       }
       const elseTo = config ? config.else ?? config.default : undefined;
+      const names = (v: unknown) => (Array.isArray(v) ? v.map(str) : []);
+      const handler = str(o.handler);
       listeners.push({
         name: str(o.name),
         index,
-        handler: str(o.handler),
+        handler,
         description: str(o.description),
         payloadClass: str(o.payload_class),
         peers: Array.isArray(o.peers) ? o.peers.map(str) : [],
@@ -140,6 +150,10 @@ export function readModel(doc: Document, lines: LineCounter): FlowModel {
         config,
         cases,
         elseTo: elseTo === undefined || elseTo === null ? undefined : str(elseTo),
+        fanout: names(config?.fanout),
+        mapTo: handler === 'map' && config?.to != null && config.to !== '' ? str(config.to) : undefined,
+        steps: handler === 'sequence' ? names(config?.steps) : [],
+        expect: handler === 'join' ? names(config?.expect) : [],
         line: lineOf(lines, item),
         endLine: lineOf(lines, item, true),
       });

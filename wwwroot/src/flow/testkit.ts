@@ -4,6 +4,9 @@ import fc from 'fast-check';
 export interface ListenerSpec {
   handler: string;
   peers: number[];
+  /** Listeners named in the kind's config: fanout targets, sequence steps, join expect, map `to` (first). */
+  links: number[];
+  configStyle: 'flow' | 'block';
   itemStyle: 'block' | 'flow';
   peersStyle: 'flow' | 'block' | 'none';
   commentBefore: boolean;
@@ -24,8 +27,10 @@ const words = ['triage', 'answer', 'check', 'fetch-data', 'sum_up', 'done', 'age
 
 const listenerArb = (n: number) =>
   fc.record({
-    handler: fc.constantFrom('llm', 'http', 'code', 'branch', 'output', 'dotnet'),
+    handler: fc.constantFrom('llm', 'http', 'code', 'branch', 'output', 'dotnet', 'fanout', 'join', 'map', 'sequence'),
     peers: fc.uniqueArray(fc.nat({ max: n - 1 }), { maxLength: 3 }),
+    links: fc.uniqueArray(fc.nat({ max: n - 1 }), { maxLength: 3 }),
+    configStyle: fc.constantFrom('flow', 'block'),
     itemStyle: fc.constantFrom('block', 'flow'),
     peersStyle: fc.constantFrom('flow', 'block', 'none'),
     commentBefore: fc.boolean(),
@@ -46,10 +51,30 @@ export const flowSpecArb: fc.Arbitrary<FlowSpec> = fc.integer({ min: 1, max: 7 }
 
 export const nameOf = (s: FlowSpec, i: number) => `${s.listeners[i].word}${i}`;
 
+/** The `config:` of the parallel kinds, naming listeners through `links` (empty for other kinds). */
+function configOf(s: FlowSpec, l: ListenerSpec): Record<string, string | string[]> | null {
+  const links = l.links.map((i) => nameOf(s, i));
+  switch (l.handler) {
+    case 'fanout':
+      return { fanout: links };
+    case 'sequence':
+      return { steps: links };
+    case 'join':
+      return { expect: links, output: 'R' };
+    case 'map':
+      return links.length ? { to: links[0], item_class: 'Msg', output: 'R' } : { item_class: 'Msg', output: 'R' };
+    default:
+      return null;
+  }
+}
+
+const flowValue = (v: string | string[]) => (Array.isArray(v) ? `[${v.join(', ')}]` : v);
+
 export function renderSpec(s: FlowSpec): string {
   const out: string[] = [];
   if (s.header) out.push('# generated flow', '');
-  out.push('organism:', '  name: gen   # the name', 'payloads:', '  Msg: {fields: {Text: string}}');
+  out.push('organism:', '  name: gen   # the name', 'payloads:', '  Msg: {fields: {Text: string}}',
+    '  R: {fields: {Items: {type: list, of: {fields: {Index: int, Success: bool, Error: string, Payload: {type: xml, optional: true}}}}}}');
   if (s.triggers.length) {
     out.push('triggers:');
     s.triggers.forEach((t, i) => {
@@ -66,6 +91,8 @@ export function renderSpec(s: FlowSpec): string {
       const parts = [`name: ${name}`, `description: Does thing ${i}`, 'payload_class: Msg', `handler: ${l.handler}`];
       if (l.peersStyle !== 'none') parts.push(`peers: [${peers.join(', ')}]`);
       if (l.unknownKey) parts.push('x-note: kept');
+      const cfg = configOf(s, l);
+      if (cfg) parts.push(`config: {${Object.entries(cfg).map(([k, v]) => `${k}: ${flowValue(v)}`).join(', ')}}`);
       out.push(`  - {${parts.join(', ')}}${l.trailingComment ? '  # flow item' : ''}`);
       return;
     }
@@ -77,6 +104,16 @@ export function renderSpec(s: FlowSpec): string {
     }
     if (l.unknownKey) out.push('    x-note:', '      deep: {kept: true}');
     if (l.prompt) out.push('    prompt: |', '      Line one.', '      Line two.');
+    const cfg = configOf(s, l);
+    if (cfg && l.configStyle === 'flow') out.push(`    config: {${Object.entries(cfg).map(([k, v]) => `${k}: ${flowValue(v)}`).join(', ')}}`);
+    if (cfg && l.configStyle === 'block') {
+      out.push('    config:');
+      for (const [k, v] of Object.entries(cfg)) {
+        if (!Array.isArray(v)) out.push(`      ${k}: ${v}   # ${k}`);
+        else if (v.length === 0) out.push(`      ${k}: []`);
+        else out.push(`      ${k}:`, ...v.map((x) => `        - ${x}`));
+      }
+    }
   });
   return out.join('\n') + '\n';
 }

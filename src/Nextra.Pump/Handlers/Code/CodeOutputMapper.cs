@@ -7,28 +7,47 @@ namespace Nextra.Pump.Handlers.Code;
 
 /// <summary>
 /// Turns a module's output JSON into a handler result: <c>"_drop": true</c> ends the chain,
-/// <c>"_to": "peer"</c> forwards (peers enforced), anything else responds.
+/// <c>"_to": "peer"</c> forwards (peers enforced), anything else responds. A JSON array of such
+/// objects emits each one: several <c>_to</c> peers at once are a fan-out.
 /// </summary>
 internal static class CodeOutputMapper
 {
     public static HandlerResult Map(byte[] output, HandlerContext context, string? outputClass, StepUsage usage)
     {
-        JsonObject json;
+        JsonNode? root;
         try
         {
-            json = JsonNode.Parse(output) as JsonObject ?? throw Bad("output must be a JSON object", usage);
+            root = JsonNode.Parse(output);
         }
         catch (JsonException ex)
         {
             throw Bad($"output is not valid JSON: {ex.Message}", usage);
         }
+        switch (root)
+        {
+            case JsonObject single:
+                return One(single, context, outputClass, usage) is { } e ? new HandlerResult([e], usage) : HandlerResult.EndWith(usage);
+            case JsonArray many:
+                var emissions = new List<Emission>(many.Count);
+                foreach (var item in many)
+                {
+                    if (One(item as JsonObject ?? throw Bad("every element of an output array must be a JSON object", usage), context, outputClass, usage) is { } each)
+                        emissions.Add(each);
+                }
+                return new HandlerResult(emissions, usage);
+            default:
+                throw Bad("output must be a JSON object (or an array of objects)", usage);
+        }
+    }
 
+    private static Emission? One(JsonObject json, HandlerContext context, string? outputClass, StepUsage usage)
+    {
         var drop = json["_drop"];
         var to = json["_to"];
         json.Remove("_drop");
         json.Remove("_to");
         if (drop is JsonValue d && d.GetValueKind() == JsonValueKind.True)
-            return HandlerResult.EndWith(usage);
+            return null;
 
         string? target = null;
         PeerInfo? peer = null;
@@ -53,7 +72,7 @@ internal static class CodeOutputMapper
         {
             throw Bad($"output does not fit payload class '{schema.ClassName}': {ex.Message}", usage);
         }
-        return target is null ? HandlerResult.Respond(payload, usage) : HandlerResult.Forward(payload, target, usage);
+        return target is null ? Emission.Respond(payload) : Emission.Forward(payload, target);
     }
 
     private static HandlerException Bad(string message, StepUsage usage) => new(WasmErrorCodes.BadOutput, message) { Usage = usage };

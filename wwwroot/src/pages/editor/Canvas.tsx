@@ -29,7 +29,10 @@ interface Props {
 const none: string[] = [];
 
 /** Minimap colours: the kind's accent (styles.css .k-*), red for a node with problems. */
-const kindColor: Record<string, string> = { trigger: '#f59e0b', llm: '#818cf8', http: '#38bdf8', code: '#c084fc', branch: '#fb923c', output: '#4ade80' };
+const kindColor: Record<string, string> = {
+  trigger: '#f59e0b', llm: '#818cf8', http: '#38bdf8', code: '#c084fc', branch: '#fb923c', output: '#4ade80',
+  fanout: '#2dd4bf', join: '#14b8a6', map: '#fbbf24', sequence: '#818cf8',
+};
 const miniColor = (n: Node) => ((n.data as NodeData).problems.length ? '#f87171' : kindColor[n.type ?? ''] ?? '#94a3b8');
 
 /**

@@ -3,6 +3,7 @@ import type { FlowModel, ListenerModel, TriggerModel } from '../../flow/model';
 import { readValue, showValue } from './configValue';
 import { Field } from './Field';
 import { ModuleVersionField } from './ModuleVersionField';
+import { parallelKeys, ParallelFields } from './ParallelFields';
 import { KindIcon, LoopIcon } from '../../components/icons';
 import { kindOf } from '../../flow/graph';
 
@@ -71,7 +72,7 @@ function ListenerInspector({ l, model, set, readOnly, onOpenCode }: { l: Listene
       <Field label="Payload class" value={l.payloadClass} list="payload-classes" onCommit={(v) => set(['payload_class'], v)} disabled={readOnly} />
       <label className="field"><span>Handler</span>
         <select value={l.handler} disabled={readOnly} onChange={(e) => set(['handler'], e.target.value)}>
-          {['llm', 'http', 'code', 'branch', 'output', 'dotnet'].map((x) => <option key={x}>{x}</option>)}
+          {['llm', 'http', 'code', 'branch', 'output', 'fanout', 'join', 'map', 'sequence', 'dotnet'].map((x) => <option key={x}>{x}</option>)}
         </select>
       </label>
       {l.handler === 'llm' && (
@@ -94,9 +95,10 @@ function ListenerInspector({ l, model, set, readOnly, onOpenCode }: { l: Listene
         ))}
       </fieldset>
       {l.handler === 'branch' && <CasesEditor l={l} set={set} readOnly={readOnly} />}
+      <ParallelFields l={l} model={model} set={set} readOnly={readOnly} />
       <fieldset>
         <legend>Config</legend>
-        {Object.entries(config).filter(([k]) => !(l.handler === 'branch' && (k === 'cases' || k === 'else'))).map(([k, v]) => (
+        {Object.entries(config).filter(([k]) => !(l.handler === 'branch' && (k === 'cases' || k === 'else')) && !(parallelKeys[l.handler] ?? (l.fanout.length ? ['fanout'] : [])).includes(k)).map(([k, v]) => (
           <div className="kv" key={k}>
             <Field label={k} value={showValue(v)} onCommit={(s) => set(['config', k], readValue(s))} disabled={readOnly} />
             {!readOnly && <button className="link danger" title="Remove key" onClick={() => set(['config', k], undefined)}>×</button>}

@@ -12,6 +12,10 @@ const builtIn = [
   { kind: 'code', label: 'Code Block', hint: 'WASM module (AssemblyScript)' },
   { kind: 'branch', label: 'Conditional', hint: 'XPath cases choose a peer' },
   { kind: 'output', label: 'Output', hint: 'The run result' },
+  { kind: 'fanout', label: 'Parallel', hint: 'Sends to several listeners at once (fan-out)' },
+  { kind: 'join', label: 'Join', hint: 'Collects the parallel answers into one result' },
+  { kind: 'map', label: 'Map', hint: 'Calls a listener once per item of a list' },
+  { kind: 'sequence', label: 'Sequence', hint: 'Runs listeners one after another' },
 ];
 
 function startDrag(e: React.DragEvent, data: string) {

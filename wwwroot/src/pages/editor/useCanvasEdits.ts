@@ -1,5 +1,5 @@
 import { useCallback } from 'react';
-import { addNode, disconnect, ensureLlmSection, removeNodes, setField } from '../../flow/edits';
+import { addNode, disconnect, ensureLlmSection, ensureResultClass, removeNodes, setField } from '../../flow/edits';
 import type { XY } from '../../flow/graph';
 import { formatModuleRef, listenerNameForModule, moduleFromDrag } from '../modules/moduleRef';
 import type { DocState } from './history';
@@ -31,7 +31,8 @@ export function useCanvasEdits(edit: (f: (s: DocState) => DocState) => void, sel
         ? addNode(s.text, 'code', { name: listenerNameForModule(mod.name), description: `Runs module ${formatModuleRef(mod.name, mod.version)}`, config: { module: formatModuleRef(mod.name, mod.version) } })
         : addNode(s.text, kind as never);
       setSelected([r.id]);
-      const text = kind === 'llm' ? ensureLlmSection(r.text) : r.text;
+      // An LLM node needs a backend; a join or map node its result class.
+      const text = kind === 'llm' ? ensureLlmSection(r.text) : kind === 'join' || kind === 'map' ? ensureResultClass(r.text) : r.text;
       return { text, canvas: { ...s.canvas, positions: { ...s.canvas.positions, [r.id]: at } } };
     });
   }, [edit]);

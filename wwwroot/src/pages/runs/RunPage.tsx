@@ -6,6 +6,7 @@ import { canEdit, useAuth } from '../../components/auth';
 import { duration, errorText, pretty } from '../../components/format';
 import { ErrorBanner } from '../../components/Layout';
 import { useHub } from '../../live/hub';
+import { RunLanes } from './RunLanes';
 import { isLive, mergeStep, normalizeRun, timeline, totals } from './runState';
 
 export default function RunPage() {
@@ -81,6 +82,7 @@ export default function RunPage() {
         {sum.costUsd > 0 && <span>Cost <b>${sum.costUsd.toFixed(4)}</b></span>}
       </div>
       {run.error && <div className="error-banner" data-testid="run-error">{errorText(run.error)}</div>}
+      <RunLanes run={run} open={open} onOpen={(i) => setOpen(i)} />
       <ol className="timeline" data-testid="steps">
         {run.steps.map((s) => {
           const b = bars.get(s.index);
