@@ -22,6 +22,8 @@ public class NextraFactory : WebApplicationFactory<Program>
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage:DataDir"] = DataDir,
+            // A fixture's derived hosts (WithWebHostBuilder) share its directory on purpose, in one process.
+            ["Storage:LockDataDir"] = "false",
             ["Accounts:PasswordIterations"] = "1000",
             ["Accounts:LoginAttemptsPerMinute"] = LoginAttemptsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Server:MaxBodyBytes"] = MaxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),

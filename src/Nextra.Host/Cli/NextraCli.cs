@@ -15,6 +15,8 @@ internal static class NextraCli
             context.DataDir,
             ServeCommand.Create(context),
             MigrateCommand.Create(context),
+            BackupCommands.Backup(context),
+            BackupCommands.Restore(context),
             VersionCommand.Create(),
             UserCommands.CreateUser(context),
             UserCommands.CreateApiKey(context),

@@ -20,7 +20,8 @@ internal static class ServeCommand
     /// </summary>
     public static async Task<int> RunAsync(CliContext context, ParseResult parse, string? urls, string[] hostArgs)
     {
-        var config = context.Configuration(parse, new Dictionary<string, string?> { [ConfigKeys.Urls] = urls });
+        // The server locks its data directory: a second server on it would recover the first one's runs.
+        var config = context.Configuration(parse, new Dictionary<string, string?> { [ConfigKeys.Urls] = urls, ["Storage:LockDataDir"] = "true" });
         var app = context.Compose(NextraApp.CreateBuilder(hostArgs, config, cli: false));
         // The host handles SIGTERM/SIGINT itself (graceful drain); RunAsync returns once stopped.
         await app.RunAsync();

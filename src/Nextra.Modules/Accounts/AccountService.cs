@@ -66,7 +66,7 @@ internal sealed class AccountService(
             var (tenant, user) = NewTenantAndUser(name, normalized, password!, role ?? Role.Owner);
             tenant.Tier = tierName;
             await accounts.CreateTenantWithUserAsync(tenant, user, onlyIfNoUsers: false, ct);
-            if (tierName is not null) tiers.Invalidate();
+            if (tierName is not null) await tiers.InvalidateAsync(ct);
             return new AuthenticatedUser(user.Id, tenant.Id, tenant.Name, user.Email, role ?? Role.Owner);
         }
         if (tierName is not null && !string.Equals(tierName, existing.Tier, StringComparison.Ordinal))

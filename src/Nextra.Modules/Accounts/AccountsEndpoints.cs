@@ -15,10 +15,10 @@ internal static class AccountsEndpoints
     {
         var setup = app.MapGroup("/api/setup").WithTags("Authentication").AllowAnonymous();
         setup.MapGet("", GetSetupAsync).WithName("GetSetup").WithSummary("Whether the first-start setup is still needed.");
-        setup.MapPost("", PostSetupAsync).RequireRateLimiting(LoginRateLimiting.Policy).WithName("PostSetup").WithSummary("Create the owner account with the one-time setup token.");
+        setup.MapPost("", PostSetupAsync).RequireLoginRateLimit().WithName("PostSetup").WithSummary("Create the owner account with the one-time setup token.");
 
         var auth = app.MapGroup("/api/auth").WithTags("Authentication");
-        auth.MapPost("/login", LoginAsync).AllowAnonymous().RequireRateLimiting(LoginRateLimiting.Policy).WithName("Login").WithSummary("Sign in; sets the session and CSRF cookies.");
+        auth.MapPost("/login", LoginAsync).AllowAnonymous().RequireLoginRateLimit().WithName("Login").WithSummary("Sign in; sets the session and CSRF cookies.");
         auth.MapPost("/logout", LogoutAsync).RequireAuthorization(AuthPolicies.Reader).WithName("Logout").WithSummary("End the session.");
         auth.MapGet("/me", GetMe).RequireAuthorization(AuthPolicies.Reader).WithName("Me").WithSummary("The signed-in user.");
         auth.MapPost("/password", ChangePasswordAsync).RequireAuthorization(AuthPolicies.Reader).WithName("ChangePassword").WithSummary("Change the password; signs out other sessions.");

@@ -34,7 +34,6 @@ public static class AccountsModule
         services.TryAddSingleton<AccountService>();
         services.TryAddSingleton<ApiKeyService>();
         services.AddHostedService<SessionSweeper>();
-        services.AddLoginRateLimiting();
         services.AddOptions<OriginOptions>().Configure(o => OriginOptions.Read(configuration, o));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(AccountsJsonContext.Default));
 
@@ -50,7 +49,6 @@ public static class AccountsModule
     /// <summary>Authentication, CSRF check and authorization; call after routing, before endpoints.</summary>
     public static IApplicationBuilder UseAccounts(this IApplicationBuilder app)
     {
-        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseMiddleware<CsrfMiddleware>();
         app.UseMiddleware<HubOriginMiddleware>();

@@ -1,38 +1,31 @@
-using System.Threading.RateLimiting;
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Nextra.Modules.Common;
 
 namespace Nextra.Modules.Accounts;
 
-/// <summary>Slows password guessing: a fixed window of attempts per client address on login and setup.</summary>
+/// <summary>
+/// Slows password guessing: <c>login_attempts_per_minute</c> per client address on login and setup, through the
+/// rate-limiter seam (shared by every instance in hosted mode). Past it: 429 <c>rate_limited</c> with
+/// <c>Retry-After</c>.
+/// </summary>
 internal static class LoginRateLimiting
 {
-    public const string Policy = "nextra.login";
-
-    public static IServiceCollection AddLoginRateLimiting(this IServiceCollection services)
+    /// <summary>Adds the limit to a login or setup endpoint.</summary>
+    public static RouteHandlerBuilder RequireLoginRateLimit(this RouteHandlerBuilder endpoint) => endpoint.AddEndpointFilter(async (context, next) =>
     {
-        services.AddRateLimiter(o =>
-        {
-            o.AddPolicy(Policy, http =>
-            {
-                var perMinute = http.RequestServices.GetRequiredService<IOptions<AccountsOptions>>().Value.LoginAttemptsPerMinute;
-                return RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "local",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
-            });
-            o.OnRejected = (context, _) =>
-            {
-                // Seconds until the window opens again, so clients (and the UI) know when to retry.
-                var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
-                context.HttpContext.Response.Headers.RetryAfter =
-                    Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return new ValueTask(ProblemResponses.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests,
-                    ErrorCodes.RateLimited, "Too many attempts", "Too many sign-in attempts; wait a minute and try again."));
-            };
-        });
-        return services;
-    }
+        var http = context.HttpContext;
+        var perMinute = http.RequestServices.GetRequiredService<IOptions<AccountsOptions>>().Value.LoginAttemptsPerMinute;
+        var limiter = http.RequestServices.GetRequiredService<IRateLimiter>();
+        var client = http.Connection.RemoteIpAddress?.ToString() ?? "local";
+        var decision = await limiter.TryAcquireAsync("login:" + client, RateLimitRule.PerMinute(perMinute), http.RequestAborted).ConfigureAwait(false);
+        if (decision.Allowed) return await next(context).ConfigureAwait(false);
+        http.Response.Headers.RetryAfter = Math.Max(1, Math.Ceiling(decision.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        await ProblemResponses.WriteAsync(http, StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited, "Too many attempts",
+            "Too many sign-in attempts; wait a minute and try again.").ConfigureAwait(false);
+        return Results.Empty;
+    });
 }

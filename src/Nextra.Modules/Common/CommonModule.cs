@@ -11,6 +11,10 @@ public static class CommonModule
         services.AddHttpContextAccessor();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddScoped<ICurrentUser, CurrentUser>();
+        // Embedded defaults of the shared seams (TryAdd). Hosted mode Adds its Redis implementations when [redis] is
+        // configured; the last registration wins, so the order of AddX calls does not matter either way.
+        services.TryAddSingleton<IRateLimiter, InProcessRateLimiter>();
+        services.TryAddSingleton<ICacheInvalidator, InProcessCacheInvalidator>();
         return services;
     }
 }

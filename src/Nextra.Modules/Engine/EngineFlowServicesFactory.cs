@@ -24,6 +24,7 @@ internal sealed class EngineFlowServicesFactory(
     ProjectMemoryService memory,
     ITierLimits tiers,
     IServiceProvider services,
+    ISharedStateProvider sharedState,
     TimeProvider time) : IFlowServicesFactory
 {
     public IFlowServices Create(string tenantId, string flowId, FlowDefinition flow, IRunEventSink events) => new FlowServices
@@ -37,6 +38,7 @@ internal sealed class EngineFlowServicesFactory(
         Modules = new LiveModules(this, tenantId, flowId),
         // Read whenever a code handler is built (start, wake, hot reload), so a tier change applies to the next one.
         TierWasm = () => tiers.ForTenant(tenantId).Wasm,
+        SharedState = sharedState.For(tenantId, flowId),
         // Read at each fan-out and map, so a tier change applies to the next one.
         TierParallel = () => tiers.ForTenant(tenantId).Parallel,
     };
@@ -82,6 +84,7 @@ internal sealed class EngineFlowServicesFactory(
         public IWasmModuleSource? Modules { get; init; }
         public required Func<WasmTierLimits> TierWasm { get; init; }
         public WasmTierLimits? WasmLimits => TierWasm();
+        public required ISharedBackend SharedState { get; init; }
         public required Func<ParallelLimits> TierParallel { get; init; }
         public ParallelLimits? Parallel => TierParallel();
     }

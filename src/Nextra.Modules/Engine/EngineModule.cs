@@ -12,7 +12,7 @@ namespace Nextra.Modules.Engine;
 /// <summary>
 /// Wires the pump's handler kinds into the server: one <see cref="EngineKinds"/> (Wasmtime engine,
 /// AssemblyScript compiler, egress client), the <see cref="HandlerRegistry"/> every pump and the flow
-/// validator use, and the pump-backed <see cref="IFlowValidator"/>. Call before AddFlows/AddOrchestration.
+/// validator use, and the pump-backed <see cref="IFlowValidator"/>.
 /// </summary>
 public static class EngineModule
 {
@@ -30,8 +30,11 @@ public static class EngineModule
         services.TryAddSingleton(sp => new EngineKinds(sp.GetRequiredService<EngineSettings>(), modules: null,
             sp.GetRequiredService<Nextra.Pump.Wasm.WasmRuntime>(), sp.GetRequiredService<Nextra.Pump.Wasm.AssemblyScript.AscCompiler>()));
         services.TryAddSingleton(sp => sp.GetRequiredService<EngineKinds>().Registry);
-        services.TryAddSingleton<IFlowValidator, PumpFlowValidator>();
+        // Added, not tried: the pump-backed validator wins over the Flows module's syntax-only default whatever the order.
+        services.AddSingleton<IFlowValidator, PumpFlowValidator>();
         services.TryAddSingleton<Orchestration.IFlowServicesFactory, EngineFlowServicesFactory>();
+        // Embedded default; hosted mode adds the Redis-backed provider (the last registration wins).
+        services.TryAddSingleton<ISharedStateProvider, InMemorySharedStateProvider>();
         return services;
     }
 }

@@ -4,13 +4,18 @@ using Nextra.Modules.Common;
 using Nextra.Modules.Flows.Stores;
 using Nextra.Modules.Flows.Validation;
 using Nextra.Modules.Tiers;
+using Microsoft.Extensions.Logging;
 using Nextra.Pump.Config;
+using Nextra.Pump.Runtime;
 
 namespace Nextra.Modules.Flows;
 
 /// <summary>Flow rules: validation before storing, a version per YAML change, tenant scoping.</summary>
-internal sealed class FlowService(IFlowStore store, IFlowValidator validator, TimeProvider time, ITierLimits tiers) : IFlowCatalog
+internal sealed class FlowService(IFlowStore store, IFlowValidator validator, TimeProvider time, ITierLimits tiers,
+    IEnumerable<IFlowChangeHandler> handlers, ILogger<FlowService> logger)
 {
+    private readonly IFlowChangeHandler[] _handlers = [.. handlers];
+
     public const string DefaultStatus = "stopped";
     private const int MaxName = 200;
     private const int MaxDescription = 4000;
@@ -55,10 +60,12 @@ internal sealed class FlowService(IFlowStore store, IFlowValidator validator, Ti
         {
             throw Quota.Flows(tier);
         }
+        await PublishAsync(new FlowCreated(tenantId, flow.Id, createdBy, flow.Name), ct);
         return flow;
     }
 
-    public async Task<FlowRow> UpdateAsync(string tenantId, string id, string changedBy, FlowRequest body, CancellationToken ct)
+    /// <summary>Updates a flow; a running flow reloads (its report comes back with the row).</summary>
+    public async Task<(FlowRow Row, ReloadReport? Reload)> UpdateAsync(string tenantId, string id, string changedBy, FlowRequest body, CancellationToken ct)
     {
         if (body.OrganismYaml is not null)
         {
@@ -75,28 +82,48 @@ internal sealed class FlowService(IFlowStore store, IFlowValidator validator, Ti
                 row.CanvasState = Canvas(body.CanvasState);
             }
             return ApplyYaml(row, body.OrganismYaml, changedBy);
-        }, ct);
-        return updated ?? throw ApiException.NotFound("Flow");
+        }, ct) ?? throw ApiException.NotFound("Flow");
+        return (updated, await PublishAsync(new FlowSaved(tenantId, id, changedBy, updated.Version), ct));
     }
 
     /// <summary>Makes version <paramref name="version"/> current again, recorded as a new version when the YAML differs.</summary>
-    public async Task<FlowRow> RestoreAsync(string tenantId, string id, long version, string changedBy, CancellationToken ct)
+    public async Task<(FlowRow Row, ReloadReport? Reload)> RestoreAsync(string tenantId, string id, long version, string changedBy, CancellationToken ct)
     {
         var old = await store.GetVersionAsync(tenantId, id, version, ct) ?? throw ApiException.NotFound($"Version {version} of the flow");
         var updated = await store.UpdateAsync(tenantId, id, row =>
         {
             row.CanvasState = old.CanvasState;
             return ApplyYaml(row, old.OrganismYaml, changedBy);
-        }, ct);
-        return updated ?? throw ApiException.NotFound("Flow");
+        }, ct) ?? throw ApiException.NotFound("Flow");
+        return (updated, await PublishAsync(new FlowRestored(tenantId, id, changedBy, version, updated.Version), ct));
     }
 
-    public async Task DeleteAsync(string tenantId, string id, CancellationToken ct)
+    public async Task DeleteAsync(string tenantId, string id, string changedBy, CancellationToken ct)
     {
         if (!await store.DeleteAsync(tenantId, id, ct))
         {
             throw ApiException.NotFound("Flow");
         }
+        await PublishAsync(new FlowDeleted(tenantId, id, changedBy), ct);
+    }
+
+    /// <summary>Tells every handler, in turn; the first reload report is the answer's. A failing handler does not undo the change.</summary>
+    private async Task<ReloadReport?> PublishAsync(FlowChange change, CancellationToken ct)
+    {
+        ReloadReport? report = null;
+        foreach (var handler in _handlers)
+        {
+            try
+            {
+                var reload = await handler.OnFlowChangedAsync(change, ct);
+                report ??= reload;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Handler {Handler} failed on {Change} of flow {FlowId}", handler.GetType().Name, change.GetType().Name, change.FlowId);
+            }
+        }
+        return report;
     }
 
     public async Task<IReadOnlyList<FlowVersionRow>> ListVersionsAsync(string tenantId, string id, CancellationToken ct)
@@ -107,15 +134,6 @@ internal sealed class FlowService(IFlowStore store, IFlowValidator validator, Ti
 
     public async Task<FlowVersionRow> GetVersionAsync(string tenantId, string id, long version, CancellationToken ct) =>
         await store.GetVersionAsync(tenantId, id, version, ct) ?? throw ApiException.NotFound($"Version {version} of the flow");
-
-    async Task<FlowSnapshot?> IFlowCatalog.GetAsync(string tenantId, string flowId, CancellationToken ct) =>
-        await store.GetAsync(tenantId, flowId, ct) is { } row ? Snapshot(row) : null;
-
-    Task<bool> IFlowCatalog.SetStatusAsync(string tenantId, string flowId, string status, CancellationToken ct) =>
-        store.SetStatusAsync(tenantId, flowId, status, ct);
-
-    async Task<IReadOnlyList<FlowSnapshot>> IFlowCatalog.ListByStatusAsync(string status, CancellationToken ct) =>
-        (await store.ListByStatusAsync(status, ct)).Select(Snapshot).ToList();
 
     internal static DateTimeOffset ParseTime(string iso) =>
         DateTimeOffset.Parse(iso, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
@@ -187,8 +205,6 @@ internal sealed class FlowService(IFlowStore store, IFlowValidator validator, Ti
         CreatedAt = flow.UpdatedAt,
         CreatedBy = createdBy,
     };
-
-    private static FlowSnapshot Snapshot(FlowRow row) => new(row.Id, row.TenantId, row.Name, row.OrganismYaml, row.Version, row.Status);
 
     private string Now() => time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 }

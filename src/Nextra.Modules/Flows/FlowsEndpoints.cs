@@ -51,27 +51,19 @@ internal static class FlowsEndpoints
     internal static async Task<Ok<FlowResponse>> GetAsync(string id, ICurrentUser user, FlowService flows, CancellationToken ct) =>
         TypedResults.Ok(ToResponse(await flows.GetAsync(user.TenantId, id, ct)));
 
-    internal static async Task<Ok<FlowResponse>> UpdateAsync(string id, FlowRequest body, ICurrentUser user, FlowService flows, HttpContext http, CancellationToken ct)
-    {
-        var row = await flows.UpdateAsync(user.TenantId, id, user.Email, body, ct);
-        return TypedResults.Ok(ToResponse(row) with { Reload = await ReloadAsync(http, row.Id, ct) });
-    }
-
     /// <summary>
-    /// A saved flow that is running hot-reloads now, so its report can go in the response; an invalid
+    /// A saved flow that is running hot-reloads before the answer, so its report is in the response; an invalid
     /// document never gets here (422), so the running version stays untouched.
     /// </summary>
-    private static async Task<Nextra.Pump.Runtime.ReloadReport?> ReloadAsync(HttpContext http, string flowId, CancellationToken ct)
+    internal static async Task<Ok<FlowResponse>> UpdateAsync(string id, FlowRequest body, ICurrentUser user, FlowService flows, CancellationToken ct)
     {
-        if (http.RequestServices.GetService(typeof(Orchestration.IFlowSavedHook)) is not Orchestration.IFlowSavedHook hook)
-            return null;
-        http.Items[Orchestration.FlowSaveWatcher.HandledKey] = true;
-        return await hook.FlowSavedAsync(flowId, ct);
+        var (row, reload) = await flows.UpdateAsync(user.TenantId, id, user.Email, body, ct);
+        return TypedResults.Ok(ToResponse(row) with { Reload = reload });
     }
 
     internal static async Task<NoContent> DeleteAsync(string id, ICurrentUser user, FlowService flows, CancellationToken ct)
     {
-        await flows.DeleteAsync(user.TenantId, id, ct);
+        await flows.DeleteAsync(user.TenantId, id, user.Email, ct);
         return TypedResults.NoContent();
     }
 
@@ -87,10 +79,10 @@ internal static class FlowsEndpoints
         return TypedResults.Ok(new FlowVersionResponse(v.Version, v.OrganismYaml, FlowService.ParseCanvas(v.CanvasState), FlowService.ParseTime(v.CreatedAt)));
     }
 
-    internal static async Task<Ok<FlowResponse>> RestoreAsync(string id, long n, ICurrentUser user, FlowService flows, HttpContext http, CancellationToken ct)
+    internal static async Task<Ok<FlowResponse>> RestoreAsync(string id, long n, ICurrentUser user, FlowService flows, CancellationToken ct)
     {
-        var row = await flows.RestoreAsync(user.TenantId, id, n, user.Email, ct);
-        return TypedResults.Ok(ToResponse(row) with { Reload = await ReloadAsync(http, row.Id, ct) });
+        var (row, reload) = await flows.RestoreAsync(user.TenantId, id, n, user.Email, ct);
+        return TypedResults.Ok(ToResponse(row) with { Reload = reload });
     }
 
     internal static async Task<IResult> ExportAsync(string id, ICurrentUser user, FlowService flows, HttpContext http, CancellationToken ct)

@@ -18,12 +18,12 @@ public static class FlowsModule
         services.AddNextraCommon();
         services.AddTierDefaults(configuration);
         // After accounts: flows reference tenants.
-        services.AddMigrations("flows", typeof(FlowsModule).Assembly);
+        services.AddMigrations("flows", typeof(FlowsModule).Assembly, after: "accounts");
         services.TryAddSingleton<IFlowStore, SqliteFlowStore>();
         services.TryAddSingleton<IFlowValidator, YamlSyntaxValidator>();
         services.TryAddSingleton<ILastRunLookup, NoLastRuns>();
         services.TryAddSingleton<FlowService>();
-        services.TryAddSingleton<IFlowCatalog>(sp => sp.GetRequiredService<FlowService>());
+        services.TryAddSingleton<IFlowCatalog, FlowCatalog>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(FlowsJsonContext.Default));
         return services;
     }

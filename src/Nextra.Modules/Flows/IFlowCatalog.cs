@@ -15,4 +15,10 @@ public interface IFlowCatalog
     Task<bool> SetStatusAsync(string tenantId, string flowId, string status, CancellationToken ct);
 
     Task<IReadOnlyList<FlowSnapshot>> ListByStatusAsync(string status, CancellationToken ct);
+
+    /// <summary>
+    /// A flow by id alone, whatever its tenant: only for an anonymous webhook, whose secret token is checked against
+    /// the flow right after (the flow id in its URL is all the request carries).
+    /// </summary>
+    Task<FlowSnapshot?> FindForWebhookAsync(string flowId, CancellationToken ct);
 }

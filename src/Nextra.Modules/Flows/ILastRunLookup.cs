@@ -1,8 +1,8 @@
 namespace Nextra.Modules.Flows;
 
 /// <summary>
-/// Supplies <c>lastRun</c> for the flow list. The Runs module replaces the default (which knows no runs)
-/// with <c>services.Replace(ServiceDescriptor.Singleton&lt;ILastRunLookup, X&gt;())</c>.
+/// Supplies <c>lastRun</c> for the flow list. The Flows module's default knows no runs (TryAdd); the Runs module
+/// adds the history-backed one, which wins whatever order the modules are registered in.
 /// </summary>
 public interface ILastRunLookup
 {

@@ -19,7 +19,7 @@ public static class MemoryModule
         services.AddNextraCommon();
         services.AddOptions<MemoryOptions>().Bind(configuration.GetSection(MemoryOptions.Section)).ValidateOnStart();
         // After flows: rows reference flows(id) and cascade with them.
-        services.AddMigrations("memory", typeof(MemoryModule).Assembly);
+        services.AddMigrations("memory", typeof(MemoryModule).Assembly, after: "flows");
         services.TryAddSingleton<IProjectMemoryStore, SqliteProjectMemoryStore>();
         services.AddTierDefaults(configuration);
         services.TryAddSingleton(sp => new ProjectMemoryService(sp.GetRequiredService<IProjectMemoryStore>(),

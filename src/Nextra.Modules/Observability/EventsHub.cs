@@ -1,9 +1,8 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Nextra.Modules.Common;
-using Nextra.Modules.Orchestration;
-using Nextra.Modules.Runs.Stores;
-using Nextra.Modules.Triggers.Stores;
+using Nextra.Modules.Flows;
+using Nextra.Modules.Runs;
 
 namespace Nextra.Modules.Observability;
 
@@ -16,7 +15,7 @@ namespace Nextra.Modules.Observability;
 /// publishing refuses; the contract is the same and checked by the compiler.
 /// </summary>
 [Authorize(Policy = AuthPolicies.Reader)]
-public sealed class EventsHub(IFlowCatalog catalog, TraceStore traces, InboxStore inbox, HubPresence presence) : Hub
+public sealed class EventsHub(IFlowCatalog catalog, RunQueries runs, HubPresence presence) : Hub
 {
     internal static string TenantGroup(string tenantId) => $"t:{tenantId}";
     internal static string FlowGroup(string tenantId, string flowId) => $"t:{tenantId}:f:{flowId}";
@@ -45,9 +44,7 @@ public sealed class EventsHub(IFlowCatalog catalog, TraceStore traces, InboxStor
 
     public async Task WatchRun(string runId)
     {
-        // Inbox first: a finished run's trace is written before its inbox row is removed, so this order cannot miss it.
-        var owner = inbox.Find(runId)?.TenantId ?? traces.FindOwner(runId)?.TenantId;
-        if (owner != Tenant) throw new HubException("not_found: run");
+        if (await runs.FindAsync(Tenant, runId, Context.ConnectionAborted).ConfigureAwait(false) is null) throw new HubException("not_found: run");
         await Groups.AddToGroupAsync(Context.ConnectionId, RunGroup(Tenant, runId)).ConfigureAwait(false);
     }
 

@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Nextra.Modules.Common;
-using Nextra.Modules.Orchestration;
-using Nextra.Modules.Runs.Stores;
+using Nextra.Modules.Flows;
+using Nextra.Modules.Runs;
 
 namespace Nextra.Modules.Observability;
 
@@ -44,18 +44,24 @@ internal static class ObservabilityEndpoints
         return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(authorization[Prefix.Length..].Trim()), Encoding.UTF8.GetBytes(token));
     }
 
-    internal static async Task<IResult> LogsAsync(string id, HttpContext http, ICurrentUser user, IFlowCatalog catalog, LiveEvents events, CancellationToken ct)
-    {
-        var flow = await catalog.GetAsync(user.TenantId, id, ct).ConfigureAwait(false) ?? throw ApiException.NotFound("Flow");
-        if (!http.Request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase))
-            return TypedResults.Ok(events.Recent(id));
+    /// <summary>Lines the logs API shows before following live ones.</summary>
+    internal const int RecentLines = 200;
 
-        using var subscription = events.Subscribe(id);
+    internal static async Task<IResult> LogsAsync(string id, HttpContext http, ICurrentUser user, IFlowCatalog catalog, ITraceStore traces,
+        LogStreams streams, CancellationToken ct)
+    {
+        _ = await catalog.GetAsync(user.TenantId, id, ct).ConfigureAwait(false) ?? throw ApiException.NotFound("Flow");
+        if (!http.Request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase))
+            return TypedResults.Ok(await traces.RecentLogsAsync(user.TenantId, id, RecentLines, ct).ConfigureAwait(false));
+
+        // Subscribe before reading the stored lines, so no line falls between the two (one may show twice).
+        using var subscription = streams.Subscribe(user.TenantId, id);
         var response = http.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-store";
         response.Headers["X-Accel-Buffering"] = "no";
-        foreach (var line in events.Recent(id)) await WriteEventAsync(response, line, ct).ConfigureAwait(false);
+        foreach (var line in await traces.RecentLogsAsync(user.TenantId, id, RecentLines, ct).ConfigureAwait(false))
+            await WriteEventAsync(response, line, ct).ConfigureAwait(false);
         await response.Body.FlushAsync(ct).ConfigureAwait(false);
         try
         {
@@ -73,5 +79,5 @@ internal static class ObservabilityEndpoints
     }
 
     private static Task WriteEventAsync(HttpResponse response, LogLine line, CancellationToken ct) =>
-        response.WriteAsync($"event: log\ndata: {JsonSerializer.Serialize(line, Runs.RuntimeJsonContext.Default.LogLine)}\n\n", ct);
+        response.WriteAsync($"event: log\ndata: {JsonSerializer.Serialize(line, ObservabilityJsonContext.Default.LogLine)}\n\n", ct);
 }

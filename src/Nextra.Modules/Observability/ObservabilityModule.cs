@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Nextra.Modules.Common;
 
 namespace Nextra.Modules.Observability;
 
@@ -12,15 +13,20 @@ public static class ObservabilityModule
 {
     public static IServiceCollection AddObservability(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddNextraCommon();
         services.AddOptions<MetricsOptions>().Bind(configuration.GetSection(MetricsOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Metrics>();
-        services.TryAddSingleton<LiveEvents>();
+        // Embedded default; hosted mode adds the backplane-backed publisher (the last registration wins).
+        services.TryAddSingleton<LiveEventBus>();
+        services.TryAddSingleton<ILiveEvents>(sp => sp.GetRequiredService<LiveEventBus>());
         services.TryAddSingleton<HubPresence>();
+        services.TryAddSingleton<LogStreams>();
+        services.AddSingleton<ILiveEventSink>(sp => sp.GetRequiredService<LogStreams>());
         services.AddSingleton<ILiveEventSink, SignalRLiveSink>();
         // Hub arguments go through the source-generated context, so the JSON protocol works under Native AOT.
-        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, Runs.RuntimeJsonContext.Default));
-        services.AddHostedService<RuntimeGauges>();
+        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, ObservabilityJsonContext.Default));
+        services.AddHostedService<ProcessGauges>();
         // The API request counter wraps the whole pipeline without an edit to the composition root.
         services.AddSingleton<IStartupFilter, ApiMetricsStartupFilter>();
         return services;

@@ -1,38 +1,35 @@
 using Microsoft.AspNetCore.SignalR;
-using Nextra.Modules.Runs;
-using Nextra.Pump.Runs;
 
 namespace Nextra.Modules.Observability;
 
 /// <summary>
-/// Sends live events to the hub's tenant-scoped groups through the typed <see cref="EventsClient"/>,
-/// fire-and-forget (a slow client never slows a pump), and not at all while no client is connected.
+/// Delivers live events to the hub's tenant-scoped groups through the typed <see cref="EventsClient"/>,
+/// fire-and-forget (a slow client never slows a pump), and not at all while no client is connected to this process
+/// (the delivery side only: publishing never depends on it).
 /// </summary>
 internal sealed class SignalRLiveSink(IHubContext<EventsHub> hub, HubPresence presence) : ILiveEventSink
 {
-    public void FlowStatus(string tenantId, string flowId, string status, string? error)
+    public void Deliver(LiveEvent e)
     {
-        if (presence.Anyone) Forget(To(EventsHub.TenantGroup(tenantId)).FlowStatus(flowId, status, error));
-    }
-
-    public void RunUpdated(string tenantId, RunSummary run)
-    {
-        if (presence.Anyone) Forget(To(EventsHub.FlowGroup(tenantId, run.FlowId), EventsHub.RunGroup(tenantId, run.RunId)).RunUpdated(run));
-    }
-
-    public void StepUpdated(string tenantId, string flowId, string runId, RunStep step)
-    {
-        if (presence.Anyone) Forget(To(EventsHub.FlowGroup(tenantId, flowId), EventsHub.RunGroup(tenantId, runId)).StepUpdated(runId, step));
-    }
-
-    public void Token(string tenantId, string flowId, string runId, int stepIndex, string listener, string text)
-    {
-        if (presence.Anyone) Forget(To(EventsHub.RunGroup(tenantId, runId)).Token(runId, stepIndex, listener, text));
-    }
-
-    public void Log(string tenantId, string flowId, LogLine line)
-    {
-        if (presence.Anyone) Forget(To(EventsHub.FlowGroup(tenantId, flowId)).Log(flowId, line));
+        if (!presence.Anyone) return;
+        switch (e)
+        {
+            case FlowStatusEvent s:
+                Forget(To(EventsHub.TenantGroup(s.TenantId)).FlowStatus(s.FlowId, s.Status, s.Error));
+                break;
+            case RunUpdatedEvent r:
+                Forget(To(EventsHub.FlowGroup(r.TenantId, r.FlowId), EventsHub.RunGroup(r.TenantId, r.Run.RunId)).RunUpdated(r.Run));
+                break;
+            case StepUpdatedEvent s:
+                Forget(To(EventsHub.FlowGroup(s.TenantId, s.FlowId), EventsHub.RunGroup(s.TenantId, s.RunId)).StepUpdated(s.RunId, s.Step));
+                break;
+            case TokenEvent t:
+                Forget(To(EventsHub.RunGroup(t.TenantId, t.RunId)).Token(t.RunId, t.StepIndex, t.Listener, t.Text));
+                break;
+            case LogEvent l:
+                Forget(To(EventsHub.FlowGroup(l.TenantId, l.FlowId)).Log(l.FlowId, l.Line));
+                break;
+        }
     }
 
     private IEventsClient To(string group) => new EventsClient(hub.Clients.Group(group));

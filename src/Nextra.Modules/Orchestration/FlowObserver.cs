@@ -7,10 +7,11 @@ using Nextra.Pump.Runtime;
 namespace Nextra.Modules.Orchestration;
 
 /// <summary>A pump's observer and run event sink: forwards to live events and metrics with the flow's tenant.</summary>
-internal sealed class FlowObserver(FlowSlot slot, LiveEvents events, Metrics metrics) : IPumpObserver, IRunEventSink
+internal sealed class FlowObserver(FlowSlot slot, ILiveEvents events, Metrics metrics, TimeProvider time) : IPumpObserver, IRunEventSink
 {
     public void RunStarted(RunRecord run, Injection injection) =>
-        events.RunUpdated(slot.TenantId, new RunSummary(run.RunId, slot.FlowId, injection.Source, run.Status, run.StartedAt, 0, 0, null));
+        events.Publish(new RunUpdatedEvent(slot.TenantId, slot.FlowId,
+            new RunSummary(run.RunId, slot.FlowId, injection.Source, run.Status, run.StartedAt, 0, 0, null)));
 
     public void StepCompleted(RunRecord run, RunStep step)
     {
@@ -18,16 +19,16 @@ internal sealed class FlowObserver(FlowSlot slot, LiveEvents events, Metrics met
         var labels = Metrics.Labels(("kind", kind));
         metrics.Increment("nextra_pump_messages_total", labels);
         metrics.Observe("nextra_step_duration_seconds", step.DurationMs / 1000.0, labels);
-        events.StepUpdated(slot.TenantId, slot.FlowId, run.RunId, step);
+        events.Publish(new StepUpdatedEvent(slot.TenantId, slot.FlowId, run.RunId, step));
     }
 
-    public void StepStarted(RunRecord run, RunStep step) => events.StepUpdated(slot.TenantId, slot.FlowId, run.RunId, step);
+    public void StepStarted(RunRecord run, RunStep step) => events.Publish(new StepUpdatedEvent(slot.TenantId, slot.FlowId, run.RunId, step));
 
-    public void Log(string level, string message) => events.Log(slot.TenantId, slot.FlowId, level, message);
+    public void Log(string level, string message) => events.Log(slot.TenantId, slot.FlowId, level, message, time);
 
     public void Token(string runId, int stepIndex, string listener, string text) =>
-        events.Token(slot.TenantId, slot.FlowId, runId, stepIndex, listener, text);
+        events.Publish(new TokenEvent(slot.TenantId, slot.FlowId, runId, stepIndex, listener, text));
 
     public void Log(string runId, int stepIndex, string listener, string level, string message) =>
-        events.Log(slot.TenantId, slot.FlowId, level, $"[{listener} #{stepIndex} run {runId}] {message}");
+        events.Log(slot.TenantId, slot.FlowId, level, $"[{listener} #{stepIndex} run {runId}] {message}", time);
 }

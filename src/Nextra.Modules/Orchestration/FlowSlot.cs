@@ -1,5 +1,6 @@
 using System.Threading.Channels;
-using Nextra.Modules.Triggers;
+using Nextra.Modules.Runs;
+using Nextra.Modules.Storage;
 using Nextra.Pump.Config;
 using Nextra.Pump.Runtime;
 
@@ -15,7 +16,9 @@ internal sealed class FlowSlot(string flowId, string tenantId)
     public string FlowId { get; } = flowId;
     public string TenantId { get; set; } = tenantId;
     public SemaphoreSlim Gate { get; } = new(1, 1);
-    public Channel<InboxItem> Queue { get; } = Channel.CreateUnbounded<InboxItem>();
+    public Channel<QueuedRun> Queue { get; } = Channel.CreateUnbounded<QueuedRun>();
+    /// <summary>The partition the flow hashes to.</summary>
+    public int Partition { get; init; }
     public Task? DispatchLoop { get; set; }
 
     public volatile IFlowPump? Pump;
@@ -42,3 +45,6 @@ internal sealed class FlowSlot(string flowId, string tenantId)
             pump?.ActiveRuns, Asleep && Status == FlowStatuses.Running, KeepAlive);
     }
 }
+
+/// <summary>A run request handed to a flow's dispatch loop, with the lease it runs under.</summary>
+internal readonly record struct QueuedRun(RunRequest Request, LeaseFence Fence);

@@ -4,43 +4,41 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Nextra.Modules.Observability;
 using Nextra.Modules.Runs;
-using Nextra.Modules.Triggers;
+using Nextra.Modules.Storage;
 using Nextra.Pump.Runtime;
 
 namespace Nextra.Modules.Orchestration;
 
 public sealed partial class FlowSupervisor
 {
-    private readonly ConcurrentDictionary<string, (FlowSlot Slot, RunHandle Handle)> _active = new();
+    private readonly ConcurrentDictionary<string, (FlowSlot Slot, RunHandle Handle, string Trigger)> _active = new();
+    private readonly ConcurrentDictionary<string, byte> _cancelBeforeStart = new();
 
-    /// <summary>Hands an acknowledged inbox row to its flow's dispatch loop. The row is already committed.</summary>
-    public void Enqueue(InboxItem item)
+    /// <summary>
+    /// Hands an acknowledged run request (its inbox row is committed) to its flow's dispatch loop, to run under
+    /// <paramref name="fence"/> (the lease of the flow's partition on this instance).
+    /// </summary>
+    public void Enqueue(RunRequest request, LeaseFence fence)
     {
-        var slot = _slots.GetOrAdd(item.FlowId, id => new FlowSlot(id, item.TenantId));
+        var slot = SlotOf(request.FlowId, request.TenantId);
         EnsureDispatchLoop(slot);
-        if (!slot.Queue.Writer.TryWrite(item))
+        if (!slot.Queue.Writer.TryWrite(new QueuedRun(request, fence)))
         {
             // The flow was deleted meanwhile: end the run rather than leave it pending forever.
-            _ = recorder.FailAsync(item, RunRecorder.Recorded(item), "flow_not_running", "the flow was deleted");
+            _ = recorder.FailAsync(request, fence, "flow_not_running", "the flow was deleted");
         }
     }
 
-    /// <summary>Runs in flight whose live record can be read.</summary>
-    public RunHandle? FindActive(string runId) => _active.TryGetValue(runId, out var a) ? a.Handle : null;
+    /// <summary>Ends a request without running it: cancelled when asked before it started.</summary>
+    public void MarkCancelled(string runId) => _cancelBeforeStart[runId] = 0;
 
-    /// <summary>Flow id of an in-flight run.</summary>
-    public string? FlowOfActive(string runId) => _active.TryGetValue(runId, out var a) ? a.Slot.FlowId : null;
+    /// <summary>A run executing here, as of now (steps copied under the run's lock).</summary>
+    int ILiveRunSource.Order => 0;
 
-    private readonly ConcurrentDictionary<string, byte> _cancelBeforeStart = new();
-
-    /// <summary>Cancels an in-flight run, or marks an acknowledged one not yet started so it ends cancelled without running.</summary>
-    public bool CancelRun(string runId, bool pending)
-    {
-        if (_active.TryGetValue(runId, out var a) && a.Slot.Pump is { } pump && pump.CancelRun(runId)) return true;
-        if (!pending) return false;
-        _cancelBeforeStart[runId] = 0;
-        return true;
-    }
+    Task<RunView?> ILiveRunSource.FindAsync(string tenantId, string runId, CancellationToken ct) =>
+        Task.FromResult(_active.TryGetValue(runId, out var a) && a.Slot.TenantId == tenantId
+            ? RunView.From(a.Slot.FlowId, a.Trigger, a.Handle.Snapshot())
+            : null);
 
     /// <summary>Sum of all pumps' queue depths and of items waiting in dispatch loops.</summary>
     public (long Pump, long Dispatch, int Awake, int Asleep) Depths()
@@ -75,15 +73,15 @@ public sealed partial class FlowSupervisor
         {
             while (await slot.Queue.Reader.WaitToReadAsync(_shutdown.Token).ConfigureAwait(false))
             {
-                while (!_shutdown.IsCancellationRequested && slot.Queue.Reader.TryRead(out var item))
+                while (!_shutdown.IsCancellationRequested && slot.Queue.Reader.TryRead(out var queued))
                 {
                     try
                     {
-                        await DispatchAsync(slot, item).ConfigureAwait(false);
+                        await DispatchAsync(slot, queued.Request, queued.Fence).ConfigureAwait(false);
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException || !_shutdown.IsCancellationRequested)
                     {
-                        logger.LogError(ex, "Flow {FlowId}: dispatch of {RunId} failed", slot.FlowId, item.Id);
+                        logger.LogError(ex, "Flow {FlowId}: dispatch of {RunId} failed", slot.FlowId, queued.Request.Id);
                     }
                 }
             }
@@ -94,26 +92,31 @@ public sealed partial class FlowSupervisor
         }
     }
 
-    private async Task DispatchAsync(FlowSlot slot, InboxItem item)
+    private async Task DispatchAsync(FlowSlot slot, RunRequest request, LeaseFence fence)
     {
-        var injection = ToInjection(slot, item);
-        var recorded = new RecordedInjection(injection.Target, injection.PayloadClass, injection.PayloadXml, item.PayloadJson);
-        if (_cancelBeforeStart.TryRemove(item.Id, out _))
+        if (_cancelBeforeStart.TryRemove(request.Id, out _))
         {
-            await recorder.CompleteAsync(item, recorded, new Pump.Runs.RunRecord
+            await recorder.CompleteAsync(request, fence, new Pump.Runs.RunRecord
             {
-                RunId = item.Id, Status = "cancelled", StartedAt = time.GetUtcNow(), Error = new("cancelled", "cancelled before it started"),
+                RunId = request.Id, Status = "cancelled", StartedAt = time.GetUtcNow(), Error = new("cancelled", "cancelled before it started"),
             }).ConfigureAwait(false);
             return;
         }
         var pump = slot.Pump is { } awake && slot.Status == FlowStatuses.Running ? awake : await WakeAsync(slot).ConfigureAwait(false);
         if (pump is null)
         {
-            await recorder.FailAsync(item, recorded, "flow_not_running", $"the flow is {slot.Status}").ConfigureAwait(false);
+            await recorder.FailAsync(request, fence, "flow_not_running", $"the flow is {slot.Status}").ConfigureAwait(false);
             return;
         }
         slot.Touch(time);
         metrics.Observe("nextra_dispatch_queue_depth", pump.QueueDepth);
+        var injection = ToInjection(slot, request);
+        // The attempt counts once the run really starts. A re-run (it started before and the server died) is written
+        // down before executing, so a request that crashes the server every time is given up on, not retried forever.
+        var starting = _trackers.Length == 0 ? Task.CompletedTask : Task.WhenAll(_trackers.Select(t => t.RunStartingAsync(request, fence, CancellationToken.None)));
+        if (request.Attempts > 0) await starting.ConfigureAwait(false);
+        else _ = starting.ContinueWith(t => logger.LogWarning(t.Exception, "Run {RunId}: start not recorded", request.Id),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         RunHandle handle;
         try
         {
@@ -121,28 +124,28 @@ public sealed partial class FlowSupervisor
         }
         catch (PumpException ex) when (ex.Code != "pump_stopped" || !Draining)
         {
-            await recorder.FailAsync(item, recorded, ex.Code, ex.Message).ConfigureAwait(false);
+            await recorder.FailAsync(request, fence, ex.Code, ex.Message).ConfigureAwait(false);
             return;
         }
-        _active[item.Id] = (slot, handle);
-        _ = CompleteAsync(slot, item, recorded, handle);
+        _active[request.Id] = (slot, handle, request.Source.ToString());
+        _ = CompleteAsync(slot, request, fence, handle);
     }
 
-    private async Task CompleteAsync(FlowSlot slot, InboxItem item, RecordedInjection recorded, RunHandle handle)
+    private async Task CompleteAsync(FlowSlot slot, RunRequest request, LeaseFence fence, RunHandle handle)
     {
         try
         {
             var record = await handle.Completion.ConfigureAwait(false);
             slot.Touch(time);
-            await recorder.CompleteAsync(item, recorded, record).ConfigureAwait(false);
+            await recorder.CompleteAsync(request, fence, record).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Run {RunId}: completion failed", item.Id);
+            logger.LogError(ex, "Run {RunId}: completion failed", request.Id);
         }
         finally
         {
-            _active.TryRemove(item.Id, out _);
+            _active.TryRemove(request.Id, out _);
         }
     }
 
@@ -167,7 +170,7 @@ public sealed partial class FlowSupervisor
             }
             var elapsed = Stopwatch.GetElapsedTime(started);
             metrics.Observe("nextra_wake_seconds", elapsed.TotalSeconds);
-            events.Log(slot.TenantId, slot.FlowId, "info", $"woke on trigger in {elapsed.TotalMilliseconds:F1} ms");
+            Log(slot, "info", $"woke on trigger in {elapsed.TotalMilliseconds:F1} ms");
             return slot.Pump;
         }
         finally
@@ -212,7 +215,7 @@ public sealed partial class FlowSupervisor
             if (time.GetUtcNow() - slot.LastActivity < idle) return false;
             slot.Asleep = true;
             await StopPumpAsync(slot).ConfigureAwait(false);
-            events.Log(slot.TenantId, slot.FlowId, "info", $"asleep after {idle.TotalMinutes:F0} min idle; the next trigger wakes it");
+            Log(slot, "info", $"asleep after {idle.TotalMinutes:F0} min idle; the next trigger wakes it");
             return true;
         }
         finally
@@ -226,25 +229,27 @@ public sealed partial class FlowSupervisor
     {
         recorder.Draining = true;
         await _shutdown.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_slots.Values.Select(StopPumpAsync)).ConfigureAwait(false);
+        await Task.WhenAll(_slots.Values.Select(s => StopPumpAsync(s))).ConfigureAwait(false);
     }
 
-    /// <summary>Webhook and schedule rows carry only the trigger name; target and class come from the active definition.</summary>
-    private static Injection ToInjection(FlowSlot slot, InboxItem item)
+    /// <summary>Webhook and schedule requests carry only the trigger name; target and class come from the active definition.</summary>
+    private static Injection ToInjection(FlowSlot slot, RunRequest request)
     {
-        string? target = item.Target, payloadClass = item.PayloadClass;
-        var colon = item.Source.IndexOf(':', StringComparison.Ordinal);
-        if (target is null && colon > 0 && item.Source[..colon] is "webhook" or "schedule")
+        string? target = request.Target, payloadClass = request.PayloadClass;
+        if (target is null && request.Source.TriggerName is { } name && slot.Definition is { } definition)
         {
-            var name = item.Source[(colon + 1)..];
-            var trigger = slot.Definition?.Triggers.FirstOrDefault(t => t.Name == name);
-            target = trigger?.Target;
-            payloadClass ??= trigger?.Payload;
+            foreach (var trigger in definition.Triggers)
+            {
+                if (trigger.Name != name) continue;
+                target = trigger.Target;
+                payloadClass ??= trigger.Payload;
+                break;
+            }
         }
         return new Injection
         {
-            RunId = item.Id, Target = target, PayloadClass = payloadClass, PayloadXml = item.PayloadXml,
-            PayloadJson = item.PayloadJson is null ? null : JsonNode.Parse(item.PayloadJson) as JsonObject, Source = item.Source,
+            RunId = request.Id, Target = target, PayloadClass = payloadClass, PayloadXml = request.PayloadXml,
+            PayloadJson = request.PayloadJson is null ? null : JsonNode.Parse(request.PayloadJson) as JsonObject, Source = request.Source.ToString(),
         };
     }
 }

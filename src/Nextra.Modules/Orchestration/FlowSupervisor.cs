@@ -1,19 +1,22 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Nextra.Modules.Flows;
 using Nextra.Modules.Observability;
 using Nextra.Modules.Runs;
+using Nextra.Modules.Storage;
 using Nextra.Modules.Tiers;
-using Nextra.Modules.Triggers.Stores;
 using Nextra.Pump.Config;
 using Nextra.Pump.Runtime;
 
 namespace Nextra.Modules.Orchestration;
 
 /// <summary>
-/// The registry of running flows: one pump per flow, lifecycle stopped → starting → running →
-/// stopping → stopped (or error with the reason), persisted in the flows table. Idle flows
-/// sleep (pump disposed, status still running) and wake on their next trigger.
+/// The registry of the flows this instance runs: one pump per flow, lifecycle stopped → starting → running →
+/// stopping → stopped (or error with the reason), persisted in the flows table, which holds the desired state.
+/// Idle flows sleep (pump disposed, status still running) and wake on their next trigger. A flow runs where its
+/// partition's lease is (<see cref="IFlowOwnership"/>); a change made through another instance reaches the owner as
+/// a signal, and the owner converges to the stored state.
 /// </summary>
 public sealed partial class FlowSupervisor(
     IFlowCatalog catalog,
@@ -21,17 +24,23 @@ public sealed partial class FlowSupervisor(
     IFlowPumpFactory pumps,
     IFlowServicesFactory services,
     IEnumerable<IFlowRuntimeListener> listeners,
+    IEnumerable<IPartitionListener> partitionListeners,
+    IEnumerable<IRunRequestTracker> trackers,
     RunRecorder recorder,
-    InboxStore inbox,
-    LiveEvents events,
+    IFlowRuntimeStore runtime,
+    IFlowOwnership ownership,
+    IRunSignals signals,
+    ILiveEvents events,
     Metrics metrics,
     IOptions<OrchestrationOptions> options,
     ITierLimits tiers,
     TimeProvider time,
-    ILogger<FlowSupervisor> logger) : IFlowSavedHook
+    ILogger<FlowSupervisor> logger) : IFlowChangeHandler, IRunSignalHandler, ILiveRunSource, IOwnershipListener, IRunDispatcher
 {
     private readonly ConcurrentDictionary<string, FlowSlot> _slots = new();
     private readonly IFlowRuntimeListener[] _listeners = [.. listeners];
+    private readonly IPartitionListener[] _partitionListeners = [.. partitionListeners];
+    private readonly IRunRequestTracker[] _trackers = [.. trackers];
     private readonly OrchestrationOptions _options = options.Value;
     private readonly CancellationTokenSource _shutdown = new();
 
@@ -40,7 +49,7 @@ public sealed partial class FlowSupervisor(
 
     internal IEnumerable<FlowSlot> Slots => _slots.Values;
 
-    /// <summary>Status of a flow this process knows, else its persisted status, else null (no such flow).</summary>
+    /// <summary>Status of a flow this process runs, else its stored status (and stored error), else null (no such flow).</summary>
     public async Task<FlowStatusView?> StatusAsync(string tenantId, string flowId, CancellationToken ct)
     {
         if (_slots.TryGetValue(flowId, out var slot) && slot.TenantId == tenantId)
@@ -51,7 +60,8 @@ public sealed partial class FlowSupervisor(
         }
         var flow = await catalog.GetAsync(tenantId, flowId, ct).ConfigureAwait(false);
         if (flow is null) return null;
-        return new FlowStatusView(flow.Status, flow.Status == FlowStatuses.Error ? inbox.GetError(flowId) : null);
+        var error = flow.Status == FlowStatuses.Error ? await runtime.GetErrorAsync(tenantId, flowId, ct).ConfigureAwait(false) : null;
+        return new FlowStatusView(flow.Status, error);
     }
 
     /// <summary>The tenant of a flow this process runs (any status), or null.</summary>
@@ -60,16 +70,25 @@ public sealed partial class FlowSupervisor(
     /// <summary>The active definition of a running (or asleep) flow.</summary>
     public FlowDefinition? ActiveDefinition(string flowId) => _slots.TryGetValue(flowId, out var slot) && slot.Accepting ? slot.Definition : null;
 
-    /// <summary>Starts a flow (the API's start, or restore at boot). Already running = no-op.</summary>
-    public async Task<FlowStatusView> StartAsync(FlowInfo flow, CancellationToken ct)
+    /// <summary>
+    /// Starts a flow (the API's start, or restore when its partition is acquired). Already running = no-op. On an
+    /// instance that does not own the flow, the stored status becomes running and the owner is told to start it.
+    /// </summary>
+    public async Task<FlowStatusView> StartAsync(FlowSnapshot flow, CancellationToken ct)
     {
-        var slot = _slots.GetOrAdd(flow.Id, id => new FlowSlot(id, flow.TenantId));
+        if (!ownership.TryGetLease(flow.Id, out _))
+        {
+            await catalog.SetStatusAsync(flow.TenantId, flow.Id, FlowStatuses.Running, ct).ConfigureAwait(false);
+            await signals.FlowChangedAsync(new FlowSignal(flow.TenantId, flow.Id, "start"), ct).ConfigureAwait(false);
+            return new FlowStatusView(FlowStatuses.Running);
+        }
+        var slot = SlotOf(flow.Id, flow.TenantId);
         await slot.Gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             if (slot.Status == FlowStatuses.Running && (slot.Pump is not null || slot.Asleep)) return slot.View();
             slot.TenantId = flow.TenantId;
-            slot.KeepAlive = inbox.GetKeepAlive(flow.Id);
+            slot.KeepAlive = await runtime.GetKeepAliveAsync(flow.TenantId, flow.Id, ct).ConfigureAwait(false);
             var compiled = compiler.Compile(flow.OrganismYaml);
             if (compiled.Flow is null)
             {
@@ -104,7 +123,13 @@ public sealed partial class FlowSupervisor(
     /// <summary>Stops a flow: drains in-flight runs up to the bound, cancels the rest, fails what was still queued.</summary>
     public async Task<FlowStatusView> StopAsync(string flowId, string tenantId, CancellationToken ct)
     {
-        var slot = _slots.GetOrAdd(flowId, id => new FlowSlot(id, tenantId));
+        if (!ownership.TryGetLease(flowId, out _))
+        {
+            await catalog.SetStatusAsync(tenantId, flowId, FlowStatuses.Stopped, ct).ConfigureAwait(false);
+            await signals.FlowChangedAsync(new FlowSignal(tenantId, flowId, "stop"), ct).ConfigureAwait(false);
+            return new FlowStatusView(FlowStatuses.Stopped);
+        }
+        var slot = SlotOf(flowId, tenantId);
         await slot.Gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
@@ -127,10 +152,30 @@ public sealed partial class FlowSupervisor(
         }
     }
 
-    public async Task<ReloadReport?> FlowSavedAsync(string flowId, CancellationToken ct)
+    /// <summary>A saved or restored flow hot-reloads where it runs; a deleted one stops. The report goes in the save's answer.</summary>
+    public async Task<ReloadReport?> OnFlowChangedAsync(FlowChange change, CancellationToken ct)
     {
-        if (!_slots.TryGetValue(flowId, out var slot) || !slot.Accepting) return null;
-        var flow = await catalog.GetAsync(slot.TenantId, flowId, ct).ConfigureAwait(false);
+        switch (change)
+        {
+            case FlowSaved or FlowRestored:
+                if (_slots.TryGetValue(change.FlowId, out var slot) && slot.Accepting) return await ReloadAsync(slot, ct).ConfigureAwait(false);
+                if (!ownership.TryGetLease(change.FlowId, out _))
+                    await signals.FlowChangedAsync(new FlowSignal(change.TenantId, change.FlowId, "saved"), ct).ConfigureAwait(false);
+                return null;
+            case FlowDeleted:
+                await ForgetAsync(change.FlowId).ConfigureAwait(false);
+                await runtime.DeleteAsync(change.TenantId, change.FlowId, ct).ConfigureAwait(false);
+                if (!ownership.TryGetLease(change.FlowId, out _))
+                    await signals.FlowChangedAsync(new FlowSignal(change.TenantId, change.FlowId, "deleted"), ct).ConfigureAwait(false);
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private async Task<ReloadReport?> ReloadAsync(FlowSlot slot, CancellationToken ct)
+    {
+        var flow = await catalog.GetAsync(slot.TenantId, slot.FlowId, ct).ConfigureAwait(false);
         if (flow is null) return null;
         await slot.Gate.WaitAsync(ct).ConfigureAwait(false);
         try
@@ -141,11 +186,11 @@ public sealed partial class FlowSupervisor(
             if (slot.Pump is { } pump)
             {
                 // Modules the new version names (or newer versions of them) are loaded before its handlers are built.
-                await services.PrepareAsync(slot.TenantId, flowId, compiled.Flow, ct).ConfigureAwait(false);
+                await services.PrepareAsync(slot.TenantId, slot.FlowId, compiled.Flow, ct).ConfigureAwait(false);
                 report = pump.Reload(compiled.Flow);
                 if (!report.Ok)
                 {
-                    await services.PrepareAsync(slot.TenantId, flowId, slot.Definition!, ct).ConfigureAwait(false);
+                    await services.PrepareAsync(slot.TenantId, slot.FlowId, slot.Definition!, ct).ConfigureAwait(false);
                     return report;
                 }
             }
@@ -155,7 +200,7 @@ public sealed partial class FlowSupervisor(
                 report = Diff(slot.Definition, compiled.Flow);
             }
             Activate(slot, compiled.Flow);
-            events.Log(slot.TenantId, flowId, "info", $"reloaded: +{report.Added.Count} -{report.Removed.Count} ~{report.Updated.Count}");
+            Log(slot, "info", $"reloaded: +{report.Added.Count} -{report.Removed.Count} ~{report.Updated.Count}");
             return report;
         }
         finally
@@ -164,10 +209,11 @@ public sealed partial class FlowSupervisor(
         }
     }
 
-    public async Task FlowDeletedAsync(string flowId, CancellationToken ct)
+    /// <summary>Stops a flow here and forgets its run-time state (deleted, or its partition went elsewhere).</summary>
+    private async Task ForgetAsync(string flowId)
     {
         if (!_slots.TryGetValue(flowId, out var slot)) return;
-        await slot.Gate.WaitAsync(ct).ConfigureAwait(false);
+        await slot.Gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
             await StopPumpAsync(slot).ConfigureAwait(false);
@@ -187,15 +233,12 @@ public sealed partial class FlowSupervisor(
     {
         var tier = await tiers.ForTenantAsync(tenantId, ct).ConfigureAwait(false);
         if (keepAlive && !tier.KeepAlive) throw Quota.KeepAlive(tier);
-        SetKeepAlive(flowId, keepAlive);
-    }
-
-    /// <summary>Sets or clears keep_alive without a tier check (internal callers only).</summary>
-    internal void SetKeepAlive(string flowId, bool keepAlive)
-    {
-        inbox.SetKeepAlive(flowId, keepAlive);
+        await runtime.SetKeepAliveAsync(tenantId, flowId, keepAlive, ct).ConfigureAwait(false);
         if (_slots.TryGetValue(flowId, out var slot)) slot.KeepAlive = keepAlive;
     }
+
+    private FlowSlot SlotOf(string flowId, string tenantId) =>
+        _slots.GetOrAdd(flowId, (id, state) => new FlowSlot(id, state.tenantId) { Partition = state.ownership.PartitionOf(id) }, (tenantId, ownership));
 
     private void Activate(FlowSlot slot, FlowDefinition definition)
     {
@@ -216,7 +259,7 @@ public sealed partial class FlowSupervisor(
 
     private async Task StartPumpAsync(FlowSlot slot, CancellationToken ct)
     {
-        var observer = new FlowObserver(slot, events, metrics);
+        var observer = new FlowObserver(slot, events, metrics, time);
         var provider = new SlotServicesProvider(services, slot, observer);
         await services.PrepareAsync(slot.TenantId, slot.FlowId, slot.Definition!, ct).ConfigureAwait(false);
         var pump = pumps.Create(slot.Definition!, provider, observer);
@@ -234,14 +277,14 @@ public sealed partial class FlowSupervisor(
     }
 
     /// <summary>Stops and disposes the pump within the stop timeout; a hung pump is abandoned, never awaited forever.</summary>
-    private async Task StopPumpAsync(FlowSlot slot)
+    private async Task StopPumpAsync(FlowSlot slot, double? drainSeconds = null)
     {
         var pump = slot.Pump;
         if (pump is null) return;
         slot.Pump = null;
         try
         {
-            var stop = pump.StopAsync(TimeSpan.FromSeconds(_options.DrainSeconds), CancellationToken.None);
+            var stop = pump.StopAsync(TimeSpan.FromSeconds(drainSeconds ?? _options.DrainSeconds), CancellationToken.None);
             await stop.WaitAsync(TimeSpan.FromSeconds(_options.StopTimeoutSeconds)).ConfigureAwait(false);
             await pump.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(_options.StopTimeoutSeconds)).ConfigureAwait(false);
         }
@@ -259,15 +302,19 @@ public sealed partial class FlowSupervisor(
         try
         {
             // The reason outlives the process, so the status API still explains an error after a restart.
-            if (error is not null || hadError || status == FlowStatuses.Running) inbox.SetError(slot.FlowId, error);
+            if (error is not null || hadError || status == FlowStatuses.Running)
+                await runtime.SetErrorAsync(slot.TenantId, slot.FlowId, error, ct).ConfigureAwait(false);
             await catalog.SetStatusAsync(slot.TenantId, slot.FlowId, status, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError(ex, "Flow {FlowId}: could not persist status {Status}", slot.FlowId, status);
         }
-        events.FlowStatus(slot.TenantId, slot.FlowId, status, error);
+        events.Publish(new FlowStatusEvent(slot.TenantId, slot.FlowId, status, error));
+        Log(slot, error is null ? "info" : "error", error is null ? $"flow {status}" : $"flow {status}: {error}");
     }
+
+    private void Log(FlowSlot slot, string level, string message) => events.Log(slot.TenantId, slot.FlowId, level, message, time);
 
     private static ReloadReport Diff(FlowDefinition? before, FlowDefinition after)
     {

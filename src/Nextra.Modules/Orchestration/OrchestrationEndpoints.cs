@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Nextra.Modules.Common;
+using Nextra.Modules.Flows;
 
 namespace Nextra.Modules.Orchestration;
 
@@ -45,7 +46,7 @@ internal static class OrchestrationEndpoints
         return TypedResults.Ok(await supervisor.StatusAsync(user.TenantId, id, ct).ConfigureAwait(false));
     }
 
-    internal static async Task<FlowInfo> OwnedAsync(string id, ICurrentUser user, IFlowCatalog catalog, CancellationToken ct)
+    internal static async Task<FlowSnapshot> OwnedAsync(string id, ICurrentUser user, IFlowCatalog catalog, CancellationToken ct)
     {
         return await catalog.GetAsync(user.TenantId, id, ct).ConfigureAwait(false) ?? throw ApiException.NotFound("Flow");
     }

@@ -1,53 +1,56 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Nextra.Modules.Common;
+using Nextra.Modules.Orchestration.Stores;
+using Nextra.Modules.Runs;
+using Nextra.Modules.Storage;
 using Nextra.Modules.Tiers;
 using Nextra.Pump.Handlers;
 using Nextra.Pump.Runtime;
 
 namespace Nextra.Modules.Orchestration;
 
-/// <summary>Pump lifecycle: the flow supervisor, boot restore and inbox recovery, idle stop, start/stop/status API.</summary>
+/// <summary>
+/// Pump lifecycle: the flow supervisor, flow ownership (partitions and leases), the run recorder, idle stop, and the
+/// start/stop/status API. It needs an <see cref="IFlowServicesFactory"/> (the Engine module's) and reacts to the
+/// Flows module's change events.
+/// </summary>
 public static class OrchestrationModule
 {
-    /// <summary>
-    /// Needs <see cref="IFlowCatalog"/> (default: the flows table), <see cref="IFlowCompiler"/> and
-    /// <see cref="Pump.Runtime.IFlowPumpFactory"/> (defaults: the pump's loader and StreamPump with every
-    /// registered <see cref="IHandlerFactory"/>), <see cref="IFlowServicesFactory"/> (default: no secrets, no memory).
-    /// Register replacements before or after: defaults use TryAdd.
-    /// </summary>
     public static IServiceCollection AddOrchestration(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddNextraCommon();
         services.AddOptions<OrchestrationOptions>().Bind(configuration.GetSection(OrchestrationOptions.Section))
-            .Validate(o => o.IdleCheckSeconds > 0 && o.DrainSeconds >= 0 && o.RestoreParallelism > 0, "Orchestration options out of range")
+            .Validate(o => o.IdleCheckSeconds > 0 && o.DrainSeconds >= 0 && o.RestoreParallelism > 0 && o.MaxAttempts > 0, "Orchestration options out of range")
+            .ValidateOnStart();
+        services.AddOptions<ClusterOptions>().Bind(configuration.GetSection(ClusterOptions.Section))
+            .Validate(o => o.Partitions is >= 1 and <= 4096, "cluster.partitions must be between 1 and 4096")
+            .Validate(o => o.LeaseSeconds >= 3, "cluster.lease_seconds must be at least 3")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddTierDefaults(configuration); // idle stop and keep-alive per tier
+        // The flow_runtime table is created by the triggers module's first inbox migration.
+        services.AddMigrations("orchestration", typeof(OrchestrationModule).Assembly, Databases.Inbox, after: "triggers");
+        services.AddSqliteOnlyStore<IFlowRuntimeStore, SqliteFlowRuntimeStore>();
+        services.AddSqliteOnlyStore<IFlowOwnership, EmbeddedFlowOwnership>();
         services.TryAddSingleton(sp => new HandlerRegistry(sp.GetServices<IHandlerFactory>()));
         services.TryAddSingleton<IFlowCompiler, PumpFlowCompiler>();
-        // The pump refuses injected XML past the depth the webhook intake allows, so nothing acknowledged is refused later for it.
+        // The pump refuses injected XML past the depth the webhook intake allows (the triggers module sets PumpLimits from
+        // [triggers] max_xml_depth), so nothing acknowledged is refused later for it.
+        services.AddOptions<PumpLimits>();
         services.TryAddSingleton<IFlowPumpFactory>(sp => new StreamPumpFactory(sp.GetRequiredService<HandlerRegistry>(),
-            new PumpOptions { MaxXmlDepth = sp.GetRequiredService<IOptions<Triggers.TriggersOptions>>().Value.MaxXmlDepth }));
-        services.TryAddSingleton<IFlowServicesFactory, ServerFlowServicesFactory>();
-        services.TryAddSingleton<IFlowCatalog, FlowsCatalogAdapter>();
+            new PumpOptions { MaxXmlDepth = sp.GetRequiredService<IOptions<PumpLimits>>().Value.MaxXmlDepth }));
+        services.TryAddSingleton<RunRecorder>();
         services.TryAddSingleton<FlowSupervisor>();
-        services.TryAddSingleton<IFlowSavedHook>(sp => sp.GetRequiredService<FlowSupervisor>());
+        services.AddSingleton<Flows.IFlowChangeHandler>(sp => sp.GetRequiredService<FlowSupervisor>());
+        services.AddSingleton<ILiveRunSource>(sp => sp.GetRequiredService<FlowSupervisor>());
         services.AddHostedService<OrchestrationService>();
-        services.AddSingleton<IStartupFilter, SaveWatcherStartupFilter>();
+        services.AddHostedService<RuntimeGauges>();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(OrchestrationJsonContext.Default));
         return services;
-    }
-
-    private sealed class SaveWatcherStartupFilter : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.UseMiddleware<FlowSaveWatcher>();
-            next(app);
-        };
     }
 
     public static IEndpointRouteBuilder MapOrchestration(this IEndpointRouteBuilder app)

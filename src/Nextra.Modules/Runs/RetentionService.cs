@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Nextra.Modules.Runs.Stores;
 using Nextra.Modules.Tiers;
 
 namespace Nextra.Modules.Runs;
@@ -11,7 +10,7 @@ namespace Nextra.Modules.Runs;
 /// policy is its tier's <c>retention_runs_per_flow</c> / <c>retention_days</c> ([tiers] in nextra.toml,
 /// the one source of truth; Runs keeps only the interval and batch size).
 /// </summary>
-internal sealed class RetentionService(TraceStore traces, ITierLimits tiers, IOptions<RunsOptions> options, TimeProvider time,
+internal sealed class RetentionService(ITraceStore traces, ITierLimits tiers, IOptions<RunsOptions> options, TimeProvider time,
     ILogger<RetentionService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -25,7 +24,7 @@ internal sealed class RetentionService(TraceStore traces, ITierLimits tiers, IOp
                 try
                 {
                     await tiers.RefreshAsync(stoppingToken).ConfigureAwait(false);
-                    var deleted = traces.ApplyRetention(tenant => tiers.ForTenant(tenant).Retention, time.GetUtcNow(), o.RetentionBatchSize);
+                    var deleted = await traces.ApplyRetentionAsync(tenant => tiers.ForTenant(tenant).Retention, time.GetUtcNow(), o.RetentionBatchSize, stoppingToken).ConfigureAwait(false);
                     if (deleted > 0) logger.LogInformation("Retention deleted {Count} runs", deleted);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)

@@ -7,3 +7,6 @@ public sealed record TraceEntry(string TenantId, string FlowId, string Trigger, 
 
 /// <summary>The injection a run started from (replay re-sends it).</summary>
 public sealed record RecordedInjection(string? Target, string? PayloadClass, string? PayloadXml, string? PayloadJson);
+
+/// <summary>One line of a flow's log, with the flow it belongs to.</summary>
+public sealed record FlowLogEntry(string TenantId, string FlowId, DateTimeOffset At, string Level, string Message);

@@ -1,18 +1,13 @@
 using Nextra.Modules.Flows;
-using Nextra.Modules.Runs.Stores;
 
 namespace Nextra.Modules.Runs;
 
-/// <summary><c>lastRun</c> of the flow list, from traces.db.</summary>
-internal sealed class TraceLastRunLookup(TraceStore traces) : ILastRunLookup
+/// <summary><c>lastRun</c> of the flow list, from the run history.</summary>
+internal sealed class TraceLastRunLookup(ITraceStore traces) : ILastRunLookup
 {
-    public Task<IReadOnlyDictionary<string, LastRunInfo>> GetLastRunsAsync(string tenantId, IReadOnlyCollection<string> flowIds, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<string, LastRunInfo>> GetLastRunsAsync(string tenantId, IReadOnlyCollection<string> flowIds, CancellationToken ct)
     {
-        var result = new Dictionary<string, LastRunInfo>(StringComparer.Ordinal);
-        foreach (var flowId in flowIds)
-        {
-            if (traces.Latest(flowId) is { } run) result[flowId] = new LastRunInfo(run.RunId, run.Status, run.StartedAt);
-        }
-        return Task.FromResult<IReadOnlyDictionary<string, LastRunInfo>>(result);
+        var latest = await traces.LatestAsync(tenantId, flowIds, ct).ConfigureAwait(false);
+        return latest.ToDictionary(kv => kv.Key, kv => new LastRunInfo(kv.Value.RunId, kv.Value.Status, kv.Value.StartedAt), StringComparer.Ordinal);
     }
 }

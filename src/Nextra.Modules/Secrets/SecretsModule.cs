@@ -21,10 +21,17 @@ public static class SecretsModule
             .Validate(o => o.MaxValueBytes > 0, "Secrets:MaxValueBytes must be positive")
             .ValidateOnStart();
         // After accounts: secrets reference tenants.
-        services.AddMigrations("secrets", typeof(SecretsModule).Assembly);
+        services.AddMigrations("secrets", typeof(SecretsModule).Assembly, after: "accounts");
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new SecretCipher(SecretKeyLoader.Load(
             sp.GetRequiredService<IOptions<SecretsOptions>>().Value, sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDir)));
+        // A backup without the key could not decrypt a single secret it holds.
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<SecretsOptions>>().Value;
+            var dataDir = sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDir;
+            return new BackupFile("secrets.key", Path.IsPathRooted(o.KeyFile) ? o.KeyFile : Path.Combine(dataDir, o.KeyFile));
+        });
         services.TryAddSingleton<ISecretStore, SqliteSecretStore>();
         services.TryAddSingleton<SecretService>();
         services.TryAddSingleton<ISecretResolverFactory, SecretResolverFactory>();

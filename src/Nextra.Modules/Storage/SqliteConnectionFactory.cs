@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -7,13 +8,15 @@ namespace Nextra.Modules.Storage;
 internal sealed partial class SqliteConnectionFactory : ISqliteConnectionFactory
 {
     private readonly StorageOptions _options;
-    private readonly string _dataDir;
+    private readonly ConcurrentDictionary<string, string> _connectionStrings = new(StringComparer.Ordinal);
 
     public SqliteConnectionFactory(IOptions<StorageOptions> options)
     {
         _options = options.Value;
-        _dataDir = Path.GetFullPath(_options.DataDir);
+        DataDir = Path.GetFullPath(_options.DataDir);
     }
+
+    public string DataDir { get; }
 
     public string PathOf(string database)
     {
@@ -22,13 +25,58 @@ internal sealed partial class SqliteConnectionFactory : ISqliteConnectionFactory
         {
             throw new ArgumentException($"Invalid database name '{database}'.", nameof(database));
         }
-        return Path.Combine(_dataDir, database + ".db");
+        return Path.Combine(DataDir, database + ".db");
     }
 
     public async Task<SqliteConnection> OpenAsync(string database = Databases.ControlPlane, CancellationToken ct = default)
     {
-        var path = PathOf(database);
-        Directory.CreateDirectory(_dataDir);
+        var connection = new SqliteConnection(ConnectionString(database));
+        try
+        {
+            await connection.OpenAsync(ct).ConfigureAwait(false);
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = Pragmas;
+            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public SqliteConnection Open(string database)
+    {
+        var connection = new SqliteConnection(ConnectionString(database));
+        try
+        {
+            connection.Open();
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = Pragmas;
+            cmd.ExecuteNonQuery();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    // busy_timeout first: switching to WAL itself may need to wait for another writer. WAL with synchronous=NORMAL:
+    // a commit survives a killed process (the WAL is in the OS cache); only an OS crash can lose the last commits.
+    private string Pragmas => $"""
+        PRAGMA busy_timeout = {_options.BusyTimeoutMs};
+        PRAGMA journal_mode = WAL;
+        PRAGMA foreign_keys = ON;
+        PRAGMA synchronous = NORMAL;
+        """;
+
+    private string ConnectionString(string database) => _connectionStrings.GetOrAdd(database, name =>
+    {
+        var path = PathOf(name);
+        Directory.CreateDirectory(DataDir);
         var cs = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -37,27 +85,17 @@ internal sealed partial class SqliteConnectionFactory : ISqliteConnectionFactory
             // Microsoft.Data.Sqlite's own retry loop honours this too.
             DefaultTimeout = Math.Max(1, _options.BusyTimeoutMs / 1000),
         }.ToString();
-        var connection = new SqliteConnection(cs);
-        try
+        if (!File.Exists(path))
         {
-            await connection.OpenAsync(ct);
-            await using var cmd = connection.CreateCommand();
-            // busy_timeout first: switching to WAL itself may need to wait for another writer.
-            cmd.CommandText = $"""
-                PRAGMA busy_timeout = {_options.BusyTimeoutMs};
-                PRAGMA journal_mode = WAL;
-                PRAGMA foreign_keys = ON;
-                PRAGMA synchronous = NORMAL;
-                """;
-            await cmd.ExecuteNonQueryAsync(ct);
-            return connection;
+            // auto_vacuum only takes effect before the first table exists, so a new file gets it first.
+            using var first = new SqliteConnection(cs);
+            first.Open();
+            using var cmd = first.CreateCommand();
+            cmd.CommandText = "PRAGMA auto_vacuum = INCREMENTAL; PRAGMA journal_mode = WAL;";
+            cmd.ExecuteNonQuery();
         }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
+        return cs;
+    });
 
     [GeneratedRegex("^[a-z][a-z0-9_]{0,63}$")]
     private static partial Regex SafeName();

@@ -6,7 +6,7 @@ namespace Nextra.Modules.Tiers;
 /// module composed without the Tiers module gets) and <see cref="TierService"/> (per-tenant tiers
 /// from the tenants table, cached).
 /// </summary>
-public interface ITierLimits : Runs.ITenantTierResolver
+public interface ITierLimits
 {
     TiersOptions Options { get; }
 
@@ -19,12 +19,8 @@ public interface ITierLimits : Runs.ITenantTierResolver
     /// <summary>Reloads the cached tenant → tier map when stale; timers call it before a pass that uses <see cref="ForTenant"/>.</summary>
     Task RefreshAsync(CancellationToken ct) => Task.CompletedTask;
 
-    /// <summary>Drops cached tiers after this process changed one (a new tenant created with a tier).</summary>
-    void Invalidate()
-    {
-    }
-
-    string Runs.ITenantTierResolver.TierOf(string tenantId) => ForTenant(tenantId).Name;
+    /// <summary>Drops cached tiers here and on every other instance after a tier changed (a new tenant created with a tier).</summary>
+    ValueTask InvalidateAsync(CancellationToken ct = default) => ValueTask.CompletedTask;
 }
 
 /// <summary>Every tenant on the configured default tier: the registration modules fall back to without the Tiers module.</summary>

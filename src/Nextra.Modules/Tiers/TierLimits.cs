@@ -45,7 +45,7 @@ public sealed record TierLimits
     public bool AllowsCode => WasmModules is not 0;
 
     /// <summary>Retention as the trace store applies it; unlimited becomes "keep everything" (bounded to fit the arithmetic).</summary>
-    public Runs.RetentionPolicy Retention => new()
+    public RetentionPolicy Retention => new()
     {
         MaxRunsPerFlow = RetentionRunsPerFlow is { } n ? (int)Math.Min(n, int.MaxValue) : int.MaxValue,
         MaxAgeDays = RetentionDays ?? 36_500,

@@ -8,7 +8,7 @@ namespace Nextra.Modules.Tiers;
 /// <summary>
 /// Per-tenant tiers from the tenants table. The tenant → tier map is held in memory (a lookup on
 /// the trigger hot path is a dictionary read) and reloaded when older than <c>cache_seconds</c>, or
-/// at once after <see cref="SetTierAsync"/> in this process; a change made by the CLI (another
+/// at once after <see cref="SetTierAsync"/> on any instance (an <see cref="ICacheInvalidator"/> event); a change made by the CLI (another
 /// process) applies within <c>cache_seconds</c>. A tier name in the database that the configuration
 /// no longer has falls back to the default tier, with a warning logged once per tenant.
 /// </summary>
@@ -21,12 +21,20 @@ public sealed class TierService : ITierLimits
     private readonly ConcurrentDictionary<string, byte> _warned = new();
     private volatile Snapshot? _snapshot;
 
-    internal TierService(ITenantTierStore store, TiersOptions options, TimeProvider time, ILogger<TierService> logger)
+    private readonly ICacheInvalidator _invalidator;
+
+    /// <summary>The <see cref="ICacheInvalidator"/> cache name of the tenant → tier map.</summary>
+    public const string CacheName = "tiers";
+
+    internal TierService(ITenantTierStore store, TiersOptions options, TimeProvider time, ICacheInvalidator invalidator, ILogger<TierService> logger)
     {
         _store = store;
         Options = options;
         _time = time;
         _logger = logger;
+        _invalidator = invalidator;
+        // A tier changed anywhere (this process, another instance, the billing webhook): drop the map at once.
+        invalidator.Subscribe(CacheName, _ => _snapshot = null);
     }
 
     public TiersOptions Options { get; }
@@ -71,7 +79,7 @@ public sealed class TierService : ITierLimits
         if (found.Count > 1) throw ApiException.Conflict($"{found.Count} tenants are named '{tenant}'; pass the tenant id instead.");
         await _store.SetTierAsync(found[0].Id, stored, ct).ConfigureAwait(false);
         _warned.TryRemove(found[0].Id, out _);
-        _snapshot = null; // this process sees the change at once
+        await _invalidator.InvalidateAsync(CacheName, found[0].Id, ct).ConfigureAwait(false); // every instance sees the change at once
         return found[0].Id;
     }
 
@@ -84,7 +92,7 @@ public sealed class TierService : ITierLimits
     }
 
     /// <summary>Drops the cached map; the next lookup reloads it.</summary>
-    public void Invalidate() => _snapshot = null;
+    public ValueTask InvalidateAsync(CancellationToken ct = default) => _invalidator.InvalidateAsync(CacheName, "*", ct);
 
     private bool IsFresh(Snapshot? snapshot) =>
         snapshot is not null && _time.GetElapsedTime(snapshot.LoadedAt).TotalSeconds < Options.CacheSeconds;

@@ -22,6 +22,9 @@ public static class TiersModule
         // Read lazily: the host adds its configuration sources (tests' too) after modules register.
         services.TryAddSingleton(_ => TiersOptions.From(configuration));
         services.TryAddSingleton<ITierLimits>(sp => new ConfiguredTierLimits(sp.GetRequiredService<TiersOptions>()));
+        // Embedded default; hosted mode adds the Redis-backed counter (the last registration wins).
+        services.TryAddSingleton<IQuotaCounter, InProcessQuotaCounter>();
+        services.TryAddSingleton<ExecutionMeter>();
         return services;
     }
 
@@ -32,8 +35,9 @@ public static class TiersModule
         services.AddTierDefaults(configuration);
         services.TryAddSingleton<ITenantTierStore, SqliteTenantTierStore>();
         services.TryAddSingleton(sp => new TierService(sp.GetRequiredService<ITenantTierStore>(), sp.GetRequiredService<TiersOptions>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TierService>>()));
-        services.Replace(ServiceDescriptor.Singleton<ITierLimits>(sp => sp.GetRequiredService<TierService>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ICacheInvalidator>(), sp.GetRequiredService<ILogger<TierService>>()));
+        // Added, not tried: it wins over AddTierDefaults' config-only limits whichever module registers first.
+        services.AddSingleton<ITierLimits>(sp => sp.GetRequiredService<TierService>());
         services.AddHostedService<TiersConfigCheck>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(TiersJsonContext.Default));
         return services;

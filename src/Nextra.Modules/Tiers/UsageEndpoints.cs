@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Nextra.Modules.Common;
 using Nextra.Modules.Tiers.Stores;
-using Nextra.Modules.Triggers.Stores;
 
 namespace Nextra.Modules.Tiers;
 
@@ -25,7 +24,7 @@ internal static class UsageEndpoints
         var counts = await store.CountsAsync(tenantId, ct);
         var now = time.GetUtcNow();
         return TypedResults.Ok(new UsageResponse(
-            tier.Name, counts.Flows, tier.Flows, meter.Used(tenantId, now), tier.ExecutionsPerMonth, InboxStore.MonthOf(now),
+            tier.Name, counts.Flows, tier.Flows, await meter.UsedAsync(tenantId, now, ct), tier.ExecutionsPerMonth, QuotaCounters.MonthOf(now),
             counts.Modules, tier.WasmModules, tier.ProjectMemoryBytes, counts.Members, tier.TeamMembers,
             tier.KeepAlive, tier.IdleStopMinutes is > 0 ? tier.IdleStopMinutes : null));
     }

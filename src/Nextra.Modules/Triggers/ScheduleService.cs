@@ -1,25 +1,24 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nextra.Modules.Orchestration;
 using Nextra.Modules.Runs;
 using Nextra.Modules.Tiers;
-using Nextra.Modules.Triggers.Stores;
 using Nextra.Pump.Config;
 
 namespace Nextra.Modules.Triggers;
 
 /// <summary>
-/// Fires schedule triggers of running (awake or asleep) flows. Each due slot inserts its
-/// (trigger, slot) row together with the inbox row, so a slot fires once even across restarts;
-/// slots missed while the server was down follow the trigger's policy (skip | run_once).
+/// The schedule triggers of the flows this instance runs (awake or asleep), armed and disarmed as flows activate and
+/// stop. Kept apart from <see cref="ScheduleService"/>, which fires them, so the supervisor can tell it about flows
+/// without depending on what fires into it.
 /// </summary>
-public sealed class ScheduleService(InboxStore inbox, IServiceProvider services, IOptions<TriggersOptions> options, TimeProvider time,
-    ILogger<ScheduleService> logger) : BackgroundService, IFlowRuntimeListener
+public sealed class ScheduleArming(TimeProvider time, ILogger<ScheduleArming> logger) : IFlowRuntimeListener
 {
-    private readonly ConcurrentDictionary<(string Flow, string Trigger), Armed> _armed = new();
+    private readonly ConcurrentDictionary<(string Flow, string Trigger), ArmedSchedule> _armed = new();
+
+    internal IEnumerable<KeyValuePair<(string Flow, string Trigger), ArmedSchedule>> Armed => _armed;
 
     public void Activated(string tenantId, string flowId, FlowDefinition flow)
     {
@@ -31,9 +30,7 @@ public sealed class ScheduleService(InboxStore inbox, IServiceProvider services,
                 logger.LogWarning("Flow {FlowId} trigger {Trigger}: bad cron: {Error}", flowId, trigger.Name, error);
                 continue;
             }
-            // Never fired: armed from now (nothing counts as missed). Else from the last fired slot, so downtime shows as missed slots.
-            var last = inbox.LastSlot(flowId, trigger.Name) ?? time.GetUtcNow();
-            _armed[(flowId, trigger.Name)] = new Armed(tenantId, schedule!, trigger.MissedPolicy, last, trigger.Input?.ToJsonString() ?? "{}");
+            _armed[(flowId, trigger.Name)] = new ArmedSchedule(tenantId, schedule!, trigger.MissedPolicy, trigger.Input?.ToJsonString() ?? "{}", time.GetUtcNow());
         }
     }
 
@@ -41,7 +38,38 @@ public sealed class ScheduleService(InboxStore inbox, IServiceProvider services,
     {
         foreach (var key in _armed.Keys.Where(k => k.Flow == flowId)) _armed.TryRemove(key, out _);
     }
+}
 
+/// <summary>One armed schedule trigger; <see cref="LastFired"/> is read from the inbox on the first tick.</summary>
+internal sealed class ArmedSchedule(string tenantId, CronSchedule schedule, string missedPolicy, string inputJson, DateTimeOffset armedAt)
+{
+    /// <summary>When the trigger was armed: a trigger that never fired counts nothing before this as missed.</summary>
+    public DateTimeOffset ArmedAt { get; } = armedAt;
+    /// <summary>The trigger's <c>input:</c> as JSON, the payload every slot fires with.</summary>
+    public string InputJson { get; } = inputJson;
+    public string TenantId { get; } = tenantId;
+    public CronSchedule Schedule { get; } = schedule;
+    public string MissedPolicy { get; } = missedPolicy;
+    public DateTimeOffset? LastFired { get; set; }
+}
+
+/// <summary>
+/// Fires the armed schedule triggers. Each due slot inserts its (trigger, slot) row together with the inbox row, so
+/// a slot fires once even across restarts and instances; slots missed while the server was down follow the
+/// trigger's policy (skip | run_once).
+/// </summary>
+public sealed class ScheduleService(
+    ScheduleArming arming,
+    IInboxStore inbox,
+    FlowSupervisor supervisor,
+    IFlowOwnership ownership,
+    ExecutionMeter meter,
+    ITierLimits tiers,
+    RunRecorder recorder,
+    IOptions<TriggersOptions> options,
+    TimeProvider time,
+    ILogger<ScheduleService> logger) : BackgroundService
+{
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.ScheduleTickSeconds), time);
@@ -57,52 +85,52 @@ public sealed class ScheduleService(InboxStore inbox, IServiceProvider services,
     /// <summary>Fires every due slot once; returns how many fired.</summary>
     public async Task<int> TickAsync()
     {
-        var supervisor = services.GetRequiredService<FlowSupervisor>();
         if (supervisor.Draining) return 0;
-        var meter = services.GetRequiredService<ExecutionMeter>();
-        var tiers = services.GetRequiredService<ITierLimits>();
         var now = time.GetUtcNow();
         var fired = 0;
-        foreach (var ((flowId, name), armed) in _armed)
+        foreach (var ((flowId, name), armed) in arming.Armed)
         {
-            var due = armed.Schedule.DueSlots(armed.LastFired, now, armed.MissedPolicy, TimeSpan.FromSeconds(options.Value.ScheduleGraceSeconds));
+            // Never fired: armed from now (nothing counts as missed). Else from the last fired slot, so downtime shows as missed slots.
+            armed.LastFired ??= await inbox.LastSlotAsync(armed.TenantId, flowId, name).ConfigureAwait(false) ?? armed.ArmedAt;
+            var due = armed.Schedule.DueSlots(armed.LastFired.Value, now, armed.MissedPolicy, TimeSpan.FromSeconds(options.Value.ScheduleGraceSeconds));
             var settled = true;
             foreach (var slot in due)
             {
-                var item = new InboxItem
+                var request = new RunRequest
                 {
-                    Id = Runs.RunIds.New(time), TenantId = armed.TenantId, FlowId = flowId, Source = "schedule:" + name,
+                    Id = RunIds.New(time), TenantId = armed.TenantId, FlowId = flowId, Source = RunSource.ForSchedule(name),
                     PayloadJson = armed.InputJson, CreatedAt = now,
                 };
-                var tier = await tiers.ForTenantAsync(armed.TenantId, CancellationToken.None).ConfigureAwait(false);
-                if (!meter.TryReserve(armed.TenantId, now, tier.ExecutionsPerMonth))
+                if (!await meter.TryReserveAsync(armed.TenantId, now, CancellationToken.None).ConfigureAwait(false))
                 {
                     // Over the monthly quota: the slot is spent and shows as a failed run with the reason, never silently dropped.
-                    if (!await RefuseAsync(item, name, slot, Quota.Executions(tier, now)).ConfigureAwait(false))
+                    var tier = await tiers.ForTenantAsync(armed.TenantId, CancellationToken.None).ConfigureAwait(false);
+                    if (!await RefuseAsync(request, name, slot, Quota.Executions(tier, now)).ConfigureAwait(false))
                     {
                         settled = false;
                         break;
                     }
                     continue;
                 }
+                var mine = ownership.TryGetLease(flowId, out var fence);
                 bool inserted;
                 try
                 {
-                    inserted = await inbox.AddScheduledAsync(item, name, slot).ConfigureAwait(false);
+                    inserted = await inbox.AppendScheduledAsync(request, ownership.PartitionOf(flowId), mine ? fence : null, name, slot).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
-                    meter.Release(armed.TenantId, now);
+                    await meter.ReleaseAsync(armed.TenantId, now).ConfigureAwait(false);
                     logger.LogError(ex, "Flow {FlowId} trigger {Trigger}: slot {Slot} not recorded; retried next tick", flowId, name, slot);
                     settled = false;
                     break;
                 }
                 if (!inserted)
                 {
-                    meter.Release(armed.TenantId, now);
+                    await meter.ReleaseAsync(armed.TenantId, now).ConfigureAwait(false);
                     continue; // that slot already fired (before a restart, or on another instance)
                 }
-                supervisor.Enqueue(item);
+                if (mine) supervisor.Enqueue(request, fence);
                 fired++;
             }
             // Slots up to now are settled: fired, already fired elsewhere, or skipped by policy.
@@ -112,30 +140,20 @@ public sealed class ScheduleService(InboxStore inbox, IServiceProvider services,
     }
 
     /// <summary>Spends the slot and records the refused fire as a failed run; false when the slot could not be recorded (retried next tick).</summary>
-    private async Task<bool> RefuseAsync(InboxItem item, string trigger, DateTimeOffset slot, Common.ApiException refusal)
+    private async Task<bool> RefuseAsync(RunRequest request, string trigger, DateTimeOffset slot, Common.ApiException refusal)
     {
         try
         {
-            if (!await inbox.MarkSlotAsync(item.FlowId, trigger, slot, item.Id).ConfigureAwait(false)) return true; // fired before
-            await services.GetRequiredService<RunRecorder>()
-                .FailAsync(item, RunRecorder.Recorded(item), refusal.Code, refusal.Detail ?? refusal.Message).ConfigureAwait(false);
-            logger.LogWarning("Flow {FlowId} trigger {Trigger}: slot {Slot} refused: {Reason}", item.FlowId, trigger, slot, refusal.Detail);
+            if (!await inbox.MarkSlotAsync(request.TenantId, request.FlowId, trigger, slot, request.Id).ConfigureAwait(false)) return true; // fired before
+            ownership.TryGetLease(request.FlowId, out var fence);
+            await recorder.FailAsync(request, fence, refusal.Code, refusal.Detail ?? refusal.Message).ConfigureAwait(false);
+            logger.LogWarning("Flow {FlowId} trigger {Trigger}: slot {Slot} refused: {Reason}", request.FlowId, trigger, slot, refusal.Detail);
             return true;
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Flow {FlowId} trigger {Trigger}: refused slot {Slot} not recorded; retried next tick", item.FlowId, trigger, slot);
+            logger.LogError(ex, "Flow {FlowId} trigger {Trigger}: refused slot {Slot} not recorded; retried next tick", request.FlowId, trigger, slot);
             return false;
         }
-    }
-
-    private sealed class Armed(string tenantId, CronSchedule schedule, string missedPolicy, DateTimeOffset lastFired, string inputJson)
-    {
-        /// <summary>The trigger's <c>input:</c> as JSON, the payload every slot fires with.</summary>
-        public string InputJson { get; } = inputJson;
-        public string TenantId { get; } = tenantId;
-        public CronSchedule Schedule { get; } = schedule;
-        public string MissedPolicy { get; } = missedPolicy;
-        public DateTimeOffset LastFired { get; set; } = lastFired;
     }
 }

@@ -6,7 +6,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Nextra.Modules.Common;
+using Nextra.Modules.Flows;
 using Nextra.Modules.Orchestration;
+using Nextra.Modules.Runs;
+using Nextra.Modules.Tiers;
 using Nextra.Pump.Config;
 
 namespace Nextra.Modules.Triggers;
@@ -27,31 +30,32 @@ internal static class TriggerEndpoints
     }
 
     internal static async Task<IResult> WebhookAsync(string flowId, string token, double? wait, HttpContext http, FlowSupervisor supervisor,
-        WebhookTokens tokens, WebhookRateLimiter limiter, TriggerIntake intake, IOptions<TriggersOptions> options, TimeProvider time, CancellationToken ct)
+        RunningFlows flows, WebhookTokens tokens, WebhookRateLimiter limiter, TriggerIntake intake, IOptions<TriggersOptions> options, TimeProvider time,
+        CancellationToken ct)
     {
         if (supervisor.Draining) throw new ApiException(503, "shutting_down", "Shutting down", "The server is shutting down; retry shortly.");
-        var tenant = supervisor.AcceptingTenant(flowId);
-        var trigger = tokens.Match(flowId, token);
+        var flow = await flows.FindAsync(flowId, ct).ConfigureAwait(false);
+        var trigger = flow is null ? null : await tokens.MatchAsync(flowId, token, ct).ConfigureAwait(false);
         // One answer for a wrong token, an unknown flow and a stopped flow: nothing to learn from probing.
-        if (tenant is null || trigger is null) throw ApiException.NotFound("Webhook");
-        var flowDefinition = supervisor.ActiveDefinition(flowId);
-        var definition = TriggerNamed(flowDefinition, trigger);
-        if (!limiter.TryAcquire(flowId, trigger, definition, out var retryAfter))
+        if (flow is null || trigger is null) throw ApiException.NotFound("Webhook");
+        var definition = TriggerNamed(flow.Definition, trigger);
+        var decision = await limiter.TryAcquireAsync(flowId, trigger, definition, ct).ConfigureAwait(false);
+        if (!decision.Allowed)
         {
             // Written here rather than thrown: the exception handler would drop the Retry-After header.
-            http.Response.Headers.RetryAfter = Math.Max(1, Math.Ceiling(retryAfter)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            http.Response.Headers.RetryAfter = Math.Max(1, Math.Ceiling(decision.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             await ProblemResponses.WriteAsync(http, 429, "rate_limited", "Too many requests", $"Trigger '{trigger}' is over its rate limit.").ConfigureAwait(false);
             return TypedResults.Empty;
         }
         var (xml, json, jsonObject) = await ReadPayloadAsync(http.Request, limiter.MaxBodyBytes(definition), ct).ConfigureAwait(false);
-        // 422 before the inbox row and the monthly count: a body the flow would fail is not acknowledged.
-        PayloadGate.Ensure(flowDefinition, definition?.Target, definition?.Payload, xml, jsonObject, options.Value.MaxXmlDepth);
-        var item = new InboxItem
+        // 422 before the intake: a body the flow would fail is not acknowledged, written or counted.
+        PayloadGate.Ensure(flow.Definition, definition?.Target, definition?.Payload, xml, jsonObject, options.Value.MaxXmlDepth);
+        var request = new RunRequest
         {
-            Id = Runs.RunIds.New(time), TenantId = tenant, FlowId = flowId, Source = "webhook:" + trigger, PayloadXml = xml, PayloadJson = json,
+            Id = RunIds.New(time), TenantId = flow.TenantId, FlowId = flowId, Source = RunSource.ForWebhook(trigger), PayloadXml = xml, PayloadJson = json,
             CreatedAt = time.GetUtcNow(),
         };
-        return await intake.AcceptAsync(item, wait, ct).ConfigureAwait(false);
+        return await intake.AcceptAsync(request, wait, ct).ConfigureAwait(false);
     }
 
     // A loop rather than LINQ: this runs on every webhook request, and a capturing lambda allocates.
@@ -66,8 +70,8 @@ internal static class TriggerEndpoints
     }
 
     internal static async Task<IResult> InjectAsync(string flowId, double? wait, InjectRequest body, ICurrentUser user, IFlowCatalog catalog,
-        FlowSupervisor supervisor, IFlowCompiler compiler, TriggerIntake intake, Tiers.ExecutionMeter meter, IOptions<TriggersOptions> options,
-        TimeProvider time, CancellationToken ct)
+        RunningFlows flows, FlowSupervisor supervisor, IFlowCompiler compiler, TriggerIntake intake, ExecutionMeter meter,
+        IOptions<TriggersOptions> options, TimeProvider time, CancellationToken ct)
     {
         if (supervisor.Draining) throw new ApiException(503, "shutting_down", "Shutting down", "The server is shutting down; retry shortly.");
         var flow = await catalog.GetAsync(user.TenantId, flowId, ct).ConfigureAwait(false) ?? throw ApiException.NotFound("Flow");
@@ -80,22 +84,31 @@ internal static class TriggerEndpoints
             default: throw ApiException.BadRequest(ErrorCodes.BadRequest, "payload must be a JSON object or an XML string");
         }
         // Checked before a stopped flow is woken, the month's executions counted or the inbox written.
-        PayloadGate.Ensure(supervisor.ActiveDefinition(flowId) ?? compiler.Compile(flow.OrganismYaml).Flow, body.Target, body.PayloadClass, xml,
+        var running = await flows.FindAsync(flow.TenantId, flow.Id, ct).ConfigureAwait(false);
+        PayloadGate.Ensure(running?.Definition ?? compiler.Compile(flow.OrganismYaml).Flow, body.Target, body.PayloadClass, xml,
             json is null ? null : JsonNode.Parse(json) as JsonObject, options.Value.MaxXmlDepth);
-        if (supervisor.AcceptingTenant(flowId) is null)
+        if (running is null) await StartAsync(flow, supervisor, meter, time, ct).ConfigureAwait(false);
+        var request = new RunRequest
         {
-            // Over the month's executions, answer 429 before waking a stopped flow for nothing (intake counts the run).
-            await meter.EnsureAvailableAsync(flow.TenantId, time.GetUtcNow(), ct).ConfigureAwait(false);
-            var status = await supervisor.StartAsync(flow, ct).ConfigureAwait(false);
-            if (status.Status != FlowStatuses.Running)
-                throw new ApiException(409, ErrorCodes.Conflict, "Flow not running", $"The flow could not start: {status.Error}");
-        }
-        var item = new InboxItem
-        {
-            Id = Runs.RunIds.New(time), TenantId = flow.TenantId, FlowId = flowId, Source = "manual", Target = body.Target,
+            Id = RunIds.New(time), TenantId = flow.TenantId, FlowId = flowId, Source = RunSource.ForManual(), Target = body.Target,
             PayloadClass = body.PayloadClass, PayloadXml = xml, PayloadJson = json, CreatedAt = time.GetUtcNow(),
         };
-        return await intake.AcceptAsync(item, wait, ct).ConfigureAwait(false);
+        return await intake.AcceptAsync(request, wait, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts a stopped flow for an inject or a replay; over the month's executions, 429 before waking it for nothing.</summary>
+    internal static async Task EnsureRunningAsync(FlowSnapshot flow, RunningFlows flows, FlowSupervisor supervisor, ExecutionMeter meter,
+        TimeProvider time, CancellationToken ct)
+    {
+        if (await flows.FindAsync(flow.TenantId, flow.Id, ct).ConfigureAwait(false) is null) await StartAsync(flow, supervisor, meter, time, ct).ConfigureAwait(false);
+    }
+
+    private static async Task StartAsync(FlowSnapshot flow, FlowSupervisor supervisor, ExecutionMeter meter, TimeProvider time, CancellationToken ct)
+    {
+        await meter.EnsureAvailableAsync(flow.TenantId, time.GetUtcNow(), ct).ConfigureAwait(false);
+        var status = await supervisor.StartAsync(flow, ct).ConfigureAwait(false);
+        if (status.Status != FlowStatuses.Running)
+            throw new ApiException(409, ErrorCodes.Conflict, "Flow not running", $"The flow could not start: {status.Error}");
     }
 
     internal static async Task<IResult> ListAsync(string id, HttpContext http, ICurrentUser user, IFlowCatalog catalog, IFlowCompiler compiler,
@@ -105,15 +118,20 @@ internal static class TriggerEndpoints
         var definition = supervisor.ActiveDefinition(id) ?? compiler.Compile(flow.OrganismYaml).Flow;
         if (definition is null) return TypedResults.Ok(Array.Empty<TriggerView>());
         var now = time.GetUtcNow();
-        var views = definition.Triggers.Select(t => t.Type switch
+        var views = new List<TriggerView>();
+        foreach (var t in definition.Triggers)
         {
-            "webhook" => new TriggerView(t.Name, t.Type, t.Target, t.Payload, Url: UrlOf(http, options.Value, id, tokens.Ensure(id, t.Name))),
-            "schedule" => new TriggerView(t.Name, t.Type, t.Target, t.Payload,
-                NextFireTimes: t.Cron is not null && CronSchedule.TryParse(t.Cron, t.Timezone, out var s, out _) ? s!.NextSlots(now, 5) : [],
-                Cron: t.Cron, Timezone: t.Timezone ?? "UTC", MissedPolicy: t.MissedPolicy),
-            _ => new TriggerView(t.Name, t.Type, t.Target, t.Payload),
-        }).ToArray();
-        return TypedResults.Ok(views);
+            views.Add(t.Type switch
+            {
+                "webhook" => new TriggerView(t.Name, t.Type, t.Target, t.Payload,
+                    Url: UrlOf(http, options.Value, id, await tokens.EnsureAsync(flow.TenantId, id, t.Name, ct).ConfigureAwait(false))),
+                "schedule" => new TriggerView(t.Name, t.Type, t.Target, t.Payload,
+                    NextFireTimes: t.Cron is not null && CronSchedule.TryParse(t.Cron, t.Timezone, out var s, out _) ? s!.NextSlots(now, 5) : [],
+                    Cron: t.Cron, Timezone: t.Timezone ?? "UTC", MissedPolicy: t.MissedPolicy),
+                _ => new TriggerView(t.Name, t.Type, t.Target, t.Payload),
+            });
+        }
+        return TypedResults.Ok(views.ToArray());
     }
 
     internal static async Task<IResult> RotateAsync(string id, string name, HttpContext http, ICurrentUser user, IFlowCatalog catalog,
@@ -122,7 +140,7 @@ internal static class TriggerEndpoints
         var flow = await catalog.GetAsync(user.TenantId, id, ct).ConfigureAwait(false) ?? throw ApiException.NotFound("Flow");
         var definition = supervisor.ActiveDefinition(id) ?? compiler.Compile(flow.OrganismYaml).Flow;
         if (definition?.Triggers.Any(t => t.Name == name && t.Type == "webhook") != true) throw ApiException.NotFound("Webhook trigger");
-        return TypedResults.Ok(new RotatedUrl(UrlOf(http, options.Value, id, tokens.Rotate(id, name))));
+        return TypedResults.Ok(new RotatedUrl(UrlOf(http, options.Value, id, await tokens.RotateAsync(flow.TenantId, id, name, ct).ConfigureAwait(false))));
     }
 
     private static string UrlOf(HttpContext http, TriggersOptions options, string flowId, string token)

@@ -3,57 +3,57 @@ using Microsoft.Extensions.Options;
 using Nextra.Modules.Observability;
 using Nextra.Modules.Orchestration;
 using Nextra.Modules.Runs;
-using Nextra.Modules.Runs.Stores;
 using Nextra.Modules.Tiers;
-using Nextra.Modules.Triggers.Stores;
 
 namespace Nextra.Modules.Triggers;
 
 /// <summary>
-/// The one path every injection takes (webhook, manual, replay): commit the inbox row, hand it
-/// to the flow, answer 202 with the run id, or with <c>?wait=</c> the finished run (504 when
-/// the wait runs out).
+/// The one path every injection takes (webhook, schedule, manual, replay): commit the inbox row, hand it to the
+/// flow (this instance's dispatch loop when it runs the flow, else a wake-up for the instance that does), answer 202
+/// with the run id, or with <c>?wait=</c> the finished run (504 when the wait runs out).
 /// </summary>
-public sealed class TriggerIntake(InboxStore inbox, FlowSupervisor supervisor, RunWaiters waiters, TraceStore traces, Metrics metrics,
-    ExecutionMeter meter, IOptions<TriggersOptions> options)
+public sealed class TriggerIntake(IInboxStore inbox, FlowSupervisor supervisor, IFlowOwnership ownership, IRunSignals signals, ITraceStore traces,
+    Metrics metrics, ExecutionMeter meter, IOptions<TriggersOptions> options)
 {
-    public async Task<IResult> AcceptAsync(InboxItem item, double? waitSeconds, CancellationToken ct)
+    public async Task<IResult> AcceptAsync(RunRequest request, double? waitSeconds, CancellationToken ct)
     {
         // The tier's monthly executions: 429 quota_exceeded before anything is written.
-        await meter.ReserveAsync(item.TenantId, item.CreatedAt, ct).ConfigureAwait(false);
+        await meter.ReserveAsync(request.TenantId, request.CreatedAt, ct).ConfigureAwait(false);
         var wait = waitSeconds is > 0 ? TimeSpan.FromSeconds(Math.Min(waitSeconds.Value, options.Value.MaxWaitSeconds)) : (TimeSpan?)null;
-        var done = wait is null ? null : waiters.Register(item.Id);
+        // Registered before the row is handed on, so the finish cannot be missed.
+        using var waiter = wait is null ? null : signals.WaitFor(request.TenantId, request.Id);
+        await AppendAndDispatchAsync(request, ct).ConfigureAwait(false);
+        metrics.Increment("nextra_triggers_total", Metrics.Labels(("type", request.Source.Kind)));
+        var accepted = new RunAccepted(request.Id);
+        if (waiter is null) return TypedResults.Json(accepted, TriggersJsonContext.Default.RunAccepted, statusCode: StatusCodes.Status202Accepted);
         try
         {
-            await inbox.AddAsync(item).ConfigureAwait(false);
-        }
-        catch
-        {
-            meter.Release(item.TenantId, item.CreatedAt);
-            waiters.Forget(item.Id);
-            throw;
-        }
-        supervisor.Enqueue(item);
-        var colon = item.Source.IndexOf(':', StringComparison.Ordinal);
-        metrics.Increment("nextra_triggers_total", Metrics.Labels(("type", colon > 0 ? item.Source[..colon] : item.Source)));
-        var accepted = new RunAccepted(item.Id);
-        if (done is null) return TypedResults.Json(accepted, RuntimeJsonContext.Default.RunAccepted, statusCode: StatusCodes.Status202Accepted);
-        try
-        {
-            var run = await done.WaitAsync(wait!.Value, ct).ConfigureAwait(false);
-            return TypedResults.Ok(run);
+            return TypedResults.Ok(await waiter.Completion.WaitAsync(wait!.Value, ct).ConfigureAwait(false));
         }
         catch (TimeoutException)
         {
-            waiters.Forget(item.Id);
-            // It may have finished between the timeout and the forget.
-            return traces.Get(item.Id) is { } run ? TypedResults.Ok(run) : TypedResults.Json(accepted, RuntimeJsonContext.Default.RunAccepted, statusCode: StatusCodes.Status504GatewayTimeout);
+            // It may have finished between the timeout and now.
+            return await traces.GetAsync(request.TenantId, request.Id, ct).ConfigureAwait(false) is { } run
+                ? TypedResults.Ok(run)
+                : TypedResults.Json(accepted, TriggersJsonContext.Default.RunAccepted, statusCode: StatusCodes.Status504GatewayTimeout);
         }
-        catch (OperationCanceledException)
+    }
+
+    /// <summary>Commits the row (the execution is already reserved, and given back when the write fails) and hands it on.</summary>
+    internal async Task AppendAndDispatchAsync(RunRequest request, CancellationToken ct)
+    {
+        var mine = ownership.TryGetLease(request.FlowId, out var fence);
+        try
         {
-            waiters.Forget(item.Id);
+            await inbox.AppendAsync(request, ownership.PartitionOf(request.FlowId), mine ? fence : null, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await meter.ReleaseAsync(request.TenantId, request.CreatedAt, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
+        if (mine) supervisor.Enqueue(request, fence);
+        else await signals.WakeFlowAsync(new FlowSignal(request.TenantId, request.FlowId), CancellationToken.None).ConfigureAwait(false);
     }
 }
 

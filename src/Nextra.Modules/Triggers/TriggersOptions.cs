@@ -5,8 +5,6 @@ public sealed class TriggersOptions
 {
     public const string Section = "Triggers";
 
-    /// <summary>Inbox database file, relative to the data directory.</summary>
-    public string InboxFile { get; set; } = "inbox.db";
     /// <summary>Base of webhook URLs shown to users (e.g. https://nextra.example.com); the request's own host when empty.</summary>
     public string? PublicUrl { get; set; }
     /// <summary>Sustained webhook requests per second allowed per trigger.</summary>
@@ -24,6 +22,11 @@ public sealed class TriggersOptions
     public double MaxWaitSeconds { get; set; } = 120;
     /// <summary>How often schedules are checked.</summary>
     public double ScheduleTickSeconds { get; set; } = 1;
+    /// <summary>
+    /// Hosted mode: how often an instance looks for inbox rows of its partitions that another instance appended (the
+    /// fallback when a wake-up is lost).
+    /// </summary>
+    public int InboxPollMilliseconds { get; set; } = 1000;
     /// <summary>A slot this late is still on time (fired whatever the missed-slot policy).</summary>
     public double ScheduleGraceSeconds { get; set; } = 60;
 }

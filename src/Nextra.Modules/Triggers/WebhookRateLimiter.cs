@@ -1,45 +1,26 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using Nextra.Modules.Common;
 using Nextra.Pump.Config;
 
 namespace Nextra.Modules.Triggers;
 
 /// <summary>
-/// A token bucket per (flow, trigger). A trigger's own <c>rate_per_second</c> / <c>burst</c> apply, never
-/// above the server's <c>[triggers]</c> settings, which are also the default; a changed limit (a saved
-/// flow) starts a fresh bucket.
+/// A token bucket per (flow, trigger) through the rate-limiter seam (shared by every instance in hosted mode). A
+/// trigger's own <c>rate_per_second</c> / <c>burst</c> apply, never above the server's <c>[triggers]</c> settings,
+/// which are also the default; a changed limit (a saved flow) starts a fresh bucket.
 /// </summary>
-public sealed class WebhookRateLimiter(IOptions<TriggersOptions> options, TimeProvider time)
+public sealed class WebhookRateLimiter(IRateLimiter limiter, IOptions<TriggersOptions> options)
 {
-    private readonly ConcurrentDictionary<(string, string), (double Rate, double Burst, TokenBucket Bucket)> _buckets = new();
-
-    /// <summary>True when the request may proceed; else <paramref name="retryAfterSeconds"/> says when to retry.</summary>
-    public bool TryAcquire(string flowId, string trigger, TriggerDefinition? definition, out double retryAfterSeconds)
+    /// <summary>Allowed, or refused with when to retry.</summary>
+    public ValueTask<RateLimitDecision> TryAcquireAsync(string flowId, string trigger, TriggerDefinition? definition, CancellationToken ct)
     {
-        var (rate, burst) = LimitsOf(definition);
-        var key = (flowId, trigger);
-        if (!_buckets.TryGetValue(key, out var entry) || entry.Rate != rate || entry.Burst != burst)
-        {
-            entry = (rate, burst, new TokenBucket(rate, burst, time));
-            _buckets[key] = entry;
-        }
-        if (entry.Bucket.TryTake())
-        {
-            retryAfterSeconds = 0;
-            return true;
-        }
-        retryAfterSeconds = entry.Bucket.SecondsUntilToken();
-        return false;
+        var o = options.Value;
+        var rate = Math.Min(definition?.RatePerSecond ?? double.MaxValue, o.WebhookRatePerSecond);
+        var burst = Math.Min(definition?.Burst ?? double.MaxValue, o.WebhookBurst);
+        return limiter.TryAcquireAsync(string.Concat("webhook:", flowId, ":", trigger), new RateLimitRule(rate, (int)Math.Max(1, burst)), ct);
     }
 
     /// <summary>Largest body this trigger accepts.</summary>
     public long MaxBodyBytes(TriggerDefinition? definition) =>
         Math.Min(definition?.MaxBodyBytes ?? long.MaxValue, options.Value.MaxBodyBytes);
-
-    private (double Rate, double Burst) LimitsOf(TriggerDefinition? definition)
-    {
-        var o = options.Value;
-        return (Math.Min(definition?.RatePerSecond ?? double.MaxValue, o.WebhookRatePerSecond),
-            Math.Min(definition?.Burst ?? double.MaxValue, o.WebhookBurst));
-    }
 }

@@ -27,7 +27,7 @@ public static class WasmModulesModule
         services.AddOptions<WasmOptions>().Bind(configuration.GetSection(WasmOptions.Section));
         services.AddOptions<AscOptions>().Bind(configuration.GetSection(AscOptions.Section));
         // After accounts: rows reference tenants.
-        services.AddMigrations("wasmmodules", typeof(WasmModulesModule).Assembly);
+        services.AddMigrations("wasmmodules", typeof(WasmModulesModule).Assembly, after: "accounts");
         // Compiled modules and AssemblyScript builds are cached under the data directory unless configured elsewhere.
         services.TryAddSingleton(sp =>
         {

@@ -21,6 +21,11 @@ public interface IFlowServices
     Wasm.IWasmModuleSource? Modules => null;
     /// <summary>Caps on code blocks from the flow owner's tier; null = the code handler factory's own caps.</summary>
     Wasm.WasmTierLimits? WasmLimits => null;
+    /// <summary>
+    /// The flow's shared state (context buffers, thread registry), kept by the host so it outlives a pump (sleep and
+    /// wake, hosted failover); null = the pump keeps its own in memory.
+    /// </summary>
+    Memory.ISharedBackend? SharedState => null;
     /// <summary>Fan-out width and map size caps from the flow owner's tier; null = <see cref="ParallelLimits.Unlimited"/>.</summary>
     ParallelLimits? Parallel => null;
 }
@@ -66,4 +71,6 @@ public interface ITokenBudget
     /// <summary>Record actual use; returns the warning thresholds (75/90/95) crossed by this call.</summary>
     IReadOnlyList<int> Consume(string threadId, int tokens);
     int Remaining(string threadId);
+    /// <summary>Forgets a thread whose chain ended (xml-pipeline §9.8); false when it had no budget.</summary>
+    bool Cleanup(string threadId);
 }

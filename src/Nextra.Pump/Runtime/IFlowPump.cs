@@ -66,12 +66,15 @@ public sealed record Injection
 }
 
 /// <summary>A started run. <see cref="Completion"/> completes with the final record (never faults).</summary>
-public sealed class RunHandle(RunRecord record, Task<RunRecord> completion)
+public sealed class RunHandle(RunRecord record, Task<RunRecord> completion, Func<RunRecord>? snapshot = null)
 {
     public string RunId => Record.RunId;
-    /// <summary>The live record (mutated by the pump while the run goes on).</summary>
+    /// <summary>The live record (mutated by the pump while the run goes on): read it through <see cref="Snapshot"/>.</summary>
     public RunRecord Record { get; } = record;
     public Task<RunRecord> Completion { get; } = completion;
+
+    /// <summary>A copy of the record taken under the run's lock, safe to read while the pump adds steps.</summary>
+    public RunRecord Snapshot() => snapshot?.Invoke() ?? Record;
 }
 
 /// <summary>Result of a hot reload.</summary>

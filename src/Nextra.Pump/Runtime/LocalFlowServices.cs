@@ -15,7 +15,7 @@ public sealed class LocalFlowServices : IFlowServices, IFlowServicesProvider
 
     public LocalFlowServices(FlowDefinition? flow = null, HttpClient? egress = null, TimeProvider? time = null, IRunEventSink? events = null)
     {
-        Budget = new TokenBudgetRegistry(flow?.MaxTokensPerThread ?? 100_000);
+        _budget = new TokenBudgetRegistry(flow?.MaxTokensPerThread ?? 100_000);
         Memory = flow is null || flow.ProjectMemory ? new InMemoryProjectMemory() : null;
         Egress = egress ?? SharedHttp.Value;
         Time = time ?? TimeProvider.System;
@@ -27,15 +27,13 @@ public sealed class LocalFlowServices : IFlowServices, IFlowServicesProvider
     public IRunEventSink Events { get; }
     public HttpClient Egress { get; }
     public TimeProvider Time { get; }
-    public ITokenBudget Budget { get; }
+    public ITokenBudget Budget => _budget;
+    private readonly TokenBudgetRegistry _budget;
 
     /// <summary>As a provider it hands out itself, with the budget default taken from the flow.</summary>
     public IFlowServices For(FlowDefinition flow)
     {
-        if (Budget is TokenBudgetRegistry registry)
-        {
-            registry.DefaultMaxTokens = flow.MaxTokensPerThread;
-        }
+        _budget.DefaultMaxTokens = flow.MaxTokensPerThread;
         return this;
     }
 }

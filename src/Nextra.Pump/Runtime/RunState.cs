@@ -99,6 +99,19 @@ internal sealed class RunState
         }
     }
 
+    /// <summary>A copy of the live record (steps and outputs as of now), taken under the lock the pump writes under.</summary>
+    public RunRecord Snapshot()
+    {
+        lock (_lock)
+        {
+            return new RunRecord
+            {
+                RunId = Record.RunId, Status = Record.Status, StartedAt = Record.StartedAt, DurationMs = Record.DurationMs,
+                Outputs = [.. Record.Outputs], Steps = [.. Record.Steps], Error = Record.Error,
+            };
+        }
+    }
+
     public int OutputCount
     {
         get

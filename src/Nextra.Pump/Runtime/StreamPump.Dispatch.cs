@@ -245,9 +245,6 @@ public sealed partial class StreamPump
     /// <summary>xml-pipeline §9.8: a chain that ends drops its token budget; registry and buffer entries remain.</summary>
     private void EndOfChain(string threadId)
     {
-        if (_services.Budget is TokenBudgetRegistry budgets)
-        {
-            budgets.Cleanup(threadId);
-        }
+        _services.Budget.Cleanup(threadId);
     }
 }

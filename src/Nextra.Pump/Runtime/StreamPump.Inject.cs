@@ -112,7 +112,7 @@ public sealed partial class StreamPump
                 CompleteRun(run);
             }
         }
-        return new RunHandle(record, run.Completion.Task);
+        return new RunHandle(record, run.Completion.Task, run.Snapshot);
     }
 
     /// <summary>Threads belong to one run: an external thread id already in use elsewhere gets a fresh one.</summary>

@@ -52,7 +52,7 @@ public sealed partial class StreamPump : IFlowPump, Parallel.IGatherHost
         _observer = observer;
         _options = options ?? new PumpOptions();
         _time = services.Time ?? TimeProvider.System;
-        var backend = _options.Backend ?? new InMemorySharedBackend();
+        var backend = services.SharedState ?? _options.Backend ?? new InMemorySharedBackend();
         Threads = new ThreadRegistry(backend);
         Buffer = new ContextBuffer(backend, _options.MaxSlotsPerThread, _options.MaxThreads);
         _parallel = new Parallel.ParallelCoordinator(backend, _time, this);

@@ -135,6 +135,10 @@ public sealed class NextraConfigurationTests : IDisposable
             ["Storage:DataDir"] = storage.DataDir,
             ["Storage:BusyTimeoutMs"] = storage.BusyTimeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Storage:BackupBeforeMigrate"] = storage.BackupBeforeMigrate ? "true" : "false",
+            ["Storage:Provider"] = storage.Provider,
+            ["Storage:Postgres"] = storage.Postgres,
+            ["Storage:BackupIntervalHours"] = storage.BackupIntervalHours.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Storage:BackupKeep"] = storage.BackupKeep.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Accounts:PasswordIterations"] = accounts.PasswordIterations.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Accounts:MinPasswordLength"] = accounts.MinPasswordLength.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Accounts:SessionDays"] = accounts.SessionDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -145,20 +149,23 @@ public sealed class NextraConfigurationTests : IDisposable
         var triggers = new Nextra.Modules.Triggers.TriggersOptions();
         var orchestration = new Nextra.Modules.Orchestration.OrchestrationOptions();
         var runs = new Nextra.Modules.Runs.RunsOptions();
+        var cluster = new Nextra.Modules.Orchestration.ClusterOptions();
         var memory = new Nextra.Modules.Memory.MemoryOptions();
         var modules = new Nextra.Modules.WasmModules.WasmModulesOptions();
         var wasm = new Nextra.Pump.Wasm.WasmOptions();
         var asc = new Nextra.Pump.Wasm.AssemblyScript.AscOptions();
         foreach (var (key, value) in new (string, object)[]
         {
-            ("Triggers:InboxFile", triggers.InboxFile), ("Triggers:WebhookRatePerSecond", triggers.WebhookRatePerSecond),
+            ("Triggers:WebhookRatePerSecond", triggers.WebhookRatePerSecond), ("Triggers:InboxPollMilliseconds", triggers.InboxPollMilliseconds),
             ("Triggers:WebhookBurst", triggers.WebhookBurst), ("Triggers:MaxBodyBytes", triggers.MaxBodyBytes), ("Triggers:MaxXmlDepth", triggers.MaxXmlDepth),
             ("Triggers:MaxWaitSeconds", triggers.MaxWaitSeconds), ("Triggers:ScheduleTickSeconds", triggers.ScheduleTickSeconds),
             ("Triggers:ScheduleGraceSeconds", triggers.ScheduleGraceSeconds),
             ("Orchestration:IdleCheckSeconds", orchestration.IdleCheckSeconds), ("Orchestration:DrainSeconds", orchestration.DrainSeconds),
             ("Orchestration:StopTimeoutSeconds", orchestration.StopTimeoutSeconds), ("Orchestration:RestoreParallelism", orchestration.RestoreParallelism),
             ("Orchestration:MaxAttempts", orchestration.MaxAttempts),
-            ("Runs:TracesFile", runs.TracesFile), ("Runs:RetentionIntervalSeconds", runs.RetentionIntervalSeconds),
+            ("Runs:RetentionIntervalSeconds", runs.RetentionIntervalSeconds),
+            ("Cluster:Partitions", cluster.Partitions), ("Cluster:LeaseSeconds", cluster.LeaseSeconds), ("Cluster:InstanceId", cluster.InstanceId),
+            ("Cluster:AdvertiseUrl", cluster.AdvertiseUrl),
             ("Runs:RetentionBatchSize", runs.RetentionBatchSize),
             ("Memory:MaxBytesPerFlow", memory.MaxBytesPerFlow), ("Memory:MaxKeyLength", memory.MaxKeyLength),
             ("WasmModules:MaxModuleBytes", modules.MaxModuleBytes), ("WasmModules:MaxModulesPerTenant", modules.MaxModulesPerTenant),

@@ -20,8 +20,8 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
     {
         var storage = Options.Create(new StorageOptions { DataDir = _dir.Path });
         _db = new SqliteConnectionFactory(storage);
-        await new MigrationRunner(_db, [new MigrationSource("accounts", typeof(AccountsModule).Assembly, "nextra", "accounts")],
-            storage, TimeProvider.System, NullLogger<MigrationRunner>.Instance).ApplyAsync();
+        await new SqliteMigrationRunner(_db, [new MigrationSource("accounts", typeof(AccountsModule).Assembly, "nextra", "accounts")],
+            storage, TimeProvider.System, NullLogger<SqliteMigrationRunner>.Instance).ApplyAsync();
         var accountsStore = new SqliteAccountStore(_db);
         var options = Options.Create(new AccountsOptions { PasswordIterations = 1000 });
         _accounts = new AccountService(accountsStore, new SqliteSessionStore(_db), new PasswordHasher(options), new SetupTokens(), options,

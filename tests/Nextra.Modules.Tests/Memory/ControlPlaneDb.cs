@@ -23,7 +23,7 @@ internal sealed class ControlPlaneDb : IDisposable
         var asm = typeof(AccountsModule).Assembly;
         var sources = new[] { "accounts", "flows" }.Concat(extraModules)
             .Select(m => new MigrationSource(m, asm, Databases.ControlPlane, m)).ToArray();
-        await new MigrationRunner(factory, sources, options, TimeProvider.System, NullLogger<MigrationRunner>.Instance).ApplyAsync();
+        await new SqliteMigrationRunner(factory, sources, options, TimeProvider.System, NullLogger<SqliteMigrationRunner>.Instance).ApplyAsync();
         return new ControlPlaneDb(factory) { Owner = db };
     }
 

@@ -25,6 +25,7 @@ public sealed class ProjectMemoryServiceTests : IAsyncLifetime
 
         public Task<bool> SetStatusAsync(string tenantId, string flowId, string status, CancellationToken ct) => Task.FromResult(false);
         public Task<IReadOnlyList<FlowSnapshot>> ListByStatusAsync(string status, CancellationToken ct) => Task.FromResult<IReadOnlyList<FlowSnapshot>>([]);
+        public Task<FlowSnapshot?> FindForWebhookAsync(string flowId, CancellationToken ct) => Task.FromResult<FlowSnapshot?>(null);
     }
 
     public async Task InitializeAsync()

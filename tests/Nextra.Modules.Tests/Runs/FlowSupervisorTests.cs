@@ -1,6 +1,6 @@
+using Nextra.Modules.Flows;
 using Nextra.Modules.Orchestration;
 using Nextra.Modules.Runs;
-using Nextra.Modules.Triggers;
 
 namespace Nextra.Modules.Tests.Runs;
 
@@ -12,7 +12,7 @@ public class FlowSupervisorTests
         using var dir = new TempDir();
         var catalog = new InMemoryFlowCatalog();
         catalog.Add("f1", Flows.Greeter);
-        await using var rt = new RuntimeHarness(dir.Path, catalog);
+        await using var rt = await RuntimeHarness.CreateAsync(dir.Path, catalog);
         var status = await rt.StartAsync("f1");
         Assert.Equal("running", status.Status);
         Assert.Equal("running", catalog.Flows["f1"].Status);
@@ -32,7 +32,7 @@ public class FlowSupervisorTests
         var catalog = new InMemoryFlowCatalog();
         catalog.Add("bad", Flows.Invalid);
         catalog.Add("good", Flows.Greeter);
-        await using var rt = new RuntimeHarness(dir.Path, catalog);
+        await using var rt = await RuntimeHarness.CreateAsync(dir.Path, catalog);
         var bad = await rt.StartAsync("bad");
         Assert.Equal("error", bad.Status);
         Assert.Contains("invalid flow", bad.Error);
@@ -48,11 +48,11 @@ public class FlowSupervisorTests
         using var dir = new TempDir();
         var catalog = new InMemoryFlowCatalog();
         catalog.Add("bad", Flows.Invalid);
-        await using (var first = new RuntimeHarness(dir.Path, catalog))
+        await using (var first = await RuntimeHarness.CreateAsync(dir.Path, catalog))
         {
             Assert.Equal("error", (await first.StartAsync("bad")).Status);
         }
-        await using var second = new RuntimeHarness(dir.Path, catalog);
+        await using var second = await RuntimeHarness.CreateAsync(dir.Path, catalog);
         var after = await second.Supervisor.StatusAsync("t1", "bad", CancellationToken.None);
         Assert.Equal("error", after!.Status);
         Assert.Contains("invalid flow", after.Error);
@@ -60,7 +60,7 @@ public class FlowSupervisorTests
         catalog.Add("bad", Flows.Greeter, status: "error");
         Assert.Equal("running", (await second.StartAsync("bad")).Status);
         await second.Supervisor.StopAsync("bad", "t1", CancellationToken.None);
-        Assert.Null(second.Inbox.GetError("bad"));
+        Assert.Null(await second.Get<IFlowRuntimeStore>().GetErrorAsync("t1", "bad"));
     }
 
     [Fact]
@@ -70,16 +70,16 @@ public class FlowSupervisorTests
         var catalog = new InMemoryFlowCatalog();
         catalog.Add("hung", Flows.Code("hang"));
         catalog.Add("fine", Flows.Greeter);
-        await using var rt = new RuntimeHarness(dir.Path, catalog);
+        await using var rt = await RuntimeHarness.CreateAsync(dir.Path, catalog);
         await rt.StartAsync("hung");
         await rt.StartAsync("fine");
         // Far more than the hung flow's 20 workers: its queue fills, the other flow must not notice.
-        var hung = new List<InboxItem>();
+        var hung = new List<RunRequest>();
         for (var i = 0; i < 200; i++) hung.Add(await rt.SendAsync("hung"));
-        var fine = new List<InboxItem>();
+        var fine = new List<RunRequest>();
         for (var i = 0; i < 50; i++) fine.Add(await rt.SendAsync("fine"));
         foreach (var item in fine) Assert.Equal("succeeded", (await rt.WaitRunAsync(item.Id)).Status);
-        Assert.Null(rt.Traces.Get(hung[0].Id));
+        Assert.Null(await rt.TraceAsync(hung[0].Id));
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public class FlowSupervisorTests
         using var dir = new TempDir();
         var catalog = new InMemoryFlowCatalog();
         catalog.Add("f1", Flows.Code("crash"));
-        await using var rt = new RuntimeHarness(dir.Path, catalog);
+        await using var rt = await RuntimeHarness.CreateAsync(dir.Path, catalog);
         var started = await rt.StartAsync("f1");
         Assert.True(started.Status == "running", started.Error);
         var run = await rt.WaitRunAsync((await rt.SendAsync("f1")).Id);
@@ -103,7 +103,7 @@ public class FlowSupervisorTests
         using var dir = new TempDir();
         var catalog = new InMemoryFlowCatalog();
         catalog.Add("f1", Flows.Greeter);
-        await using var rt = new RuntimeHarness(dir.Path, catalog);
+        await using var rt = await RuntimeHarness.CreateAsync(dir.Path, catalog);
         await rt.StartAsync("f1");
         await rt.WaitRunAsync((await rt.SendAsync("f1")).Id);
         var slot = rt.Supervisor.Slots.Single();
@@ -124,9 +124,9 @@ public class FlowSupervisorTests
         using var dir = new TempDir();
         var catalog = new InMemoryFlowCatalog();
         catalog.Add("f1", Flows.Greeter);
-        await using var rt = new RuntimeHarness(dir.Path, catalog);
+        await using var rt = await RuntimeHarness.CreateAsync(dir.Path, catalog);
         await rt.StartAsync("f1");
-        rt.Supervisor.SetKeepAlive("f1", true);
+        await rt.Supervisor.SetKeepAliveAsync("t1", "f1", true, default);
         Assert.False(await rt.Supervisor.SleepIfIdleAsync(rt.Supervisor.Slots.Single(), TimeSpan.Zero));
     }
 
@@ -136,7 +136,7 @@ public class FlowSupervisorTests
         using var dir = new TempDir();
         var catalog = new InMemoryFlowCatalog();
         catalog.Add("f1", Flows.Greeter);
-        await using var rt = new RuntimeHarness(dir.Path, catalog);
+        await using var rt = await RuntimeHarness.CreateAsync(dir.Path, catalog);
         await rt.StartAsync("f1");
         var status = await rt.Supervisor.StopAsync("f1", "t1", default);
         Assert.Equal("stopped", status.Status);
@@ -153,16 +153,16 @@ public class FlowSupervisorTests
         using var dir = new TempDir();
         var catalog = new InMemoryFlowCatalog();
         catalog.Add("f1", Flows.Greeter);
-        await using var rt = new RuntimeHarness(dir.Path, catalog);
+        await using var rt = await RuntimeHarness.CreateAsync(dir.Path, catalog);
         await rt.StartAsync("f1");
         catalog.SetYaml("f1", Flows.Invalid);
-        var report = await rt.Supervisor.FlowSavedAsync("f1", default);
+        var report = await rt.Supervisor.OnFlowChangedAsync(new FlowSaved("t1", "f1", "test", 2), default);
         Assert.False(report!.Ok);
         Assert.NotEmpty(report.Problems);
         Assert.Equal("succeeded", (await rt.WaitRunAsync((await rt.SendAsync("f1")).Id)).Status);
 
         catalog.SetYaml("f1", Flows.Greeter.Replace("description: the answer", "description: the final answer"));
-        var ok = await rt.Supervisor.FlowSavedAsync("f1", default);
+        var ok = await rt.Supervisor.OnFlowChangedAsync(new FlowSaved("t1", "f1", "test", 3), default);
         Assert.True(ok!.Ok);
         Assert.Equal("the final answer", rt.Supervisor.ActiveDefinition("f1")!.Listeners.Single(l => l.Name == "done").Description);
     }
@@ -174,28 +174,29 @@ public class FlowSupervisorTests
         var catalog = new InMemoryFlowCatalog();
         catalog.Add("f1", Flows.Greeter, status: "running");
         string finishedId, pendingId;
-        await using (var first = new RuntimeHarness(dir.Path, catalog))
+        await using (var first = await RuntimeHarness.CreateAsync(dir.Path, catalog))
         {
             // A run that finished but whose inbox delete was lost, and one acknowledged but never run.
             await first.StartAsync("f1");
             var finished = await first.SendAsync("f1");
             await first.WaitRunAsync(finished.Id);
-            await first.Inbox.AddAsync(finished);
+            Assert.True(await first.InboxRowRemovedAsync(finished.Id));
+            await first.AppendUnclaimedAsync(finished);
             finishedId = finished.Id;
             await first.Supervisor.StopAsync("f1", "t1", default);
             catalog.Flows["f1"] = catalog.Flows["f1"] with { Status = "running" };
             var pending = finished with { Id = RunIds.New() };
-            await first.Inbox.AddAsync(pending);
+            await first.AppendUnclaimedAsync(pending);
             pendingId = pending.Id;
         }
-        await using var second = new RuntimeHarness(dir.Path, catalog);
-        var before = second.Traces.Get(finishedId)!;
+        await using var second = await RuntimeHarness.CreateAsync(dir.Path, catalog, boot: false);
+        var before = (await second.TraceAsync(finishedId))!;
         await second.BootAsync();
         var rerun = await second.WaitRunAsync(pendingId);
         Assert.Equal("succeeded", rerun.Status);
-        for (var i = 0; i < 50 && second.Inbox.CountPending() > 0; i++) await Task.Delay(20);
-        Assert.Equal(0, second.Inbox.CountPending());
-        Assert.Equal(before.StartedAt, second.Traces.Get(finishedId)!.StartedAt);
+        for (var i = 0; i < 100 && await second.Inbox.CountPendingAsync() > 0; i++) await Task.Delay(20);
+        Assert.Equal(0, await second.Inbox.CountPendingAsync());
+        Assert.Equal(before.StartedAt, (await second.TraceAsync(finishedId))!.StartedAt);
         Assert.Equal("running", catalog.Flows["f1"].Status);
     }
 
@@ -205,18 +206,16 @@ public class FlowSupervisorTests
         using var dir = new TempDir();
         var catalog = new InMemoryFlowCatalog();
         catalog.Add("f1", Flows.Code("hang"), status: "running");
-        InboxItem item;
-        await using (var rt = new RuntimeHarness(dir.Path, catalog))
+        RunRequest item;
+        await using (var rt = await RuntimeHarness.CreateAsync(dir.Path, catalog))
         {
-            await rt.BootAsync();
-            for (var i = 0; i < 50 && rt.Supervisor.AcceptingTenant("f1") is null; i++) await Task.Delay(20);
+            for (var i = 0; i < 100 && rt.Supervisor.AcceptingTenant("f1") is null; i++) await Task.Delay(20);
             item = await rt.SendAsync("f1");
-            for (var i = 0; i < 100 && rt.Supervisor.FindActive(item.Id) is null; i++) await Task.Delay(20);
-            Assert.NotNull(rt.Supervisor.FindActive(item.Id));
+            Assert.True(await rt.WaitActiveAsync(item.Id));
         }
-        await using var after = new RuntimeHarness(dir.Path, catalog);
-        Assert.Equal(item.Id, Assert.Single(after.Inbox.ListPending()).Id);
-        Assert.Null(after.Traces.Get(item.Id));
+        await using var after = await RuntimeHarness.CreateAsync(dir.Path, catalog, boot: false);
+        Assert.Equal(item.Id, Assert.Single(await after.Inbox.ListPendingAsync(null, 10)).Id);
+        Assert.Null(await after.TraceAsync(item.Id));
     }
 
     [Fact]
@@ -225,11 +224,11 @@ public class FlowSupervisorTests
         using var dir = new TempDir();
         var catalog = new InMemoryFlowCatalog();
         catalog.Add("f1", Flows.Code("hang"));
-        await using var rt = new RuntimeHarness(dir.Path, catalog);
+        await using var rt = await RuntimeHarness.CreateAsync(dir.Path, catalog);
         await rt.StartAsync("f1");
         var item = await rt.SendAsync("f1");
-        for (var i = 0; i < 100 && rt.Supervisor.FindActive(item.Id) is null; i++) await Task.Delay(20);
-        Assert.True(rt.Supervisor.CancelRun(item.Id, pending: false));
+        Assert.True(await rt.WaitActiveAsync(item.Id));
+        rt.Supervisor.CancelRequested(new RunSignal("t1", "f1", item.Id));
         var run = await rt.WaitRunAsync(item.Id);
         Assert.Equal("cancelled", run.Status);
         Assert.True(await rt.InboxRowRemovedAsync(item.Id));

@@ -1,29 +1,38 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Nextra.Modules.Flows;
 using Nextra.Modules.Observability;
 using Nextra.Modules.Orchestration;
 using Nextra.Modules.Runs;
-using Nextra.Modules.Runs.Stores;
 using Nextra.Modules.Storage;
 using Nextra.Modules.Triggers;
-using Nextra.Modules.Triggers.Stores;
+using Nextra.Pump.Config;
 using Nextra.Pump.Handlers;
+using Nextra.Pump.Runtime;
 
 namespace Nextra.Modules.Tests.Runs;
 
 /// <summary>
-/// The run-time modules composed for real (stores on disk, the real pump and loader), with the
-/// flows table in memory and a test handler kind. Reopen with the same directory to simulate a restart.
+/// The run-time modules composed for real (stores on disk, the real pump and loader), with the flows table in
+/// memory and a test handler kind. Reopen with the same directory to simulate a restart.
 /// </summary>
 internal sealed class RuntimeHarness : IAsyncDisposable
 {
+    public const string Tenant = "t1";
     private readonly ServiceProvider _services;
+    private readonly List<IHostedService> _started = [];
 
-    public RuntimeHarness(string dataDir, InMemoryFlowCatalog catalog, Dictionary<string, string?>? settings = null, TimeProvider? time = null,
-        Action<IServiceCollection>? configure = null)
+    private RuntimeHarness(ServiceProvider services, InMemoryFlowCatalog catalog)
     {
+        _services = services;
         Catalog = catalog;
+    }
+
+    /// <summary>Composes the modules and applies migrations; with <paramref name="boot"/> also takes ownership of every partition.</summary>
+    public static async Task<RuntimeHarness> CreateAsync(string dataDir, InMemoryFlowCatalog catalog, Dictionary<string, string?>? settings = null,
+        TimeProvider? time = null, Action<IServiceCollection>? configure = null, bool boot = true)
+    {
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage:DataDir"] = dataDir,
@@ -38,42 +47,55 @@ internal sealed class RuntimeHarness : IAsyncDisposable
         services.AddObservability(config).AddRuns(config).AddTriggers(config).AddOrchestration(config);
         services.AddSingleton<IFlowCatalog>(catalog);
         services.AddSingleton<IHandlerFactory, TestCodeFactory>();
+        services.AddSingleton<IFlowServicesFactory, LocalServicesFactory>();
         configure?.Invoke(services);
-        _services = services.BuildServiceProvider();
+        var harness = new RuntimeHarness(services.BuildServiceProvider(), catalog);
+        await harness.Get<IMigrationRunner>().ApplyAsync();
+        if (boot) await harness.BootAsync();
+        return harness;
     }
 
     public InMemoryFlowCatalog Catalog { get; }
     public FlowSupervisor Supervisor => Get<FlowSupervisor>();
-    public InboxStore Inbox => Get<InboxStore>();
-    public TraceStore Traces => Get<TraceStore>();
-    public RunWaiters Waiters => Get<RunWaiters>();
+    public IInboxStore Inbox => Get<IInboxStore>();
+    public ITraceStore Traces => Get<ITraceStore>();
+    public IFlowOwnership Ownership => Get<IFlowOwnership>();
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
-    /// <summary>Starts the orchestration service (boot restore + inbox recovery).</summary>
+    /// <summary>Starts the orchestration (ownership of every partition: running flows restart, pending runs recover) and the inbox dispatcher.</summary>
     public async Task BootAsync()
     {
-        var orchestration = _services.GetServices<IHostedService>().OfType<OrchestrationService>().Single();
-        await orchestration.StartAsync(CancellationToken.None);
-        _booted = orchestration;
+        foreach (var service in _services.GetServices<IHostedService>().Where(s => s is OrchestrationService or InboxDispatcher))
+        {
+            await service.StartAsync(CancellationToken.None);
+            _started.Add(service);
+        }
     }
-
-    private OrchestrationService? _booted;
 
     public async Task<FlowStatusView> StartAsync(string flowId) =>
         await Supervisor.StartAsync(Catalog.Flows[flowId], CancellationToken.None);
 
-    /// <summary>Writes an inbox row and dispatches it, as a webhook does.</summary>
-    public async Task<InboxItem> SendAsync(string flowId, string json = """{"name":"ada"}""")
+    /// <summary>A webhook request for the flow (not written anywhere yet).</summary>
+    public RunRequest Request(string flowId, string json = """{"name":"ada"}""") => new()
     {
-        var item = new InboxItem
-        {
-            Id = RunIds.New(), TenantId = Catalog.Flows[flowId].TenantId, FlowId = flowId, Source = "webhook:hook", PayloadJson = json,
-            CreatedAt = DateTimeOffset.UnixEpoch,
-        };
-        await Inbox.AddAsync(item);
-        Supervisor.Enqueue(item);
-        return item;
+        Id = RunIds.New(), TenantId = Catalog.Flows[flowId].TenantId, FlowId = flowId, Source = RunSource.ForWebhook("hook"), PayloadJson = json,
+        CreatedAt = DateTimeOffset.UnixEpoch,
+    };
+
+    /// <summary>Writes an inbox row and dispatches it, as a webhook does.</summary>
+    public async Task<RunRequest> SendAsync(string flowId, string json = """{"name":"ada"}""")
+    {
+        var request = Request(flowId, json);
+        Assert.True(Ownership.TryGetLease(flowId, out var fence));
+        await Inbox.AppendAsync(request, fence.Partition, fence);
+        Supervisor.Enqueue(request, fence);
+        return request;
     }
+
+    /// <summary>Writes an inbox row nobody has claimed, as an instance that does not run the flow (or a crash before dispatch) leaves it.</summary>
+    public Task AppendUnclaimedAsync(RunRequest request) => Inbox.AppendAsync(request, Ownership.PartitionOf(request.FlowId), claim: null);
+
+    public Task<RunView?> TraceAsync(string runId) => Traces.GetAsync(Tenant, runId);
 
     /// <summary>Waits until the run has a committed trace.</summary>
     public async Task<RunView> WaitRunAsync(string runId, double seconds = 10)
@@ -81,20 +103,32 @@ internal sealed class RuntimeHarness : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (DateTime.UtcNow < deadline)
         {
-            if (Traces.Get(runId) is { } run) return run;
+            if (await Traces.GetAsync(Tenant, runId) is { } run) return run;
             await Task.Delay(20);
         }
         throw new TimeoutException($"run {runId} has no trace after {seconds}s");
     }
 
+    /// <summary>Waits until the run executes here.</summary>
+    public async Task<bool> WaitActiveAsync(string runId, double seconds = 10)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (await ((ILiveRunSource)Supervisor).FindAsync(Tenant, runId, default) is null)
+        {
+            if (DateTime.UtcNow > deadline) return false;
+            await Task.Delay(20);
+        }
+        return true;
+    }
+
     /// <summary>
-    /// True once the run's inbox row is gone. The recorder answers waiters first and removes the row
-    /// right after (a waiting webhook should not pay for that write), so a test polls for it.
+    /// True once the run's inbox row is gone. The recorder answers waiters first and removes the row right after
+    /// (a waiting webhook should not pay for that write), so a test polls for it.
     /// </summary>
     public async Task<bool> InboxRowRemovedAsync(string runId, double seconds = 10)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (Inbox.Find(runId) is not null)
+        while (await Inbox.FindAsync(Tenant, runId) is not null)
         {
             if (DateTime.UtcNow > deadline) return false;
             await Task.Delay(20);
@@ -104,8 +138,21 @@ internal sealed class RuntimeHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_booted is not null) await _booted.StopAsync(CancellationToken.None);
-        else await Supervisor.ShutdownAsync();
+        if (_started.Count > 0)
+        {
+            foreach (var service in Enumerable.Reverse(_started)) await service.StopAsync(CancellationToken.None);
+        }
+        else
+        {
+            await Supervisor.ShutdownAsync();
+        }
         await _services.DisposeAsync();
+    }
+
+    /// <summary>Headless services for each flow (no secrets, in-memory memory).</summary>
+    private sealed class LocalServicesFactory(TimeProvider time) : IFlowServicesFactory
+    {
+        public IFlowServices Create(string tenantId, string flowId, FlowDefinition flow, IRunEventSink events) =>
+            new LocalFlowServices(flow, time: time, events: events);
     }
 }

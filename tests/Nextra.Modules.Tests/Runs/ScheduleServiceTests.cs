@@ -13,14 +13,14 @@ public class ScheduleServiceTests
         var catalog = new InMemoryFlowCatalog();
         catalog.Add("f1", Flows.Scheduled("skip"));
         var time = new ManualTime(T0);
-        await using var rt = new RuntimeHarness(dir.Path, catalog, time: time);
+        await using var rt = await RuntimeHarness.CreateAsync(dir.Path, catalog, time: time);
         Assert.Equal("running", (await rt.StartAsync("f1")).Status);
         var schedules = rt.Get<ScheduleService>();
         Assert.Equal(0, await schedules.TickAsync());
         time.Advance(TimeSpan.FromSeconds(40));
         Assert.Equal(1, await schedules.TickAsync());
         Assert.Equal(0, await schedules.TickAsync());
-        Assert.Equal(new DateTimeOffset(2026, 3, 1, 10, 1, 0, TimeSpan.Zero), rt.Inbox.LastSlot("f1", "tick"));
+        Assert.Equal(new DateTimeOffset(2026, 3, 1, 10, 1, 0, TimeSpan.Zero), await rt.Inbox.LastSlotAsync("t1", "f1", "tick"));
         var page = await WaitForRunsAsync(rt, "f1", 1);
         Assert.Equal("schedule:tick", page[0].Trigger);
         Assert.Equal("succeeded", page[0].Status);
@@ -42,7 +42,7 @@ public class ScheduleServiceTests
               - {name: done, description: the answer, payload_class: Report, handler: output}
             """);
         var time = new ManualTime(T0);
-        await using var rt = new RuntimeHarness(dir.Path, catalog, time: time);
+        await using var rt = await RuntimeHarness.CreateAsync(dir.Path, catalog, time: time);
         Assert.Equal("running", (await rt.StartAsync("f1")).Status);
         time.Advance(TimeSpan.FromSeconds(40));
         Assert.Equal(1, await rt.Get<ScheduleService>().TickAsync());
@@ -63,7 +63,7 @@ public class ScheduleServiceTests
         var catalog = new InMemoryFlowCatalog();
         catalog.Add("f1", Flows.Scheduled(policy), status: "running");
         var time = new ManualTime(T0);
-        await using (var first = new RuntimeHarness(dir.Path, catalog, time: time))
+        await using (var first = await RuntimeHarness.CreateAsync(dir.Path, catalog, time: time))
         {
             await first.StartAsync("f1");
             time.Advance(TimeSpan.FromSeconds(40));
@@ -73,7 +73,7 @@ public class ScheduleServiceTests
         // Two hours down: 119 slots missed.
         time.Advance(TimeSpan.FromHours(2));
         // Grace 5 s: the latest slot (12:01:00, now 12:01:10) counts as missed, not late.
-        await using var second = new RuntimeHarness(dir.Path, catalog, new() { ["Triggers:ScheduleGraceSeconds"] = "5" }, time);
+        await using var second = await RuntimeHarness.CreateAsync(dir.Path, catalog, new() { ["Triggers:ScheduleGraceSeconds"] = "5" }, time);
         await second.StartAsync("f1");
         Assert.Equal(expected, await second.Get<ScheduleService>().TickAsync());
         Assert.Equal(0, await second.Get<ScheduleService>().TickAsync());
@@ -84,7 +84,7 @@ public class ScheduleServiceTests
     {
         for (var i = 0; i < 200; i++)
         {
-            var items = rt.Traces.List(flowId, null, null, null, null, 50).Items;
+            var items = (await rt.Traces.ListAsync("t1", flowId, new Modules.Runs.RunQuery())).Items;
             if (items.Count >= count) return items;
             await Task.Delay(20);
         }

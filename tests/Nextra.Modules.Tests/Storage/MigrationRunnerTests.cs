@@ -9,11 +9,11 @@ public sealed class MigrationRunnerTests : IDisposable
 {
     private readonly TempDataDir _dir = new();
 
-    private (MigrationRunner Runner, SqliteConnectionFactory Factory) Create(params MigrationSource[] sources)
+    private (SqliteMigrationRunner Runner, SqliteConnectionFactory Factory) Create(params MigrationSource[] sources)
     {
         var options = Options.Create(new StorageOptions { DataDir = _dir.Path });
         var factory = new SqliteConnectionFactory(options);
-        return (new MigrationRunner(factory, sources, options, TimeProvider.System, NullLogger<MigrationRunner>.Instance), factory);
+        return (new SqliteMigrationRunner(factory, sources, options, TimeProvider.System, NullLogger<SqliteMigrationRunner>.Instance), factory);
     }
 
     private static MigrationSource Source(string folder, string database = "nextra") =>

@@ -18,9 +18,9 @@ public class ExecutionQuotaTests
     };
 
     private static Task AcceptAsync(RuntimeHarness rt, TimeProvider time, string flowId = "f1") =>
-        rt.Get<TriggerIntake>().AcceptAsync(new InboxItem
+        rt.Get<TriggerIntake>().AcceptAsync(new RunRequest
         {
-            Id = RunIds.New(time), TenantId = "t1", FlowId = flowId, Source = "manual", PayloadJson = """{"name":"ada"}""", CreatedAt = time.GetUtcNow(),
+            Id = RunIds.New(time), TenantId = "t1", FlowId = flowId, Source = RunSource.ForManual(), PayloadJson = """{"name":"ada"}""", CreatedAt = time.GetUtcNow(),
         }, null, default);
 
     [Fact]
@@ -30,7 +30,7 @@ public class ExecutionQuotaTests
         var catalog = new InMemoryFlowCatalog();
         catalog.Add("f1", Runs.Flows.Greeter);
         var time = new ManualTime(MonthEnd);
-        await using (var first = new RuntimeHarness(dir.Path, catalog, FreeWith(2), time))
+        await using (var first = await RuntimeHarness.CreateAsync(dir.Path, catalog, FreeWith(2), time))
         {
             await first.StartAsync("f1");
             await AcceptAsync(first, time);
@@ -38,18 +38,18 @@ public class ExecutionQuotaTests
             var ex = await Assert.ThrowsAsync<ApiException>(() => AcceptAsync(first, time));
             Assert.Equal((429, "quota_exceeded"), (ex.Status, ex.Code));
             Assert.Contains("runs are accepted again from 2026-04-01 00:00 UTC", ex.Detail);
-            Assert.Equal(2, first.Get<ExecutionMeter>().Used("t1", time.GetUtcNow()));
+            Assert.Equal(2, await first.Get<ExecutionMeter>().UsedAsync("t1", time.GetUtcNow()));
         }
 
-        await using var second = new RuntimeHarness(dir.Path, catalog, FreeWith(2), time);
+        await using var second = await RuntimeHarness.CreateAsync(dir.Path, catalog, FreeWith(2), time);
         await second.StartAsync("f1");
-        Assert.Equal(2, second.Get<ExecutionMeter>().Used("t1", time.GetUtcNow())); // read back from inbox.db
+        Assert.Equal(2, await second.Get<ExecutionMeter>().UsedAsync("t1", time.GetUtcNow())); // read back from inbox.db
         Assert.Equal(429, (await Assert.ThrowsAsync<ApiException>(() => AcceptAsync(second, time))).Status);
 
         time.Advance(TimeSpan.FromMinutes(2)); // 2026-04-01T00:00:30Z
         await AcceptAsync(second, time);
-        Assert.Equal(1, second.Get<ExecutionMeter>().Used("t1", time.GetUtcNow()));
-        Assert.Equal(2, second.Inbox.MonthlyExecutions("t1", "2026-03"));
+        Assert.Equal(1, await second.Get<ExecutionMeter>().UsedAsync("t1", time.GetUtcNow()));
+        Assert.Equal(2, await second.Inbox.MonthlyExecutionsAsync("t1", "2026-03"));
     }
 
     [Fact]
@@ -59,10 +59,10 @@ public class ExecutionQuotaTests
         var catalog = new InMemoryFlowCatalog();
         catalog.Add("f1", Runs.Flows.Greeter);
         var time = new ManualTime(MonthEnd);
-        await using var rt = new RuntimeHarness(dir.Path, catalog, time: time); // default tier: enterprise, unlimited
+        await using var rt = await RuntimeHarness.CreateAsync(dir.Path, catalog, time: time); // default tier: enterprise, unlimited
         await rt.StartAsync("f1");
         for (var i = 0; i < 20; i++) await AcceptAsync(rt, time);
-        Assert.Equal(20, rt.Get<ExecutionMeter>().Used("t1", time.GetUtcNow()));
+        Assert.Equal(20, await rt.Get<ExecutionMeter>().UsedAsync("t1", time.GetUtcNow()));
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public class ExecutionQuotaTests
         var catalog = new InMemoryFlowCatalog();
         catalog.Add("f1", Runs.Flows.Scheduled("skip"));
         var time = new ManualTime(new DateTimeOffset(2026, 3, 1, 10, 0, 30, TimeSpan.Zero));
-        await using var rt = new RuntimeHarness(dir.Path, catalog, FreeWith(1), time);
+        await using var rt = await RuntimeHarness.CreateAsync(dir.Path, catalog, FreeWith(1), time);
         await rt.StartAsync("f1");
         var schedules = rt.Get<ScheduleService>();
 
@@ -87,15 +87,15 @@ public class ExecutionQuotaTests
         Assert.Equal("schedule:tick", refused.Trigger);
         Assert.Equal("quota_exceeded", refused.Error!.Code);
         Assert.Contains("free tier allows 1 execution a month", refused.Error.Message);
-        Assert.Equal(new DateTimeOffset(2026, 3, 1, 10, 2, 0, TimeSpan.Zero), rt.Inbox.LastSlot("f1", "tick"));
-        Assert.Equal(1, rt.Inbox.MonthlyExecutions("t1", "2026-03"));
+        Assert.Equal(new DateTimeOffset(2026, 3, 1, 10, 2, 0, TimeSpan.Zero), await rt.Inbox.LastSlotAsync("t1", "f1", "tick"));
+        Assert.Equal(1, await rt.Inbox.MonthlyExecutionsAsync("t1", "2026-03"));
     }
 
     private static async Task<IReadOnlyList<RunSummary>> WaitForRunsAsync(RuntimeHarness rt, string flowId, int count)
     {
         for (var i = 0; i < 200; i++)
         {
-            var items = rt.Traces.List(flowId, null, null, null, null, 50).Items;
+            var items = (await rt.Traces.ListAsync("t1", flowId, new RunQuery())).Items;
             if (items.Count >= count) return items;
             await Task.Delay(20);
         }

@@ -31,7 +31,7 @@ public sealed class IdleStopTierTests : IAsyncLifetime
         var time = new ManualTime(new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.Zero));
         var options = TiersOptions.From(new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(
             new Dictionary<string, string?> { ["Tiers:Paid:IdleStopMinutes"] = "60", ["Tiers:Enterprise:IdleStopMinutes"] = "0" }).Build());
-        var tiers = new TierService(new SqliteTenantTierStore(_db.Factory), options, time, NullLogger<TierService>.Instance);
+        var tiers = new TierService(new SqliteTenantTierStore(_db.Factory), options, time, new Common.InProcessCacheInvalidator(), NullLogger<TierService>.Instance);
         await tiers.SetTierAsync("t-free", "free", default);
         await tiers.SetTierAsync("t-paid", "paid", default);
 
@@ -41,9 +41,11 @@ public sealed class IdleStopTierTests : IAsyncLifetime
         catalog.Add("free-kept", Runs.Flows.Greeter, tenant: "t-free");
         catalog.Add("paid1", Runs.Flows.Greeter, tenant: "t-paid");
         catalog.Add("ent1", Runs.Flows.Greeter, tenant: "t-ent");
-        await using var rt = new RuntimeHarness(dir.Path, catalog, time: time, configure: s => s.AddSingleton<ITierLimits>(tiers));
+        await using var rt = await RuntimeHarness.CreateAsync(dir.Path, catalog, time: time, configure: s => s.AddSingleton<ITierLimits>(tiers));
         foreach (var id in catalog.Flows.Keys) Assert.Equal("running", (await rt.StartAsync(id)).Status);
-        rt.Supervisor.SetKeepAlive("free-kept", true); // set before a downgrade: the free tier does not honour it
+        await rt.Get<Orchestration.IFlowRuntimeStore>().SetKeepAliveAsync("t-free", "free-kept", true); // set before a downgrade: the free tier does not honour it
+        await rt.Supervisor.StopAsync("free-kept", "t-free", default);
+        Assert.Equal("running", (await rt.StartAsync("free-kept")).Status);
         await QuietAsync(rt); // a just-started pump still holds its boot message for a moment: busy flows never sleep
 
         time.Advance(TimeSpan.FromMinutes(16));

@@ -21,6 +21,7 @@ public sealed class MemoryTierTests : IAsyncLifetime
             Task.FromResult<FlowSnapshot?>(new FlowSnapshot(flowId, tenantId, flowId, "", 1, "stopped"));
         public Task<bool> SetStatusAsync(string tenantId, string flowId, string status, CancellationToken ct) => Task.FromResult(false);
         public Task<IReadOnlyList<FlowSnapshot>> ListByStatusAsync(string status, CancellationToken ct) => Task.FromResult<IReadOnlyList<FlowSnapshot>>([]);
+        public Task<FlowSnapshot?> FindForWebhookAsync(string flowId, CancellationToken ct) => Task.FromResult<FlowSnapshot?>(null);
     }
 
     public async Task InitializeAsync()

@@ -26,7 +26,7 @@ public sealed class TierServiceTests : IAsyncLifetime
     }
 
     private TierService Service(TiersOptions? options = null) =>
-        new(new SqliteTenantTierStore(_db.Factory), options ?? new TiersOptions(), _time, NullLogger<TierService>.Instance);
+        new(new SqliteTenantTierStore(_db.Factory), options ?? new TiersOptions(), _time, new Common.InProcessCacheInvalidator(), NullLogger<TierService>.Instance);
 
     [Fact]
     public async Task ForTenant_NoTierSet_DefaultTier()

@@ -50,7 +50,7 @@ public sealed class WasmModuleServiceTests : IAsyncLifetime
         await _db.AddTenantAsync("t2");
         _runtime = new WasmRuntime(new WasmOptions { PoolingInstances = 8 });
         _compiler = new AscCompiler(new AscOptions());
-        var flows = new FlowService(new SqliteFlowStore(_db.Factory), new YamlSyntaxValidator(), TimeProvider.System, new Nextra.Modules.Tiers.ConfiguredTierLimits(new Nextra.Modules.Tiers.TiersOptions()));
+        var flows = new FlowService(new SqliteFlowStore(_db.Factory), new YamlSyntaxValidator(), TimeProvider.System, new Nextra.Modules.Tiers.ConfiguredTierLimits(new Nextra.Modules.Tiers.TiersOptions()), [], Microsoft.Extensions.Logging.Abstractions.NullLogger<FlowService>.Instance);
         _modules = new WasmModuleService(new SqliteWasmModuleStore(_db.Factory), _runtime, _compiler, flows,
             Options.Create(new WasmModulesOptions { MaxModulesPerTenant = 5, MaxModuleBytes = 64 * 1024 }), TimeProvider.System);
     }

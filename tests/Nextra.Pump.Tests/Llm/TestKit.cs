@@ -36,6 +36,8 @@ public sealed class TestBudget(int max) : ITokenBudget
             throw new HandlerException("budget_exhausted", $"thread {threadId} used {used} of {max} tokens; {estimatedTokens} more do not fit");
     }
 
+    public bool Cleanup(string threadId) => _threads.TryRemove(threadId, out _);
+
     public IReadOnlyList<int> Consume(string threadId, int tokens)
     {
         var (used, fired) = _threads.GetOrAdd(threadId, _ => (0, []));

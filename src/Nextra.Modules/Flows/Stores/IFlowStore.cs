@@ -30,4 +30,7 @@ internal interface IFlowStore
     Task<bool> SetStatusAsync(string tenantId, string id, string status, CancellationToken ct);
 
     Task<IReadOnlyList<FlowRow>> ListByStatusAsync(string status, CancellationToken ct);
+
+    /// <summary>A flow by id alone (anonymous webhooks, whose token is checked next).</summary>
+    Task<FlowRow?> FindByIdAsync(string id, CancellationToken ct);
 }

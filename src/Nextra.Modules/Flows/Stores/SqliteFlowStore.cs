@@ -119,4 +119,10 @@ internal sealed class SqliteFlowStore(ISqliteConnectionFactory db) : IFlowStore
         var rows = await conn.QueryAsync<FlowRow>($"SELECT {Columns} FROM flows WHERE status = @status ORDER BY id", new { status });
         return rows.ToList();
     }
+
+    public async Task<FlowRow?> FindByIdAsync(string id, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct: ct);
+        return await conn.QueryFirstOrDefaultAsync<FlowRow>($"SELECT {Columns} FROM flows WHERE id = @id", new { id });
+    }
 }

@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Logging;
+using Nextra.Modules.Observability;
+using Nextra.Modules.Runs;
+using Nextra.Modules.Storage;
+using Nextra.Pump.Runs;
+
+namespace Nextra.Modules.Orchestration;
+
+/// <summary>
+/// Ends a run durably, in this order: commit the trace (under the run's lease), then answer waiters and live
+/// watchers, then tell the inbox (which deletes the row). A crash between the trace and the delete leaves the row
+/// pending with a final trace; recovery sees the trace and deletes the row without running it again, so an
+/// acknowledged run is never completed twice. A trace refused for a stale lease (another instance took the
+/// partition) is dropped: the new owner runs the request again.
+/// </summary>
+public sealed class RunRecorder(ITraceStore traces, IRunSignals signals, IEnumerable<IRunRequestTracker> trackers, ILiveEvents events,
+    Metrics metrics, TimeProvider time, ILogger<RunRecorder> logger)
+{
+    private readonly IRunRequestTracker[] _trackers = [.. trackers];
+
+    /// <summary>Set during shutdown: runs cancelled by the drain stay pending in the inbox and re-run after restart.</summary>
+    public volatile bool Draining;
+
+    /// <summary>Trace writes refused because their lease was stale (fencing).</summary>
+    public long FencedWrites => Interlocked.Read(ref _fenced);
+    private long _fenced;
+
+    public async Task CompleteAsync(RunRequest request, LeaseFence fence, RunRecord run)
+    {
+        if (Draining && run.Status == "cancelled")
+        {
+            logger.LogInformation("Run {RunId} interrupted by shutdown; left pending in the inbox", request.Id);
+            return;
+        }
+        var trigger = request.Source.ToString();
+        var entry = new TraceEntry(request.TenantId, request.FlowId, trigger, request.Recorded, run);
+        try
+        {
+            await traces.SaveAsync(entry, fence).ConfigureAwait(false);
+        }
+        catch (FencedWriteException ex)
+        {
+            Interlocked.Increment(ref _fenced);
+            logger.LogWarning("Run {RunId} not recorded: {Reason}", request.Id, ex.Message);
+            return;
+        }
+        catch (Exception ex)
+        {
+            // The row stays pending: the run is retried after restart rather than lost.
+            logger.LogError(ex, "Could not record run {RunId}", request.Id);
+            return;
+        }
+        metrics.Increment("nextra_executions_total", Metrics.Labels(("status", run.Status)));
+        metrics.Observe("nextra_run_duration_seconds", run.DurationMs / 1000.0);
+        var view = RunView.From(request.FlowId, trigger, run);
+        try
+        {
+            await signals.RunFinishedAsync(request.TenantId, view).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Run {RunId}: finished signal not sent; waiters fall back to the trace", request.Id);
+        }
+        events.Publish(new RunUpdatedEvent(request.TenantId, request.FlowId,
+            new RunSummary(run.RunId, request.FlowId, trigger, run.Status, run.StartedAt, run.DurationMs, run.Steps.Count, run.Error)));
+        foreach (var tracker in _trackers)
+        {
+            try
+            {
+                await tracker.RunRecordedAsync(request, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Inbox row {RunId} not removed; recovery will see its final trace", request.Id);
+            }
+        }
+    }
+
+    /// <summary>Records a run that could not start (flow stopped, unknown target…) as failed, so every acknowledged id ends.</summary>
+    public Task FailAsync(RunRequest request, LeaseFence fence, string code, string message)
+    {
+        var run = new RunRecord
+        {
+            RunId = request.Id, Status = "failed", StartedAt = time.GetUtcNow(), Error = new StepError(code, message),
+        };
+        return CompleteAsync(request, fence, run);
+    }
+}

@@ -1,0 +1,48 @@
+using Nextra.Modules.Storage;
+using Nextra.Modules.Tiers;
+
+namespace Nextra.Modules.Runs;
+
+/// <summary>
+/// Run history: runs, their steps and payloads (stored once per run), and flow logs. Every read is scoped to a
+/// tenant. Embedded: SQLite (<c>traces.db</c>, group commit); hosted: Postgres, where a trace write whose lease
+/// epoch is stale is refused (<see cref="FencedWriteException"/>).
+/// </summary>
+public interface ITraceStore
+{
+    /// <summary>Commits a run's trace (a final one, or a re-run overwriting a half-way one); completes once durable.</summary>
+    Task SaveAsync(TraceEntry entry, LeaseFence fence, CancellationToken ct = default);
+
+    /// <summary>The run with every step, or null when the tenant has no such run.</summary>
+    Task<RunView?> GetAsync(string tenantId, string runId, CancellationToken ct = default);
+
+    /// <summary>The run's summary, or null when the tenant has no such run.</summary>
+    Task<RunSummary?> GetSummaryAsync(string tenantId, string runId, CancellationToken ct = default);
+
+    /// <summary>The injection the run started from (for replay), or null.</summary>
+    Task<RecordedInjection?> GetInjectionAsync(string tenantId, string runId, CancellationToken ct = default);
+
+    /// <summary>A page of a flow's runs, newest first.</summary>
+    Task<RunPage> ListAsync(string tenantId, string flowId, RunQuery query, CancellationToken ct = default);
+
+    /// <summary>The latest run of each of <paramref name="flowIds"/> that has one.</summary>
+    Task<IReadOnlyDictionary<string, RunSummary>> LatestAsync(string tenantId, IReadOnlyCollection<string> flowIds, CancellationToken ct = default);
+
+    /// <summary>
+    /// One retention pass: deletes runs older than their tier's age or beyond its per-flow count (oldest first,
+    /// <paramref name="batchSize"/> a transaction) and old log lines, then hands freed space back. Returns runs deleted.
+    /// </summary>
+    Task<int> ApplyRetentionAsync(Func<string, RetentionPolicy> policyForTenant, DateTimeOffset now, int batchSize, CancellationToken ct = default);
+
+    /// <summary>Bytes the history takes on disk (files, WAL included; or the tables' size on Postgres).</summary>
+    Task<long> SizeBytesAsync(CancellationToken ct = default);
+
+    /// <summary>Queues one log line; never blocks the caller (pump threads log).</summary>
+    void AppendLog(FlowLogEntry entry);
+
+    /// <summary>The flow's last <paramref name="limit"/> log lines, oldest first.</summary>
+    Task<IReadOnlyList<LogLine>> RecentLogsAsync(string tenantId, string flowId, int limit, CancellationToken ct = default);
+}
+
+/// <summary>Filters and paging of <see cref="ITraceStore.ListAsync"/>; <see cref="Before"/> is a run id cursor.</summary>
+public sealed record RunQuery(string? Status = null, string? Before = null, DateTimeOffset? Since = null, DateTimeOffset? Until = null, int Limit = 50);

@@ -1,0 +1,18 @@
+-- Every row carries its tenant and every query filters on it; flow logs move here from process memory so any
+-- instance can serve them.
+ALTER TABLE steps ADD COLUMN tenant_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE payloads ADD COLUMN tenant_id TEXT NOT NULL DEFAULT '';
+UPDATE steps SET tenant_id = COALESCE((SELECT r.tenant_id FROM runs r WHERE r.run_id = steps.run_id), '');
+UPDATE payloads SET tenant_id = COALESCE((SELECT r.tenant_id FROM runs r WHERE r.run_id = payloads.run_id), '');
+DROP INDEX runs_flow;
+CREATE INDEX runs_tenant_flow ON runs(tenant_id, flow_id, run_id);
+
+CREATE TABLE logs (
+    seq       INTEGER PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    flow_id   TEXT NOT NULL,
+    at        TEXT NOT NULL,
+    level     TEXT NOT NULL,
+    message   TEXT NOT NULL
+);
+CREATE INDEX logs_flow ON logs(tenant_id, flow_id, seq);

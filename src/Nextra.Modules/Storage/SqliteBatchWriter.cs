@@ -1,0 +1,83 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace Nextra.Modules.Storage;
+
+/// <summary>
+/// Group commit: one writer task per database file takes every queued write and commits them in
+/// one transaction, then completes each caller. Thousands of small durable writes per second
+/// cost one WAL append each batch instead of one transaction each.
+/// </summary>
+public sealed class SqliteBatchWriter : IAsyncDisposable
+{
+    private readonly Channel<(Action<SqliteConnection, SqliteTransaction> Work, TaskCompletionSource Done)> _queue =
+        Channel.CreateUnbounded<(Action<SqliteConnection, SqliteTransaction>, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ISqliteConnectionFactory _factory;
+    private readonly string _database;
+    private readonly int _maxBatch;
+    private readonly Task _loop;
+
+    internal SqliteBatchWriter(ISqliteConnectionFactory factory, string database, int maxBatch = 512)
+    {
+        _factory = factory;
+        _database = database;
+        _maxBatch = maxBatch;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Writes queued and not yet committed.</summary>
+    public int Pending => Volatile.Read(ref _pending);
+    private int _pending;
+
+    /// <summary>Queues one unit of work; the task completes when its transaction has committed (or faults with the error).</summary>
+    public Task WriteAsync(Action<SqliteConnection, SqliteTransaction> work)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Increment(ref _pending);
+        if (!_queue.Writer.TryWrite((work, done)))
+        {
+            Interlocked.Decrement(ref _pending);
+            done.SetException(new ObjectDisposedException(nameof(SqliteBatchWriter)));
+        }
+        return done.Task;
+    }
+
+    private async Task RunAsync()
+    {
+        using var connection = _factory.Open(_database);
+        var batch = new List<(Action<SqliteConnection, SqliteTransaction> Work, TaskCompletionSource Done)>(_maxBatch);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var item)) batch.Add(item);
+            Commit(connection, batch);
+            Interlocked.Add(ref _pending, -batch.Count);
+            batch.Clear();
+        }
+    }
+
+    private static void Commit(SqliteConnection connection, List<(Action<SqliteConnection, SqliteTransaction> Work, TaskCompletionSource Done)> batch)
+    {
+        try
+        {
+            using var tx = connection.BeginTransaction();
+            foreach (var (work, _) in batch) work(connection, tx);
+            tx.Commit();
+            foreach (var (_, done) in batch) done.TrySetResult();
+        }
+        catch (Exception) when (batch.Count > 1)
+        {
+            // One bad write must not fail its neighbours: retry each alone.
+            foreach (var item in batch) Commit(connection, [item]);
+        }
+        catch (Exception ex)
+        {
+            batch[0].Done.TrySetException(ex);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+}

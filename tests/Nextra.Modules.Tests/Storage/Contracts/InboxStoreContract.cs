@@ -1,0 +1,150 @@
+using Microsoft.Extensions.DependencyInjection;
+using Nextra.Modules.Runs;
+using Nextra.Modules.Storage;
+using Nextra.Modules.Triggers;
+
+namespace Nextra.Modules.Tests.Storage.Contracts;
+
+/// <summary>What every <see cref="IInboxStore"/> must do; one subclass per provider.</summary>
+public abstract class InboxStoreContract
+{
+    protected abstract string Provider { get; }
+
+    private Task<StoreHarness> CreateAsync() => StoreHarness.CreateAsync(Provider, (s, c) => s.AddTriggers(c));
+
+    internal static RunRequest Request(string flow = "f1", string? source = null, string tenant = "t1", DateTimeOffset? at = null) => new()
+    {
+        Id = RunIds.New(), TenantId = tenant, FlowId = flow, Source = source is null ? RunSource.ForWebhook("hook") : RunSource.Parse(source),
+        Target = "start", PayloadClass = "Greeting", PayloadJson = """{"name":"ada"}""", CreatedAt = at ?? new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
+    };
+
+    private static LeaseFence Fence(int partition, long epoch, string owner = "me") => new(partition, epoch, owner);
+
+    [Fact]
+    public async Task Append_ThenRead_RowPendingWithEveryField()
+    {
+        await using var h = await CreateAsync();
+        var inbox = h.Get<IInboxStore>();
+        var request = Request();
+        await inbox.AppendAsync(request, 3, null);
+        Assert.Equal(request, Assert.Single(await inbox.ListPendingAsync(null, 10)));
+        Assert.Equal(request, await inbox.FindAsync("t1", request.Id));
+        Assert.Null(await inbox.FindAsync("t2", request.Id));
+        Assert.Empty(await inbox.ListPendingAsync("t2", 10));
+        Assert.Equal(1, await inbox.MonthlyExecutionsAsync("t1", "2026-01"));
+    }
+
+    [Fact]
+    public async Task Append_ManyConcurrent_AllCommittedAndCountedOnce()
+    {
+        await using var h = await CreateAsync();
+        var inbox = h.Get<IInboxStore>();
+        var requests = Enumerable.Range(0, 1000).Select(_ => Request()).ToList();
+        await Task.WhenAll(requests.Select(r => inbox.AppendAsync(r, 0, null)));
+        Assert.Equal(1000, await inbox.CountPendingAsync());
+        Assert.Equal(1000, await inbox.MonthlyExecutionsAsync("t1", "2026-01"));
+        await Task.WhenAll(requests.Take(700).Select(r => inbox.CompleteAsync(r.TenantId, r.Id)));
+        Assert.Equal(requests.Skip(700).Select(r => r.Id), (await inbox.ListPendingAsync(null, 1000)).Select(r => r.Id));
+    }
+
+    [Fact]
+    public async Task Claim_LiveClaimHeld_NewerEpochTakesIt()
+    {
+        await using var h = await CreateAsync();
+        var inbox = h.Get<IInboxStore>();
+        var unclaimed = Request();
+        var mine = Request();
+        await inbox.AppendAsync(unclaimed, 5, null);
+        await inbox.AppendAsync(mine, 5, Fence(5, 7));
+        // Under epoch 7 only the unclaimed row is claimable: the other is already held under this epoch.
+        var first = await inbox.ClaimAsync([Fence(5, 7)], 10);
+        Assert.Equal([unclaimed.Id], first.Select(c => c.Request.Id));
+        Assert.Empty(await inbox.ClaimAsync([Fence(5, 7)], 10));
+        // Other partitions see nothing.
+        Assert.Empty(await inbox.ClaimAsync([Fence(6, 9)], 10));
+        // A newer epoch (restart, takeover) takes both, oldest first.
+        var taken = await inbox.ClaimAsync([Fence(5, 8, "other")], 10);
+        Assert.Equal([unclaimed.Id, mine.Id], taken.Select(c => c.Request.Id));
+        Assert.All(taken, c => Assert.Equal(8, c.Fence.Epoch));
+    }
+
+    [Fact]
+    public async Task Claim_Limit_ReturnsOldestFirstInBatches()
+    {
+        await using var h = await CreateAsync();
+        var inbox = h.Get<IInboxStore>();
+        var requests = Enumerable.Range(0, 25).Select(_ => Request()).ToList();
+        foreach (var r in requests) await inbox.AppendAsync(r, 1, null);
+        var seen = new List<string>();
+        IReadOnlyList<ClaimedRequest> batch;
+        while ((batch = await inbox.ClaimAsync([Fence(1, 1)], 10)).Count > 0) seen.AddRange(batch.Select(b => b.Request.Id));
+        Assert.Equal(requests.Select(r => r.Id), seen);
+    }
+
+    [Fact]
+    public async Task MarkStarted_CountsAttemptsAndCancelIsReadByClaim()
+    {
+        await using var h = await CreateAsync();
+        var inbox = h.Get<IInboxStore>();
+        var request = Request();
+        await inbox.AppendAsync(request, 2, Fence(2, 1));
+        await inbox.MarkStartedAsync("t1", request.Id);
+        await inbox.MarkStartedAsync("t1", request.Id);
+        await inbox.MarkStartedAsync("t2", request.Id); // another tenant's id: no effect
+        Assert.True(await inbox.RequestCancelAsync("t1", request.Id));
+        Assert.False(await inbox.RequestCancelAsync("t2", request.Id));
+        var claimed = Assert.Single(await inbox.ClaimAsync([Fence(2, 2)], 10));
+        Assert.Equal(2, claimed.Request.Attempts);
+        Assert.True(claimed.CancelRequested);
+        await inbox.CompleteAsync("t1", request.Id);
+        Assert.False(await inbox.RequestCancelAsync("t1", request.Id));
+    }
+
+    [Fact]
+    public async Task Release_ClaimedRowsAreClaimableUnderTheSameEpoch()
+    {
+        await using var h = await CreateAsync();
+        var inbox = h.Get<IInboxStore>();
+        var request = Request();
+        await inbox.AppendAsync(request, 4, Fence(4, 3));
+        Assert.Empty(await inbox.ClaimAsync([Fence(4, 3)], 10));
+        await inbox.ReleaseAsync([Fence(4, 3)]);
+        Assert.Single(await inbox.ClaimAsync([Fence(4, 3)], 10));
+    }
+
+    [Fact]
+    public async Task AppendScheduled_SameSlotTwice_FiresOnce()
+    {
+        await using var h = await CreateAsync();
+        var inbox = h.Get<IInboxStore>();
+        var slot = new DateTimeOffset(2026, 1, 1, 9, 0, 0, TimeSpan.Zero);
+        var results = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => inbox.AppendScheduledAsync(Request(source: "schedule:tick"), 0, null, "tick", slot)));
+        Assert.Single(results, r => r);
+        Assert.Equal(1, await inbox.CountPendingAsync());
+        Assert.Equal(slot, await inbox.LastSlotAsync("t1", "f1", "tick"));
+        Assert.True(await inbox.AppendScheduledAsync(Request(source: "schedule:tick"), 0, null, "tick", slot.AddMinutes(1)));
+        Assert.False(await inbox.MarkSlotAsync("t1", "f1", "tick", slot, "x"));
+        Assert.True(await inbox.MarkSlotAsync("t1", "f1", "tick", slot.AddMinutes(2), "x"));
+        Assert.Equal(slot.AddMinutes(2), await inbox.LastSlotAsync("t1", "f1", "tick"));
+        Assert.Equal(2, await inbox.PruneSlotsAsync(slot.AddMinutes(5)));
+        Assert.Equal(slot.AddMinutes(2), await inbox.LastSlotAsync("t1", "f1", "tick"));
+    }
+
+    [Fact]
+    public async Task WebhookTokens_InsertIfAbsentAndReplace()
+    {
+        await using var h = await CreateAsync();
+        var tokens = h.Get<IWebhookTokenStore>();
+        Assert.Equal("abc", await tokens.SetAsync("t1", "f1", "hook", "abc", replace: false, DateTimeOffset.UnixEpoch));
+        Assert.Equal("abc", await tokens.SetAsync("t1", "f1", "hook", "def", replace: false, DateTimeOffset.UnixEpoch));
+        Assert.Equal("ghi", await tokens.SetAsync("t1", "f1", "hook", "ghi", replace: true, DateTimeOffset.UnixEpoch));
+        Assert.Equal("ghi", (await tokens.GetAsync("f1"))["hook"]);
+        await tokens.DeleteAsync("t1", "f1");
+        Assert.Empty(await tokens.GetAsync("f1"));
+    }
+}
+
+public sealed class SqliteInboxStoreContract : InboxStoreContract
+{
+    protected override string Provider => StorageProviders.Sqlite;
+}
