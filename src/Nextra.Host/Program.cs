@@ -2,6 +2,7 @@ using Nextra.Host.Cli;
 using Nextra.Host.Hosting;
 using Nextra.Host.Ui;
 using Nextra.Modules.Accounts;
+using Nextra.Modules.Cluster;
 using Nextra.Modules.Engine;
 using Nextra.Modules.Flows;
 using Nextra.Modules.Memory;
@@ -32,6 +33,7 @@ static WebApplication Compose(WebApplicationBuilder builder)
     builder.Services.AddRuns(builder.Configuration);
     builder.Services.AddTriggers(builder.Configuration);
     builder.Services.AddOrchestration(builder.Configuration);
+    builder.Services.AddCluster(builder.Configuration);
 
     var app = builder.Build();
     app.UseNextraHost();

@@ -17,6 +17,7 @@ internal static class NextraCli
             MigrateCommand.Create(context),
             BackupCommands.Backup(context),
             BackupCommands.Restore(context),
+            ClusterCommands.Create(context),
             VersionCommand.Create(),
             UserCommands.CreateUser(context),
             UserCommands.CreateApiKey(context),

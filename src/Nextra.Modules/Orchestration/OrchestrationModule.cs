@@ -35,7 +35,7 @@ public static class OrchestrationModule
         // The flow_runtime table is created by the triggers module's first inbox migration.
         services.AddMigrations("orchestration", typeof(OrchestrationModule).Assembly, Databases.Inbox, after: "triggers");
         services.AddSqliteOnlyStore<IFlowRuntimeStore, SqliteFlowRuntimeStore>();
-        services.AddSqliteOnlyStore<IFlowOwnership, EmbeddedFlowOwnership>();
+        services.AddStore<IFlowOwnership, EmbeddedFlowOwnership, PostgresFlowOwnership>();
         services.TryAddSingleton(sp => new HandlerRegistry(sp.GetServices<IHandlerFactory>()));
         services.TryAddSingleton<IFlowCompiler, PumpFlowCompiler>();
         // The pump refuses injected XML past the depth the webhook intake allows (the triggers module sets PumpLimits from
@@ -47,6 +47,7 @@ public static class OrchestrationModule
         services.TryAddSingleton<FlowSupervisor>();
         services.AddSingleton<Flows.IFlowChangeHandler>(sp => sp.GetRequiredService<FlowSupervisor>());
         services.AddSingleton<ILiveRunSource>(sp => sp.GetRequiredService<FlowSupervisor>());
+        services.TryAddSingleton<ClusterStatus>();
         services.AddHostedService<OrchestrationService>();
         services.AddHostedService<RuntimeGauges>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(OrchestrationJsonContext.Default));

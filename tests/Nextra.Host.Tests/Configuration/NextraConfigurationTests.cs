@@ -150,6 +150,7 @@ public sealed class NextraConfigurationTests : IDisposable
         var orchestration = new Nextra.Modules.Orchestration.OrchestrationOptions();
         var runs = new Nextra.Modules.Runs.RunsOptions();
         var cluster = new Nextra.Modules.Orchestration.ClusterOptions();
+        var redis = new Nextra.Modules.Cluster.RedisOptions();
         var memory = new Nextra.Modules.Memory.MemoryOptions();
         var modules = new Nextra.Modules.WasmModules.WasmModulesOptions();
         var wasm = new Nextra.Pump.Wasm.WasmOptions();
@@ -166,6 +167,7 @@ public sealed class NextraConfigurationTests : IDisposable
             ("Runs:RetentionIntervalSeconds", runs.RetentionIntervalSeconds),
             ("Cluster:Partitions", cluster.Partitions), ("Cluster:LeaseSeconds", cluster.LeaseSeconds), ("Cluster:InstanceId", cluster.InstanceId),
             ("Cluster:AdvertiseUrl", cluster.AdvertiseUrl),
+            ("Redis:Configuration", redis.Configuration), ("Redis:KeyPrefix", redis.KeyPrefix), ("Redis:StateTtlHours", redis.StateTtlHours),
             ("Runs:RetentionBatchSize", runs.RetentionBatchSize),
             ("Memory:MaxBytesPerFlow", memory.MaxBytesPerFlow), ("Memory:MaxKeyLength", memory.MaxKeyLength),
             ("WasmModules:MaxModuleBytes", modules.MaxModuleBytes), ("WasmModules:MaxModulesPerTenant", modules.MaxModulesPerTenant),

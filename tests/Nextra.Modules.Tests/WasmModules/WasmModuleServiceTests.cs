@@ -49,7 +49,8 @@ public sealed class WasmModuleServiceTests : IAsyncLifetime
         await _db.AddTenantAsync("t1");
         await _db.AddTenantAsync("t2");
         _runtime = new WasmRuntime(new WasmOptions { PoolingInstances = 8 });
-        _compiler = new AscCompiler(new AscOptions());
+        // A loaded CI machine can take longer than the server's 60 s to start the compiler: the test checks behaviour, not speed.
+        _compiler = new AscCompiler(new AscOptions { TimeoutSeconds = 300 });
         var flows = new FlowService(new SqliteFlowStore(_db.Factory), new YamlSyntaxValidator(), TimeProvider.System, new Nextra.Modules.Tiers.ConfiguredTierLimits(new Nextra.Modules.Tiers.TiersOptions()), [], Microsoft.Extensions.Logging.Abstractions.NullLogger<FlowService>.Instance);
         _modules = new WasmModuleService(new SqliteWasmModuleStore(_db.Factory), _runtime, _compiler, flows,
             Options.Create(new WasmModulesOptions { MaxModulesPerTenant = 5, MaxModuleBytes = 64 * 1024 }), TimeProvider.System);
