@@ -16,17 +16,19 @@ internal static class HealthEndpoints
     }
 
     internal static async Task<Results<Ok<HealthResponse>, JsonHttpResult<HealthResponse>>> ReadyAsync(
-        ISqliteConnectionFactory db, ILoggerFactory loggers, CancellationToken ct)
+        ISqliteConnectionFactory db, IPostgresConnectionFactory postgres, Microsoft.Extensions.Options.IOptions<StorageOptions> storage,
+        ILoggerFactory loggers, CancellationToken ct)
     {
         try
         {
-            await using var conn = await db.OpenAsync(ct: ct);
+            // Hosted mode: the shared Postgres database; embedded: the control-plane file.
+            await using System.Data.Common.DbConnection conn = storage.Value.IsPostgres ? await postgres.OpenAsync(ct) : await db.OpenAsync(ct: ct);
             await using var cmd = conn.CreateCommand();
             cmd.CommandText = "SELECT COUNT(*) FROM _migrations";
             await cmd.ExecuteScalarAsync(ct);
             return TypedResults.Ok(new HealthResponse("ready"));
         }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException)
+        catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or TimeoutException)
         {
             loggers.CreateLogger("Nextra.Health").LogWarning(ex, "Readiness check failed");
             return TypedResults.Json(new HealthResponse("unavailable"), HostJsonContext.Default.HealthResponse, statusCode: 503);

@@ -26,9 +26,9 @@ public static class AccountsModule
             .ValidateOnStart();
         services.AddMigrations("accounts", typeof(AccountsModule).Assembly);
         services.AddTierDefaults(configuration); // team members per tier
-        services.TryAddSingleton<IAccountStore, SqliteAccountStore>();
-        services.TryAddSingleton<ISessionStore, SqliteSessionStore>();
-        services.TryAddSingleton<IApiKeyStore, SqliteApiKeyStore>();
+        services.AddStore<IAccountStore, SqliteAccountStore, PostgresAccountStore>();
+        services.AddStore<ISessionStore, SqliteSessionStore, PostgresSessionStore>();
+        services.AddStore<IApiKeyStore, SqliteApiKeyStore, PostgresApiKeyStore>();
         services.TryAddSingleton<PasswordHasher>();
         services.TryAddSingleton<SetupTokens>();
         services.TryAddSingleton<AccountService>();

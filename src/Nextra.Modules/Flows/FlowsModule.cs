@@ -19,7 +19,7 @@ public static class FlowsModule
         services.AddTierDefaults(configuration);
         // After accounts: flows reference tenants.
         services.AddMigrations("flows", typeof(FlowsModule).Assembly, after: "accounts");
-        services.TryAddSingleton<IFlowStore, SqliteFlowStore>();
+        services.AddStore<IFlowStore, SqliteFlowStore, PostgresFlowStore>();
         services.TryAddSingleton<IFlowValidator, YamlSyntaxValidator>();
         services.TryAddSingleton<ILastRunLookup, NoLastRuns>();
         services.TryAddSingleton<FlowService>();

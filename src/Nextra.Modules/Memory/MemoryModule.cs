@@ -20,7 +20,7 @@ public static class MemoryModule
         services.AddOptions<MemoryOptions>().Bind(configuration.GetSection(MemoryOptions.Section)).ValidateOnStart();
         // After flows: rows reference flows(id) and cascade with them.
         services.AddMigrations("memory", typeof(MemoryModule).Assembly, after: "flows");
-        services.TryAddSingleton<IProjectMemoryStore, SqliteProjectMemoryStore>();
+        services.AddStore<IProjectMemoryStore, SqliteProjectMemoryStore, PostgresProjectMemoryStore>();
         services.AddTierDefaults(configuration);
         services.TryAddSingleton(sp => new ProjectMemoryService(sp.GetRequiredService<IProjectMemoryStore>(),
             sp.GetRequiredService<IFlowCatalog>(), sp.GetRequiredService<IOptions<MemoryOptions>>(), sp.GetService<TimeProvider>() ?? TimeProvider.System,

@@ -1,8 +1,13 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 
 namespace Nextra.Modules.Observability;
 
-/// <summary>Counts API requests by method and status class (labels of bounded cardinality: no paths, no ids).</summary>
+/// <summary>
+/// Counts API requests by route template, method and status code. The route is the endpoint's template
+/// (<c>/api/flows/{id}</c>), never the raw path, and requests no endpoint matched count as <c>unmatched</c>, so the
+/// label set stays bounded whatever clients send.
+/// </summary>
 internal sealed class ApiRequestMetrics(RequestDelegate next, Metrics metrics)
 {
     public async Task InvokeAsync(HttpContext context)
@@ -13,11 +18,12 @@ internal sealed class ApiRequestMetrics(RequestDelegate next, Metrics metrics)
         }
         finally
         {
-            if (context.Request.Path.StartsWithSegments("/api"))
+            var path = context.Request.Path;
+            if (path.StartsWithSegments("/api") || path.StartsWithSegments("/hooks"))
             {
                 var method = context.Request.Method is "GET" or "POST" or "PUT" or "PATCH" or "DELETE" ? context.Request.Method : "OTHER";
-                var code = context.Response.StatusCode / 100 + "xx";
-                metrics.Increment("nextra_api_requests_total", Metrics.Labels(("method", method), ("code", code)));
+                var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+                metrics.ApiRequest(route, method, context.Response.StatusCode);
             }
         }
     }

@@ -1,139 +1,96 @@
-using System.Collections.Concurrent;
-using System.Globalization;
+using System.Diagnostics.Metrics;
 using System.Text;
+using Microsoft.Extensions.Options;
 
 namespace Nextra.Modules.Observability;
 
 /// <summary>
-/// The process's Prometheus metrics: counters, gauges and histograms with a fixed, small label
-/// set each (status, method, code class, handler kind), so cardinality stays bounded whatever
-/// the number of flows or runs. Written as Prometheus text 0.0.4 by <see cref="WriteTo"/>.
+/// The process's metrics as <see cref="System.Diagnostics.Metrics"/> instruments on one <see cref="Meter"/> named
+/// <see cref="MeterName"/> (so the OpenTelemetry SDK can export them over OTLP), with the seed's names and dimensions.
+/// Every <c>flow_id</c> label goes through <see cref="FlowSeries"/> (at most <c>[metrics] max_flow_series</c>), every
+/// other label has a closed set of values (statuses, route templates, methods), so cardinality stays bounded.
+/// <c>/metrics</c> is written from these instruments by <see cref="PrometheusExposition"/>.
 /// </summary>
-public sealed class Metrics
+public sealed class Metrics : IDisposable
 {
-    private static readonly double[] LatencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+    public const string MeterName = "Nextra";
+
+    internal static readonly double[] LatencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
     private static readonly double[] DepthBuckets = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 10000];
+    private static readonly string[] StatusCodes = Enumerable.Range(0, 600).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
-    private readonly ConcurrentDictionary<string, Counter> _counters = new();
-    private readonly ConcurrentDictionary<string, Histogram> _histograms = new();
-    private readonly List<(string Name, string Help, Func<IEnumerable<(string Labels, double Value)>> Read)> _gauges = [];
+    private readonly Meter _meter;
+    private readonly PrometheusExposition _exposition;
+    private readonly Counter<long> _executions;
+    private readonly Counter<long> _messages;
+    private readonly Counter<long> _api;
+    private readonly Counter<long> _triggers;
+    private readonly Histogram<double> _runDuration;
+    private readonly Histogram<double> _stepDuration;
+    private readonly Histogram<double> _wake;
+    private readonly Histogram<double> _dispatchDepth;
 
-    public Metrics()
+    public Metrics(IOptions<MetricsOptions> options)
     {
-        DefineCounter("nextra_executions_total", "Runs finished, by final status.");
-        DefineCounter("nextra_pump_messages_total", "Messages handled by listeners (steps), by handler kind.");
-        DefineCounter("nextra_api_requests_total", "HTTP API requests, by method and status class.");
-        DefineCounter("nextra_triggers_total", "Trigger injections accepted, by trigger type.");
-        DefineHistogram("nextra_step_duration_seconds", "Listener step latency, by handler kind.", LatencyBuckets);
-        DefineHistogram("nextra_run_duration_seconds", "Run latency from injection to final status.", LatencyBuckets);
-        DefineHistogram("nextra_wake_seconds", "Time to start a sleeping flow on its next trigger.", LatencyBuckets);
-        DefineHistogram("nextra_dispatch_queue_depth", "Depth of a flow's pump queue seen at each injection.", DepthBuckets);
+        Flows = new FlowSeries(Math.Max(0, options.Value.MaxFlowSeries));
+        // One meter per container (not a static): test hosts in one process never mix their counts.
+        _meter = new Meter(MeterName, "1.0");
+        _exposition = new PrometheusExposition(_meter);
+        _executions = _meter.CreateCounter<long>("nextra_executions_total", description: "Runs finished, by flow and final status.");
+        _messages = _meter.CreateCounter<long>("nextra_pump_messages_total", description: "Messages handled by listeners (steps), by flow.");
+        _api = _meter.CreateCounter<long>("nextra_api_requests_total", description: "HTTP API requests, by route template, method and status code.");
+        _triggers = _meter.CreateCounter<long>("nextra_triggers_total", description: "Trigger injections accepted, by trigger type.");
+        _runDuration = Histogram("nextra_run_duration_seconds", "Run latency from start to final status, by flow.", LatencyBuckets);
+        _stepDuration = Histogram("nextra_step_duration_seconds", "Listener step latency, by flow.", LatencyBuckets);
+        _wake = Histogram("nextra_wake_seconds", "Time to start a sleeping flow on its next trigger.", LatencyBuckets);
+        _dispatchDepth = Histogram("nextra_dispatch_queue_depth", "Depth of a flow's pump queue seen at each injection.", DepthBuckets);
     }
 
-    public void Increment(string name, string labels = "", long by = 1) => _counters[name].Add(labels, by);
+    /// <summary>For tests and the OpenTelemetry SDK: the meter every instrument lives on.</summary>
+    public Meter Meter => _meter;
 
-    public void Observe(string name, double value, string labels = "") => _histograms[name].Observe(labels, value);
+    /// <summary>The flow ids admitted as their own series.</summary>
+    public FlowSeries Flows { get; }
 
-    /// <summary>A gauge read at scrape time; <paramref name="read"/> yields (labels, value) pairs.</summary>
-    public void DefineGauge(string name, string help, Func<IEnumerable<(string Labels, double Value)>> read)
+    public void RunFinished(string flowId, string status, double seconds)
     {
-        lock (_gauges) _gauges.Add((name, help, read));
+        var flow = new KeyValuePair<string, object?>("flow_id", Flows.Tag(flowId));
+        _executions.Add(1, flow, new KeyValuePair<string, object?>("status", status));
+        _runDuration.Record(seconds, flow);
     }
 
-    /// <summary>Formats labels: <c>Labels(("status", "ok"))</c> → <c>status="ok"</c>.</summary>
-    public static string Labels(params (string Key, string Value)[] pairs) =>
-        string.Join(",", pairs.Select(p => $"{p.Key}=\"{p.Value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\""));
-
-    private void DefineCounter(string name, string help) => _counters[name] = new Counter(name, help);
-    private void DefineHistogram(string name, string help, double[] buckets) => _histograms[name] = new Histogram(name, help, buckets);
-
-    public void WriteTo(StringBuilder text)
+    public void StepFinished(string flowId, double seconds)
     {
-        List<(string Name, string Help, Func<IEnumerable<(string Labels, double Value)>> Read)> gauges;
-        lock (_gauges) gauges = [.. _gauges];
-        foreach (var (name, help, read) in gauges)
-        {
-            text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
-            text.Append("# TYPE ").Append(name).Append(" gauge\n");
-            foreach (var (labels, value) in read()) Line(text, name, labels, value);
-        }
-        foreach (var counter in _counters.Values.OrderBy(c => c.Name, StringComparer.Ordinal)) counter.WriteTo(text);
-        foreach (var histogram in _histograms.Values.OrderBy(h => h.Name, StringComparer.Ordinal)) histogram.WriteTo(text);
+        var flow = new KeyValuePair<string, object?>("flow_id", Flows.Tag(flowId));
+        _messages.Add(1, flow);
+        _stepDuration.Record(seconds, flow);
     }
 
-    internal static void Line(StringBuilder text, string name, string labels, double value)
+    /// <param name="route">The route template (never the raw path).</param>
+    public void ApiRequest(string route, string method, int status) =>
+        _api.Add(1, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("method", method),
+            new KeyValuePair<string, object?>("status", status is >= 0 and < 600 ? StatusCodes[status] : "other"));
+
+    public void TriggerAccepted(string type) => _triggers.Add(1, new KeyValuePair<string, object?>("type", type));
+
+    public void Woke(double seconds) => _wake.Record(seconds);
+
+    public void DispatchDepth(int depth) => _dispatchDepth.Record(depth);
+
+    /// <summary>A gauge read at scrape time; measurements with equal labels are summed (flows folded into "other").</summary>
+    public void Gauge(string name, string help, Func<IEnumerable<Measurement<double>>> read) =>
+        _meter.CreateObservableGauge(name, read, description: help);
+
+    /// <summary>Prometheus text exposition 0.0.4 of every instrument.</summary>
+    public void WriteTo(StringBuilder text) => _exposition.WriteTo(text);
+
+    public void Dispose()
     {
-        text.Append(name);
-        if (labels.Length > 0) text.Append('{').Append(labels).Append('}');
-        text.Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        _exposition.Dispose();
+        _meter.Dispose();
     }
 
-    private sealed class Counter(string name, string help)
-    {
-        private readonly ConcurrentDictionary<string, StrongBox<long>> _values = new();
-        public string Name => name;
-
-        public void Add(string labels, long by) => Interlocked.Add(ref _values.GetOrAdd(labels, _ => new StrongBox<long>()).Value, by);
-
-        public void WriteTo(StringBuilder text)
-        {
-            text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
-            text.Append("# TYPE ").Append(name).Append(" counter\n");
-            foreach (var (labels, box) in _values.OrderBy(v => v.Key, StringComparer.Ordinal)) Line(text, name, labels, Interlocked.Read(ref box.Value));
-        }
-    }
-
-    private sealed class StrongBox<T> where T : struct
-    {
-        public T Value;
-    }
-
-    private sealed class Histogram(string name, string help, double[] buckets)
-    {
-        private readonly ConcurrentDictionary<string, Series> _series = new();
-        public string Name => name;
-
-        public void Observe(string labels, double value) => _series.GetOrAdd(labels, _ => new Series(buckets.Length)).Observe(buckets, value);
-
-        public void WriteTo(StringBuilder text)
-        {
-            text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
-            text.Append("# TYPE ").Append(name).Append(" histogram\n");
-            foreach (var (labels, series) in _series.OrderBy(v => v.Key, StringComparer.Ordinal))
-            {
-                var prefix = labels.Length > 0 ? labels + "," : "";
-                long cumulative = 0;
-                for (var i = 0; i < buckets.Length; i++)
-                {
-                    cumulative += Interlocked.Read(ref series.Counts[i]);
-                    Line(text, name + "_bucket", prefix + $"le=\"{buckets[i].ToString(CultureInfo.InvariantCulture)}\"", cumulative);
-                }
-                var count = Interlocked.Read(ref series.Count);
-                Line(text, name + "_bucket", prefix + "le=\"+Inf\"", count);
-                Line(text, name + "_sum", labels, Volatile.Read(ref series.Sum));
-                Line(text, name + "_count", labels, count);
-            }
-        }
-    }
-
-    private sealed class Series(int buckets)
-    {
-        public readonly long[] Counts = new long[buckets];
-        public long Count;
-        public double Sum;
-
-        public void Observe(double[] bounds, double value)
-        {
-            var i = Array.BinarySearch(bounds, value);
-            if (i < 0) i = ~i;
-            if (i < Counts.Length) Interlocked.Increment(ref Counts[i]);
-            Interlocked.Increment(ref Count);
-            double seen, updated;
-            do
-            {
-                seen = Volatile.Read(ref Sum);
-                updated = seen + value;
-            } while (Interlocked.CompareExchange(ref Sum, updated, seen) != seen);
-        }
-    }
+    private Histogram<double> Histogram(string name, string help, double[] buckets) =>
+        _meter.CreateHistogram(name, unit: null, description: help, tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = buckets });
 }

@@ -1,13 +1,12 @@
 namespace Nextra.Modules.Observability;
 
-/// <summary>Metrics settings (section <c>Metrics</c>).</summary>
+/// <summary>Metrics settings (section <c>Metrics</c>, TOML <c>[metrics]</c>).</summary>
 public sealed class MetricsOptions
 {
     public const string Section = "Metrics";
 
-    /// <summary>
-    /// When set, <c>/metrics</c> answers only requests carrying <c>Authorization: Bearer TOKEN</c> (401 otherwise);
-    /// empty leaves it open, for a scraper on a private network.
-    /// </summary>
+    /// <summary>When set, <c>/metrics</c> requires <c>Authorization: Bearer TOKEN</c>.</summary>
     public string Token { get; set; } = "";
+    /// <summary>At most this many distinct flow ids label series per process; later flows are folded into <c>flow_id="other"</c>.</summary>
+    public int MaxFlowSeries { get; set; } = 500;
 }

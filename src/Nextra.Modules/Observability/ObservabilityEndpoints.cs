@@ -22,26 +22,21 @@ internal static class ObservabilityEndpoints
         app.MapHub<EventsHub>("/hubs/events");
     }
 
-    internal static async Task<IResult> WriteMetrics(HttpContext http, Metrics metrics, IOptions<MetricsOptions> options)
+    internal static IResult WriteMetrics(HttpContext http, Metrics metrics, IOptions<MetricsOptions> options)
     {
         if (options.Value.Token is { Length: > 0 } token && !BearerMatches(http.Request.Headers.Authorization.ToString(), token))
-        {
-            http.Response.Headers.WWWAuthenticate = "Bearer realm=\"metrics\"";
-            await ProblemResponses.WriteAsync(http, 401, ErrorCodes.Unauthorized, "Unauthorized", "Send Authorization: Bearer with the [metrics] token.")
-                .ConfigureAwait(false);
-            return TypedResults.Empty;
-        }
+            return TypedResults.Text("unauthorized\n", "text/plain", statusCode: StatusCodes.Status401Unauthorized);
         var text = new StringBuilder(8192);
         metrics.WriteTo(text);
         return TypedResults.Text(text.ToString(), "text/plain; version=0.0.4; charset=utf-8");
     }
 
-    private static bool BearerMatches(string authorization, string token)
+    /// <summary>Constant-time comparison of <c>Bearer TOKEN</c> with the configured token.</summary>
+    internal static bool BearerMatches(string header, string token)
     {
         const string Prefix = "Bearer ";
-        if (!authorization.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase)) return false;
-        // Constant time: the comparison must not tell a prober how much of the token it guessed.
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(authorization[Prefix.Length..].Trim()), Encoding.UTF8.GetBytes(token));
+        var sent = header.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) ? header[Prefix.Length..].Trim() : "";
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(sent), Encoding.UTF8.GetBytes(token));
     }
 
     /// <summary>Lines the logs API shows before following live ones.</summary>
@@ -58,7 +53,7 @@ internal static class ObservabilityEndpoints
         using var subscription = streams.Subscribe(user.TenantId, id);
         var response = http.Response;
         response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-store";
+        response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         foreach (var line in await traces.RecentLogsAsync(user.TenantId, id, RecentLines, ct).ConfigureAwait(false))
             await WriteEventAsync(response, line, ct).ConfigureAwait(false);

@@ -14,9 +14,12 @@ public static class ObservabilityModule
     public static IServiceCollection AddObservability(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddNextraCommon();
-        services.AddOptions<MetricsOptions>().Bind(configuration.GetSection(MetricsOptions.Section));
+        services.AddOptions<MetricsOptions>().Bind(configuration.GetSection(MetricsOptions.Section))
+            .Validate(o => o.MaxFlowSeries >= 0, "metrics.max_flow_series must not be negative")
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Metrics>();
+        services.TryAddSingleton<ProcessMemory>();
         // Embedded default; hosted mode adds the backplane-backed publisher (the last registration wins).
         services.TryAddSingleton<LiveEventBus>();
         services.TryAddSingleton<ILiveEvents>(sp => sp.GetRequiredService<LiveEventBus>());

@@ -15,10 +15,7 @@ internal sealed class FlowObserver(FlowSlot slot, ILiveEvents events, Metrics me
 
     public void StepCompleted(RunRecord run, RunStep step)
     {
-        var kind = slot.Kinds.GetValueOrDefault(step.Listener) ?? "system";
-        var labels = Metrics.Labels(("kind", kind));
-        metrics.Increment("nextra_pump_messages_total", labels);
-        metrics.Observe("nextra_step_duration_seconds", step.DurationMs / 1000.0, labels);
+        metrics.StepFinished(slot.FlowId, step.DurationMs / 1000.0);
         events.Publish(new StepUpdatedEvent(slot.TenantId, slot.FlowId, run.RunId, step));
     }
 

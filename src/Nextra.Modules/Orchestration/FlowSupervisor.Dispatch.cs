@@ -109,7 +109,7 @@ public sealed partial class FlowSupervisor
             return;
         }
         slot.Touch(time);
-        metrics.Observe("nextra_dispatch_queue_depth", pump.QueueDepth);
+        metrics.DispatchDepth(pump.QueueDepth);
         var injection = ToInjection(slot, request);
         // The attempt counts once the run really starts. A re-run (it started before and the server died) is written
         // down before executing, so a request that crashes the server every time is given up on, not retried forever.
@@ -169,7 +169,7 @@ public sealed partial class FlowSupervisor
                 return null;
             }
             var elapsed = Stopwatch.GetElapsedTime(started);
-            metrics.Observe("nextra_wake_seconds", elapsed.TotalSeconds);
+            metrics.Woke(elapsed.TotalSeconds);
             Log(slot, "info", $"woke on trigger in {elapsed.TotalMilliseconds:F1} ms");
             return slot.Pump;
         }

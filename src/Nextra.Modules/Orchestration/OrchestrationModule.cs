@@ -34,7 +34,7 @@ public static class OrchestrationModule
         services.AddTierDefaults(configuration); // idle stop and keep-alive per tier
         // The flow_runtime table is created by the triggers module's first inbox migration.
         services.AddMigrations("orchestration", typeof(OrchestrationModule).Assembly, Databases.Inbox, after: "triggers");
-        services.AddSqliteOnlyStore<IFlowRuntimeStore, SqliteFlowRuntimeStore>();
+        services.AddStore<IFlowRuntimeStore, SqliteFlowRuntimeStore, PostgresFlowRuntimeStore>();
         services.AddStore<IFlowOwnership, EmbeddedFlowOwnership, PostgresFlowOwnership>();
         services.TryAddSingleton(sp => new HandlerRegistry(sp.GetServices<IHandlerFactory>()));
         services.TryAddSingleton<IFlowCompiler, PumpFlowCompiler>();

@@ -50,8 +50,7 @@ public sealed class RunRecorder(ITraceStore traces, IRunSignals signals, IEnumer
             logger.LogError(ex, "Could not record run {RunId}", request.Id);
             return;
         }
-        metrics.Increment("nextra_executions_total", Metrics.Labels(("status", run.Status)));
-        metrics.Observe("nextra_run_duration_seconds", run.DurationMs / 1000.0);
+        metrics.RunFinished(request.FlowId, run.Status, run.DurationMs / 1000.0);
         var view = RunView.From(request.FlowId, trigger, run);
         try
         {
@@ -67,7 +66,7 @@ public sealed class RunRecorder(ITraceStore traces, IRunSignals signals, IEnumer
         {
             try
             {
-                await tracker.RunRecordedAsync(request, CancellationToken.None).ConfigureAwait(false);
+                await tracker.RunRecordedAsync(request, fence, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex)
             {

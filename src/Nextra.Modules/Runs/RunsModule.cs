@@ -20,7 +20,7 @@ public static class RunsModule
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMigrations("runs", typeof(RunsModule).Assembly, Databases.Traces);
-        services.AddSqliteOnlyStore<ITraceStore, SqliteTraceStore>();
+        services.AddStore<ITraceStore, SqliteTraceStore, PostgresTraceStore>();
         // Embedded default; hosted mode adds the Redis-backed signals (the last registration wins).
         services.TryAddSingleton<InProcessRunSignals>();
         services.TryAddSingleton<IRunSignals>(sp => sp.GetRequiredService<InProcessRunSignals>());

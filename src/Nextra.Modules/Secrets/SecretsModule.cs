@@ -32,7 +32,7 @@ public static class SecretsModule
             var dataDir = sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDir;
             return new BackupFile("secrets.key", Path.IsPathRooted(o.KeyFile) ? o.KeyFile : Path.Combine(dataDir, o.KeyFile));
         });
-        services.TryAddSingleton<ISecretStore, SqliteSecretStore>();
+        services.AddStore<ISecretStore, SqliteSecretStore, PostgresSecretStore>();
         services.TryAddSingleton<SecretService>();
         services.TryAddSingleton<ISecretResolverFactory, SecretResolverFactory>();
         services.AddHostedService<SecretKeyInitializer>();

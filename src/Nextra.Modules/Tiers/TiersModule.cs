@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Nextra.Modules.Common;
+using Nextra.Modules.Storage;
 using Nextra.Modules.Tiers.Stores;
 
 namespace Nextra.Modules.Tiers;
@@ -33,7 +34,7 @@ public static class TiersModule
     {
         services.AddNextraCommon();
         services.AddTierDefaults(configuration);
-        services.TryAddSingleton<ITenantTierStore, SqliteTenantTierStore>();
+        services.AddStore<ITenantTierStore, SqliteTenantTierStore, PostgresTenantTierStore>();
         services.TryAddSingleton(sp => new TierService(sp.GetRequiredService<ITenantTierStore>(), sp.GetRequiredService<TiersOptions>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ICacheInvalidator>(), sp.GetRequiredService<ILogger<TierService>>()));
         // Added, not tried: it wins over AddTierDefaults' config-only limits whichever module registers first.

@@ -31,11 +31,14 @@ public interface IInboxStore
     /// </summary>
     Task<IReadOnlyList<ClaimedRequest>> ClaimAsync(IReadOnlyList<LeaseFence> fences, int limit, CancellationToken ct = default);
 
-    /// <summary>Counts an attempt: the request's run is starting to execute.</summary>
-    Task MarkStartedAsync(string tenantId, string id, CancellationToken ct = default);
+    /// <summary>
+    /// Counts an attempt: the request's run is starting to execute under <paramref name="fence"/>. Hosted stores
+    /// refuse it with <see cref="FencedWriteException"/> when the lease is no longer current (<see cref="LeaseFence.None"/>: not fenced).
+    /// </summary>
+    Task MarkStartedAsync(string tenantId, string id, LeaseFence fence, CancellationToken ct = default);
 
-    /// <summary>Removes a row whose run has a committed final trace.</summary>
-    Task CompleteAsync(string tenantId, string id, CancellationToken ct = default);
+    /// <summary>Removes a row whose run has a committed final trace; fenced like <see cref="MarkStartedAsync"/>.</summary>
+    Task CompleteAsync(string tenantId, string id, LeaseFence fence, CancellationToken ct = default);
 
     /// <summary>Gives back the rows this instance claimed in the fences' partitions (partitions handed over).</summary>
     Task ReleaseAsync(IReadOnlyList<LeaseFence> fences, CancellationToken ct = default);

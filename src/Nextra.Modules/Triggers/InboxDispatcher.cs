@@ -139,7 +139,7 @@ internal sealed class InboxDispatcher(
                     if (await traces.GetSummaryAsync(request.TenantId, request.Id, ct).ConfigureAwait(false) is { Status: not "running" })
                     {
                         // Completed before the crash; only the inbox delete was lost.
-                        await inbox.CompleteAsync(request.TenantId, request.Id, ct).ConfigureAwait(false);
+                        await inbox.CompleteAsync(request.TenantId, request.Id, fence, ct).ConfigureAwait(false);
                         finished++;
                     }
                     else if (request.Attempts >= orchestration.Value.MaxAttempts)

@@ -7,9 +7,9 @@ namespace Nextra.Modules.Triggers;
 /// <summary>The inbox's side of a run: an attempt counted when it starts, the row removed once its trace committed.</summary>
 internal sealed class InboxRunTracker(IInboxStore inbox) : IRunRequestTracker
 {
-    public Task RunStartingAsync(RunRequest request, LeaseFence fence, CancellationToken ct) => inbox.MarkStartedAsync(request.TenantId, request.Id, ct);
+    public Task RunStartingAsync(RunRequest request, LeaseFence fence, CancellationToken ct) => inbox.MarkStartedAsync(request.TenantId, request.Id, fence, ct);
 
-    public Task RunRecordedAsync(RunRequest request, CancellationToken ct) => inbox.CompleteAsync(request.TenantId, request.Id, ct);
+    public Task RunRecordedAsync(RunRequest request, LeaseFence fence, CancellationToken ct) => inbox.CompleteAsync(request.TenantId, request.Id, fence, ct);
 }
 
 /// <summary>Acknowledged runs not started yet, for <c>GET /api/runs/{id}</c> (status <c>pending</c>).</summary>

@@ -23,7 +23,7 @@ public sealed class TriggerIntake(IInboxStore inbox, FlowSupervisor supervisor, 
         // Registered before the row is handed on, so the finish cannot be missed.
         using var waiter = wait is null ? null : signals.WaitFor(request.TenantId, request.Id);
         await AppendAndDispatchAsync(request, ct).ConfigureAwait(false);
-        metrics.Increment("nextra_triggers_total", Metrics.Labels(("type", request.Source.Kind)));
+        metrics.TriggerAccepted(request.Source.Kind);
         var accepted = new RunAccepted(request.Id);
         if (waiter is null) return TypedResults.Json(accepted, TriggersJsonContext.Default.RunAccepted, statusCode: StatusCodes.Status202Accepted);
         try

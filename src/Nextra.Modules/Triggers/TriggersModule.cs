@@ -26,8 +26,8 @@ public static class TriggersModule
         services.AddOptions<PumpLimits>().Configure<IOptions<TriggersOptions>>((limits, triggers) => limits.MaxXmlDepth = triggers.Value.MaxXmlDepth);
         services.TryAddSingleton(TimeProvider.System);
         services.AddMigrations("triggers", typeof(TriggersModule).Assembly, Databases.Inbox);
-        services.AddSqliteOnlyStore<IInboxStore, SqliteInboxStore>();
-        services.AddSqliteOnlyStore<IWebhookTokenStore, SqliteWebhookTokenStore>();
+        services.AddStore<IInboxStore, SqliteInboxStore, PostgresInboxStore>();
+        services.AddStore<IWebhookTokenStore, SqliteWebhookTokenStore, PostgresWebhookTokenStore>();
         services.TryAddSingleton<WebhookTokens>();
         services.AddSingleton<IFlowRuntimeListener>(sp => sp.GetRequiredService<WebhookTokens>());
         services.TryAddSingleton<ScheduleArming>();

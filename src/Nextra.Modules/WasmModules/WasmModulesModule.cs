@@ -42,7 +42,7 @@ public static class WasmModulesModule
             return new AscCompiler(options);
         });
         services.AddTierDefaults(configuration);
-        services.TryAddSingleton<IWasmModuleStore, SqliteWasmModuleStore>();
+        services.AddStore<IWasmModuleStore, SqliteWasmModuleStore, PostgresWasmModuleStore>();
         services.TryAddSingleton(sp => new WasmModuleService(sp.GetRequiredService<IWasmModuleStore>(), sp.GetRequiredService<WasmRuntime>(),
             sp.GetRequiredService<AscCompiler>(), sp.GetRequiredService<FlowService>(), sp.GetRequiredService<IOptions<WasmModulesOptions>>(),
             sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ITierLimits>()));

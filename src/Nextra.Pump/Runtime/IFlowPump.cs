@@ -14,6 +14,11 @@ public interface IFlowPump : IAsyncDisposable
     int QueueDepth { get; }
     /// <summary>Runs started and not yet finished.</summary>
     int ActiveRuns { get; }
+    /// <summary>
+    /// An estimate of the memory this flow holds now (queued messages, the records of its active runs, its thread
+    /// registry), for per-flow memory metrics and alerts; not a measurement of the managed heap.
+    /// </summary>
+    long EstimatedMemoryBytes => 0;
 
     /// <summary>Registers system listeners, creates the root thread, sends Boot (xml-pipeline §9.19).</summary>
     Task StartAsync(CancellationToken ct);

@@ -112,6 +112,22 @@ internal sealed class RunState
         }
     }
 
+    /// <summary>Bytes the record holds in payload text (steps in and out, outputs), for the flow's memory estimate.</summary>
+    public long RetainedBytes()
+    {
+        lock (_lock)
+        {
+            long chars = 0;
+            foreach (var step in Record.Steps)
+            {
+                chars += step.PayloadIn?.Length ?? 0;
+                if (step.PayloadsOut is { } outs) foreach (var o in outs) chars += o.Length;
+            }
+            foreach (var output in Record.Outputs) chars += output.Xml.Length;
+            return 2 * chars + 256 * (Record.Steps.Count + 1);
+        }
+    }
+
     public int OutputCount
     {
         get

@@ -65,6 +65,21 @@ public sealed partial class StreamPump : IFlowPump, Parallel.IGatherHost
     public FlowDefinition Flow => _state.Flow;
     public int QueueDepth => Volatile.Read(ref _queued);
     public int ActiveRuns => _runs.Count;
+
+    // Rough per-item sizes behind the estimate: a queued hop (envelope parts and a small XElement tree), a cached
+    // thread entry (uuid, chain, dictionary slots). Payload text of active runs is counted at two bytes a char.
+    private const long QueuedMessageBytes = 1024;
+    private const long ThreadEntryBytes = 256;
+
+    public long EstimatedMemoryBytes
+    {
+        get
+        {
+            long bytes = QueueDepth * QueuedMessageBytes + Threads.CachedCount * ThreadEntryBytes;
+            foreach (var run in _runs.Values) bytes += run.RetainedBytes();
+            return bytes;
+        }
+    }
     public ThreadRegistry Threads { get; }
     public ContextBuffer Buffer { get; }
     public PeerTableRegistry PeerTables { get; }

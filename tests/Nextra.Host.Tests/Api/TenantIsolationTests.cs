@@ -5,8 +5,8 @@ using System.Text.Json.Nodes;
 
 namespace Nextra.Host.Tests.Api;
 
-/// <summary>Tenant B never sees tenant A's resources: 404 by id, absent from lists.</summary>
-public sealed class TenantIsolationTests(NextraFactory factory) : IClassFixture<NextraFactory>
+/// <summary>Tenant B never sees tenant A's resources: 404 by id, absent from lists. Runs on each storage provider.</summary>
+public abstract class TenantIsolationSuite(NextraFactory factory)
 {
     public static TheoryData<string, string> ByIdRoutes => new()
     {
@@ -20,7 +20,7 @@ public sealed class TenantIsolationTests(NextraFactory factory) : IClassFixture<
         { "DELETE", "/api/apikeys/{key}" },
     };
 
-    [Theory]
+    [ProviderTheory]
     [MemberData(nameof(ByIdRoutes))]
     public async Task OtherTenantsResource_ById_Is404(string method, string template)
     {
@@ -43,7 +43,7 @@ public sealed class TenantIsolationTests(NextraFactory factory) : IClassFixture<
         Assert.Contains(keys!, k => k!["id"]!.GetValue<string>() == keyId);
     }
 
-    [Fact]
+    [ProviderFact]
     public async Task OtherTenantsResources_InLists_Absent()
     {
         var (_, b, flowId, keyId) = await TwoTenantsAsync();
@@ -55,7 +55,7 @@ public sealed class TenantIsolationTests(NextraFactory factory) : IClassFixture<
         Assert.DoesNotContain(keys!, k => k!["id"]!.GetValue<string>() == keyId);
     }
 
-    [Fact]
+    [ProviderFact]
     public async Task SameTenantOtherUser_ApiKeys_NotVisible()
     {
         var tenant = "shared-" + Guid.NewGuid().ToString("N");
@@ -78,3 +78,8 @@ public sealed class TenantIsolationTests(NextraFactory factory) : IClassFixture<
         return (a, b, flowId, keyId);
     }
 }
+
+public sealed class TenantIsolationTests(NextraFactory factory) : TenantIsolationSuite(factory), IClassFixture<NextraFactory>;
+
+/// <summary>The same suite, unchanged, with every store on Postgres (hosted mode).</summary>
+public sealed class PostgresTenantIsolationTests(PostgresNextraFactory factory) : TenantIsolationSuite(factory), IClassFixture<PostgresNextraFactory>;

@@ -49,9 +49,14 @@ public static class NextraProcess
     }
 
     /// <summary>Runs a one-shot command to completion; returns exit code and output.</summary>
-    public static async Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args)
+    public static Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args) => RunWithAsync(null, args);
+
+    /// <summary>Runs a one-shot command with extra environment variables (e.g. <c>NEXTRA_STORAGE__*</c>).</summary>
+    public static async Task<(int Code, string Stdout, string Stderr)> RunWithAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        using var process = System.Diagnostics.Process.Start(StartInfo(args))!;
+        var info = StartInfo(args);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
+        using var process = System.Diagnostics.Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

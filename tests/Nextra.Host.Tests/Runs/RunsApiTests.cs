@@ -157,18 +157,20 @@ public class RunsApiTests(NextraFactory factory) : IClassFixture<NextraFactory>
     public async Task Metrics_AfterRuns_ExposesSeedMetrics()
     {
         var owner = await factory.CreateUserAsync("metrics");
-        var (_, hook) = await RunFlows.DeployAsync(owner.Client);
+        var (flowId, hook) = await RunFlows.DeployAsync(owner.Client);
         await RunFlows.SendAsync(factory.CreateClient(), hook, """{"name":"ada"}""", HttpStatusCode.OK);
         var response = await factory.CreateClient().GetAsync("/metrics");
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, text);
         Assert.StartsWith("text/plain", response.Content.Headers.ContentType!.ToString());
-        Assert.Matches("nextra_executions_total\\{status=\"succeeded\"\\} [1-9]", text);
+        Assert.Matches($"nextra_executions_total\\{{flow_id=\"{flowId}\",status=\"succeeded\"\\}} [1-9]", text);
         Assert.Matches("nextra_flows_total\\{status=\"running\"\\} [1-9]", text);
-        Assert.Contains("nextra_pump_memory_bytes{kind=\"working_set\"}", text);
-        Assert.Matches("nextra_pump_messages_total\\{kind=\"branch\"\\} [1-9]", text);
-        Assert.Matches("nextra_api_requests_total\\{method=\"POST\",code=\"2xx\"\\} [1-9]", text);
-        Assert.Contains("nextra_step_duration_seconds_bucket{kind=\"output\",le=\"+Inf\"}", text);
+        Assert.Contains("nextra_process_memory_bytes{kind=\"working_set\"}", text);
+        Assert.Contains($"nextra_pump_memory_bytes{{flow_id=\"{flowId}\"}}", text);
+        Assert.Matches($"nextra_pump_messages_total\\{{flow_id=\"{flowId}\"\\}} [1-9]", text);
+        Assert.Matches("nextra_api_requests_total\\{route=\"/api/triggers/\\{flowId\\}/webhook/\\{token\\}\",method=\"POST\",status=\"200\"\\} [1-9]", text);
+        Assert.DoesNotContain(hook, text, StringComparison.Ordinal);
+        Assert.Contains($"nextra_step_duration_seconds_bucket{{flow_id=\"{flowId}\",le=\"+Inf\"}}", text);
         Assert.Contains("nextra_queue_depth{queue=\"pump\"}", text);
     }
 

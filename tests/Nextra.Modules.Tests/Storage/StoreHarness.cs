@@ -27,6 +27,20 @@ public sealed class StoreHarness : IAsyncDisposable
 
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
+    /// <summary>
+    /// Makes <paramref name="fence"/> the current lease of its partition (Postgres: the <c>partition_leases</c> row the
+    /// hosted stores fence writes against; SQLite: nothing, one embedded server holds every partition).
+    /// </summary>
+    public async Task LeaseAsync(LeaseFence fence)
+    {
+        if (Provider != StorageProviders.Postgres) return;
+        await using var c = await Get<IPostgresConnectionFactory>().OpenAsync();
+        await c.ExecAsync(null, """
+            INSERT INTO partition_leases(partition, owner, epoch, acquired_at, expires_at) VALUES (@p, @o, @e, now(), now() + interval '1 hour')
+            ON CONFLICT (partition) DO UPDATE SET owner = excluded.owner, epoch = excluded.epoch, acquired_at = now(), expires_at = excluded.expires_at
+            """, CancellationToken.None, ("p", fence.Partition), ("o", fence.Owner), ("e", fence.Epoch));
+    }
+
     /// <summary>Composes <paramref name="register"/> on the provider and applies every registered migration.</summary>
     public static async Task<StoreHarness> CreateAsync(string provider, Action<IServiceCollection, IConfiguration> register, TimeProvider? time = null)
     {
@@ -42,7 +56,7 @@ public sealed class StoreHarness : IAsyncDisposable
                 await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", admin);
                 await create.ExecuteNonQueryAsync();
             }
-            settings["Storage:Postgres"] = new NpgsqlConnectionStringBuilder(PostgresFactAttribute.ConnectionString) { Database = database }.ConnectionString;
+            settings["Storage:Postgres"] = new NpgsqlConnectionStringBuilder(PostgresFactAttribute.ConnectionString) { Database = database, MaxPoolSize = 10 }.ConnectionString;
         }
         var config = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();

@@ -73,10 +73,10 @@ internal sealed class SqliteInboxStore(ISqliteConnectionFactory db, SqliteBatchW
         return claimed;
     }
 
-    public Task MarkStartedAsync(string tenantId, string id, CancellationToken ct = default) =>
+    public Task MarkStartedAsync(string tenantId, string id, LeaseFence fence, CancellationToken ct = default) =>
         Writer.WriteAsync((c, tx) => c.ExecCached(tx, "UPDATE inbox SET attempts = attempts + 1 WHERE id=$id AND tenant_id=$t", ("$id", id), ("$t", tenantId)));
 
-    public Task CompleteAsync(string tenantId, string id, CancellationToken ct = default) =>
+    public Task CompleteAsync(string tenantId, string id, LeaseFence fence, CancellationToken ct = default) =>
         Writer.WriteAsync((c, tx) => c.ExecCached(tx, "DELETE FROM inbox WHERE id=$id AND tenant_id=$t", ("$id", id), ("$t", tenantId)));
 
     public Task ReleaseAsync(IReadOnlyList<LeaseFence> fences, CancellationToken ct = default)

@@ -33,7 +33,7 @@ public abstract class TraceStoreContract
         return new TraceEntry(tenant, flow, "webhook:hook", new RecordedInjection("greet", "Greeting", input, null), run);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Save_ThenGet_EveryStepAndPayloadBack()
     {
         await using var h = await CreateAsync();
@@ -54,7 +54,7 @@ public abstract class TraceStoreContract
         Assert.Equal("failed", (await store.GetSummaryAsync("t1", entry.Run.RunId))!.Status);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Reads_OtherTenant_SeeNothing()
     {
         await using var h = await CreateAsync();
@@ -72,7 +72,7 @@ public abstract class TraceStoreContract
         Assert.Empty(await store.RecentLogsAsync("t2", "f1", 10));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Save_Again_ReplacesAHalfWayTrace()
     {
         await using var h = await CreateAsync();
@@ -87,7 +87,7 @@ public abstract class TraceStoreContract
         Assert.Single(run.Steps);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task List_Paged_WalksAllRunsNewestFirst()
     {
         await using var h = await CreateAsync();
@@ -109,7 +109,7 @@ public abstract class TraceStoreContract
         Assert.Equal(entries[^1].Run.RunId, (await store.LatestAsync("t1", ["f1", "other"]))["f1"].RunId);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Retention_CountAndAge_KeepsNewestWithinPolicy()
     {
         await using var h = await CreateAsync();
@@ -125,7 +125,7 @@ public abstract class TraceStoreContract
         Assert.Null(await store.GetAsync("t1", old[0].Run.RunId));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Logs_AppendedThenRecent_OldestFirstAndBounded()
     {
         await using var h = await CreateAsync();
@@ -141,7 +141,7 @@ public sealed class SqliteTraceStoreContract : TraceStoreContract
 {
     protected override string Provider => StorageProviders.Sqlite;
 
-    [Fact]
+    [ContractFact]
     public async Task Retention_SustainedLoad_FileStopsGrowing()
     {
         await using var h = await StoreHarness.CreateAsync(Provider, (s, c) => s.AddRuns(c));
@@ -162,7 +162,7 @@ public sealed class SqliteTraceStoreContract : TraceStoreContract
         Assert.Equal(200, (await store.ListAsync("t1", "f1", new RunQuery(Limit: 200))).Items.Count);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Save_PayloadCarriedByTwoSteps_StoredOnce()
     {
         await using var h = await StoreHarness.CreateAsync(Provider, (s, c) => s.AddRuns(c));
@@ -173,5 +173,53 @@ public sealed class SqliteTraceStoreContract : TraceStoreContract
         count.CommandText = "SELECT COUNT(*) FROM payloads";
         // input + the reply (out of step 0 and in of step 1) = 2, not 3.
         Assert.Equal(2L, (long)count.ExecuteScalar()!);
+    }
+}
+
+public sealed class PostgresTraceStoreContract : TraceStoreContract
+{
+    protected override string Provider => StorageProviders.Postgres;
+
+    // Orchestration's Postgres migration brings partition_leases, which fenced trace writes check.
+    private Task<StoreHarness> CreateLeasedAsync() => StoreHarness.CreateAsync(Provider, (s, c) =>
+    {
+        s.AddRuns(c);
+        s.AddMigrations("orchestration", typeof(Orchestration.OrchestrationModule).Assembly, Databases.Inbox);
+    });
+
+    [PostgresFact]
+    public async Task Save_StaleEpoch_RefusedAndNothingWritten()
+    {
+        await using var h = await CreateLeasedAsync();
+        var store = h.Get<ITraceStore>();
+        var old = new LeaseFence(3, 1, "paused");
+        await h.LeaseAsync(old);
+        var first = Entry(status: "running");
+        await store.SaveAsync(first, old);
+        // Another instance takes the partition over; the paused one wakes and tries to finish its trace.
+        var current = new LeaseFence(3, 2, "other");
+        await h.LeaseAsync(current);
+        first.Run.Status = "succeeded";
+        var refused = await Assert.ThrowsAsync<FencedWriteException>(() => store.SaveAsync(first, old));
+        Assert.Equal(old, refused.Fence);
+        var late = Entry();
+        await Assert.ThrowsAsync<FencedWriteException>(() => store.SaveAsync(late, old));
+        Assert.Equal("running", (await store.GetSummaryAsync("t1", first.Run.RunId))!.Status);
+        Assert.Equal(2, (await store.GetAsync("t1", first.Run.RunId))!.Steps.Count);
+        Assert.Null(await store.GetSummaryAsync("t1", late.Run.RunId));
+        // The current owner writes.
+        await store.SaveAsync(first, current);
+        Assert.Equal("succeeded", (await store.GetSummaryAsync("t1", first.Run.RunId))!.Status);
+    }
+
+    [PostgresFact]
+    public async Task Save_PayloadCarriedByTwoSteps_StoredOnceInPostgres()
+    {
+        await using var h = await StoreHarness.CreateAsync(Provider, (s, c) => s.AddRuns(c));
+        var entry = Entry();
+        await h.Get<ITraceStore>().SaveAsync(entry, LeaseFence.None);
+        await using var c = await h.Get<IPostgresConnectionFactory>().OpenAsync();
+        Assert.Equal(2L, await c.ScalarAsync(null, "SELECT COUNT(*) FROM payloads", CancellationToken.None));
+        Assert.True(await h.Get<ITraceStore>().SizeBytesAsync() > 0);
     }
 }

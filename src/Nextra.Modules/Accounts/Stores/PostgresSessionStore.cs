@@ -1,0 +1,51 @@
+using Dapper;
+using Nextra.Modules.Storage;
+
+namespace Nextra.Modules.Accounts.Stores;
+
+/// <summary><see cref="ISessionStore"/> on Postgres (hosted mode); the same SQL as SQLite.</summary>
+internal sealed class PostgresSessionStore(IPostgresConnectionFactory db) : ISessionStore
+{
+    public async Task InsertAsync(SessionRow session, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        await conn.ExecuteAsync("""
+            INSERT INTO sessions (token_hash, tenant_id, user_id, csrf, created_at, expires_at)
+            VALUES (@TokenHash, @TenantId, @UserId, @Csrf, @CreatedAt, @ExpiresAt)
+            """, session);
+    }
+
+    public async Task<PrincipalRow?> FindAsync(string tokenHash, string now, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        // ISO-8601 UTC strings of one format compare correctly as text.
+        return await conn.QueryFirstOrDefaultAsync<PrincipalRow>("""
+            SELECT u.id AS user_id, u.tenant_id AS tenant_id, t.name AS tenant_name, u.email AS email, u.role AS role,
+                   s.csrf AS csrf, s.expires_at AS expires_at
+            FROM sessions s
+            JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id
+            JOIN tenants t ON t.id = u.tenant_id
+            WHERE s.token_hash = @tokenHash AND s.expires_at > @now
+            """, new { tokenHash, now });
+    }
+
+    public async Task DeleteAsync(string tokenHash, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        await conn.ExecuteAsync("DELETE FROM sessions WHERE token_hash = @tokenHash", new { tokenHash });
+    }
+
+    public async Task DeleteOthersAsync(string tenantId, string userId, string keepTokenHash, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        await conn.ExecuteAsync(
+            "DELETE FROM sessions WHERE tenant_id = @tenantId AND user_id = @userId AND token_hash <> @keepTokenHash",
+            new { tenantId, userId, keepTokenHash });
+    }
+
+    public async Task<int> DeleteExpiredAsync(string now, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        return await conn.ExecuteAsync("DELETE FROM sessions WHERE expires_at <= @now", new { now });
+    }
+}
