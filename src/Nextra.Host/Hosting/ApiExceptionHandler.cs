@@ -36,12 +36,13 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
             problem = Problem(500, ErrorCodes.InternalError, "Internal error", "An unexpected error occurred; see the server log.");
         }
         httpContext.Response.StatusCode = problem.Status ?? 500;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        if (!await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception }))
         {
-            HttpContext = httpContext,
-            ProblemDetails = problem,
-            Exception = exception,
-        });
+            // Declined (Accept: text/html, text/event-stream…): still answer problem+json rather than let the
+            // middleware rethrow, which turned a 404 into a 500 with stack traces in the log.
+            await ProblemResponses.WriteAsync(httpContext, problem);
+        }
+        return true;
     }
 
     private static ProblemDetails Problem(int status, string code, string title, string detail, IDictionary<string, object?>? extensions = null)

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Nextra.Host.Configuration;
+using Nextra.Modules.Common;
 using Scalar.AspNetCore;
 using Serilog;
 using Serilog.Events;
@@ -53,6 +54,11 @@ internal static class NextraHostExtensions
 
     public static WebApplication UseNextraHost(this WebApplication app)
     {
+        // Configuration is final here and no module has opened a database yet: owner-only directory and files.
+        if (DataDirectoryGuard.Prepare(app.Configuration) is { } wide)
+        {
+            app.Logger.LogWarning("{Warning}", wide);
+        }
         // Outermost, so the log records the status the client finally got (after the exception handler).
         app.UseSerilogRequestLogging(o => o.GetMessageTemplateProperties = (http, path, elapsed, status) =>
         [
@@ -62,7 +68,13 @@ internal static class NextraHostExtensions
             new LogEventProperty("Elapsed", new ScalarValue(elapsed)),
         ]);
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // Bodiless errors (no endpoint, wrong method) get the one error shape, whatever the Accept header.
+        app.UseStatusCodePages(context =>
+        {
+            var status = context.HttpContext.Response.StatusCode;
+            return ProblemResponses.WriteAsync(context.HttpContext, status, ProblemCodes.ForStatus(status),
+                Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status), $"The server answered {status}.");
+        });
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseMiddleware<BodySizeLimitMiddleware>(MaxBodyBytes(app.Configuration));
         app.UseRouting();

@@ -7,13 +7,25 @@ namespace Nextra.Host.Ui;
 /// Serves the embedded UI: exact files first, then the SPA fallback to <c>index.html</c> for
 /// client-side routes. Unknown <c>/api</c> paths stay API errors (401 without credentials, else 404).
 /// </summary>
-internal static class UiEndpoints
+internal static partial class UiEndpoints
 {
-    /// <summary>Scripts and styles only from this origin; inline styles because the canvas library sets style attributes.</summary>
-    public const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-        "font-src 'self' data:; connect-src 'self' ws: wss:; worker-src 'self' blob:; object-src 'none'; " +
-        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+    /// <summary>
+    /// Scripts and styles only from this origin; inline styles because the canvas library sets style attributes.
+    /// Connections (fetch, the SignalR WebSocket) only to the server itself: 'self' plus this host's ws:/wss:
+    /// origins, for browsers whose 'self' does not cover WebSockets.
+    /// </summary>
+    public static string ContentSecurityPolicy(HttpRequest request)
+    {
+        var host = request.Host.Value;
+        var sockets = !string.IsNullOrEmpty(host) && SafeHost().IsMatch(host) ? $" ws://{host} wss://{host}" : "";
+        return "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+            $"font-src 'self' data:; connect-src 'self'{sockets}; worker-src 'self' blob:; object-src 'none'; " +
+            "frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+    }
+
+    // Host names, IPv4/IPv6 literals and a port: nothing that could end the directive or add a source.
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")]
+    private static partial System.Text.RegularExpressions.Regex SafeHost();
 
     private static readonly FileExtensionContentTypeProvider ContentTypes = new();
 
@@ -57,7 +69,7 @@ internal static class UiEndpoints
             }
             file = ui.Find("index.html");
         }
-        http.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        http.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy(request);
         if (file is null)
         {
             http.Response.Headers.CacheControl = "no-cache";

@@ -34,6 +34,7 @@ public static class AccountsModule
         services.TryAddSingleton<AccountService>();
         services.TryAddSingleton<ApiKeyService>();
         services.AddHostedService<SessionSweeper>();
+        services.AddOptions<OriginOptions>().Configure(o => OriginOptions.Read(configuration, o));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(AccountsJsonContext.Default));
 
         services.AddAuthentication(NextraAuthenticationHandler.SchemeName)
@@ -50,6 +51,7 @@ public static class AccountsModule
     {
         app.UseAuthentication();
         app.UseMiddleware<CsrfMiddleware>();
+        app.UseMiddleware<HubOriginMiddleware>();
         app.UseAuthorization();
         return app;
     }

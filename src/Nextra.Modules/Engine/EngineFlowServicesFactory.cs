@@ -32,7 +32,7 @@ internal sealed class EngineFlowServicesFactory(
         Secrets = secrets.For(tenantId),
         Memory = flow.ProjectMemory ? memory.For(tenantId, flowId) : null,
         Events = events,
-        Egress = kinds.Egress,
+        Egress = flow.PropagateTraceContext ? kinds.EgressWithTraceContext : kinds.Egress,
         Time = time,
         Budget = new TokenBudgetRegistry(flow.MaxTokensPerThread),
         Modules = new LiveModules(this, tenantId, flowId),

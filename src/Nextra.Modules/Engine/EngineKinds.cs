@@ -26,6 +26,7 @@ public sealed class EngineKinds : IDisposable
         Wasm = wasm ?? new WasmRuntime(settings.Wasm);
         Asc = asc ?? new AscCompiler(settings.Asc);
         Egress = EgressHttp.CreateClient(settings.Egress);
+        _egressWithTraceContext = new Lazy<HttpClient>(() => EgressHttp.CreateClient(settings.Egress, propagateTraceContext: true));
         Factories =
         [
             new LlmHandlerFactory(egress: settings.Egress),
@@ -41,6 +42,10 @@ public sealed class EngineKinds : IDisposable
     public AscCompiler Asc { get; }
     /// <summary>The SSRF-guarded client (private, loopback, link-local and metadata addresses refused unless allow-listed).</summary>
     public HttpClient Egress { get; }
+
+    /// <summary>The same guarded client, also sending the W3C trace context (flows with <c>propagate_trace_context: true</c>).</summary>
+    public HttpClient EgressWithTraceContext => _egressWithTraceContext.Value;
+    private readonly Lazy<HttpClient> _egressWithTraceContext;
     public IReadOnlyList<IHandlerFactory> Factories { get; }
     public HandlerRegistry Registry { get; }
 
@@ -51,6 +56,8 @@ public sealed class EngineKinds : IDisposable
     public void Dispose()
     {
         Egress.Dispose();
+        if (_egressWithTraceContext.IsValueCreated)
+            _egressWithTraceContext.Value.Dispose();
         if (_ownsWasm)
             Wasm.Dispose();
     }

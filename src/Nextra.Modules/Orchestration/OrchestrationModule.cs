@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Nextra.Modules.Common;
 using Nextra.Modules.Orchestration.Stores;
 using Nextra.Modules.Runs;
@@ -37,7 +38,11 @@ public static class OrchestrationModule
         services.AddStore<IFlowOwnership, EmbeddedFlowOwnership, PostgresFlowOwnership>();
         services.TryAddSingleton(sp => new HandlerRegistry(sp.GetServices<IHandlerFactory>()));
         services.TryAddSingleton<IFlowCompiler, PumpFlowCompiler>();
-        services.TryAddSingleton<IFlowPumpFactory>(sp => new StreamPumpFactory(sp.GetRequiredService<HandlerRegistry>()));
+        // The pump refuses injected XML past the depth the webhook intake allows (the triggers module sets PumpLimits from
+        // [triggers] max_xml_depth), so nothing acknowledged is refused later for it.
+        services.AddOptions<PumpLimits>();
+        services.TryAddSingleton<IFlowPumpFactory>(sp => new StreamPumpFactory(sp.GetRequiredService<HandlerRegistry>(),
+            new PumpOptions { MaxXmlDepth = sp.GetRequiredService<IOptions<PumpLimits>>().Value.MaxXmlDepth }));
         services.TryAddSingleton<RunRecorder>();
         services.TryAddSingleton<FlowSupervisor>();
         services.AddSingleton<Flows.IFlowChangeHandler>(sp => sp.GetRequiredService<FlowSupervisor>());

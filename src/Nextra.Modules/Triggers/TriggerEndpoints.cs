@@ -30,7 +30,8 @@ internal static class TriggerEndpoints
     }
 
     internal static async Task<IResult> WebhookAsync(string flowId, string token, double? wait, HttpContext http, FlowSupervisor supervisor,
-        RunningFlows flows, WebhookTokens tokens, WebhookRateLimiter limiter, TriggerIntake intake, TimeProvider time, CancellationToken ct)
+        RunningFlows flows, WebhookTokens tokens, WebhookRateLimiter limiter, TriggerIntake intake, IOptions<TriggersOptions> options, TimeProvider time,
+        CancellationToken ct)
     {
         if (supervisor.Draining) throw new ApiException(503, "shutting_down", "Shutting down", "The server is shutting down; retry shortly.");
         var flow = await flows.FindAsync(flowId, ct).ConfigureAwait(false);
@@ -46,7 +47,9 @@ internal static class TriggerEndpoints
             await ProblemResponses.WriteAsync(http, 429, "rate_limited", "Too many requests", $"Trigger '{trigger}' is over its rate limit.").ConfigureAwait(false);
             return TypedResults.Empty;
         }
-        var (xml, json) = await ReadPayloadAsync(http.Request, limiter.MaxBodyBytes(definition), ct).ConfigureAwait(false);
+        var (xml, json, jsonObject) = await ReadPayloadAsync(http.Request, limiter.MaxBodyBytes(definition), ct).ConfigureAwait(false);
+        // 422 before the intake: a body the flow would fail is not acknowledged, written or counted.
+        PayloadGate.Ensure(flow.Definition, definition?.Target, definition?.Payload, xml, jsonObject, options.Value.MaxXmlDepth);
         var request = new RunRequest
         {
             Id = RunIds.New(time), TenantId = flow.TenantId, FlowId = flowId, Source = RunSource.ForWebhook(trigger), PayloadXml = xml, PayloadJson = json,
@@ -67,7 +70,8 @@ internal static class TriggerEndpoints
     }
 
     internal static async Task<IResult> InjectAsync(string flowId, double? wait, InjectRequest body, ICurrentUser user, IFlowCatalog catalog,
-        RunningFlows flows, FlowSupervisor supervisor, TriggerIntake intake, ExecutionMeter meter, TimeProvider time, CancellationToken ct)
+        RunningFlows flows, FlowSupervisor supervisor, IFlowCompiler compiler, TriggerIntake intake, ExecutionMeter meter,
+        IOptions<TriggersOptions> options, TimeProvider time, CancellationToken ct)
     {
         if (supervisor.Draining) throw new ApiException(503, "shutting_down", "Shutting down", "The server is shutting down; retry shortly.");
         var flow = await catalog.GetAsync(user.TenantId, flowId, ct).ConfigureAwait(false) ?? throw ApiException.NotFound("Flow");
@@ -79,7 +83,11 @@ internal static class TriggerEndpoints
             case JsonValueKind.Undefined or JsonValueKind.Null: json = "{}"; break;
             default: throw ApiException.BadRequest(ErrorCodes.BadRequest, "payload must be a JSON object or an XML string");
         }
-        await EnsureRunningAsync(flow, flows, supervisor, meter, time, ct).ConfigureAwait(false);
+        // Checked before a stopped flow is woken, the month's executions counted or the inbox written.
+        var running = await flows.FindAsync(flow.TenantId, flow.Id, ct).ConfigureAwait(false);
+        PayloadGate.Ensure(running?.Definition ?? compiler.Compile(flow.OrganismYaml).Flow, body.Target, body.PayloadClass, xml,
+            json is null ? null : JsonNode.Parse(json) as JsonObject, options.Value.MaxXmlDepth);
+        if (running is null) await StartAsync(flow, supervisor, meter, time, ct).ConfigureAwait(false);
         var request = new RunRequest
         {
             Id = RunIds.New(time), TenantId = flow.TenantId, FlowId = flowId, Source = RunSource.ForManual(), Target = body.Target,
@@ -92,7 +100,11 @@ internal static class TriggerEndpoints
     internal static async Task EnsureRunningAsync(FlowSnapshot flow, RunningFlows flows, FlowSupervisor supervisor, ExecutionMeter meter,
         TimeProvider time, CancellationToken ct)
     {
-        if (await flows.FindAsync(flow.TenantId, flow.Id, ct).ConfigureAwait(false) is not null) return;
+        if (await flows.FindAsync(flow.TenantId, flow.Id, ct).ConfigureAwait(false) is null) await StartAsync(flow, supervisor, meter, time, ct).ConfigureAwait(false);
+    }
+
+    private static async Task StartAsync(FlowSnapshot flow, FlowSupervisor supervisor, ExecutionMeter meter, TimeProvider time, CancellationToken ct)
+    {
         await meter.EnsureAvailableAsync(flow.TenantId, time.GetUtcNow(), ct).ConfigureAwait(false);
         var status = await supervisor.StartAsync(flow, ct).ConfigureAwait(false);
         if (status.Status != FlowStatuses.Running)
@@ -138,7 +150,7 @@ internal static class TriggerEndpoints
     }
 
     /// <summary>XML when the content type says so or the body starts with '&lt;'; else a JSON object ({} when empty).</summary>
-    internal static async Task<(string? Xml, string? Json)> ReadPayloadAsync(HttpRequest request, long maxBytes, CancellationToken ct)
+    internal static async Task<(string? Xml, string? Json, JsonObject? Object)> ReadPayloadAsync(HttpRequest request, long maxBytes, CancellationToken ct)
     {
         if (request.ContentLength > maxBytes) throw TooLarge(maxBytes);
         using var buffer = new MemoryStream();
@@ -152,15 +164,20 @@ internal static class TriggerEndpoints
         var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
         var text = Encoding.UTF8.GetString(bytes).Trim();
         var contentType = request.ContentType ?? "";
-        if (contentType.Contains("xml", StringComparison.OrdinalIgnoreCase) || text.StartsWith('<')) return (text, null);
-        if (text.Length == 0) return (null, "{}");
+        if (contentType.Contains("xml", StringComparison.OrdinalIgnoreCase) || text.StartsWith('<')) return (text, null, null);
+        if (text.Length == 0) return (null, "{}", new JsonObject());
         try
         {
-            return JsonNode.Parse(text) is JsonObject obj ? (null, obj.ToJsonString())
+            return JsonNode.Parse(text) is JsonObject obj ? (null, obj.ToJsonString(), obj)
                 : throw ApiException.BadRequest(ErrorCodes.MalformedJson, "The body must be a JSON object or an XML payload.");
         }
         catch (JsonException ex)
         {
+            throw ApiException.BadRequest(ErrorCodes.MalformedJson, "The body is not valid JSON: " + ex.Message);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Well-formed JSON whose strings cannot be read back, e.g. an unpaired surrogate escape ("\ud800").
             throw ApiException.BadRequest(ErrorCodes.MalformedJson, "The body is not valid JSON: " + ex.Message);
         }
     }

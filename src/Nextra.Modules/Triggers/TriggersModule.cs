@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Nextra.Modules.Common;
 using Nextra.Modules.Orchestration;
 using Nextra.Modules.Runs;
@@ -18,8 +19,11 @@ public static class TriggersModule
     {
         services.AddNextraCommon();
         services.AddOptions<TriggersOptions>().Bind(configuration.GetSection(TriggersOptions.Section))
-            .Validate(o => o.WebhookRatePerSecond > 0 && o.WebhookBurst >= 1 && o.MaxBodyBytes > 0 && o.InboxPollMilliseconds > 0, "Triggers limits must be positive")
+            .Validate(o => o.WebhookRatePerSecond > 0 && o.WebhookBurst >= 1 && o.MaxBodyBytes > 0 && o.InboxPollMilliseconds > 0
+                && o.MaxXmlDepth is > 0 and <= 10_000, "Triggers limits must be positive (max_xml_depth at most 10000)")
             .ValidateOnStart();
+        // The pump applies the same nesting limit as the intake, so a payload acknowledged here is never refused later for it.
+        services.AddOptions<PumpLimits>().Configure<IOptions<TriggersOptions>>((limits, triggers) => limits.MaxXmlDepth = triggers.Value.MaxXmlDepth);
         services.TryAddSingleton(TimeProvider.System);
         services.AddMigrations("triggers", typeof(TriggersModule).Assembly, Databases.Inbox);
         services.AddStore<IInboxStore, SqliteInboxStore, PostgresInboxStore>();

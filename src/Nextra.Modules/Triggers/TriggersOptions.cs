@@ -13,6 +13,11 @@ public sealed class TriggersOptions
     public double WebhookBurst { get; set; } = 2_000;
     /// <summary>Largest webhook or inject body accepted (413 above).</summary>
     public long MaxBodyBytes { get; set; } = 1024 * 1024;
+    /// <summary>
+    /// Deepest element nesting of an XML payload (a webhook or inject body, XML held in a JSON field); deeper is
+    /// refused 422 <c>payload_too_deep</c> before it is acknowledged. Parsing cost grows with depth, so keep it small.
+    /// </summary>
+    public int MaxXmlDepth { get; set; } = Nextra.Pump.Messages.XmlLimits.DefaultMaxDepth;
     /// <summary>Upper bound of <c>?wait=SECONDS</c>.</summary>
     public double MaxWaitSeconds { get; set; } = 120;
     /// <summary>How often schedules are checked.</summary>

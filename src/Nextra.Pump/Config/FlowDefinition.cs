@@ -25,6 +25,11 @@ public sealed class FlowDefinition
     public required IReadOnlyList<ListenerDefinition> Listeners { get; init; }
     /// <summary>Whether the flow opted in to project memory (key/value store that outlives runs).</summary>
     public bool ProjectMemory { get; init; }
+    /// <summary>
+    /// Whether the flow's outbound requests (http listeners, LLM backends, WASM <c>http_fetch</c>) carry the server's
+    /// W3C <c>traceparent</c>. Off by default: our internal trace ids are not for every API a flow calls.
+    /// </summary>
+    public bool PropagateTraceContext { get; init; }
 }
 
 /// <summary>A payload class declared under <c>payloads:</c>; compiled to an XSD by the pump.</summary>

@@ -10,7 +10,7 @@ internal sealed partial class FlowParser(ProblemSink problems, HandlerRegistry r
     private static readonly string[] TopKeys =
     [
         "organism", "max_concurrent_handlers", "max_concurrent_per_agent", "max_tokens_per_thread",
-        "max_message_depth", "queue_capacity", "run_timeout_seconds", "project_memory",
+        "max_message_depth", "queue_capacity", "run_timeout_seconds", "project_memory", "propagate_trace_context",
         "llm", "payloads", "triggers", "peer_tables", "listeners",
     ];
 
@@ -82,6 +82,7 @@ internal sealed partial class FlowParser(ProblemSink problems, HandlerRegistry r
         var queue = YamlValues.Integer(root.Get("queue_capacity"), _p, "queue_capacity", 1, 10_000_000);
         var runTimeout = YamlValues.Number(root.Get("run_timeout_seconds"), _p, "run_timeout_seconds", 0, 7 * 24 * 3600);
         var memory = YamlValues.Bool(root.Get("project_memory"), _p, "project_memory");
+        var trace = YamlValues.Bool(root.Get("propagate_trace_context"), _p, "propagate_trace_context");
 
         var llm = ParseLlm(root.Get("llm"));
         var payloads = ParsePayloads(root.Get("payloads"));
@@ -105,6 +106,7 @@ internal sealed partial class FlowParser(ProblemSink problems, HandlerRegistry r
             QueueCapacity = (int)(queue ?? 10_000),
             RunTimeoutSeconds = runTimeout ?? 300,
             ProjectMemory = memory ?? false,
+            PropagateTraceContext = trace ?? false,
             Llm = llm,
             Payloads = payloads,
             Triggers = triggers,

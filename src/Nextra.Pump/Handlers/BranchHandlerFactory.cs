@@ -86,6 +86,13 @@ public sealed class BranchHandlerFactory : IHandlerFactory
                         {
                             problems.Add(new("bad_xpath", $"{at}.if '{cond}' is not valid XPath 1.0: {ex.Message}", $"{at}.if"));
                         }
+                        if (expr is not null && XPathSupport.Unsupported(cond) is { Count: > 0 } unsupported)
+                        {
+                            problems.Add(new("unsupported_xpath",
+                                $"{at}.if '{cond}' uses {string.Join(", ", unsupported.Distinct())}: a branch condition may use XPath 1.0's core functions "
+                                + "over the payload, without variables, namespace prefixes or XSLT/extension functions", $"{at}.if"));
+                            expr = null;
+                        }
                     }
                     if (to is null)
                     {

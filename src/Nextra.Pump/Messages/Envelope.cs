@@ -113,8 +113,22 @@ public static class Envelope
         return s[14] == '4' && s[19] is '8' or '9' or 'a' or 'b' && s == g.ToString("D");
     }
 
-    internal static bool TryParseStrict(string xml, out XElement? element, out string? error)
+    internal static bool TryParseStrict(string xml, out XElement? element, out string? error) =>
+        TryParseStrict(xml, XmlLimits.DefaultMaxDepth, out element, out error, out _);
+
+    /// <summary>
+    /// Well-formed XML only. Nesting deeper than <paramref name="maxDepth"/> is refused before parsing
+    /// (<paramref name="tooDeep"/>), which keeps the cost linear in the size of the text.
+    /// </summary>
+    internal static bool TryParseStrict(string xml, int maxDepth, out XElement? element, out string? error, out bool tooDeep)
     {
+        tooDeep = XmlLimits.ExceedsDepth(xml, maxDepth);
+        if (tooDeep)
+        {
+            element = null;
+            error = $"the XML is nested deeper than {maxDepth} levels";
+            return false;
+        }
         if (FastXml.TryParseSimple(xml, out element))
         {
             error = null;

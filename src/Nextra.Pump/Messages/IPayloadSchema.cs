@@ -20,6 +20,8 @@ public interface IPayloadSchema
     JsonObject ToJson(XElement payload);
     /// <summary>Builds a payload from JSON (keys matched case-insensitively). Throws <see cref="PayloadMappingException"/>.</summary>
     XElement FromJson(JsonObject json);
+    /// <summary>As <see cref="FromJson(JsonObject)"/>, with the nesting limit for XML held in <c>xml</c> fields.</summary>
+    XElement FromJson(JsonObject json, int maxXmlDepth) => FromJson(json);
 }
 
 /// <summary>Raised when JSON cannot be mapped onto a payload class; Code is stable.</summary>

@@ -70,7 +70,7 @@ internal static class PayloadJson
         return sb.ToString();
     }
 
-    public static XElement FromJson(XName name, FieldSpec[] fields, JsonObject json, string path)
+    public static XElement FromJson(XName name, FieldSpec[] fields, JsonObject json, string path, int maxXmlDepth = XmlLimits.DefaultMaxDepth)
     {
         var element = new XElement(name);
         var used = new HashSet<string>(StringComparer.Ordinal);
@@ -102,7 +102,7 @@ internal static class PayloadJson
                     throw new PayloadMappingException("missing_field", $"{path}: missing '{f.Name}'");
                 }
             }
-            element.Add(ValueFromJson(f.XName, f, value, path + "." + f.Name));
+            element.Add(ValueFromJson(f.XName, f, value, path + "." + f.Name, maxXmlDepth));
         }
         foreach (var (key, _) in json)
         {
@@ -135,13 +135,13 @@ internal static class PayloadJson
         return loose;
     }
 
-    private static XElement ValueFromJson(XName name, FieldSpec f, JsonNode value, string path)
+    private static XElement ValueFromJson(XName name, FieldSpec f, JsonNode value, string path, int maxXmlDepth)
     {
         switch (f.Kind)
         {
             case FieldKind.Object:
                 return value is JsonObject o
-                    ? FromJson(name, f.Fields, o, path)
+                    ? FromJson(name, f.Fields, o, path, maxXmlDepth)
                     : throw Bad(path, "an object");
             case FieldKind.List:
                 if (value is not JsonArray arr)
@@ -156,12 +156,12 @@ internal static class PayloadJson
                     {
                         throw Bad($"{path}[{i}]", "a value (not null)");
                     }
-                    list.Add(ValueFromJson(FieldSpec.ItemName, f.Of!, item, $"{path}[{i}]"));
+                    list.Add(ValueFromJson(FieldSpec.ItemName, f.Of!, item, $"{path}[{i}]", maxXmlDepth));
                     i++;
                 }
                 return list;
             case FieldKind.Xml:
-                return new XElement(name, XmlContent(value));
+                return new XElement(name, XmlContent(value, path, maxXmlDepth));
         }
         if (value is not JsonValue v)
         {
@@ -241,12 +241,16 @@ internal static class PayloadJson
         return new XElement(name, text);
     }
 
-    private static object XmlContent(JsonNode value)
+    private static object XmlContent(JsonNode value, string path, int maxXmlDepth)
     {
         if (value is JsonValue v && v.TryGetValue<string>(out var s))
         {
             if (s.Contains('<'))
             {
+                if (XmlLimits.ExceedsDepth(s, maxXmlDepth))
+                {
+                    throw new PayloadMappingException("too_deep", $"{path} holds XML nested deeper than {maxXmlDepth} levels");
+                }
                 try
                 {
                     return XElement.Parse("<x>" + s + "</x>").Nodes().ToArray();

@@ -58,10 +58,12 @@ public sealed class PayloadSchema : IPayloadSchema
 
     public JsonObject ToJson(XElement payload) => PayloadJson.ToJson(payload, _fields);
 
-    public XElement FromJson(JsonObject json)
+    public XElement FromJson(JsonObject json) => FromJson(json, XmlLimits.DefaultMaxDepth);
+
+    public XElement FromJson(JsonObject json, int maxXmlDepth)
     {
         ArgumentNullException.ThrowIfNull(json);
-        var element = PayloadJson.FromJson(_root, _fields, json, ClassName);
+        var element = PayloadJson.FromJson(_root, _fields, json, ClassName, maxXmlDepth);
         var error = Validate(element);
         if (error is not null)
         {

@@ -5,6 +5,8 @@ namespace Nextra.Pump.Messages;
 /// <summary>Start tags and attributes, recovered leniently.</summary>
 internal sealed partial class RepairScanner
 {
+    private const int MaxAttributes = 256;
+
     private (XElement Element, bool SelfClosed) StartTag()
     {
         var i = _pos + 1;
@@ -14,6 +16,7 @@ internal sealed partial class RepairScanner
             i++;
         }
         var element = new XElement(SafeName(LocalName(src[nameStart..i])));
+        var attributes = 0;
         while (true)
         {
             while (i < src.Length && char.IsWhiteSpace(src[i]))
@@ -22,7 +25,7 @@ internal sealed partial class RepairScanner
             }
             if (i >= src.Length || src[i] == '<')
             {
-                repairs.Add($"completed the start tag <{element.Name.LocalName}>");
+                Note($"completed the start tag <{element.Name.LocalName}>");
                 _pos = i;
                 return (element, false);
             }
@@ -66,7 +69,7 @@ internal sealed partial class RepairScanner
                     var end = src.IndexOf(quote, j + 1);
                     if (end < 0)
                     {
-                        repairs.Add($"closed the quote of attribute {attrName}");
+                        Note($"closed the quote of attribute {attrName}");
                         end = src.IndexOfAny(['>', '<'], j + 1);
                         end = end < 0 ? src.Length : end;
                         value = src[(j + 1)..end];
@@ -87,12 +90,18 @@ internal sealed partial class RepairScanner
                     }
                     value = src[vs..j];
                     i = j;
-                    repairs.Add($"quoted the value of attribute {attrName}");
+                    Note($"quoted the value of attribute {attrName}");
                 }
             }
             else
             {
-                repairs.Add($"dropped attribute {attrName} without a value");
+                Note($"dropped attribute {attrName} without a value");
+                continue;
+            }
+            if (++attributes > MaxAttributes)
+            {
+                // Adding an attribute walks the ones already there; thousands of them would take quadratic time.
+                Note($"dropped attributes past the first {MaxAttributes} of <{element.Name.LocalName}>");
                 continue;
             }
             AddAttribute(element, attrName, Decode(value));
@@ -112,13 +121,13 @@ internal sealed partial class RepairScanner
         }
         if (local.Length == 0 || !XmlRepair.IsNameStart(local[0]))
         {
-            repairs.Add($"dropped attribute with invalid name '{name}'");
+            Note($"dropped attribute with invalid name '{name}'");
             return;
         }
         var xname = SafeName(local);
         if (element.Attribute(xname) is not null)
         {
-            repairs.Add($"dropped duplicate attribute {local}");
+            Note($"dropped duplicate attribute {local}");
             return;
         }
         element.SetAttributeValue(xname, XmlRepair.CleanText(value, repairs));

@@ -7,7 +7,9 @@ namespace Nextra.Pump.Messages;
 /// <summary>The tolerant tokenizer behind <see cref="XmlRepair"/>: a stack of open elements with recovery rules.</summary>
 internal sealed partial class RepairScanner(string src, List<string> repairs)
 {
-    private const int MaxDepth = 128;
+    // Past this, start tags become text: the tree (and everything that later walks it) stays shallow.
+    private const int MaxDepth = XmlLimits.DefaultMaxDepth;
+    private bool _flattened;
     private int _pos;
 
     public bool AtEnd => _pos >= src.Length;
@@ -65,7 +67,7 @@ internal sealed partial class RepairScanner(string src, List<string> repairs)
                     var data = end < 0 ? src[(_pos + 9)..] : src[(_pos + 9)..end];
                     if (end < 0)
                     {
-                        repairs.Add("closed an unterminated CDATA section");
+                        Note("closed an unterminated CDATA section");
                     }
                     stack.Peek().Add(new XText(XmlRepair.CleanText(data, repairs)));
                     _pos = end < 0 ? src.Length : end + 3;
@@ -75,14 +77,18 @@ internal sealed partial class RepairScanner(string src, List<string> repairs)
                 {
                     var end = src.IndexOf('>', _pos);
                     _pos = end < 0 ? src.Length : end + 1;
-                    repairs.Add("dropped a declaration inside an element");
+                    Note("dropped a declaration inside an element");
                     continue;
                 }
                 if (_pos + 1 < src.Length && XmlRepair.IsNameStart(src[_pos + 1]))
                 {
                     if (stack.Count >= MaxDepth)
                     {
-                        repairs.Add($"flattened elements nested deeper than {MaxDepth}");
+                        if (!_flattened)
+                        {
+                            Note($"flattened elements nested deeper than {MaxDepth}");
+                            _flattened = true;
+                        }
                         AppendText(stack.Peek(), "<");
                         _pos++;
                         continue;
@@ -106,7 +112,7 @@ internal sealed partial class RepairScanner(string src, List<string> repairs)
                     }
                     continue;
                 }
-                repairs.Add("escaped a stray '<'");
+                Note("escaped a stray '<'");
                 AppendText(stack.Peek(), "<");
                 _pos++;
                 continue;
@@ -118,9 +124,18 @@ internal sealed partial class RepairScanner(string src, List<string> repairs)
         }
         foreach (var open in stack)
         {
-            repairs.Add($"closed unclosed <{open.Name.LocalName}> at the end");
+            Note($"closed unclosed <{open.Name.LocalName}> at the end");
         }
         return root;
+    }
+
+    /// <summary>Records a fix, once per run of the same fix (a long stretch of garbage is one note, not thousands).</summary>
+    private void Note(string repair)
+    {
+        if (repairs.Count == 0 || repairs[^1] != repair)
+        {
+            repairs.Add(repair);
+        }
     }
 
     private bool StartsWith(string s) => string.CompareOrdinal(src, _pos, s, 0, s.Length) == 0;
@@ -147,7 +162,7 @@ internal sealed partial class RepairScanner(string src, List<string> repairs)
         var lt = src.IndexOf('<', i);
         if (gt < 0 || (lt >= 0 && lt < gt))
         {
-            repairs.Add($"completed the end tag </{name}>");
+            Note($"completed the end tag </{name}>");
             _pos = lt >= 0 ? lt : src.Length;
         }
         else
@@ -156,7 +171,7 @@ internal sealed partial class RepairScanner(string src, List<string> repairs)
         }
         if (!stack.Any(e => e.Name.LocalName == name))
         {
-            repairs.Add(name.Length == 0 ? "dropped an empty end tag" : $"dropped stray </{name}>");
+            Note(name.Length == 0 ? "dropped an empty end tag" : $"dropped stray </{name}>");
             return false;
         }
         while (stack.Count > 0)
@@ -166,7 +181,7 @@ internal sealed partial class RepairScanner(string src, List<string> repairs)
             {
                 break;
             }
-            repairs.Add($"closed unclosed <{top.Name.LocalName}> before </{name}>");
+            Note($"closed unclosed <{top.Name.LocalName}> before </{name}>");
         }
         return stack.Count == 0;
     }
@@ -178,7 +193,7 @@ internal sealed partial class RepairScanner(string src, List<string> repairs)
         {
             return qname;
         }
-        repairs.Add($"dropped the namespace prefix of {qname}");
+        Note($"dropped the namespace prefix of {qname}");
         return qname[(colon + 1)..];
     }
 
@@ -191,7 +206,7 @@ internal sealed partial class RepairScanner(string src, List<string> repairs)
         catch (Exception ex) when (ex is XmlException or ArgumentException)
         {
             var encoded = XmlConvert.EncodeLocalName(name.Length == 0 ? "_" : name);
-            repairs.Add($"renamed invalid element or attribute name '{name}' to '{encoded}'");
+            Note($"renamed invalid element or attribute name '{name}' to '{encoded}'");
             return XName.Get(encoded!);
         }
     }
@@ -225,7 +240,7 @@ internal sealed partial class RepairScanner(string src, List<string> repairs)
             };
             if (decoded is null)
             {
-                repairs.Add("escaped a stray '&'");
+                Note("escaped a stray '&'");
                 sb.Append('&');
                 continue;
             }

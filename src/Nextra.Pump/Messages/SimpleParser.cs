@@ -6,6 +6,7 @@ namespace Nextra.Pump.Messages;
 /// <summary>Strict parser of the simple XML subset behind <see cref="FastXml.TryParseSimple"/>; bails out rather than guess.</summary>
 internal ref struct SimpleParser(string src)
 {
+    private const int MaxAttributes = 32;
     private int _pos;
 
     public bool Parse(out XElement? root)
@@ -33,6 +34,7 @@ internal ref struct SimpleParser(string src)
             return false;
         }
         element = new XElement(name);
+        var attributes = 0;
         while (true)
         {
             var hadSpace = SkipSpace();
@@ -55,7 +57,8 @@ internal ref struct SimpleParser(string src)
                 _pos++;
                 break;
             }
-            if (!hadSpace || !Name(out var attrName) || attrName.StartsWith("xmlns", StringComparison.Ordinal))
+            // The duplicate check below walks the element's attributes: past a few, XmlReader (hashed) does it.
+            if (!hadSpace || ++attributes > MaxAttributes || !Name(out var attrName) || attrName.StartsWith("xmlns", StringComparison.Ordinal))
             {
                 return false;
             }

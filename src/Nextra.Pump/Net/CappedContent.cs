@@ -25,6 +25,17 @@ internal sealed class CappedContent : HttpContent
         await source.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
     }
 
+    // The synchronous pair: WASM host functions run on the guest's thread and read responses synchronously
+    // (HttpContent's defaults throw NotSupportedException for a derived content without them).
+    protected override void SerializeToStream(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+    {
+        using var source = CreateContentReadStream(cancellationToken);
+        source.CopyTo(stream);
+    }
+
+    protected override Stream CreateContentReadStream(CancellationToken cancellationToken) =>
+        new CappedStream(_inner.ReadAsStream(cancellationToken), _max);
+
     protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
 
     protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken)

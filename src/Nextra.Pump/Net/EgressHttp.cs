@@ -18,7 +18,11 @@ public static class EgressHttp
     /// cannot swap in a private one). No proxy, no automatic redirects, no cookies; one instance per
     /// host is enough (it pools connections).
     /// </summary>
-    public static HttpClient CreateClient(EgressOptions options)
+    /// <param name="propagateTraceContext">
+    /// Send the current activity's W3C <c>traceparent</c>/<c>tracestate</c> (for flows that set <c>propagate_trace_context</c>);
+    /// by default outbound requests carry none, so the server's internal trace ids stay inside.
+    /// </param>
+    public static HttpClient CreateClient(EgressOptions options, bool propagateTraceContext = false)
     {
         var policy = new EgressPolicy(options.AllowList);
         var sockets = new SocketsHttpHandler
@@ -33,6 +37,9 @@ public static class EgressHttp
             // Flows put payload text into headers; send it as UTF-8 (obs-text) instead of failing on non-ASCII.
             RequestHeaderEncodingSelector = (_, _) => System.Text.Encoding.UTF8,
             ResponseHeaderEncodingSelector = (_, _) => System.Text.Encoding.UTF8,
+            ActivityHeadersPropagator = propagateTraceContext
+                ? System.Diagnostics.DistributedContextPropagator.Current
+                : System.Diagnostics.DistributedContextPropagator.CreateNoOutputPropagator(),
         };
         return new HttpClient(new EgressGuardHandler(options, policy, sockets))
         {
@@ -99,9 +106,50 @@ public static class EgressHttp
         {
             throw new EgressException(EgressException.Timeout, $"{request.RequestUri?.GetLeftPart(UriPartial.Path)} did not answer within {timeout.TotalSeconds:0.###} s", e);
         }
-        catch (Exception e) when (e is not EgressException && EgressException.Find(e) is { } egress)
+        catch (Exception e) when (e is not EgressException && !ct.IsCancellationRequested && Classify(e, request.RequestUri) is { } coded)
         {
-            throw new EgressException(egress.Code, egress.Message, e);
+            throw coded;
         }
+    }
+
+    /// <summary>
+    /// A network failure as a coded <see cref="EgressException"/>: the guard's own refusal dug out of
+    /// HttpClient's wrapping, else <c>http_tls</c>, <c>http_timeout</c> (connect timeout) or
+    /// <c>http_unreachable</c>. Null for anything else (a bug, a cancellation the caller asked for).
+    /// </summary>
+    public static EgressException? Classify(Exception e, Uri? target)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (e is EgressException own)
+            return own;
+        if (EgressException.Find(e) is { } egress)
+            return new EgressException(egress.Code, egress.Message, e);
+        var where = target is null ? "the server" : target.GetLeftPart(UriPartial.Authority);
+        if (e is HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } || Has<System.Security.Authentication.AuthenticationException>(e))
+            return new EgressException(EgressException.Tls, $"TLS with {where} failed: {Innermost(e).Message}", e);
+        if (Has<TimeoutException>(e))
+            return new EgressException(EgressException.Timeout, $"{where} did not accept the connection in time", e);
+        if (e is OperationCanceledException)
+            return null;
+        if (e is HttpRequestException or IOException or SocketException)
+            return new EgressException(EgressException.Unreachable, $"{where} could not be reached or broke off the answer: {Innermost(e).Message}", e);
+        return null;
+    }
+
+    private static bool Has<T>(Exception? e) where T : Exception
+    {
+        for (var depth = 0; e is not null && depth < 8; depth++, e = e.InnerException)
+        {
+            if (e is T)
+                return true;
+        }
+        return false;
+    }
+
+    private static Exception Innermost(Exception e)
+    {
+        for (var depth = 0; e.InnerException is not null && depth < 8; depth++)
+            e = e.InnerException;
+        return e;
     }
 }

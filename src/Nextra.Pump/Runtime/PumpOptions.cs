@@ -12,6 +12,8 @@ public sealed class PumpOptions
     /// <summary>Context buffer limits (xml-pipeline: 10000 slots per thread, 1000 threads).</summary>
     public int MaxSlotsPerThread { get; init; } = 10_000;
     public int MaxThreads { get; init; } = 1_000;
+    /// <summary>Deepest element nesting an injected payload may have (<c>payload_too_deep</c> past it); the server sets <c>[triggers] max_xml_depth</c>.</summary>
+    public int MaxXmlDepth { get; init; } = Messages.XmlLimits.DefaultMaxDepth;
     /// <summary>Send the Boot message on start (xml-pipeline §9.19).</summary>
     public bool SendBoot { get; init; } = true;
 }

@@ -20,11 +20,10 @@ public sealed partial class StreamPump
         }
         var state = _state;
         var notes = new List<StepError>();
-        var (payload, from, to, thread) = ReadInjection(injection, state, notes);
+        var (payload, from, to, thread) = InjectionPayload.Read(injection, state.Flow, state.Schemas, _options.MaxXmlDepth, notes);
         thread = await UnusedThreadAsync(thread, notes, ct).ConfigureAwait(false);
         var className = payload.Name.LocalName;
-        var schema = state.Schemas.Find(className)
-            ?? throw new PumpException("payload_invalid", $"<{className}> is not a payload class of this flow (classes: {string.Join(", ", state.Schemas.All.Keys)})");
+        var schema = state.Schemas.Find(className) ?? throw InjectionPayload.NotAClass(className, state.Schemas);
         var targets = ResolveInjectionTargets(injection, to, className, state);
         var error = schema.Validate(payload);
         if (error is not null)
@@ -116,55 +115,6 @@ public sealed partial class StreamPump
         return new RunHandle(record, run.Completion.Task, run.Snapshot);
     }
 
-    /// <summary>Turns the injection into a payload element (+ envelope meta when an envelope was given).</summary>
-    private static (XElement Payload, string? From, string? To, string? Thread) ReadInjection(Injection inj, PumpState state, List<StepError> notes)
-    {
-        if (inj.PayloadJson is { } json)
-        {
-            var cls = inj.PayloadClass
-                ?? (inj.Target is { } t && state.ByName.TryGetValue(t, out var tl) ? tl.Def.PayloadClass : null)
-                ?? DefaultTriggerClass(state)
-                ?? throw new PumpException("payload_invalid", "a JSON payload needs a payload class (--payload) or a target listener");
-            var schema = state.Schemas.Find(cls) ?? throw new PumpException("payload_invalid", $"unknown payload class '{cls}'");
-            try
-            {
-                return (schema.FromJson(json), null, null, null);
-            }
-            catch (PayloadMappingException ex)
-            {
-                throw new PumpException("payload_invalid", $"the JSON does not map onto {cls}: {ex.Message}");
-            }
-        }
-        if (string.IsNullOrWhiteSpace(inj.PayloadXml))
-        {
-            throw new PumpException("payload_invalid", "the injection carries no payload (XML or JSON)");
-        }
-        if (!Envelope.TryParseStrict(inj.PayloadXml, out var element, out var parseError))
-        {
-            var (repaired, repairs) = XmlRepair.RepairSingle(inj.PayloadXml);
-            if (repaired is null)
-            {
-                throw new PumpException("payload_invalid", $"the payload is not XML: {parseError}");
-            }
-            element = repaired;
-            notes.Add(new StepError(StepCodes.XmlRepaired, "repaired the injected XML: " + string.Join("; ", repairs.Distinct())));
-        }
-        if (!Envelope.IsEnvelope(element!))
-        {
-            return (element!, null, null, null);
-        }
-        var parts = Envelope.Parse(element!, out var envError) ?? throw new PumpException("payload_invalid", envError!);
-        var thread = parts.Thread;
-        if (!Envelope.IsCanonicalThreadId(thread))
-        {
-            var fresh = ThreadRegistry.NewUuid();
-            notes.Add(new StepError(StepCodes.ThreadReplaced, $"thread '{Shorten(thread)}' is not a canonical lowercase UUIDv4; replaced by {fresh}"));
-            thread = fresh;
-        }
-        var payload = new XElement(parts.Payload);
-        return (payload, parts.From, parts.To, thread);
-    }
-
     /// <summary>Threads belong to one run: an external thread id already in use elsewhere gets a fresh one.</summary>
     private async ValueTask<string?> UnusedThreadAsync(string? thread, List<StepError> notes, CancellationToken ct)
     {
@@ -176,8 +126,6 @@ public sealed partial class StreamPump
         notes.Add(new StepError(StepCodes.ThreadReplaced, $"thread {thread} is in use by another run; replaced by {fresh}"));
         return fresh;
     }
-
-    private static string? DefaultTriggerClass(PumpState state) => state.Flow.Triggers.Count > 0 ? state.Flow.Triggers[0].Payload : null;
 
     private static List<ListenerRuntime> ResolveInjectionTargets(Injection inj, string? envelopeTo, string className, PumpState state)
     {
@@ -209,6 +157,4 @@ public sealed partial class StreamPump
         var cleaned = s.Replace('.', '_').Replace('|', '_');
         return cleaned.Length == 0 ? "external" : cleaned;
     }
-
-    private static string Shorten(string s) => s.Length > 60 ? s[..60] + "…" : s;
 }

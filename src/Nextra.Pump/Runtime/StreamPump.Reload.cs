@@ -73,7 +73,7 @@ public sealed partial class StreamPump
     private PumpState BuildState(FlowDefinition flow, PumpState? previous, out List<ValidationProblem> problems)
     {
         problems = [];
-        var schemas = new PayloadSchemaSet(flow);
+        var schemas = InjectionPayload.SchemasOf(flow);
         var schemaDict = schemas.All;
         var list = new List<ListenerRuntime>();
         foreach (var def in flow.Listeners)

@@ -28,10 +28,16 @@ internal static partial class WasmHostFunctions
             {
                 throw;
             }
-            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or JsonException or FormatException
+            catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException or JsonException or FormatException
                                            or InvalidOperationException or Nextra.Pump.Handlers.HandlerException or UriFormatException)
             {
-                response = Error(ex is OperationCanceledException ? "timed out" : ex.Message);
+                response = ex switch
+                {
+                    OperationCanceledException => Error("timed out", Nextra.Pump.Net.EgressException.Timeout),
+                    Nextra.Pump.Handlers.HandlerException h => Error(h.Message, h.Code),
+                    _ when Nextra.Pump.Net.EgressHttp.Classify(ex, null) is { } coded => Error(coded.Message, coded.Code),
+                    _ => Error(ex.Message, "http_bad_request"),
+                };
             }
         }
         return WriteToGuest(caller, state, Encoding.UTF8.GetBytes(response.ToJsonString()));
@@ -88,5 +94,11 @@ internal static partial class WasmHostFunctions
         return truncated ? ms.GetBuffer().AsSpan(0, max).ToArray() : ms.ToArray();
     }
 
-    private static JsonObject Error(string message) => new() { ["error"] = message };
+    private static JsonObject Error(string message, string? code = null)
+    {
+        var error = new JsonObject { ["error"] = message };
+        if (code is not null)
+            error["code"] = code;
+        return error;
+    }
 }

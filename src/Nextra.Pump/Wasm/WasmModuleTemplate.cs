@@ -43,9 +43,10 @@ public sealed class WasmModuleTemplate
         store.SetEpochDeadline(1);
         store.SetEpochDeadlineCallback(OnEpoch);
         Wasmtime.Memory? memory = null;
+        Instance? instance = null;
         try
         {
-            var instance = _linker.Instantiate(store, Module.Module);
+            instance = _linker.Instantiate(store, Module.Module);
             memory = instance.GetMemory("memory")!;
             var alloc = instance.GetFunction<int, int>("alloc")!;
             var handle = instance.GetFunction<int, int, long>("handle")!;
@@ -68,13 +69,17 @@ public sealed class WasmModuleTemplate
         }
         catch (TrapException ex)
         {
-            throw Classify(ex, ex.Type, store, limits, memory, state);
+            throw Classify(ex, ex.Type, store, limits, memory, RefusedGrowPages(instance), state);
         }
         catch (WasmtimeException ex)
         {
-            throw Classify(ex, null, store, limits, memory, state);
+            throw Classify(ex, null, store, limits, memory, RefusedGrowPages(instance), state);
         }
     }
+
+    /// <summary>Pages the last refused <c>memory.grow</c> asked for (0: none refused); null when the module carries no probe.</summary>
+    private static long? RefusedGrowPages(Instance? instance) =>
+        instance?.GetGlobal(GrowProbe.RefusedExport)?.GetValue() is int pages ? (uint)pages : null;
 
     private static ulong EpochCheck(Store store)
     {
@@ -92,7 +97,8 @@ public sealed class WasmModuleTemplate
         return 1;
     }
 
-    private static Exception Classify(WasmtimeException ex, TrapCode? trap, Store store, WasmCallLimits limits, Wasmtime.Memory? memory, WasmCallState state)
+    private static Exception Classify(WasmtimeException ex, TrapCode? trap, Store store, WasmCallLimits limits, Wasmtime.Memory? memory,
+        long? refusedPages, WasmCallState state)
     {
         if (state.Cancelled || (ex.InnerException is OperationCanceledException && state.CancellationToken.IsCancellationRequested))
             return new OperationCanceledException("code block cancelled", ex, state.CancellationToken);
@@ -106,9 +112,14 @@ public sealed class WasmModuleTemplate
             return Fail(WasmErrorCodes.Busy, $"too many code blocks running at once: {WasmRuntime.FirstLines(ex.Message, 1)}", store, limits, ex);
         if (memory is null && ex.Message.Contains("memory", StringComparison.OrdinalIgnoreCase) && ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
             return Fail(WasmErrorCodes.MemoryLimit, $"module needs more memory than the {limits.MemoryBytes / (1024 * 1024)} MiB limit: {WasmRuntime.FirstLines(ex.Message, 1)}", store, limits, ex);
-        // memory.grow past the limit returns -1 rather than trapping; a guest that then traps
-        // (AssemblyScript aborts, a bomb hits unreachable) is reported as the memory limit it hit.
-        if (trap is not null && trap != TrapCode.StackOverflow && memory is not null && memory.GetLength() + 65536 > limits.MemoryBytes)
+        // memory.grow past the limit returns -1 rather than trapping; a guest that then traps the way an
+        // allocator gives up (unreachable, or a write past the end it assumed was grown) is reported as the memory
+        // limit it hit. The probe records the refusal; a module without one falls back to "within a page of the cap".
+        if (refusedPages is > 0 && trap is (TrapCode.Unreachable or TrapCode.MemoryOutOfBounds) && memory is not null)
+            return Fail(WasmErrorCodes.MemoryLimit,
+                $"memory.grow of {refusedPages} pages ({refusedPages * 64} KiB) was refused at {memory.GetLength() / 1024} KiB in use, over the limit of "
+                + $"{limits.MemoryBytes / (1024 * 1024)} MiB, and the module then trapped ({TrapName(trap)})", store, limits, ex);
+        if (refusedPages is null && trap is not null && trap != TrapCode.StackOverflow && memory is not null && memory.GetLength() + 65536 > limits.MemoryBytes)
             return Fail(WasmErrorCodes.MemoryLimit, $"reached the memory limit of {limits.MemoryBytes / (1024 * 1024)} MiB ({TrapName(trap)})", store, limits, ex);
         var what = trap == TrapCode.StackOverflow ? "stack overflow (recursion too deep)" : TrapName(trap);
         return Fail(WasmErrorCodes.Trap, $"trapped: {what}: {WasmRuntime.FirstLines(ex.Message, 3)}", store, limits, ex);

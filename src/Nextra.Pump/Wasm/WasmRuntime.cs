@@ -13,7 +13,7 @@ namespace Nextra.Pump.Wasm;
 public sealed class WasmRuntime : IDisposable
 {
     // Part of the disk-cache key: a serialized module is only valid for the same engine build and settings.
-    private const string EngineFingerprint = "wasmtime-50.0.1;fuel;epoch;cranelift-speed;v1";
+    private const string EngineFingerprint = "wasmtime-50.0.1;fuel;epoch;cranelift-speed;grow-probe;v2";
 
     private readonly ConcurrentDictionary<string, CacheEntry> _modules = new();
     private long _useClock;
@@ -159,7 +159,7 @@ public sealed class WasmRuntime : IDisposable
         Module module;
         try
         {
-            module = code.Binary is { } bin ? Module.FromBytes(Engine, code.Name, bin) : Module.FromText(Engine, code.Name, code.Text!);
+            module = CompileWithGrowProbe(code) ?? (code.Binary is { } bin ? Module.FromBytes(Engine, code.Name, bin) : Module.FromText(Engine, code.Name, code.Text!));
         }
         catch (WasmtimeException ex)
         {
@@ -176,6 +176,34 @@ public sealed class WasmRuntime : IDisposable
         if (path is not null)
             TryWriteCache(path, module);
         return compiled;
+    }
+
+    /// <summary>
+    /// The module with its <c>memory.grow</c>s recorded (<see cref="GrowProbe"/>); null when it cannot be
+    /// instrumented or the instrumented copy does not compile, and the caller compiles the original, so
+    /// errors are always reported on the code as written.
+    /// </summary>
+    private Module? CompileWithGrowProbe(WasmCode code)
+    {
+        byte[] binary;
+        try
+        {
+            binary = code.Binary ?? Module.ConvertText(code.Text!);
+        }
+        catch (WasmtimeException)
+        {
+            return null;
+        }
+        if (GrowProbe.Instrument(binary) is not { } probed)
+            return null;
+        try
+        {
+            return Module.FromBytes(Engine, code.Name, probed);
+        }
+        catch (WasmtimeException)
+        {
+            return null;
+        }
     }
 
     private static void TryWriteCache(string path, Module module)

@@ -144,6 +144,7 @@ public sealed class NextraConfigurationTests : IDisposable
             ["Accounts:SessionDays"] = accounts.SessionDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Accounts:LoginAttemptsPerMinute"] = accounts.LoginAttemptsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Accounts:SecureCookies"] = accounts.SecureCookies ? "true" : "false",
+            ["Metrics:Token"] = new Nextra.Modules.Observability.MetricsOptions().Token,
         };
         var triggers = new Nextra.Modules.Triggers.TriggersOptions();
         var orchestration = new Nextra.Modules.Orchestration.OrchestrationOptions();
@@ -157,7 +158,7 @@ public sealed class NextraConfigurationTests : IDisposable
         foreach (var (key, value) in new (string, object)[]
         {
             ("Triggers:WebhookRatePerSecond", triggers.WebhookRatePerSecond), ("Triggers:InboxPollMilliseconds", triggers.InboxPollMilliseconds),
-            ("Triggers:WebhookBurst", triggers.WebhookBurst), ("Triggers:MaxBodyBytes", triggers.MaxBodyBytes),
+            ("Triggers:WebhookBurst", triggers.WebhookBurst), ("Triggers:MaxBodyBytes", triggers.MaxBodyBytes), ("Triggers:MaxXmlDepth", triggers.MaxXmlDepth),
             ("Triggers:MaxWaitSeconds", triggers.MaxWaitSeconds), ("Triggers:ScheduleTickSeconds", triggers.ScheduleTickSeconds),
             ("Triggers:ScheduleGraceSeconds", triggers.ScheduleGraceSeconds),
             ("Orchestration:IdleCheckSeconds", orchestration.IdleCheckSeconds), ("Orchestration:DrainSeconds", orchestration.DrainSeconds),

@@ -177,6 +177,50 @@ listeners:
         Assert.Null(FlowLoader.Load(yaml).Flow);
     }
 
+    [Theory]
+    [InlineData("$limit > 3", "$limit")]
+    [InlineData("shout(Subject) = 'X'", "shout()")]
+    [InlineData("document('file:///etc/passwd')", "document()")]
+    [InlineData("current()/Subject = 'x'", "current()")]
+    [InlineData("x:Subject = 'y'", "'x'")]
+    public void Load_BranchXPathThatOnlyFailsAtRunTime_IsRefusedWithItsLocation(string condition, string named)
+    {
+        var yaml = Minimal + "\n" + $$"""
+  - name: route
+    description: routes
+    payload_class: Ticket
+    handler: branch
+    config:
+      cases:
+        - {if: "{{condition}}", to: done}
+""";
+        var problems = FlowLoader.Load(yaml).Problems;
+        var p = Assert.Single(problems, x => x.Code == "unsupported_xpath");
+        Assert.Contains(named, p.Message);
+        Assert.Equal((12, 16), (p.Line, p.Column)); // the if value
+    }
+
+    [Theory]
+    [InlineData("contains(Subject, 'refund') and not(starts-with(Body, 'x'))")]
+    [InlineData("count(Tags/Item) > 1 or string-length(normalize-space(Subject)) = 0")]
+    [InlineData("translate(Subject, 'abc', 'ABC') = concat('A', substring(Body, 1, 2))")]
+    [InlineData("sum(Tags/Item) div 2 >= round(Priority) and floor(1.5) = 1 and ceiling(1.2) = 2 and true() and number('1') = 1")]
+    [InlineData("boolean(Priority) and local-name() = 'Ticket' and name(*[1]) = 'Subject' and position() = last()")]
+    [InlineData("substring-before(Subject, ' ') = substring-after(Subject, ' ') or lang('en') or string(Body) = ''")]
+    public void Load_BranchXPathWithCoreFunctions_IsAccepted(string condition)
+    {
+        var yaml = Minimal + "\n" + $$"""
+  - name: route
+    description: routes
+    payload_class: Ticket
+    handler: branch
+    config:
+      cases:
+        - {if: "{{condition}}", to: done}
+""";
+        Assert.Empty(FlowLoader.Load(yaml).Problems);
+    }
+
     [Fact]
     public void Load_YamlSyntaxError_IsLocated()
     {

@@ -16,6 +16,23 @@ public class EgressClientTests
     private static HttpClient Client(long maxBytes = 10 * 1024 * 1024, params string[] allow) =>
         EgressHttp.CreateClient(new EgressOptions { AllowList = [.. allow], MaxResponseBytes = maxBytes });
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Send_WithinAnActivity_SendsTraceparentOnlyWhenTheFlowOptsIn(bool propagate)
+    {
+        await using var server = new ScriptedServer { Fallback = ScriptedServer.Status(200, "ok") };
+        using var client = EgressHttp.CreateClient(new EgressOptions { AllowList = ["127.0.0.1"] }, propagateTraceContext: propagate);
+        using var activity = new System.Diagnostics.Activity("nextra-run").SetIdFormat(System.Diagnostics.ActivityIdFormat.W3C).Start();
+
+        await GetAsync(client, server.BaseUrl.ToString());
+
+        var headers = Assert.Single(server.Requests).Headers;
+        Assert.Equal(propagate, headers.ContainsKey("traceparent"));
+        if (propagate)
+            Assert.Contains(activity.TraceId.ToString(), headers["traceparent"]);
+    }
+
     [Fact]
     public async Task Send_LoopbackNotAllowListed_IsBlocked()
     {

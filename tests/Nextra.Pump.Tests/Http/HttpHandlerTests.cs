@@ -135,6 +135,54 @@ public class HttpHandlerTests
         Assert.Equal("http_timeout", e.Code);
     }
 
+    private static int ClosedPort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    public async Task Handle_NothingListening_FailsWithHttpUnreachable()
+    {
+        var flow = FlowWith(new JsonObject { ["url"] = $"http://127.0.0.1:{ClosedPort()}/x" });
+        var e = await Assert.ThrowsAsync<EgressException>(() => RunAsync(flow, Sao));
+        Assert.Equal("http_unreachable", e.Code);
+        Assert.Contains("127.0.0.1", e.Message);
+    }
+
+    [Fact]
+    public async Task Handle_HttpsToAPlainServer_FailsWithHttpTls()
+    {
+        await using var server = new ScriptedServer { Fallback = ScriptedServer.Status(200, "plain") };
+        var flow = FlowWith(new JsonObject { ["url"] = $"https://127.0.0.1:{server.BaseUrl.Port}/x" });
+        var e = await Assert.ThrowsAsync<EgressException>(() => RunAsync(flow, Sao));
+        Assert.Equal("http_tls", e.Code);
+    }
+
+    [Fact]
+    public async Task Handle_ConnectionDropsMidBody_FailsWithHttpUnreachable()
+    {
+        // Promises 1 MB, sends a little, then resets the connection.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var serve = Task.Run(async () =>
+        {
+            using var client = await listener.AcceptTcpClientAsync();
+            var stream = client.GetStream();
+            var buffer = new byte[4096];
+            _ = await stream.ReadAsync(buffer);
+            await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\npartial"u8.ToArray());
+            await stream.FlushAsync();
+            client.Client.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+        });
+        var flow = FlowWith(new JsonObject { ["url"] = $"http://127.0.0.1:{port}/x" });
+        var e = await Assert.ThrowsAsync<EgressException>(() => RunAsync(flow, Sao));
+        await serve;
+        Assert.Equal("http_unreachable", e.Code);
+    }
+
     [Fact]
     public async Task Handle_ServerEchoesSecret_ValueIsRedactedFromTheResponse()
     {

@@ -140,6 +140,30 @@ public sealed class CodeHandlerTests(WasmRuntimeFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task RefusedGrowFarBelowTheCap_ThenTrap_FailsMemoryLimit()
+    {
+        // 1 page in use, 16 MiB allowed, 64 MiB asked for: memory is nowhere near the cap when it traps.
+        var ex = await FailAsync(WatModules.BigGrowThenTrap, new JsonObject { ["memory_mb"] = 16 });
+        Assert.Equal(WasmErrorCodes.MemoryLimit, ex.Code);
+        Assert.Contains("memory.grow", ex.Message);
+    }
+
+    [Fact]
+    public async Task TrapWithoutARefusedGrow_StaysWasmTrap()
+    {
+        var ex = await FailAsync(WatModules.PlainTrap, new JsonObject { ["memory_mb"] = 16 });
+        Assert.Equal(WasmErrorCodes.Trap, ex.Code);
+    }
+
+    [Fact]
+    public async Task RefusedGrow_ThenDivisionByZero_StaysWasmTrap()
+    {
+        // The refused grow is recorded, but the trap is an arithmetic one the guest caused on its own.
+        var ex = await FailAsync(WatModules.RefusedGrowThenOtherTrap, new JsonObject { ["memory_mb"] = 16 });
+        Assert.Equal(WasmErrorCodes.Trap, ex.Code);
+    }
+
+    [Fact]
     public async Task LargeInitialMemory_AboveLimit_FailsMemoryLimit()
     {
         var ex = await FailAsync(WatModules.Module(

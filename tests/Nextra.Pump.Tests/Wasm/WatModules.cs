@@ -52,6 +52,27 @@ internal static class WatModules
           unreachable)
         """);
 
+    /// <summary>Asks for 64 MiB at once (refused far below a small cap), then traps, as an allocator would abort.</summary>
+    public static string BigGrowThenTrap => Module("""
+        (func (export "handle") (param $p i32) (param $l i32) (result i64)
+          (if (i32.eq (memory.grow (i32.const 1024)) (i32.const -1)) (then unreachable))
+          (i64.const 0))
+        """);
+
+    /// <summary>A refused grow it recovers from, then an unrelated trap (division by zero).</summary>
+    public static string RefusedGrowThenOtherTrap => Module("""
+        (func (export "handle") (param $p i32) (param $l i32) (result i64)
+          (drop (memory.grow (i32.const 1024)))
+          (drop (i32.div_u (i32.const 1) (i32.sub (local.get $l) (local.get $l))))
+          (i64.const 0))
+        """);
+
+    /// <summary>Traps with plenty of memory left and no grow at all.</summary>
+    public static string PlainTrap => Module("""
+        (func (export "handle") (param $p i32) (param $l i32) (result i64)
+          unreachable)
+        """);
+
     /// <summary>Recurses without end.</summary>
     public static string DeepRecursion => Module("""
         (func $down (param $n i32) (result i32) (i32.add (call $down (i32.add (local.get $n) (i32.const 1))) (i32.const 1)))
