@@ -27,10 +27,12 @@ public sealed partial class WasmModuleService
     private readonly SemaphoreSlim _insertGate = new(1, 1);
     private readonly TimeProvider _time;
     private readonly ITierLimits _tiers;
+    private readonly IExternalModuleSource[] _external;
 
     internal WasmModuleService(IWasmModuleStore store, WasmRuntime runtime, AscCompiler compiler, FlowService flows,
-        IOptions<WasmModulesOptions> options, TimeProvider time, ITierLimits? tiers = null)
+        IOptions<WasmModulesOptions> options, TimeProvider time, ITierLimits? tiers = null, IEnumerable<IExternalModuleSource>? external = null)
     {
+        _external = [.. external ?? []];
         _tiers = tiers ?? new ConfiguredTierLimits(new TiersOptions());
         _store = store;
         _runtime = runtime;
@@ -175,6 +177,12 @@ public sealed partial class WasmModuleService
     public async Task<IWasmModuleSource> SourceForTenantAsync(string tenantId, IReadOnlyCollection<string>? names, CancellationToken ct)
     {
         var source = new InMemoryWasmModuleSource();
+        // Qualified names (publisher/name) are external modules: the marketplace's installed tools, checked at every load.
+        var qualified = names?.Where(n => n.Contains('/')).ToArray() ?? [];
+        var external = new List<ExternalModule>();
+        if (qualified.Length > 0)
+            foreach (var provider in _external)
+                external.AddRange(await provider.LoadAsync(tenantId, qualified, ct));
         foreach (var row in await _store.GetCodeAsync(tenantId, names, ct))
         {
             var label = $"{row.Name}@{row.Version}";
@@ -185,7 +193,21 @@ public sealed partial class WasmModuleService
                 _ => WasmCode.FromBinary(label, row.Content!),
             });
         }
-        return source;
+        return new TenantModuleSource(source, external);
+    }
+
+    /// <summary>The runnable code of one module version (format <c>wasm</c> or <c>wat</c>), or null; scoped to the tenant.</summary>
+    public async Task<ModuleCode?> GetCodeAsync(string tenantId, string id, CancellationToken ct)
+    {
+        if (await _store.GetAsync(tenantId, id, ct) is not { } meta)
+            return null;
+        var row = (await _store.GetCodeAsync(tenantId, [meta.Name], ct)).FirstOrDefault(r => r.Id == id);
+        return row is null ? null : row.Kind switch
+        {
+            "wat" => new ModuleCode(row.Name, row.Version, "wat", row.Content!),
+            "assemblyscript" => new ModuleCode(row.Name, row.Version, "wasm", row.Wasm!),
+            _ => new ModuleCode(row.Name, row.Version, "wasm", row.Content!),
+        };
     }
 
     private ModuleError[] CheckCode(WasmCode code)

@@ -45,7 +45,8 @@ public static class WasmModulesModule
         services.AddStore<IWasmModuleStore, SqliteWasmModuleStore, PostgresWasmModuleStore>();
         services.TryAddSingleton(sp => new WasmModuleService(sp.GetRequiredService<IWasmModuleStore>(), sp.GetRequiredService<WasmRuntime>(),
             sp.GetRequiredService<AscCompiler>(), sp.GetRequiredService<FlowService>(), sp.GetRequiredService<IOptions<WasmModulesOptions>>(),
-            sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ITierLimits>()));
+            sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ITierLimits>(),
+            sp.GetServices<IExternalModuleSource>()));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(WasmModulesJsonContext.Default));
         return services;
     }
