@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Nextra.Host.Tests.Api;
 using Nextra.Modules.Tiers;
 
 namespace Nextra.Host.Tests.Marketplace;
@@ -26,7 +27,7 @@ public sealed class MarketplaceApiTests(NextraFactory factory) : IClassFixture<N
           (func (export "handle") (param $p i32) (param $l i32) (result i64) (call $fetch (local.get $p) (local.get $l))))
         """;
 
-    private static string UsesTool(string module) => $$"""
+    private static string UsesTool(string module) => """
         organism: {name: uses-tool}
         payloads:
           Text: {fields: {Text: string}}
@@ -35,8 +36,8 @@ public sealed class MarketplaceApiTests(NextraFactory factory) : IClassFixture<N
             description: runs an installed marketplace tool
             payload_class: Text
             handler: code
-            config: {module: "{{module}}"}
-        """;
+            config: {module: "MODULE"}
+        """.Replace("MODULE", module, StringComparison.Ordinal);
 
     private async Task<(TestUser User, string Handle)> PublisherAsync(string tenant)
     {
