@@ -100,7 +100,7 @@ internal sealed class MarketplaceInstalls(
         var row = await store.GetInstallAsync(tenantId, installId, ct) ?? throw ApiException.NotFound("Install");
         var reference = $"{row.ListingId}@{row.Major}";
         var users = (await flows.ListAsync(tenantId, ct))
-            .Where(f => WasmModules.ModuleReferences.Find(f.OrganismYaml).Any(r => r.Name == row.ListingId && r.Version == row.Major))
+            .Where(f => Engine.ModuleReferences.Find(f.OrganismYaml).Any(r => r.Name == row.ListingId && r.Version == row.Major))
             .Select(f => f.Name).ToArray();
         if (users.Length > 0)
         {

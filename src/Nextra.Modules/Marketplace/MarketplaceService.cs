@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Nextra.Modules.Common;
+using Nextra.Modules.Engine;
 using Nextra.Modules.Flows;
 using Nextra.Modules.Marketplace.Signing;
 using Nextra.Modules.Marketplace.Stores;

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Nextra.Modules.Common;
+using Nextra.Modules.Engine;
 using Nextra.Modules.Flows;
 using Nextra.Modules.Tiers;
 using Nextra.Modules.WasmModules.Stores;
@@ -13,8 +14,8 @@ namespace Nextra.Modules.WasmModules;
 
 /// <summary>
 /// The tenant's module registry: upload (compiled and import-checked before it is stored),
-/// list, delete (refused while a flow uses the module) and AssemblyScript builds. Also hands
-/// running flows an <see cref="IWasmModuleSource"/> scoped to their tenant.
+/// list, delete (refused while a flow uses the module) and AssemblyScript builds. Running flows and the validator read
+/// the registry through <see cref="ITenantModuleSources"/> instead.
 /// </summary>
 public sealed partial class WasmModuleService
 {
@@ -27,12 +28,10 @@ public sealed partial class WasmModuleService
     private readonly SemaphoreSlim _insertGate = new(1, 1);
     private readonly TimeProvider _time;
     private readonly ITierLimits _tiers;
-    private readonly IExternalModuleSource[] _external;
 
     internal WasmModuleService(IWasmModuleStore store, WasmRuntime runtime, AscCompiler compiler, FlowService flows,
-        IOptions<WasmModulesOptions> options, TimeProvider time, ITierLimits? tiers = null, IEnumerable<IExternalModuleSource>? external = null)
+        IOptions<WasmModulesOptions> options, TimeProvider time, ITierLimits? tiers = null)
     {
-        _external = [.. external ?? []];
         _tiers = tiers ?? new ConfiguredTierLimits(new TiersOptions());
         _store = store;
         _runtime = runtime;
@@ -167,33 +166,6 @@ public sealed partial class WasmModuleService
             return new BuildModuleResponse(false, ToErrors(build));
         var problems = CheckCode(WasmCode.FromBinary("build", build.Wasm!));
         return new BuildModuleResponse(problems.Length == 0, problems);
-    }
-
-    /// <summary>
-    /// The modules of one tenant as a code-block module source (a snapshot: load it when a flow is
-    /// validated or started). Pass <paramref name="names"/> (e.g. <see cref="ModuleReferences.Names"/>
-    /// of the flow's YAML) to load only what the flow uses.
-    /// </summary>
-    public async Task<IWasmModuleSource> SourceForTenantAsync(string tenantId, IReadOnlyCollection<string>? names, CancellationToken ct)
-    {
-        var source = new InMemoryWasmModuleSource();
-        // Qualified names (publisher/name) are external modules: the marketplace's installed tools, checked at every load.
-        var qualified = names?.Where(n => n.Contains('/')).ToArray() ?? [];
-        var external = new List<ExternalModule>();
-        if (qualified.Length > 0)
-            foreach (var provider in _external)
-                external.AddRange(await provider.LoadAsync(tenantId, qualified, ct));
-        foreach (var row in await _store.GetCodeAsync(tenantId, names, ct))
-        {
-            var label = $"{row.Name}@{row.Version}";
-            source.Add(row.Name, row.Version, row.Kind switch
-            {
-                "wat" => WasmCode.FromText(label, Encoding.UTF8.GetString(row.Content!)),
-                "assemblyscript" => WasmCode.FromBinary(label, row.Wasm!),
-                _ => WasmCode.FromBinary(label, row.Content!),
-            });
-        }
-        return new TenantModuleSource(source, external);
     }
 
     /// <summary>The runnable code of one module version (format <c>wasm</c> or <c>wat</c>), or null; scoped to the tenant.</summary>
