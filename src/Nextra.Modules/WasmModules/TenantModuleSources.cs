@@ -10,9 +10,9 @@ namespace Nextra.Modules.WasmModules;
 /// <c>publisher/name</c> modules of the registered <see cref="IExternalModuleSource"/>s (the marketplace's installed tools,
 /// checked at every load).
 /// </summary>
-internal sealed class TenantModuleSources(IWasmModuleStore store, IEnumerable<IExternalModuleSource> externalSources) : ITenantModuleSources
+internal sealed class TenantModuleSources(IWasmModuleStore store, IEnumerable<IExternalModuleSource>? externalSources = null) : ITenantModuleSources
 {
-    private readonly IExternalModuleSource[] _external = [.. externalSources];
+    private readonly IExternalModuleSource[] _external = [.. externalSources ?? []];
 
     public async Task<IWasmModuleSource> ForTenantAsync(string tenantId, IReadOnlyCollection<string>? names, CancellationToken ct)
     {
