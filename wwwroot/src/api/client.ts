@@ -1,7 +1,7 @@
 // The one typed client of docs/api.md: fetch with cookies, the double-submit CSRF header on
 // unsafe methods, and ProblemDetails turned into ApiError for the UI to show.
 import type {
-  ApiKey, BuildResult, Flow, FlowInput, FlowStatusInfo, FlowVersion, FlowVersionSummary, LogLine, Me, ModuleUpload, NewApiKey, Problem, Run,
+  ApiKey, BuildResult, Flow, FlowInput, ListingDetail, ListingPage, MarketplaceInstall, FlowStatusInfo, FlowVersion, FlowVersionSummary, LogLine, Me, ModuleUpload, NewApiKey, Problem, Run,
   RunPage, SecretInfo, TriggerInfo, Usage, WasmModule,
 } from './types';
 
@@ -149,6 +149,20 @@ export function createApi(deps: ApiDeps) {
         throw e;
       }
     },
+    marketplace: (kind: 'tools' | 'flows', q: { q?: string; category?: string; sort?: string; cursor?: string } = {}) => {
+      const qs = new URLSearchParams();
+      for (const [k, v] of Object.entries(q)) if (v) qs.set(k, v);
+      const s = qs.toString();
+      return json<ListingPage>('GET', `/api/marketplace/${kind}${s ? `?${s}` : ''}`);
+    },
+    listing: (kind: 'tools' | 'flows', id: string) => json<ListingDetail>('GET', `/api/marketplace/${kind}/${id.split('/').map(enc).join('/')}`),
+    installs: () => json<MarketplaceInstall[]>('GET', '/api/marketplace/installs'),
+    install: (id: string, version?: string, secretBindings?: Record<string, string>) =>
+      json<MarketplaceInstall>('POST', '/api/marketplace/installs', { id, version, acceptPermissions: true, secretBindings }),
+    useTemplate: (id: string, b: { name?: string; inputs: Record<string, string>; secretBindings?: Record<string, string> }) =>
+      json<Flow>('POST', `/api/marketplace/flows/${id.split('/').map(enc).join('/')}/use`, b),
+    vote: (kind: 'tools' | 'flows', id: string, up: boolean, text?: string) =>
+      json<{ votesUp: number; votesDown: number }>('POST', `/api/marketplace/${kind}/${id.split('/').map(enc).join('/')}/votes`, { up, text }),
     /** The tenant's usage, or null when the server has no usage endpoint (404). */
     usage: async (): Promise<Usage | null> => {
       try {
