@@ -31,6 +31,9 @@ public static class MarketplaceModule
         services.TryAddSingleton<MarketplaceCatalog>();
         services.TryAddSingleton<MarketplaceInstalls>();
         services.AddSingleton<IExternalModuleSource, ToolModuleSource>();
+        // After the migrations' hosted service (registered by AddStorage, earlier): a fresh install shows the starter catalogue.
+        services.TryAddSingleton<Starter.StarterSeeder>();
+        services.AddHostedService(sp => sp.GetRequiredService<Starter.StarterSeeder>());
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(MarketplaceJsonContext.Default));
         return services;
     }
