@@ -18,7 +18,12 @@ public static class HistoryBudget
         // The files (or relations) are never smaller than what they hold: within the budget, nothing to measure.
         if (maxBytes <= 0 || await traces.SizeBytesAsync(ct).ConfigureAwait(false) <= maxBytes) return 0;
         var usage = await traces.UsageAsync(ct).ConfigureAwait(false);
-        if (usage.Bytes <= maxBytes) return 0;
+        if (usage.Bytes <= maxBytes)
+        {
+            // What it holds fits; the files are over only by free pages and WAL: give those back.
+            await traces.CompactAsync(ct).ConfigureAwait(false);
+            return 0;
+        }
         var target = (long)(maxBytes * Target);
         var deleted = 0;
         while (usage.Bytes > target && usage.Runs > 0)

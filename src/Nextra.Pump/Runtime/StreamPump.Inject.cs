@@ -102,7 +102,7 @@ public sealed partial class StreamPump
                 {
                     Payload = targets.Count == 1 ? payload : new XElement(payload), Schema = schema, From = from ?? injection.Source,
                     To = target.Name, ThreadId = uuid, Chain = chain, Depth = 0, Run = run,
-                });
+                }, startsRun: true);
             }
         }
         finally
