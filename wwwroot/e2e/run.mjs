@@ -305,8 +305,8 @@ describe('nextra in the browser', () => {
     const shown = await page.locator('[data-testid=new-key] code').innerText();
     assert.ok(shown.length > 16, shown);
     await page.waitForSelector('td:text-is("ci")');
-    await page.click('[data-testid=new-key] button');
-    assert.equal(await page.locator('[data-testid=new-key]').count(), 0);
+    await page.click('[data-testid=new-key] button:text-is("Done")');
+    await page.waitForSelector('[data-testid=new-key]', { state: 'detached' });
     // Secrets: names only.
     await page.fill('input[placeholder=NAME]', 'OPENAI');
     await page.fill('input[placeholder=value]', 'sk-test-value');
