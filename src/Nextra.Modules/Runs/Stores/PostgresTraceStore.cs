@@ -135,6 +135,15 @@ internal sealed class PostgresTraceStore(IPostgresConnectionFactory db, ILogger<
             ("r", runId), ("t", tenantId)).ConfigureAwait(false)).FirstOrDefault();
     }
 
+    public async Task<IReadOnlySet<string>> FinishedAmongAsync(string tenantId, IReadOnlyCollection<string> runIds, CancellationToken ct = default)
+    {
+        if (runIds.Count == 0) return new HashSet<string>();
+        await using var c = await db.OpenAsync(ct).ConfigureAwait(false);
+        var rows = await c.QueryAsync(null, "SELECT run_id FROM runs WHERE tenant_id = @t AND run_id = ANY(@ids) AND status <> 'running'",
+            r => r.GetString(0), ct, ("t", tenantId), ("ids", runIds.ToArray())).ConfigureAwait(false);
+        return rows.ToHashSet(StringComparer.Ordinal);
+    }
+
     public async Task<RecordedInjection?> GetInjectionAsync(string tenantId, string runId, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct).ConfigureAwait(false);
