@@ -24,15 +24,11 @@ public sealed partial class FlowSupervisor
         EnsureDispatchLoop(slot);
         if (!slot.Queue.Writer.TryWrite(new QueuedRun(request, fence)))
         {
-            if (!StillOwned(request.FlowId, fence)) return; // handed over meanwhile: the row stays pending for the new owner
+            if (slot.HandedOver) return; // handed over meanwhile: the row stays pending for the new owner
             // The flow was deleted meanwhile: end the run rather than leave it pending forever.
             _ = recorder.FailAsync(request, fence, "flow_not_running", "the flow was deleted");
         }
     }
-
-    /// <summary>True while this instance still holds the lease a request was claimed under.</summary>
-    private bool StillOwned(string flowId, LeaseFence fence) =>
-        fence.IsNone || (ownership.TryGetLease(flowId, out var current) && current.Epoch == fence.Epoch);
 
     /// <summary>Ends a request without running it: cancelled when asked before it started.</summary>
     public void MarkCancelled(string runId) => _cancelBeforeStart[runId] = 0;
@@ -107,7 +103,7 @@ public sealed partial class FlowSupervisor
             }).ConfigureAwait(false);
             return;
         }
-        if (slot.HandedOver || !StillOwned(request.FlowId, fence))
+        if (slot.HandedOver)
         {
             // The partition went to another instance (it joined, or this one lost its lease) after this request was
             // claimed: leave its inbox row pending for the new owner instead of failing it here.
@@ -117,7 +113,7 @@ public sealed partial class FlowSupervisor
         var pump = slot.Pump is { } awake && slot.Status == FlowStatuses.Running ? awake : await WakeAsync(slot).ConfigureAwait(false);
         if (pump is null)
         {
-            if (slot.HandedOver || !StillOwned(request.FlowId, fence)) return;
+            if (slot.HandedOver) return;
             await recorder.FailAsync(request, fence, "flow_not_running", $"the flow is {slot.Status}").ConfigureAwait(false);
             return;
         }
