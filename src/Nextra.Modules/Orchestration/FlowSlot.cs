@@ -25,6 +25,8 @@ internal sealed class FlowSlot(string flowId, string tenantId)
     public volatile string Status = FlowStatuses.Stopped;
     public volatile bool Asleep;
     public volatile bool KeepAlive;
+    /// <summary>Its partition went to another instance: what is queued or cut here stays pending for the new owner.</summary>
+    public volatile bool HandedOver;
     public string? Error { get; set; }
     public DateTimeOffset? StartedAt { get; set; }
     public FlowDefinition? Definition { get; set; }

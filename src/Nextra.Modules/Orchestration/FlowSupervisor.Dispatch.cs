@@ -24,6 +24,7 @@ public sealed partial class FlowSupervisor
         EnsureDispatchLoop(slot);
         if (!slot.Queue.Writer.TryWrite(new QueuedRun(request, fence)))
         {
+            if (slot.HandedOver) return; // handed over meanwhile: the row stays pending for the new owner
             // The flow was deleted meanwhile: end the run rather than leave it pending forever.
             _ = recorder.FailAsync(request, fence, "flow_not_running", "the flow was deleted");
         }
@@ -102,9 +103,17 @@ public sealed partial class FlowSupervisor
             }).ConfigureAwait(false);
             return;
         }
+        if (slot.HandedOver)
+        {
+            // The partition went to another instance (it joined, or this one lost its lease) after this request was
+            // claimed: leave its inbox row pending for the new owner instead of failing it here.
+            logger.LogDebug("Run {RunId} left pending: flow {FlowId} is no longer run here", request.Id, request.FlowId);
+            return;
+        }
         var pump = slot.Pump is { } awake && slot.Status == FlowStatuses.Running ? awake : await WakeAsync(slot).ConfigureAwait(false);
         if (pump is null)
         {
+            if (slot.HandedOver) return;
             await recorder.FailAsync(request, fence, "flow_not_running", $"the flow is {slot.Status}").ConfigureAwait(false);
             return;
         }
@@ -145,6 +154,12 @@ public sealed partial class FlowSupervisor
         {
             var record = await handle.Completion.ConfigureAwait(false);
             slot.Touch(time);
+            if (record.Status == "cancelled" && slot.HandedOver)
+            {
+                // Cut by the hand-over of its partition, not by a user: the new owner runs it again from its inbox row.
+                logger.LogInformation("Run {RunId} interrupted by a partition hand-over; left pending for the new owner", request.Id);
+                return;
+            }
             await recorder.CompleteAsync(request, fence, record).ConfigureAwait(false);
         }
         catch (Exception ex)

@@ -50,6 +50,7 @@ public sealed partial class FlowSupervisor
         foreach (var listener in _partitionListeners) listener.PartitionsLost(fences);
         foreach (var slot in _slots.Values.Where(s => partitions.Contains(s.Partition)).ToList())
         {
+            slot.HandedOver = true;
             await ForgetAsync(slot.FlowId).ConfigureAwait(false);
         }
     }

@@ -93,8 +93,10 @@ internal sealed class PostgresFlowOwnership(IPostgresConnectionFactory db, IOpti
             await ExecAsync("UPDATE partition_leases SET expires_at = now() WHERE owner = @me", ct, ("me", InstanceId)).ConfigureAwait(false);
             await ExecAsync("DELETE FROM cluster_instances WHERE instance_id = @me", ct, ("me", InstanceId)).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException)
+        catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException or ObjectDisposedException)
         {
+            // ObjectDisposedException: the connection pool went first (a test server disposes its services before
+            // it stops the hosted services); the leases simply expire.
             logger.LogWarning(ex, "Leases not handed back; they expire in {Seconds} s", _options.LeaseSeconds);
         }
     }

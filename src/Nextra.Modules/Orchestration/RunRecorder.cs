@@ -18,6 +18,8 @@ public sealed class RunRecorder(ITraceStore traces, IRunSignals signals, IEnumer
     Metrics metrics, IUsageMeter usage, TimeProvider time, ILogger<RunRecorder> logger)
 {
     private readonly IRunRequestTracker[] _trackers = [.. trackers];
+    private readonly System.Diagnostics.Metrics.Counter<long> _fencedCounter = metrics.Meter.CreateCounter<long>("nextra_fenced_writes_total",
+        description: "Run records refused because this instance's partition lease was no longer current (fencing).");
 
     /// <summary>Set during shutdown: runs cancelled by the drain stay pending in the inbox and re-run after restart.</summary>
     public volatile bool Draining;
@@ -42,6 +44,7 @@ public sealed class RunRecorder(ITraceStore traces, IRunSignals signals, IEnumer
         catch (FencedWriteException ex)
         {
             Interlocked.Increment(ref _fenced);
+            _fencedCounter.Add(1);
             logger.LogWarning("Run {RunId} not recorded: {Reason}", request.Id, ex.Message);
             return;
         }

@@ -19,6 +19,9 @@ public interface ITraceStore
     /// <summary>The run's summary, or null when the tenant has no such run.</summary>
     Task<RunSummary?> GetSummaryAsync(string tenantId, string runId, CancellationToken ct = default);
 
+    /// <summary>Which of these runs of the tenant have a final trace (inbox recovery: one query per batch, not per row).</summary>
+    Task<IReadOnlySet<string>> FinishedAmongAsync(string tenantId, IReadOnlyCollection<string> runIds, CancellationToken ct = default);
+
     /// <summary>The injection the run started from (for replay), or null.</summary>
     Task<RecordedInjection?> GetInjectionAsync(string tenantId, string runId, CancellationToken ct = default);
 

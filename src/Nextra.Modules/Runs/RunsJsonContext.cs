@@ -13,6 +13,7 @@ namespace Nextra.Modules.Runs;
 [JsonSerializable(typeof(RunStep))]
 [JsonSerializable(typeof(RecordedInjection))]
 [JsonSerializable(typeof(int[]))]
+[JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(LogLine))]
 [JsonSerializable(typeof(IReadOnlyList<LogLine>))]
 [JsonSerializable(typeof(string))]

@@ -136,9 +136,13 @@ internal sealed class InboxDispatcher(
             while (true)
             {
                 var claimed = await inbox.ClaimAsync(fences, ClaimBatch, ct).ConfigureAwait(false);
+                // Which claimed runs already have a final trace: one query per tenant and batch, not one per row.
+                var done = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var tenant in claimed.GroupBy(c => c.Request.TenantId, StringComparer.Ordinal))
+                    done.UnionWith(await traces.FinishedAmongAsync(tenant.Key, [.. tenant.Select(c => c.Request.Id)], ct).ConfigureAwait(false));
                 foreach (var (request, fence, cancel) in claimed)
                 {
-                    if (await traces.GetSummaryAsync(request.TenantId, request.Id, ct).ConfigureAwait(false) is { Status: not "running" })
+                    if (done.Contains(request.Id))
                     {
                         // Completed before the crash; only the inbox delete was lost.
                         await inbox.CompleteAsync(request.TenantId, request.Id, fence, ct).ConfigureAwait(false);

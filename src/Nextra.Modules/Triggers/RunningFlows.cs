@@ -10,9 +10,11 @@ public sealed record RunningFlow(string TenantId, FlowDefinition Definition);
 
 /// <summary>
 /// Which flows accept triggers, on any instance: a flow this instance runs is answered from its supervisor; a flow
-/// another instance runs is read from the flows table (stored status running) and compiled once per version.
+/// another instance runs is read from the flows table (stored status running) and compiled once per version. So is a
+/// flow whose partition this instance has just taken over and not started yet: its triggers are acknowledged into the
+/// inbox (not refused with 404) and run once the flow starts here.
 /// </summary>
-public sealed class RunningFlows(FlowSupervisor supervisor, IFlowOwnership ownership, IFlowCatalog catalog, IFlowCompiler compiler)
+public sealed class RunningFlows(FlowSupervisor supervisor, IFlowCatalog catalog, IFlowCompiler compiler)
 {
     private readonly ConcurrentDictionary<string, (long Version, FlowDefinition Definition)> _compiled = new(StringComparer.Ordinal);
 
@@ -20,7 +22,6 @@ public sealed class RunningFlows(FlowSupervisor supervisor, IFlowOwnership owner
     public async ValueTask<RunningFlow?> FindAsync(string flowId, CancellationToken ct)
     {
         if (supervisor.AcceptingTenant(flowId) is { } tenant && supervisor.ActiveDefinition(flowId) is { } active) return new RunningFlow(tenant, active);
-        if (ownership.TryGetLease(flowId, out _)) return null; // ours, and not running
         var flow = await catalog.FindForWebhookAsync(flowId, ct).ConfigureAwait(false);
         return flow is null ? null : Running(flow);
     }
@@ -29,7 +30,6 @@ public sealed class RunningFlows(FlowSupervisor supervisor, IFlowOwnership owner
     public async ValueTask<RunningFlow?> FindAsync(string tenantId, string flowId, CancellationToken ct)
     {
         if (supervisor.AcceptingTenant(flowId) == tenantId && supervisor.ActiveDefinition(flowId) is { } active) return new RunningFlow(tenantId, active);
-        if (ownership.TryGetLease(flowId, out _)) return null;
         var flow = await catalog.GetAsync(tenantId, flowId, ct).ConfigureAwait(false);
         return flow is null ? null : Running(flow);
     }

@@ -26,7 +26,11 @@ internal sealed class ServerProcess : IDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(string dataDir, int port, params (string Key, string Value)[] env)
+    public static Task<ServerProcess> StartAsync(string dataDir, int port, params (string Key, string Value)[] env) =>
+        StartAsync(dataDir, port, TimeSpan.FromSeconds(30), env);
+
+    /// <summary>Starts <c>nextra serve</c> and waits for /health/ready; on failure the process is killed, not leaked.</summary>
+    public static async Task<ServerProcess> StartAsync(string dataDir, int port, TimeSpan readyTimeout, params (string Key, string Value)[] env)
     {
         var url = $"http://127.0.0.1:{port}";
         var info = NextraProcess.StartInfo("serve", "--data-dir", dataDir, "--urls", url);
@@ -38,9 +42,13 @@ internal sealed class ServerProcess : IDisposable
         server.Process.BeginErrorReadLine();
         using var http = new HttpClient { BaseAddress = new Uri(url) };
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        while (clock.Elapsed < readyTimeout)
         {
-            Assert.False(server.Process.HasExited, $"server exited early:\n{server.Log}");
+            if (server.Process.HasExited)
+            {
+                server.Dispose();
+                Assert.Fail($"server exited early:\n{server.Log}");
+            }
             try
             {
                 using var response = await http.GetAsync("/health/ready");
@@ -52,7 +60,8 @@ internal sealed class ServerProcess : IDisposable
             }
             await Task.Delay(100);
         }
-        throw new TimeoutException($"not ready after 30 s:\n{server.Log}");
+        server.Dispose();
+        throw new TimeoutException($"not ready after {readyTimeout.TotalSeconds:F0} s:\n{server.Log}");
     }
 
     public HttpClient Client(string? apiKey = null)

@@ -32,6 +32,10 @@ internal sealed class PostgresTraceStore(IPostgresConnectionFactory db, ILogger<
         await using var c = await db.OpenAsync(ct).ConfigureAwait(false);
         await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(c, tx);
+        // No wait for the WAL flush: a trace lost with a Postgres crash is repaired by the inbox, whose row is deleted
+        // only after this commit (later in the same WAL), so the run is simply run again; the acknowledging append
+        // stays synchronous.
+        Command(batch, "SET LOCAL synchronous_commit = off");
         // Replaces a trace left half-way by a run re-dispatched after a crash (never a final one: see recovery).
         var head = Command(batch, $"""
             INSERT INTO runs(run_id, tenant_id, flow_id, trigger, status, started_at, duration_ms, step_count, error_code, error_message, outputs, injection)
@@ -118,6 +122,15 @@ internal sealed class PostgresTraceStore(IPostgresConnectionFactory db, ILogger<
         await using var c = await db.OpenAsync(ct).ConfigureAwait(false);
         return (await c.QueryAsync(null, $"SELECT {SummaryColumns} FROM runs WHERE run_id = @r AND tenant_id = @t", ReadSummary, ct,
             ("r", runId), ("t", tenantId)).ConfigureAwait(false)).FirstOrDefault();
+    }
+
+    public async Task<IReadOnlySet<string>> FinishedAmongAsync(string tenantId, IReadOnlyCollection<string> runIds, CancellationToken ct = default)
+    {
+        if (runIds.Count == 0) return new HashSet<string>();
+        await using var c = await db.OpenAsync(ct).ConfigureAwait(false);
+        var rows = await c.QueryAsync(null, "SELECT run_id FROM runs WHERE tenant_id = @t AND run_id = ANY(@ids) AND status <> 'running'",
+            r => r.GetString(0), ct, ("t", tenantId), ("ids", runIds.ToArray())).ConfigureAwait(false);
+        return rows.ToHashSet(StringComparer.Ordinal);
     }
 
     public async Task<RecordedInjection?> GetInjectionAsync(string tenantId, string runId, CancellationToken ct = default)

@@ -89,6 +89,15 @@ internal sealed class SqliteTraceStore(ISqliteConnectionFactory db, SqliteBatchW
         return c.Query($"SELECT {SummaryColumns} FROM runs WHERE run_id=$r AND tenant_id=$t", ReadSummary, ("$r", runId), ("$t", tenantId)).FirstOrDefault();
     }
 
+    public async Task<IReadOnlySet<string>> FinishedAmongAsync(string tenantId, IReadOnlyCollection<string> runIds, CancellationToken ct = default)
+    {
+        if (runIds.Count == 0) return new HashSet<string>();
+        await using var c = await db.OpenAsync(Databases.Traces, ct).ConfigureAwait(false);
+        var ids = JsonSerializer.Serialize(runIds.ToArray(), RunsJsonContext.Default.StringArray);
+        return c.Query("SELECT run_id FROM runs WHERE tenant_id=$t AND status <> 'running' AND run_id IN (SELECT value FROM json_each($ids))",
+            r => r.GetString(0), ("$t", tenantId), ("$ids", ids)).ToHashSet(StringComparer.Ordinal);
+    }
+
     public async Task<RecordedInjection?> GetInjectionAsync(string tenantId, string runId, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(Databases.Traces, ct).ConfigureAwait(false);

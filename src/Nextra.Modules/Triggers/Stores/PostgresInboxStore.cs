@@ -104,22 +104,42 @@ internal sealed class PostgresInboxStore(IPostgresConnectionFactory db, TimeProv
     public Task CompleteAsync(string tenantId, string id, LeaseFence fence, CancellationToken ct = default) =>
         FencedAsync("DELETE FROM inbox WHERE id = @id AND tenant_id = @t", tenantId, id, fence, ct);
 
-    /// <summary>Runs a write on one row; under a lease, only while the lease is current (else <see cref="FencedWriteException"/>).</summary>
+    /// <summary>
+    /// Runs a write on one row; under a lease, only while the lease is current (else <see cref="FencedWriteException"/>).
+    /// These writes (attempt counts, the delete after the final trace) do not wait for the WAL flush: lost with a
+    /// Postgres crash, the row is pending again and recovery finds the trace (or runs the request again). Only the
+    /// append, which acknowledges a run, waits for it.
+    /// </summary>
     private async Task FencedAsync(string write, string tenantId, string id, LeaseFence fence, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct).ConfigureAwait(false);
-        if (fence.IsNone)
-        {
-            await c.ExecAsync(null, write, ct, ("id", id), ("t", tenantId)).ConfigureAwait(false);
-            return;
-        }
+        await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(c, tx);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit = off"));
         // A data-modifying CTE runs whatever the outer query reads, so check and write are one statement.
-        var held = await c.ScalarAsync(null, $"""
-            WITH ok AS (SELECT {LeaseHeld} AS v),
-                 w AS ({write} AND (SELECT v FROM ok) RETURNING 1)
-            SELECT v FROM ok
-            """, ct, ("id", id), ("t", tenantId), ("p", fence.Partition), ("e", fence.Epoch), ("me", fence.Owner)).ConfigureAwait(false);
-        if (held is not true) throw new FencedWriteException(fence);
+        var command = new NpgsqlBatchCommand(fence.IsNone
+            ? $"WITH w AS ({write} RETURNING 1) SELECT true"
+            : $"""
+              WITH ok AS (SELECT {LeaseHeld} AS v),
+                   w AS ({write} AND (SELECT v FROM ok) RETURNING 1)
+              SELECT v FROM ok
+              """);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("t", tenantId);
+        if (!fence.IsNone)
+        {
+            command.Parameters.AddWithValue("p", fence.Partition);
+            command.Parameters.AddWithValue("e", fence.Epoch);
+            command.Parameters.AddWithValue("me", fence.Owner);
+        }
+        batch.BatchCommands.Add(command);
+        var held = await batch.ExecuteScalarAsync(ct).ConfigureAwait(false);
+        if (held is not true)
+        {
+            await tx.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+            throw new FencedWriteException(fence);
+        }
+        await tx.CommitAsync(ct).ConfigureAwait(false);
     }
 
     public async Task ReleaseAsync(IReadOnlyList<LeaseFence> fences, CancellationToken ct = default)

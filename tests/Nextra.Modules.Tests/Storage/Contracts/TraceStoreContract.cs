@@ -58,6 +58,23 @@ public abstract class TraceStoreContract
     }
 
     [ContractFact]
+    public async Task FinishedAmong_OnlyFinalTracesOfTheTenant()
+    {
+        await using var h = await CreateAsync();
+        var store = h.Get<ITraceStore>();
+        var done = Entry();
+        var failed = Entry(status: "failed");
+        var running = Entry(status: "running");
+        var other = Entry(tenant: "t2");
+        foreach (var e in new[] { done, failed, running, other }) await store.SaveAsync(e, LeaseFence.None);
+
+        var found = await store.FinishedAmongAsync("t1", [done.Run.RunId, failed.Run.RunId, running.Run.RunId, other.Run.RunId, "no-such-run"]);
+
+        Assert.Equal(new[] { done.Run.RunId, failed.Run.RunId }.Order(), found.Order());
+        Assert.Empty(await store.FinishedAmongAsync("t1", []));
+    }
+
+    [ContractFact]
     public async Task Reads_OtherTenant_SeeNothing()
     {
         await using var h = await CreateAsync();
