@@ -2,6 +2,7 @@ import { Link, NavLink } from 'react-router';
 import { api } from '../api/client';
 import { useAuth } from './auth';
 import { ErrorBoundary } from './ErrorBoundary';
+import { PastDueBanner } from './PastDueBanner';
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const { me } = useAuth();
@@ -29,6 +30,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <span className="muted small wide-only">{me?.email} · {me?.tenantName}</span>
         <button className="link" onClick={logout} data-testid="logout">Log out</button>
       </header>
+      <PastDueBanner />
       <main className="content"><ErrorBoundary key={boundaryKey(location.pathname)}>{children}</ErrorBoundary></main>
     </div>
   );
