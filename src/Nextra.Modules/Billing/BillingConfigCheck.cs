@@ -1,16 +1,13 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Nextra.Modules.Tiers;
 
 namespace Nextra.Modules.Billing;
 
 /// <summary>Reads <c>[billing]</c> when the server starts, so a typo or a plan for a tier that does not exist stops it with the key named.</summary>
-internal sealed class BillingConfigCheck(IServiceProvider services) : IHostedService
+internal sealed class BillingConfigCheck(BillingOptions options, TiersOptions tiers) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var options = services.GetRequiredService<BillingOptions>();
-        var tiers = services.GetRequiredService<TiersOptions>();
         foreach (var plan in options.Plans.Values)
         {
             if (tiers.Find(plan.Tier) is null)

@@ -85,17 +85,19 @@ internal static class TriggerEndpoints
         if (supervisor.Draining) throw new ApiException(503, "shutting_down", "Shutting down", "The server is shutting down; retry shortly.");
         var flow = await catalog.GetAsync(user.TenantId, flowId, ct).ConfigureAwait(false) ?? throw ApiException.NotFound("Flow");
         string? xml = null, json = null;
+        JsonObject? jsonObject = null;
+        // The body was parsed once by the binder: the gate reads that element, it does not parse the text again.
         switch (body.Payload.ValueKind)
         {
             case JsonValueKind.String: xml = body.Payload.GetString(); break;
-            case JsonValueKind.Object: json = body.Payload.GetRawText(); break;
-            case JsonValueKind.Undefined or JsonValueKind.Null: json = "{}"; break;
+            case JsonValueKind.Object: json = body.Payload.GetRawText(); jsonObject = JsonObject.Create(body.Payload); break;
+            case JsonValueKind.Undefined or JsonValueKind.Null: json = "{}"; jsonObject = new JsonObject(); break;
             default: throw ApiException.BadRequest(ErrorCodes.BadRequest, "payload must be a JSON object or an XML string");
         }
         // Checked before a stopped flow is woken, the month's executions counted or the inbox written.
         var running = await flows.FindAsync(flow.TenantId, flow.Id, ct).ConfigureAwait(false);
         PayloadGate.Ensure(running?.Definition ?? compiler.Compile(flow.OrganismYaml).Flow, body.Target, body.PayloadClass, xml,
-            json is null ? null : JsonNode.Parse(json) as JsonObject, options.Value.MaxXmlDepth);
+            jsonObject, options.Value.MaxXmlDepth);
         if (running is null) await StartAsync(flow, supervisor, meter, time, ct).ConfigureAwait(false);
         var request = new RunRequest
         {

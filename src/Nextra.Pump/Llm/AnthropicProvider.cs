@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Nextra.Pump.Net;
 
 namespace Nextra.Pump.Llm;
 
@@ -26,21 +25,15 @@ public sealed class AnthropicProvider : ILlmProvider
             Temperature = request.Temperature,
             Stream = request.Stream,
         };
-        var message = new HttpRequestMessage(HttpMethod.Post, new Uri(backend.BaseUrl, "messages"))
-        {
-            Content = ProviderHttp.Json(body, LlmJsonContext.Default.AnthropicBody),
-        };
-        if (!string.IsNullOrEmpty(backend.ApiKey))
-            message.Headers.TryAddWithoutValidation("x-api-key", backend.ApiKey);
-        message.Headers.TryAddWithoutValidation("anthropic-version", ApiVersion);
-        return EgressHttp.SendAsync(http, message, backend.Timeout, HttpCompletionOption.ResponseHeadersRead,
-            async (response, token) =>
+        return ProviderHttp.PostAsync(http, backend, "messages", body, LlmJsonContext.Default.AnthropicBody, request.Stream,
+            message =>
             {
-                await ProviderHttp.EnsureSuccessAsync(response, time, token).ConfigureAwait(false);
-                return ProviderHttp.IsEventStream(response)
-                    ? await ReadStreamAsync(backend, request, response, onToken, token).ConfigureAwait(false)
-                    : await ReadWholeAsync(backend, request, response, onToken, token).ConfigureAwait(false);
-            }, time, ct);
+                if (!string.IsNullOrEmpty(backend.ApiKey))
+                    message.Headers.TryAddWithoutValidation("x-api-key", backend.ApiKey);
+                message.Headers.TryAddWithoutValidation("anthropic-version", ApiVersion);
+            },
+            (response, token) => ReadStreamAsync(backend, request, response, onToken, token),
+            (response, token) => ReadWholeAsync(backend, request, response, onToken, token), time, ct);
     }
 
     /// <summary>
@@ -94,16 +87,7 @@ public sealed class AnthropicProvider : ILlmProvider
         await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
         await foreach (var sse in SseReader.ReadAsync(stream, ct).ConfigureAwait(false))
         {
-            JsonDocument doc;
-            try
-            {
-                doc = JsonDocument.Parse(sse.Data);
-            }
-            catch (JsonException e)
-            {
-                throw ProviderHttp.Malformed($"bad stream event {sse.Event}", e);
-            }
-            using (doc)
+            using (var doc = ProviderHttp.ParseEvent(sse.Data, $"event {sse.Event}"))
             {
                 var root = doc.RootElement;
                 switch (ProviderHttp.Str(root, "type") ?? sse.Event)
@@ -137,13 +121,6 @@ public sealed class AnthropicProvider : ILlmProvider
         return Build(backend, request, model, text.ToString(), input, output);
     }
 
-    private static ChatCompletion Build(LlmBackend backend, ChatRequest request, string? model, string text, int? input, int? output) => new()
-    {
-        Text = text,
-        Model = model ?? request.Model,
-        Backend = backend.Name,
-        PromptTokens = input ?? ProviderHttp.Estimate(request.Messages),
-        CompletionTokens = output ?? ProviderHttp.Estimate(text),
-        UsageEstimated = input is null || output is null,
-    };
+    private static ChatCompletion Build(LlmBackend backend, ChatRequest request, string? model, string text, int? input, int? output) =>
+        ProviderHttp.Completion(backend, request, model, text, input, output);
 }

@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Nextra.Pump.Net;
 
 namespace Nextra.Pump.Llm;
 
@@ -22,22 +21,14 @@ public sealed class OpenAiChatProvider : ILlmProvider
             Stream = request.Stream,
             StreamOptions = request.Stream ? new OpenAiStreamOptions(true) : null,
         };
-        var message = new HttpRequestMessage(HttpMethod.Post, new Uri(backend.BaseUrl, "chat/completions"))
-        {
-            Content = ProviderHttp.Json(body, LlmJsonContext.Default.OpenAiChatBody),
-        };
-        if (!string.IsNullOrEmpty(backend.ApiKey))
-            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", backend.ApiKey);
-        message.Headers.Accept.ParseAdd(request.Stream ? "text/event-stream" : "application/json");
-        return EgressHttp.SendAsync(http, message, backend.Timeout, HttpCompletionOption.ResponseHeadersRead,
-            async (response, token) =>
+        return ProviderHttp.PostAsync(http, backend, "chat/completions", body, LlmJsonContext.Default.OpenAiChatBody, request.Stream,
+            message =>
             {
-                await ProviderHttp.EnsureSuccessAsync(response, time, token).ConfigureAwait(false);
-                // A server may ignore "stream": the content type decides how the body is read.
-                return ProviderHttp.IsEventStream(response)
-                    ? await ReadStreamAsync(backend, request, response, onToken, token).ConfigureAwait(false)
-                    : await ReadWholeAsync(backend, request, response, onToken, token).ConfigureAwait(false);
-            }, time, ct);
+                if (!string.IsNullOrEmpty(backend.ApiKey))
+                    message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", backend.ApiKey);
+            },
+            (response, token) => ReadStreamAsync(backend, request, response, onToken, token),
+            (response, token) => ReadWholeAsync(backend, request, response, onToken, token), time, ct);
     }
 
     private static async Task<ChatCompletion> ReadWholeAsync(LlmBackend backend, ChatRequest request, HttpResponseMessage response,
@@ -72,15 +63,7 @@ public sealed class OpenAiChatProvider : ILlmProvider
             {
                 if (sse.Data == "[DONE]")
                     break;
-                JsonDocument doc;
-                try
-                {
-                    doc = JsonDocument.Parse(sse.Data);
-                }
-                catch (JsonException e)
-                {
-                    throw ProviderHttp.Malformed($"bad stream chunk: {Clip(sse.Data)}", e);
-                }
+                var doc = ProviderHttp.ParseEvent(sse.Data, "chunk");
                 var root = doc.RootElement;
                 if (ProviderHttp.Prop(root, "error") is { ValueKind: JsonValueKind.Object } error)
                     throw new LlmProviderException(LlmFailureKind.Server, $"stream error: {ProviderHttp.Str(error, "message")}");
@@ -108,20 +91,6 @@ public sealed class OpenAiChatProvider : ILlmProvider
         }
     }
 
-    private static ChatCompletion Build(LlmBackend backend, ChatRequest request, string? model, string text, JsonElement usage)
-    {
-        var prompt = ProviderHttp.Int(usage, "prompt_tokens");
-        var completion = ProviderHttp.Int(usage, "completion_tokens");
-        return new ChatCompletion
-        {
-            Text = text,
-            Model = model ?? request.Model,
-            Backend = backend.Name,
-            PromptTokens = prompt ?? ProviderHttp.Estimate(request.Messages),
-            CompletionTokens = completion ?? ProviderHttp.Estimate(text),
-            UsageEstimated = prompt is null || completion is null,
-        };
-    }
-
-    private static string Clip(string s) => s.Length > 200 ? s[..200] + "…" : s;
+    private static ChatCompletion Build(LlmBackend backend, ChatRequest request, string? model, string text, JsonElement usage) =>
+        ProviderHttp.Completion(backend, request, model, text, ProviderHttp.Int(usage, "prompt_tokens"), ProviderHttp.Int(usage, "completion_tokens"));
 }

@@ -2,13 +2,64 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Nextra.Pump.Net;
 
 namespace Nextra.Pump.Llm;
 
-/// <summary>What provider clients share: status mapping, Retry-After, body reading, usage estimates.</summary>
+/// <summary>
+/// What provider clients share: the send-and-read skeleton (<see cref="PostAsync"/>), status mapping, Retry-After,
+/// body and stream-event reading, and the completion with its usage (estimated where the server sent none).
+/// </summary>
 internal static class ProviderHttp
 {
     private const int ErrorBodyChars = 500;
+
+    /// <summary>
+    /// POSTs <paramref name="body"/> as JSON through the guarded client within the backend's timeout, maps a failed
+    /// status to its <see cref="LlmProviderException"/>, then reads the answer as an event stream or as one JSON
+    /// document: a server may ignore "stream", so the content type decides, not the request.
+    /// </summary>
+    public static Task<ChatCompletion> PostAsync<T>(HttpClient http, LlmBackend backend, string path, T body, JsonTypeInfo<T> type, bool stream,
+        Action<HttpRequestMessage> headers, Func<HttpResponseMessage, CancellationToken, Task<ChatCompletion>> readStream,
+        Func<HttpResponseMessage, CancellationToken, Task<ChatCompletion>> readWhole, TimeProvider time, CancellationToken ct)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Post, new Uri(backend.BaseUrl, path)) { Content = Json(body, type) };
+        message.Headers.Accept.ParseAdd(stream ? "text/event-stream" : "application/json");
+        headers(message);
+        return EgressHttp.SendAsync(http, message, backend.Timeout, HttpCompletionOption.ResponseHeadersRead,
+            async (response, token) =>
+            {
+                await EnsureSuccessAsync(response, time, token).ConfigureAwait(false);
+                return IsEventStream(response)
+                    ? await readStream(response, token).ConfigureAwait(false)
+                    : await readWhole(response, token).ConfigureAwait(false);
+            }, time, ct);
+    }
+
+    /// <summary>One stream event's JSON; a malformed one fails the call (<paramref name="what"/> names it in the error).</summary>
+    public static JsonDocument ParseEvent(string data, string what)
+    {
+        try
+        {
+            return JsonDocument.Parse(data);
+        }
+        catch (JsonException e)
+        {
+            throw Malformed($"bad stream {what}: {(data.Length > 200 ? data[..200] + "…" : data)}", e);
+        }
+    }
+
+    /// <summary>The answer with its usage; counts the server did not send are estimated (and marked so).</summary>
+    public static ChatCompletion Completion(LlmBackend backend, ChatRequest request, string? model, string text, int? prompt, int? completion) => new()
+    {
+        Text = text,
+        Model = model ?? request.Model,
+        Backend = backend.Name,
+        PromptTokens = prompt ?? Estimate(request.Messages),
+        CompletionTokens = completion ?? Estimate(text),
+        UsageEstimated = prompt is null || completion is null,
+    };
 
     public static async Task EnsureSuccessAsync(HttpResponseMessage response, TimeProvider time, CancellationToken ct)
     {
@@ -59,7 +110,7 @@ internal static class ProviderHttp
     /// A JSON body with a Content-Length (some self-hosted servers refuse chunked request bodies) that can be
     /// sent again on a 307/308 redirect.
     /// </summary>
-    public static HttpContent Json<T>(T body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    public static HttpContent Json<T>(T body, JsonTypeInfo<T> type)
     {
         var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, type));
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };

@@ -58,7 +58,7 @@ public sealed class FuzzTests(FuzzFactory factory) : IClassFixture<FuzzFactory>
     // machine), which is bounded by its own timeout and is not what this test is about.
     private static IEnumerable<string> YamlSeeds() =>
         Directory.EnumerateFiles(Path.Combine(RepoRoot.Path, "examples"), "*.yaml").OrderBy(f => f, StringComparer.Ordinal)
-            .Select(File.ReadAllText).Where(y => !y.Contains("source:", StringComparison.Ordinal)).Append(Flow).Append(RunFlows.Greeter);
+            .Select(File.ReadAllText).Where(y => !y.Contains("source:", StringComparison.Ordinal)).Append(Flow).Append(TestFlows.Greeter);
 
     [Fact]
     public async Task Validate_MutatedYaml_NeverFailsTheServerOrHangs()

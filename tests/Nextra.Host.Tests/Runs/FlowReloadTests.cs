@@ -11,7 +11,7 @@ public sealed class FlowReloadTests(NextraFactory factory) : IClassFixture<Nextr
     {
         var owner = await factory.CreateUserAsync("reload-put");
         var (flowId, hook) = await RunFlows.DeployAsync(owner.Client);
-        var yaml = RunFlows.Greeter
+        var yaml = TestFlows.Greeter
             .Replace("- {if: \"name = 'vip'\", to: vip}", "- {if: \"name = 'vip'\", to: vip}\n        - {if: \"name = 'new'\", to: fresh}")
             .Replace("  - {name: vip,", "  - {name: fresh, description: the new answer, payload_class: Greeting, handler: output}\n  - {name: vip,");
 

@@ -106,7 +106,7 @@ public class TriggerLimitsTests(NextraFactory factory) : IClassFixture<NextraFac
     public async Task Webhook_TriggerOwnLimits_ApplyBelowTheServerDefaults()
     {
         var owner = await factory.CreateUserAsync("trigger-limits");
-        var yaml = RunFlows.Greeter.Replace("{name: hook, type: webhook, target: route, payload: Greeting}",
+        var yaml = TestFlows.Greeter.Replace("{name: hook, type: webhook, target: route, payload: Greeting}",
             "{name: hook, type: webhook, target: route, payload: Greeting, rate_per_second: 0.01, burst: 2, max_body_bytes: 100}");
         var (_, hook) = await RunFlows.DeployAsync(owner.Client, yaml);
         var anonymous = factory.CreateClient();
@@ -122,7 +122,7 @@ public class TriggerLimitsTests(NextraFactory factory) : IClassFixture<NextraFac
     public async Task Save_LimitsOnAScheduleTrigger_422Located()
     {
         var owner = await factory.CreateUserAsync("trigger-limits-bad");
-        var yaml = RunFlows.Greeter.Replace("timezone: Europe/Paris,", "timezone: Europe/Paris, burst: 5,");
+        var yaml = TestFlows.Greeter.Replace("timezone: Europe/Paris,", "timezone: Europe/Paris, burst: 5,");
         var body = await Json.PostAsync(owner.Client, "/api/flows", new { name = "bad", organismYaml = yaml }, 422);
         var error = body["errors"]![0]!;
         Assert.Contains("only applies to webhook triggers", error["message"]!.GetValue<string>());

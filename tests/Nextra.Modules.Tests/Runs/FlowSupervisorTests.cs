@@ -11,7 +11,7 @@ public class FlowSupervisorTests
     {
         using var dir = new TempDir();
         var catalog = new InMemoryFlowCatalog();
-        catalog.Add("f1", Flows.Greeter);
+        catalog.Add("f1", TestFlows.Greeter);
         await using var rt = await RuntimeHarness.CreateAsync(dir.Path, catalog);
         var status = await rt.StartAsync("f1");
         Assert.Equal("running", status.Status);
@@ -30,8 +30,8 @@ public class FlowSupervisorTests
     {
         using var dir = new TempDir();
         var catalog = new InMemoryFlowCatalog();
-        catalog.Add("bad", Flows.Invalid);
-        catalog.Add("good", Flows.Greeter);
+        catalog.Add("bad", TestFlows.Invalid);
+        catalog.Add("good", TestFlows.Greeter);
         await using var rt = await RuntimeHarness.CreateAsync(dir.Path, catalog);
         var bad = await rt.StartAsync("bad");
         Assert.Equal("error", bad.Status);
@@ -47,7 +47,7 @@ public class FlowSupervisorTests
     {
         using var dir = new TempDir();
         var catalog = new InMemoryFlowCatalog();
-        catalog.Add("bad", Flows.Invalid);
+        catalog.Add("bad", TestFlows.Invalid);
         await using (var first = await RuntimeHarness.CreateAsync(dir.Path, catalog))
         {
             Assert.Equal("error", (await first.StartAsync("bad")).Status);
@@ -57,7 +57,7 @@ public class FlowSupervisorTests
         Assert.Equal("error", after!.Status);
         Assert.Contains("invalid flow", after.Error);
 
-        catalog.Add("bad", Flows.Greeter, status: "error");
+        catalog.Add("bad", TestFlows.Greeter, status: "error");
         Assert.Equal("running", (await second.StartAsync("bad")).Status);
         await second.Supervisor.StopAsync("bad", "t1", CancellationToken.None);
         Assert.Null(await second.Get<IFlowRuntimeStore>().GetErrorAsync("t1", "bad"));
@@ -68,8 +68,8 @@ public class FlowSupervisorTests
     {
         using var dir = new TempDir();
         var catalog = new InMemoryFlowCatalog();
-        catalog.Add("hung", Flows.Code("hang"));
-        catalog.Add("fine", Flows.Greeter);
+        catalog.Add("hung", TestFlows.Code("hang"));
+        catalog.Add("fine", TestFlows.Greeter);
         await using var rt = await RuntimeHarness.CreateAsync(dir.Path, catalog);
         await rt.StartAsync("hung");
         await rt.StartAsync("fine");
@@ -87,7 +87,7 @@ public class FlowSupervisorTests
     {
         using var dir = new TempDir();
         var catalog = new InMemoryFlowCatalog();
-        catalog.Add("f1", Flows.Code("crash"));
+        catalog.Add("f1", TestFlows.Code("crash"));
         await using var rt = await RuntimeHarness.CreateAsync(dir.Path, catalog);
         var started = await rt.StartAsync("f1");
         Assert.True(started.Status == "running", started.Error);
@@ -102,7 +102,7 @@ public class FlowSupervisorTests
     {
         using var dir = new TempDir();
         var catalog = new InMemoryFlowCatalog();
-        catalog.Add("f1", Flows.Greeter);
+        catalog.Add("f1", TestFlows.Greeter);
         await using var rt = await RuntimeHarness.CreateAsync(dir.Path, catalog);
         await rt.StartAsync("f1");
         await rt.WaitRunAsync((await rt.SendAsync("f1")).Id);
@@ -123,7 +123,7 @@ public class FlowSupervisorTests
     {
         using var dir = new TempDir();
         var catalog = new InMemoryFlowCatalog();
-        catalog.Add("f1", Flows.Greeter);
+        catalog.Add("f1", TestFlows.Greeter);
         await using var rt = await RuntimeHarness.CreateAsync(dir.Path, catalog);
         await rt.StartAsync("f1");
         await rt.Supervisor.SetKeepAliveAsync("t1", "f1", true, default);
@@ -135,7 +135,7 @@ public class FlowSupervisorTests
     {
         using var dir = new TempDir();
         var catalog = new InMemoryFlowCatalog();
-        catalog.Add("f1", Flows.Greeter);
+        catalog.Add("f1", TestFlows.Greeter);
         await using var rt = await RuntimeHarness.CreateAsync(dir.Path, catalog);
         await rt.StartAsync("f1");
         var status = await rt.Supervisor.StopAsync("f1", "t1", default);
@@ -152,16 +152,16 @@ public class FlowSupervisorTests
     {
         using var dir = new TempDir();
         var catalog = new InMemoryFlowCatalog();
-        catalog.Add("f1", Flows.Greeter);
+        catalog.Add("f1", TestFlows.Greeter);
         await using var rt = await RuntimeHarness.CreateAsync(dir.Path, catalog);
         await rt.StartAsync("f1");
-        catalog.SetYaml("f1", Flows.Invalid);
+        catalog.SetYaml("f1", TestFlows.Invalid);
         var report = await rt.Supervisor.OnFlowChangedAsync(new FlowSaved("t1", "f1", "test", 2), default);
         Assert.False(report!.Ok);
         Assert.NotEmpty(report.Problems);
         Assert.Equal("succeeded", (await rt.WaitRunAsync((await rt.SendAsync("f1")).Id)).Status);
 
-        catalog.SetYaml("f1", Flows.Greeter.Replace("description: the answer", "description: the final answer"));
+        catalog.SetYaml("f1", TestFlows.Greeter.Replace("description: the answer", "description: the final answer"));
         var ok = await rt.Supervisor.OnFlowChangedAsync(new FlowSaved("t1", "f1", "test", 3), default);
         Assert.True(ok!.Ok);
         Assert.Equal("the final answer", rt.Supervisor.ActiveDefinition("f1")!.Listeners.Single(l => l.Name == "done").Description);
@@ -172,7 +172,7 @@ public class FlowSupervisorTests
     {
         using var dir = new TempDir();
         var catalog = new InMemoryFlowCatalog();
-        catalog.Add("f1", Flows.Greeter, status: "running");
+        catalog.Add("f1", TestFlows.Greeter, status: "running");
         string finishedId, pendingId;
         await using (var first = await RuntimeHarness.CreateAsync(dir.Path, catalog))
         {
@@ -205,7 +205,7 @@ public class FlowSupervisorTests
     {
         using var dir = new TempDir();
         var catalog = new InMemoryFlowCatalog();
-        catalog.Add("f1", Flows.Code("hang"), status: "running");
+        catalog.Add("f1", TestFlows.Code("hang"), status: "running");
         RunRequest item;
         await using (var rt = await RuntimeHarness.CreateAsync(dir.Path, catalog))
         {
@@ -223,7 +223,7 @@ public class FlowSupervisorTests
     {
         using var dir = new TempDir();
         var catalog = new InMemoryFlowCatalog();
-        catalog.Add("f1", Flows.Code("hang"));
+        catalog.Add("f1", TestFlows.Code("hang"));
         await using var rt = await RuntimeHarness.CreateAsync(dir.Path, catalog);
         await rt.StartAsync("f1");
         var item = await rt.SendAsync("f1");

@@ -11,7 +11,7 @@ public class ScheduleServiceTests
     {
         using var dir = new TempDir();
         var catalog = new InMemoryFlowCatalog();
-        catalog.Add("f1", Flows.Scheduled("skip"));
+        catalog.Add("f1", TestFlows.Scheduled("skip"));
         var time = new ManualTime(T0);
         await using var rt = await RuntimeHarness.CreateAsync(dir.Path, catalog, time: time);
         Assert.Equal("running", (await rt.StartAsync("f1")).Status);
@@ -61,7 +61,7 @@ public class ScheduleServiceTests
     {
         using var dir = new TempDir();
         var catalog = new InMemoryFlowCatalog();
-        catalog.Add("f1", Flows.Scheduled(policy), status: "running");
+        catalog.Add("f1", TestFlows.Scheduled(policy), status: "running");
         var time = new ManualTime(T0);
         await using (var first = await RuntimeHarness.CreateAsync(dir.Path, catalog, time: time))
         {

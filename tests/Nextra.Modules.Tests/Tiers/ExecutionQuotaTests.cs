@@ -28,7 +28,7 @@ public class ExecutionQuotaTests
     {
         using var dir = new TempDir();
         var catalog = new InMemoryFlowCatalog();
-        catalog.Add("f1", Runs.Flows.Greeter);
+        catalog.Add("f1", TestFlows.Greeter);
         var time = new ManualTime(MonthEnd);
         await using (var first = await RuntimeHarness.CreateAsync(dir.Path, catalog, FreeWith(2), time))
         {
@@ -57,7 +57,7 @@ public class ExecutionQuotaTests
     {
         using var dir = new TempDir();
         var catalog = new InMemoryFlowCatalog();
-        catalog.Add("f1", Runs.Flows.Greeter);
+        catalog.Add("f1", TestFlows.Greeter);
         var time = new ManualTime(MonthEnd);
         await using var rt = await RuntimeHarness.CreateAsync(dir.Path, catalog, time: time); // default tier: enterprise, unlimited
         await rt.StartAsync("f1");
@@ -70,7 +70,7 @@ public class ExecutionQuotaTests
     {
         using var dir = new TempDir();
         var catalog = new InMemoryFlowCatalog();
-        catalog.Add("f1", Runs.Flows.Scheduled("skip"));
+        catalog.Add("f1", TestFlows.Scheduled("skip"));
         var time = new ManualTime(new DateTimeOffset(2026, 3, 1, 10, 0, 30, TimeSpan.Zero));
         await using var rt = await RuntimeHarness.CreateAsync(dir.Path, catalog, FreeWith(1), time);
         await rt.StartAsync("f1");

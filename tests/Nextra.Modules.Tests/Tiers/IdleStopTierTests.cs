@@ -37,10 +37,10 @@ public sealed class IdleStopTierTests : IAsyncLifetime
 
         using var dir = new TempDir();
         var catalog = new InMemoryFlowCatalog();
-        catalog.Add("free1", Runs.Flows.Greeter, tenant: "t-free");
-        catalog.Add("free-kept", Runs.Flows.Greeter, tenant: "t-free");
-        catalog.Add("paid1", Runs.Flows.Greeter, tenant: "t-paid");
-        catalog.Add("ent1", Runs.Flows.Greeter, tenant: "t-ent");
+        catalog.Add("free1", TestFlows.Greeter, tenant: "t-free");
+        catalog.Add("free-kept", TestFlows.Greeter, tenant: "t-free");
+        catalog.Add("paid1", TestFlows.Greeter, tenant: "t-paid");
+        catalog.Add("ent1", TestFlows.Greeter, tenant: "t-ent");
         await using var rt = await RuntimeHarness.CreateAsync(dir.Path, catalog, time: time, configure: s => s.AddSingleton<ITierLimits>(tiers));
         foreach (var id in catalog.Flows.Keys) Assert.Equal("running", (await rt.StartAsync(id)).Status);
         await rt.Get<Orchestration.IFlowRuntimeStore>().SetKeepAliveAsync("t-free", "free-kept", true); // set before a downgrade: the free tier does not honour it

@@ -1,9 +1,12 @@
-namespace Nextra.Modules.Tests.Runs;
+namespace Nextra.Tests.Shared;
 
-/// <summary>organism.yaml documents the runtime tests run for real.</summary>
-internal static class Flows
+/// <summary>
+/// The organism.yaml documents the run-time tests deploy, one set for every test project (compiled into each by a
+/// link in its .csproj): the module tests run them on the real supervisor, the host tests through the HTTP API.
+/// </summary>
+internal static class TestFlows
 {
-    /// <summary>webhook → branch → output.</summary>
+    /// <summary>webhook → branch → output (<c>name = 'vip'</c> goes to <c>vip</c>); also a nightly schedule trigger.</summary>
     public const string Greeter = """
         organism:
           name: greeter
@@ -11,16 +14,21 @@ internal static class Flows
           Greeting: {fields: {name: string}}
         triggers:
           - {name: hook, type: webhook, target: route, payload: Greeting}
+          - {name: nightly, type: schedule, cron: "0 3 * * *", timezone: Europe/Paris, target: route, payload: Greeting}
         listeners:
           - name: route
             description: routes the greeting
             payload_class: Greeting
             handler: branch
-            config: {else: done}
+            config:
+              cases:
+                - {if: "name = 'vip'", to: vip}
+              else: done
           - {name: done, description: the answer, payload_class: Greeting, handler: output}
+          - {name: vip, description: the vip answer, payload_class: Greeting, handler: output}
         """;
 
-    /// <summary>webhook → code(mode) → output.</summary>
+    /// <summary>webhook → code(mode) → output, with the module tests' scripted code handler (<c>mode</c>, <c>ms</c>).</summary>
     public static string Code(string mode, int ms = 0, double runTimeout = 300) => $$$"""
         organism:
           name: coder
@@ -53,5 +61,6 @@ internal static class Flows
           - {name: done, description: the answer, payload_class: Tick, handler: output}
         """;
 
+    /// <summary>Not a flow: listeners must be a list.</summary>
     public const string Invalid = "organism: {name: broken}\nlisteners: 12\n";
 }

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# A/B of two builds of the run path on a shared machine: alternate the builds round by round (so load from
+# other work hits both alike) and compare ratios, not absolute figures. Each round, for each build: a fresh
+# server on its own data dir, greeter.yaml deployed, webhook with ?wait=5 at 1 and at 64 connections
+# (3 s warm-up, SECONDS measured). Prints one line per point and the per-round B/A ratios with the load average.
+# Usage: bench/runs/ab.sh BIN_A BIN_B [ROUNDS=3] [SECONDS=10]   (BIN_x: folder holding the `nextra` executable)
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+A=$1; B=$2; ROUNDS=${3:-3}; SECS=${4:-10}
+OUT=${BENCH_OUT:-${TMPDIR:-/tmp}/nextra-bench-ab}; rm -rf "$OUT"; mkdir -p "$OUT"
+source "$HERE/lib.sh"
+trap 'stop_server' EXIT
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+point() { # URL CONNS -> req/s
+  local t=2; [ "$2" = 1 ] && t=1
+  wrk -t$t -c"$2" -d3s --timeout 10s -s "$HERE/post.lua" "$1" >/dev/null 2>&1 || true
+  wrk -t$t -c"$2" -d"${SECS}s" --timeout 10s --latency -s "$HERE/post.lua" "$1" 2>&1 | awk '/Requests\/sec/ {print $2}'
+}
+for r in $(seq 1 "$ROUNDS"); do
+  for side in A B; do
+    BIN="$([ $side = A ] && echo "$A" || echo "$B")/nextra"; DATA="$OUT/data-$side-$r"
+    "$BIN" user create --email bench@example.test --password bench-password-1 --data-dir "$DATA" >/dev/null 2>&1
+    KEY=$("$BIN" apikey create --email bench@example.test --name bench --data-dir "$DATA" 2>/dev/null | tail -1)
+    start_server "$DATA" "$PORT"
+    read -r FLOW HOOK < <(deploy_flow greeter)
+    c1=$(point "$HOOK?wait=5" 1); c64=$(point "$HOOK?wait=5" 64)
+    stop_server
+    echo "round $r $side c1 $c1 c64 $c64 load $(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT/points.txt"
+  done
+done
+python3 - "$OUT/points.txt" <<'PY'
+import sys, statistics
+rows = [l.split() for l in open(sys.argv[1])]
+pts = {(r[1], r[2]): (float(r[4]), float(r[6]), r[8]) for r in rows}
+rounds = sorted({r[1] for r in rows}, key=int)
+for c, i in (("c1", 0), ("c64", 1)):
+    ratios = [pts[(n, "B")][i] / pts[(n, "A")][i] for n in rounds if pts[(n, "A")][i] > 0]
+    a = [pts[(n, "A")][i] for n in rounds]; b = [pts[(n, "B")][i] for n in rounds]
+    print(f"{c}: A {min(a):.0f}-{max(a):.0f} req/s, B {min(b):.0f}-{max(b):.0f} req/s, B/A per round "
+          + ", ".join(f"{x:.2f}" for x in ratios) + f" (median {statistics.median(ratios):.2f})")
+print("load average during the points: " + ", ".join(r[8] for r in rows))
+PY
