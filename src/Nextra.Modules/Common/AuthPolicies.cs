@@ -2,8 +2,8 @@ namespace Nextra.Modules.Common;
 
 /// <summary>
 /// Authorization policy names registered by the Accounts module. Apply with
-/// <c>group.RequireAuthorization(AuthPolicies.Reader)</c> on a <c>/api</c> group and
-/// <c>.RequireAuthorization(AuthPolicies.Editor)</c> on writing endpoints.
+/// <c>group</c> on a <c>/api</c> group and
+/// <c></c> on writing endpoints.
 /// </summary>
 public static class AuthPolicies
 {

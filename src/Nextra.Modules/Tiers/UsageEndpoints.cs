@@ -12,7 +12,7 @@ internal static class UsageEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/usage", GetAsync).RequireAuthorization(AuthPolicies.Reader).WithTags("Usage")
+        app.MapGet("/api/usage", GetAsync).WithTags("Usage")
             .WithName("GetUsage").WithSummary("The tenant's tier, its limits (null = unlimited) and what is used: flows, runs this month, modules, members.");
     }
 
