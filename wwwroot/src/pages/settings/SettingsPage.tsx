@@ -4,6 +4,7 @@ import type { ApiKey, NewApiKey, SecretInfo } from '../../api/types';
 import { useAuth } from '../../components/auth';
 import { ago } from '../../components/format';
 import { ErrorBanner } from '../../components/Layout';
+import { SettingsNav } from './SettingsNav';
 
 export default function SettingsPage() {
   const { me } = useAuth();
@@ -12,6 +13,7 @@ export default function SettingsPage() {
   const wrap = (f: () => Promise<unknown>) => f().catch((e) => setError(errorMessage(e)));
   return (
     <div className="page settings">
+      <SettingsNav />
       <h1>Settings</h1>
       <ErrorBanner error={error} onClose={() => setError(null)} />
       {info && <div className="info-banner">{info}</div>}
