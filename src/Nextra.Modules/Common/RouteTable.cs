@@ -108,6 +108,12 @@ public static class RouteTable
         new("PUT", "/api/flows/{id}/memory/{key}", Editor),
         new("DELETE", "/api/flows/{id}/memory/{key}", Editor),
         new("GET", "/api/usage", Viewer),
+
+        // Billing: the owner's.
+        new("GET", "/api/billing", Owner),
+        new("POST", "/api/billing/checkout", Owner, "billing.checkout"),
+        new("POST", "/api/billing/portal", Owner),
+        new("POST", "/webhooks/stripe", Anyone), // verified by its Stripe-Signature
     ];
 
     private static readonly Dictionary<string, RouteRule> ByKey = Rules.ToDictionary(r => Key(r.Method, r.Pattern), StringComparer.Ordinal);
