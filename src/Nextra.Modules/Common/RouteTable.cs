@@ -108,6 +108,7 @@ public static class RouteTable
         new("PUT", "/api/flows/{id}/memory/{key}", Editor),
         new("DELETE", "/api/flows/{id}/memory/{key}", Editor),
         new("GET", "/api/usage", Viewer),
+        new("GET", "/api/usage/history", Viewer),
 
         // Billing: the owner's.
         new("GET", "/api/billing", Owner),
