@@ -13,6 +13,7 @@ const EditorPage = lazy(() => import('./pages/editor/EditorPage'));
 const RunsPage = lazy(() => import('./pages/runs/RunsPage'));
 const RunPage = lazy(() => import('./pages/runs/RunPage'));
 const SettingsPage = lazy(() => import('./pages/settings/SettingsPage'));
+const BillingPage = lazy(() => import('./pages/billing/BillingPage'));
 const MarketplacePage = lazy(() => import('./pages/marketplace/MarketplacePage'));
 const ModulesPage = lazy(() => import('./pages/modules/ModulesPage'));
 const MembersPage = lazy(() => import('./pages/members/MembersPage'));
@@ -66,6 +67,7 @@ const router = createBrowserRouter(createRoutesFromElements(
     <Route path="/settings/members" element={<Protected><MembersPage /></Protected>} />
     <Route path="/settings/audit" element={<Protected><AuditPage /></Protected>} />
     <Route path="/invite" element={<InvitePage />} />
+    <Route path="/settings/billing" element={<Protected><BillingPage /></Protected>} />
     <Route path="*" element={<Navigate to="/dashboard" replace />} />
   </Route>,
 ));

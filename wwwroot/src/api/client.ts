@@ -1,8 +1,8 @@
 // The one typed client of docs/api.md: fetch with cookies, the double-submit CSRF header on
 // unsafe methods, and ProblemDetails turned into ApiError for the UI to show.
 import type {
-  ApiKey, AuditPage, BuildResult, CreatedInvite, Invite, Member, TenantInfo, Flow, FlowInput, FlowStatusInfo, FlowVersion, FlowVersionSummary, LogLine, Me, ModuleUpload, NewApiKey, Problem, Run,
-  RunPage, SecretInfo, TriggerInfo, Usage, WasmModule,
+  ApiKey, AuditPage, Billing, BuildResult, CreatedInvite, Invite, Member, TenantInfo, Flow, FlowInput, FlowStatusInfo, FlowVersion, FlowVersionSummary,
+  LogLine, Me, ModuleUpload, NewApiKey, Problem, Run, RunPage, SecretInfo, TriggerInfo, Usage, UsageMonth, WasmModule,
 } from './types';
 
 export class ApiError extends Error {
@@ -168,6 +168,10 @@ export function createApi(deps: ApiDeps) {
         throw e;
       }
     },
+    billing: () => json<Billing>('GET', '/api/billing'),
+    billingCheckout: (tier: string) => json<{ url: string }>('POST', '/api/billing/checkout', { tier }),
+    billingPortal: () => json<{ url: string }>('POST', '/api/billing/portal', {}),
+    usageHistory: (months = 12) => json<UsageMonth[]>('GET', `/api/usage/history?months=${months}`),
     /** The tenant's usage, or null when the server has no usage endpoint (404). */
     usage: async (): Promise<Usage | null> => {
       try {

@@ -155,6 +155,42 @@ export interface Usage {
   memoryLimitBytes?: number | null;
   members?: number | null;
   membersLimit?: number | null;
+  /** This month's metered usage (servers with metering). */
+  meters?: UsageMonth | null;
+}
+
+/** One UTC month of metered usage (`GET /api/usage` meters, `GET /api/usage/history`). */
+export interface UsageMonth {
+  period: string;
+  runs: number;
+  steps: number;
+  wasmFuel: number;
+  llmPromptTokens: number;
+  llmCompletionTokens: number;
+  llmCostUsd: number;
+  webhookBytesIn: number;
+}
+
+export type BillingStatus = 'none' | 'active' | 'trialing' | 'past_due' | 'canceled';
+
+export interface BillingPlan {
+  tier: string;
+  price: string;
+  metered: boolean;
+  limits: { flows: number | null; executionsPerMonth: number | null; wasmModules: number | null; projectMemoryMb: number | null; teamMembers: number | null; keepAlive: boolean };
+}
+
+/** `GET /api/billing` (owner). */
+export interface Billing {
+  provider: 'none' | 'stripe';
+  tier: string;
+  status: BillingStatus;
+  currentPeriodEnd: string | null;
+  cancelAtPeriodEnd: boolean;
+  plans: BillingPlan[];
+  planTier: string | null;
+  graceEndsAt: string | null;
+  hasCustomer: boolean;
 }
 
 export interface FlowVersionSummary {

@@ -4,6 +4,7 @@ import { api } from '../api/client';
 import type { TenantInfo } from '../api/types';
 import { useAuth } from './auth';
 import { ErrorBoundary } from './ErrorBoundary';
+import { PastDueBanner } from './PastDueBanner';
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const { me } = useAuth();
@@ -32,6 +33,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <TenantSwitcher />
         <button className="link" onClick={logout} data-testid="logout">Log out</button>
       </header>
+      <PastDueBanner />
       <main className="content"><ErrorBoundary key={boundaryKey(location.pathname)}>{children}</ErrorBoundary></main>
     </div>
   );
