@@ -110,6 +110,23 @@ public static class RouteTable
         new("GET", "/api/usage", Viewer),
         new("GET", "/api/usage/history", Viewer),
 
+        // Marketplace.
+        new("GET", "/api/marketplace/tools", Viewer),
+        new("GET", "/api/marketplace/flows", Viewer),
+        new("GET", "/api/marketplace/tools/{publisher}/{name}", Viewer),
+        new("GET", "/api/marketplace/flows/{publisher}/{name}", Viewer),
+        new("POST", "/api/marketplace/tools/{publisher}/{name}/votes", Editor),
+        new("POST", "/api/marketplace/flows/{publisher}/{name}/votes", Editor),
+        new("POST", "/api/marketplace/flows/{publisher}/{name}/use", Editor, "marketplace.use"),
+        new("POST", "/api/marketplace/publish", Editor, "marketplace.publish"),
+        new("GET", "/api/marketplace/submissions/{id}", Viewer),
+        new("GET", "/api/marketplace/installs", Viewer),
+        new("POST", "/api/marketplace/installs", Editor, "marketplace.install"),
+        new("PATCH", "/api/marketplace/installs/{id}", Editor, "marketplace.update_install"),
+        new("DELETE", "/api/marketplace/installs/{id}", Editor, "marketplace.uninstall"),
+        new("GET", "/api/marketplace/publisher", Viewer),
+        new("PUT", "/api/marketplace/publisher", Admin, "marketplace.publisher"),
+
         // Billing: the owner's.
         new("GET", "/api/billing", Owner),
         new("POST", "/api/billing/checkout", Owner, "billing.checkout"),

@@ -288,4 +288,25 @@ export interface AuditItem {
 export interface AuditPage {
   items: AuditItem[];
   nextBefore: string | null;
+// ---- Marketplace (docs/api.md#marketplace) ----
+export interface ListingSummary {
+  id: string; kind: 'tool' | 'flow'; version: string; displayName: string; summary: string; categories: string[];
+  publisher: string; reviewLevel: string; installs: number; votesUp: number; votesDown: number; updatedAt: string;
+}
+export interface ListingPage { items: ListingSummary[]; nextCursor?: string | null }
+export interface ToolPermissions {
+  log?: boolean; kv?: { maxBytes: number } | null; http?: { hosts: string[]; methods?: string[] | null } | null;
+  secrets?: { name: string; hosts: string[]; purpose?: string | null }[] | null;
+  limits?: { fuelPerCall?: number | null; memoryMib?: number | null; timeoutMs?: number | null } | null;
+}
+export interface TemplateInput { id: string; type?: string | null; label?: string | null; default?: string | null; required?: boolean; pattern?: string | null; values?: string[] | null }
+export interface ListingDetail extends ListingSummary {
+  name: string; visibility: string; versions: { version: string; state: string; digest: string; createdAt: string }[];
+  permissions?: ToolPermissions | null; permissionSummary: string[]; readmeHtml: string;
+  secrets: { name: string; purpose?: string | null; hosts: string[] }[]; inputs: TemplateInput[]; tools: string[];
+  reviews: { up: boolean; text?: string | null; createdAt: string }[]; installId?: string | null; signatureValid: boolean;
+}
+export interface MarketplaceInstall {
+  id: string; listingId: string; kind: string; version: string; major: string; digest: string; module: string;
+  permissionSummary: string[]; pendingVersion?: string | null; previousVersion?: string | null;
 }
