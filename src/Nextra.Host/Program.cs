@@ -2,6 +2,7 @@ using Nextra.Host.Cli;
 using Nextra.Host.Hosting;
 using Nextra.Host.Ui;
 using Nextra.Modules.Accounts;
+using Nextra.Modules.Audit;
 using Nextra.Modules.Billing;
 using Nextra.Modules.Cluster;
 using Nextra.Modules.Engine;
@@ -26,6 +27,7 @@ static WebApplication Compose(WebApplicationBuilder builder)
     builder.Services.AddStorage(builder.Configuration);
     builder.Services.AddEngine(builder.Configuration);
     builder.Services.AddAccounts(builder.Configuration);
+    builder.Services.AddAudit(builder.Configuration);
     builder.Services.AddTiers(builder.Configuration);
     builder.Services.AddFlows(builder.Configuration);
     builder.Services.AddSecrets(builder.Configuration);
@@ -42,9 +44,11 @@ static WebApplication Compose(WebApplicationBuilder builder)
     var app = builder.Build();
     app.UseNextraHost();
     app.UseAccounts();
+    app.UseAudit();
     app.MapNextraHealth();
     app.MapNextraOpenApi();
     app.MapAccounts();
+    app.MapAudit();
     app.MapTiers();
     app.MapFlows();
     app.MapSecrets();

@@ -4,6 +4,7 @@ import { onUnauthorized } from './api/client';
 import { AuthProvider, useAuth } from './components/auth';
 import { Layout } from './components/Layout';
 import { DashboardPage } from './pages/dashboard/DashboardPage';
+import { InvitePage } from './pages/invite/InvitePage';
 import { LoginPage } from './pages/login/LoginPage';
 import { SetupPage } from './pages/setup/SetupPage';
 
@@ -15,6 +16,8 @@ const SettingsPage = lazy(() => import('./pages/settings/SettingsPage'));
 const BillingPage = lazy(() => import('./pages/billing/BillingPage'));
 const MarketplacePage = lazy(() => import('./pages/marketplace/MarketplacePage'));
 const ModulesPage = lazy(() => import('./pages/modules/ModulesPage'));
+const MembersPage = lazy(() => import('./pages/members/MembersPage'));
+const AuditPage = lazy(() => import('./pages/audit/AuditPage'));
 
 function UnauthorizedRedirect() {
   const nav = useNavigate();
@@ -22,7 +25,7 @@ function UnauthorizedRedirect() {
   useEffect(() => {
     onUnauthorized(() => {
       setMe(null);
-      if (!location.pathname.startsWith('/login') && !location.pathname.startsWith('/setup')) {
+      if (!location.pathname.startsWith('/login') && !location.pathname.startsWith('/setup') && !location.pathname.startsWith('/invite')) {
         nav(`/login?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
       }
     });
@@ -61,6 +64,9 @@ const router = createBrowserRouter(createRoutesFromElements(
     <Route path="/marketplace" element={<Protected><MarketplacePage /></Protected>} />
     <Route path="/modules" element={<Protected><ModulesPage /></Protected>} />
     <Route path="/settings" element={<Protected><SettingsPage /></Protected>} />
+    <Route path="/settings/members" element={<Protected><MembersPage /></Protected>} />
+    <Route path="/settings/audit" element={<Protected><AuditPage /></Protected>} />
+    <Route path="/invite" element={<InvitePage />} />
     <Route path="/settings/billing" element={<Protected><BillingPage /></Protected>} />
     <Route path="*" element={<Navigate to="/dashboard" replace />} />
   </Route>,

@@ -21,6 +21,9 @@ internal static class TenantCommands
             var tiers = app.Services.GetRequiredService<TierService>();
             var id = await tiers.SetTierAsync(parse.GetValue(tenant)!, parse.GetValue(tier), ct);
             var effective = (await tiers.ListTenantsAsync(ct)).First(t => t.Id == id);
+            await app.Services.GetRequiredService<Nextra.Modules.Common.IAuditLog>().RecordAsync(new Nextra.Modules.Common.AuditRecord(id,
+                new Nextra.Modules.Common.AuditActor(null, Environment.UserName, Nextra.Modules.Common.AuditVia.Cli), "tenant.tier", effective.Name,
+                "tier=" + effective.Tier), ct);
             parse.InvocationConfiguration.Output.WriteLine($"tenant '{effective.Name}' ({id}) is now on tier {effective.Tier}");
         }));
 

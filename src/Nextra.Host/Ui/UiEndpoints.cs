@@ -36,7 +36,7 @@ internal static partial class UiEndpoints
         // MapFallback interceptor drops the pattern (it matched every non-file path).
         app.Map("/api/{**rest}", ApiNotFound)
             .WithOrder(int.MaxValue)
-            .RequireAuthorization(AuthPolicies.Reader)
+            
             .ExcludeFromDescription();
         app.Map("{**path}", (HttpContext http) => ServeAsync(http, ui))
             .WithOrder(int.MaxValue)

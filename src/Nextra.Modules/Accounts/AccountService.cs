@@ -108,6 +108,27 @@ internal sealed class AccountService(
         return principal is null ? null : ToUser(principal, "cookie");
     }
 
+    /// <summary>Open sign-up: a new user with a personal tenant (named after them) on the default tier.</summary>
+    public async Task<AuthenticatedUser> SignupAsync(string? email, string? password, string? name, CancellationToken ct)
+    {
+        var normalized = ValidateCredentials(email, password);
+        var display = string.IsNullOrWhiteSpace(name) ? null : name.Trim();
+        if (display is { Length: > 100 }) throw Invalid("name", "The name must be at most 100 characters.");
+        var (tenant, user) = NewTenantAndUser((display ?? normalized) + "'s team", normalized, password!, Role.Owner);
+        user.Name = display;
+        await accounts.CreateTenantWithUserAsync(tenant, user, onlyIfNoUsers: false, ct);
+        return new AuthenticatedUser(user.Id, tenant.Id, tenant.Name, user.Email, Role.Owner);
+    }
+
+    /// <summary>Points a browser session at another tenant of its user; returns the user as seen in that tenant.</summary>
+    public async Task<AuthenticatedUser> SwitchTenantAsync(string token, string userId, string tenantId, CancellationToken ct)
+    {
+        var principal = await accounts.FindPrincipalAsync(tenantId, userId, ct)
+            ?? throw ApiException.NotFound($"Tenant '{tenantId}' among your memberships");
+        await sessions.SwitchTenantAsync(Tokens.Sha256Hex(token), tenantId, ct);
+        return ToUser(principal, "cookie");
+    }
+
     public async Task<AuthenticatedUser?> FindUserAsync(string tenantId, string userId, CancellationToken ct)
     {
         var principal = await accounts.FindPrincipalAsync(tenantId, userId, ct);
@@ -163,7 +184,7 @@ internal sealed class AccountService(
 
     private string Now() => Iso(time.GetUtcNow());
 
-    private string ValidateCredentials(string? email, string? password)
+    internal string ValidateCredentials(string? email, string? password)
     {
         if (string.IsNullOrWhiteSpace(email) || email.Length > 254 || !email.Contains('@', StringComparison.Ordinal) || email.Trim().Contains(' ', StringComparison.Ordinal))
         {
@@ -182,7 +203,7 @@ internal sealed class AccountService(
         }
     }
 
-    private static ApiException Invalid(string field, string message)
+    internal static ApiException Invalid(string field, string message)
     {
         var ex = new ApiException(422, ErrorCodes.ValidationFailed, "Validation failed", message);
         ex.Extensions["errors"] = new[] { new FieldError(field, ErrorCodes.ValidationFailed, message) };

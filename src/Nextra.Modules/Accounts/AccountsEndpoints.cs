@@ -19,9 +19,9 @@ internal static class AccountsEndpoints
 
         var auth = app.MapGroup("/api/auth").WithTags("Authentication");
         auth.MapPost("/login", LoginAsync).AllowAnonymous().RequireLoginRateLimit().WithName("Login").WithSummary("Sign in; sets the session and CSRF cookies.");
-        auth.MapPost("/logout", LogoutAsync).RequireAuthorization(AuthPolicies.Reader).WithName("Logout").WithSummary("End the session.");
-        auth.MapGet("/me", GetMe).RequireAuthorization(AuthPolicies.Reader).WithName("Me").WithSummary("The signed-in user.");
-        auth.MapPost("/password", ChangePasswordAsync).RequireAuthorization(AuthPolicies.Reader).WithName("ChangePassword").WithSummary("Change the password; signs out other sessions.");
+        auth.MapPost("/logout", LogoutAsync).WithName("Logout").WithSummary("End the session.");
+        auth.MapGet("/me", GetMe).WithName("Me").WithSummary("The signed-in user.");
+        auth.MapPost("/password", ChangePasswordAsync).WithName("ChangePassword").WithSummary("Change the password; signs out other sessions.");
     }
 
     internal static async Task<Ok<SetupStatusResponse>> GetSetupAsync(AccountService accounts, CancellationToken ct) =>
@@ -36,15 +36,18 @@ internal static class AccountsEndpoints
     }
 
     internal static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> LoginAsync(LoginRequest body, AccountService accounts,
-        IOptions<AccountsOptions> options, HttpContext http, CancellationToken ct)
+        MembersService members, IAuditLog audit, IOptions<AccountsOptions> options, HttpContext http, CancellationToken ct)
     {
         var user = await accounts.VerifyLoginAsync(body.Email, body.Password, ct);
+        var ip = http.Connection.RemoteIpAddress?.ToString();
         if (user is null)
         {
+            await members.RecordFailedSignInAsync(body.Email, ip, ct);
             return TypedResults.Problem(statusCode: 401, title: "Invalid credentials", detail: "Email or password is wrong.",
                 extensions: new Dictionary<string, object?> { ["code"] = ErrorCodes.InvalidCredentials });
         }
         await SignInAsync(http, accounts, user, options.Value, ct);
+        await audit.RecordAsync(new AuditRecord(user.TenantId, new AuditActor(user.UserId, user.Email, AuditVia.Session), "auth.signin", user.Email, null, ip), ct);
         return TypedResults.Ok(ToMe(user));
     }
 
@@ -72,12 +75,12 @@ internal static class AccountsEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task SignInAsync(HttpContext http, AccountService accounts, AuthenticatedUser user, AccountsOptions options, CancellationToken ct)
+    internal static async Task SignInAsync(HttpContext http, AccountService accounts, AuthenticatedUser user, AccountsOptions options, CancellationToken ct)
     {
         var (token, csrf, expires) = await accounts.StartSessionAsync(user, ct);
         AuthCookies.Set(http.Response, token, csrf, expires, options.SecureCookies);
     }
 
-    private static MeResponse ToMe(AuthenticatedUser user) =>
+    internal static MeResponse ToMe(AuthenticatedUser user) =>
         new(user.UserId, user.Email, user.Role.ToWire(), user.TenantId, user.TenantName);
 }

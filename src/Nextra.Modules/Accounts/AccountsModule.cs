@@ -22,7 +22,8 @@ public static class AccountsModule
         services.AddNextraCommon();
         services.AddOptions<AccountsOptions>()
             .Bind(configuration.GetSection(AccountsOptions.Section))
-            .Validate(o => o.PasswordIterations >= 1 && o.SessionDays >= 1 && o.MinPasswordLength >= 1 && o.LoginAttemptsPerMinute >= 1, "Accounts options out of range")
+            .Validate(o => o.PasswordIterations >= 1 && o.SessionDays >= 1 && o.MinPasswordLength >= 1 && o.LoginAttemptsPerMinute >= 1 && o.InviteDays >= 1, "Accounts options out of range")
+            .Validate(o => o.Signup?.Trim().ToLowerInvariant() is "open" or "closed", "accounts.signup must be \"open\" or \"closed\"")
             .ValidateOnStart();
         services.AddMigrations("accounts", typeof(AccountsModule).Assembly);
         services.AddTierDefaults(configuration); // team members per tier
@@ -35,6 +36,7 @@ public static class AccountsModule
         services.TryAddSingleton<SetupTokens>();
         services.TryAddSingleton<AccountService>();
         services.TryAddSingleton<ApiKeyService>();
+        services.TryAddSingleton<MembersService>();
         services.AddHostedService<SessionSweeper>();
         services.AddOptions<OriginOptions>().Configure(o => OriginOptions.Read(configuration, o));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(AccountsJsonContext.Default));
@@ -49,12 +51,13 @@ public static class AccountsModule
         return services;
     }
 
-    /// <summary>Authentication, CSRF check and authorization; call after routing, before endpoints.</summary>
+    /// <summary>Authentication, CSRF check, every route's minimum role (<see cref="RouteTable"/>) and API limits; call after routing, before endpoints.</summary>
     public static IApplicationBuilder UseAccounts(this IApplicationBuilder app)
     {
         app.UseAuthentication();
         app.UseMiddleware<CsrfMiddleware>();
         app.UseMiddleware<HubOriginMiddleware>();
+        app.UseMiddleware<RouteAccessMiddleware>();
         app.UseAuthorization();
         return app;
     }
@@ -63,6 +66,7 @@ public static class AccountsModule
     {
         AccountsEndpoints.Map(app);
         ApiKeysEndpoints.Map(app);
+        MembersEndpoints.Map(app);
         return app;
     }
 

@@ -19,4 +19,12 @@ public sealed class AccountsOptions
 
     /// <summary>Mark cookies Secure even on plain HTTP (behind a TLS-terminating proxy). HTTPS requests always get Secure.</summary>
     public bool SecureCookies { get; set; }
+
+    /// <summary>Days an invite link stays usable (<c>invite_days</c>).</summary>
+    public int InviteDays { get; set; } = 7;
+
+    /// <summary><c>closed</c> (default): people join by invite or the CLI; <c>open</c>: anyone may sign up and gets a personal tenant on <c>default_tier</c>.</summary>
+    public string Signup { get; set; } = "closed";
+
+    public bool SignupOpen => string.Equals(Signup?.Trim(), "open", StringComparison.OrdinalIgnoreCase);
 }

@@ -50,6 +50,18 @@ internal sealed class ApiKeyService(IApiKeyStore keys, IAccountStore accounts, T
         }
     }
 
+    public async Task<TenantApiKeyResponse[]> ListTenantAsync(string tenantId, CancellationToken ct) =>
+        (await keys.ListTenantAsync(tenantId, ct)).Select(r => new TenantApiKeyResponse(r.Id, r.Name, r.Prefix, r.UserId, r.Email ?? "",
+            Storage.SqliteCommands.ParseIso(r.CreatedAt), r.LastUsedAt is null ? null : Storage.SqliteCommands.ParseIso(r.LastUsedAt))).ToArray();
+
+    public async Task RevokeAnyAsync(string tenantId, string id, CancellationToken ct)
+    {
+        if (!await keys.RevokeAnyAsync(tenantId, id, AccountService.Iso(time.GetUtcNow()), ct))
+        {
+            throw ApiException.NotFound("API key");
+        }
+    }
+
     /// <summary>The key's owner, or null for unknown, malformed or revoked keys.</summary>
     public async Task<AuthenticatedUser?> AuthenticateAsync(string key, CancellationToken ct)
     {
@@ -68,7 +80,7 @@ internal sealed class ApiKeyService(IApiKeyStore keys, IAccountStore accounts, T
                 {
                     await keys.TouchAsync(row.KeyId!, AccountService.Iso(now), ct);
                 }
-                return AccountService.ToUser(row, "apikey");
+                return AccountService.ToUser(row, "apikey") with { KeyId = row.KeyId };
             }
         }
         return null;

@@ -10,4 +10,7 @@ internal sealed record AuthenticatedUser(string UserId, string TenantId, string 
 
     /// <summary><c>cookie</c> or <c>apikey</c>.</summary>
     public string Scheme { get; init; } = "";
+
+    /// <summary>The API key's id (API-key credentials only).</summary>
+    public string? KeyId { get; init; }
 }

@@ -17,7 +17,7 @@ internal static class BillingEndpoints
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/billing").RequireAuthorization(AuthPolicies.Owner).WithTags("Billing");
+        var group = app.MapGroup("/api/billing").WithTags("Billing");
         group.MapGet("", GetAsync).WithName("GetBilling").WithSummary("The tenant's plan, subscription status and the plans on sale.");
         group.MapPost("/checkout", CheckoutAsync).WithName("BillingCheckout").WithSummary("A Stripe Checkout URL to subscribe to the plan of {tier}.");
         group.MapPost("/portal", PortalAsync).WithName("BillingPortal").WithSummary("A Stripe customer portal URL (change plan, card, invoices, cancel).");

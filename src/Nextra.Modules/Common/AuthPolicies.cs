@@ -1,9 +1,9 @@
 namespace Nextra.Modules.Common;
 
 /// <summary>
-/// Authorization policy names registered by the Accounts module. Apply with
-/// <c>group.RequireAuthorization(AuthPolicies.Reader)</c> on a <c>/api</c> group and
-/// <c>.RequireAuthorization(AuthPolicies.Editor)</c> on writing endpoints.
+/// Authorization policy names registered by the Accounts module, for code outside the route table (none on main).
+/// Routes do NOT use these: every route's minimum role is declared in <see cref="RouteTable"/> and enforced for
+/// every endpoint by the Accounts module.
 /// </summary>
 public static class AuthPolicies
 {

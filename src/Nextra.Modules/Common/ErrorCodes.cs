@@ -19,4 +19,8 @@ public static class ErrorCodes
     public const string InternalError = "internal_error";
     public const string MethodNotAllowed = "method_not_allowed";
     public const string RateLimited = "rate_limited";
+    public const string LastOwner = "last_owner";
+    public const string InviteInvalid = "invite_invalid";
+    public const string InviteEmailMismatch = "invite_email_mismatch";
+    public const string SignupClosed = "signup_closed";
 }

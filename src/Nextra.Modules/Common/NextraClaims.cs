@@ -8,4 +8,6 @@ public static class NextraClaims
     public const string Email = "nextra:email";
     public const string Role = "nextra:role";
     public const string Scheme = "nextra:scheme";
+    /// <summary>The API key's id (API-key requests only): per-key limits and audit.</summary>
+    public const string KeyId = "nextra:key";
 }

@@ -12,7 +12,7 @@ internal static class MarketplaceEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/marketplace").WithTags("Marketplace").RequireAuthorization(AuthPolicies.Reader);
+        var group = app.MapGroup("/api/marketplace").WithTags("Marketplace");
         foreach (var (segment, kind) in new[] { ("tools", "tool"), ("flows", "flow") })
         {
             var name = kind == "tool" ? "Tool" : "Template";
@@ -24,22 +24,22 @@ internal static class MarketplaceEndpoints
                 .WithName($"Get{name}Listing").WithSummary("A listing: versions, permissions in plain words, README (sanitized HTML), secrets, inputs, reviews.");
             group.MapPost($"/{segment}/{{publisher}}/{{name}}/votes", (string publisher, string name, VoteRequest body, ICurrentUser user, MarketplaceCatalog catalog, CancellationToken ct) =>
                     VoteAsync(kind, publisher, name, body, user, catalog, ct))
-                .RequireAuthorization(AuthPolicies.Editor).WithName($"Vote{name}").WithSummary("One vote (and optional review) per tenant; a repeat replaces it. Only tenants that used the listing.");
+                .WithName($"Vote{name}").WithSummary("One vote (and optional review) per tenant; a repeat replaces it. Only tenants that used the listing.");
         }
-        group.MapPost("/flows/{publisher}/{name}/use", UseAsync).RequireAuthorization(AuthPolicies.Editor).WithName("UseTemplate")
+        group.MapPost("/flows/{publisher}/{name}/use", UseAsync).WithName("UseTemplate")
             .WithSummary("Create a stopped flow from a template with inputs and secret bindings; 201 with the flow.");
-        group.MapPost("/publish", PublishAsync).RequireAuthorization(AuthPolicies.Editor).WithName("PublishListing")
+        group.MapPost("/publish", PublishAsync).WithName("PublishListing")
             .WithSummary("Publish a tool (from a module) or a template (from a flow); 202 {submissionId} once the automated checks pass, 422 with the failing checks.");
         group.MapGet("/submissions/{id}", SubmissionAsync).WithName("GetSubmission").WithSummary("A submission's state and check results.");
         group.MapGet("/installs", ListInstallsAsync).WithName("ListInstalls").WithSummary("The tenant's installed tools.");
-        group.MapPost("/installs", InstallAsync).RequireAuthorization(AuthPolicies.Editor).WithName("InstallTool")
+        group.MapPost("/installs", InstallAsync).WithName("InstallTool")
             .WithSummary("Install a tool version after consent (acceptPermissions: true); verified (signatures, digests, imports) before it is stored.");
-        group.MapPatch("/installs/{id}", PatchInstallAsync).RequireAuthorization(AuthPolicies.Editor).WithName("UpdateInstall")
+        group.MapPatch("/installs/{id}", PatchInstallAsync).WithName("UpdateInstall")
             .WithSummary("Upgrade (409 permission_approval_required when it widens permissions), approve, roll back, toggle auto-update.");
-        group.MapDelete("/installs/{id}", DeleteInstallAsync).RequireAuthorization(AuthPolicies.Editor).WithName("UninstallTool")
+        group.MapDelete("/installs/{id}", DeleteInstallAsync).WithName("UninstallTool")
             .WithSummary("Uninstall; 409 tool_in_use naming the flows that use it.");
         group.MapGet("/publisher", PublisherAsync).WithName("GetPublisher").WithSummary("The tenant's publisher handle and key id.");
-        group.MapPut("/publisher", SetPublisherAsync).RequireAuthorization(AuthPolicies.Admin).WithName("SetPublisher")
+        group.MapPut("/publisher", SetPublisherAsync).WithName("SetPublisher")
             .WithSummary("Change the publisher handle (until the first publication).");
     }
 

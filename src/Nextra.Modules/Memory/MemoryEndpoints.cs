@@ -11,12 +11,12 @@ internal static class MemoryEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/flows/{id}/memory").WithTags("Memory").RequireAuthorization(AuthPolicies.Reader);
+        var group = app.MapGroup("/api/flows/{id}/memory").WithTags("Memory");
         group.MapGet("", UsageAsync).WithName("GetFlowMemory").WithSummary("Keys, sizes and used/max bytes of the flow's project memory.");
         group.MapGet("/{key}", GetAsync).WithName("GetFlowMemoryKey").WithSummary("One value as raw bytes.")
             .Produces(200, contentType: "application/octet-stream");
-        group.MapPut("/{key}", PutAsync).RequireAuthorization(AuthPolicies.Editor).WithName("PutFlowMemoryKey").WithSummary("Store raw bytes under a key; 413 past the flow's cap; 403 quota_exceeded when the tier has no project memory.");
-        group.MapDelete("/{key}", DeleteAsync).RequireAuthorization(AuthPolicies.Editor).WithName("DeleteFlowMemoryKey").WithSummary("Remove a key.");
+        group.MapPut("/{key}", PutAsync).WithName("PutFlowMemoryKey").WithSummary("Store raw bytes under a key; 413 past the flow's cap; 403 quota_exceeded when the tier has no project memory.");
+        group.MapDelete("/{key}", DeleteAsync).WithName("DeleteFlowMemoryKey").WithSummary("Remove a key.");
     }
 
     internal static async Task<Ok<MemoryUsageResponse>> UsageAsync(string id, ICurrentUser user, ProjectMemoryService memory, CancellationToken ct) =>

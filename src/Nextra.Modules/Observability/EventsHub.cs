@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Nextra.Modules.Common;
 using Nextra.Modules.Flows;
@@ -14,7 +13,6 @@ namespace Nextra.Modules.Observability;
 /// <see cref="EventsClient"/>: a <c>Hub&lt;IEventsClient&gt;</c> needs a runtime-generated proxy, which Native AOT
 /// publishing refuses; the contract is the same and checked by the compiler.
 /// </summary>
-[Authorize(Policy = AuthPolicies.Reader)]
 public sealed class EventsHub(IFlowCatalog catalog, RunQueries runs, HubPresence presence) : Hub
 {
     internal static string TenantGroup(string tenantId) => $"t:{tenantId}";

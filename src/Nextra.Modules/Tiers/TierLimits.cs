@@ -16,7 +16,7 @@ public sealed record TierLimits
     public long? WasmModules { get; init; }
     /// <summary><c>project_memory_mb</c>: project memory per flow; 0 = project memory not available.</summary>
     public long? ProjectMemoryMb { get; init; }
-    /// <summary><c>team_members</c>: users in the tenant.</summary>
+    /// <summary><c>team_members</c>: members of the tenant plus its open invites.</summary>
     public long? TeamMembers { get; init; }
     /// <summary><c>idle_stop_minutes</c>: a running flow idle this long sleeps until its next trigger; null or 0 = never.</summary>
     public double? IdleStopMinutes { get; init; }
@@ -37,6 +37,11 @@ public sealed record TierLimits
     public long? MaxParallelBranches { get; init; }
     /// <summary><c>max_items</c>: items one map may go over.</summary>
     public long? MaxItems { get; init; }
+
+    /// <summary><c>api_requests_per_minute</c>: requests per minute of each API key, and of the whole tenant (429 past it).</summary>
+    public long? ApiRequestsPerMinute { get; init; }
+    /// <summary><c>audit_days</c>: audit log entries older than this are deleted.</summary>
+    public double? AuditDays { get; init; }
 
     /// <summary>Project memory cap in bytes (null = unlimited, 0 = not available).</summary>
     public long? ProjectMemoryBytes => ProjectMemoryMb is { } mb ? mb * 1024 * 1024 : null;

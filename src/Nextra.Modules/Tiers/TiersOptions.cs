@@ -43,6 +43,7 @@ public sealed class TiersOptions
             IdleStopMinutes = 15, KeepAlive = false, RetentionRunsPerFlow = 1_000, RetentionDays = 7,
             WasmMaxFuel = 100_000_000, WasmMaxMemoryMb = 32, WasmMaxTimeoutMs = 2_000,
             MaxParallelBranches = 4, MaxItems = 100,
+            ApiRequestsPerMinute = 60, AuditDays = 7,
         },
         [Paid] = new()
         {
@@ -50,6 +51,7 @@ public sealed class TiersOptions
             IdleStopMinutes = 15, KeepAlive = true, RetentionRunsPerFlow = 10_000, RetentionDays = 30,
             WasmMaxFuel = 100_000_000, WasmMaxMemoryMb = 32, WasmMaxTimeoutMs = 2_000,
             MaxParallelBranches = 8, MaxItems = 1_000,
+            ApiRequestsPerMinute = 300, AuditDays = 30,
         },
         [Pro] = new()
         {
@@ -57,10 +59,12 @@ public sealed class TiersOptions
             IdleStopMinutes = 15, KeepAlive = true, RetentionRunsPerFlow = 100_000, RetentionDays = 90,
             WasmMaxFuel = 1_000_000_000, WasmMaxMemoryMb = 128, WasmMaxTimeoutMs = 10_000,
             MaxParallelBranches = 32, MaxItems = 10_000,
+            ApiRequestsPerMinute = 1_200, AuditDays = 90,
         },
         [Enterprise] = new()
         {
             Name = Enterprise, IdleStopMinutes = 15, KeepAlive = true, RetentionRunsPerFlow = 1_000_000, RetentionDays = 365,
+            AuditDays = 365,
         },
     };
 
@@ -143,10 +147,12 @@ public sealed class TiersOptions
                 "wasmmaxtimeoutms" => tier with { WasmMaxTimeoutMs = Whole(entry) },
                 "maxparallelbranches" => tier with { MaxParallelBranches = Whole(entry) },
                 "maxitems" => tier with { MaxItems = Whole(entry) },
+                "apirequestsperminute" => tier with { ApiRequestsPerMinute = Whole(entry) },
+                "auditdays" => tier with { AuditDays = Number(entry, allowUnlimited: true) },
                 _ => throw new InvalidOperationException(
                     $"Unknown tier setting {entry.Path}. Tier keys: flows, executions_per_month, wasm_modules, project_memory_mb, team_members, " +
                     "idle_stop_minutes, keep_alive, retention_runs_per_flow, retention_days, wasm_max_fuel, wasm_max_memory_mb, wasm_max_timeout_ms, " +
-                    "max_parallel_branches, max_items."),
+                    "max_parallel_branches, max_items, api_requests_per_minute, audit_days."),
             };
         }
         return tier;

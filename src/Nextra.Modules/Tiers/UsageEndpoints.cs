@@ -12,9 +12,9 @@ internal static class UsageEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/usage", GetAsync).RequireAuthorization(AuthPolicies.Reader).WithTags("Usage")
+        app.MapGet("/api/usage", GetAsync).WithTags("Usage")
             .WithName("GetUsage").WithSummary("The tenant's tier, its limits (null = unlimited) and what is used: flows, runs this month, modules, members, meters.");
-        app.MapGet("/api/usage/history", HistoryAsync).RequireAuthorization(AuthPolicies.Reader).WithTags("Usage")
+        app.MapGet("/api/usage/history", HistoryAsync).WithTags("Usage")
             .WithName("GetUsageHistory").WithSummary("Metered usage of the last ?months=N UTC months (default 12, at most 36), newest first.");
     }
 

@@ -87,15 +87,17 @@ public sealed class SecretsApiTests(NextraFactory factory) : IClassFixture<Nextr
     }
 
     [Fact]
-    public async Task Viewer_ListsButCannotWrite()
+    public async Task ViewerAndEditor_ListButCannotWrite_AdminWrites()
     {
         var tenant = "sec-view-" + Guid.NewGuid().ToString("N");
+        var admin = await UserAsync(Role.Admin, tenant);
         var editor = await UserAsync(Role.Editor, tenant);
         var viewer = await UserAsync(Role.Viewer, tenant);
-        await editor.Client.PutAsync("/api/secrets/VISIBLE", Value("v"));
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.Client.PutAsync("/api/secrets/VISIBLE", Value("v"))).StatusCode);
         Assert.Single((await viewer.Client.GetFromJsonAsync<JsonArray>("/api/secrets"))!);
         Assert.Equal(HttpStatusCode.Forbidden, (await viewer.Client.PutAsync("/api/secrets/VISIBLE", Value("w"))).StatusCode);
-        Assert.Equal("v", await ResolveAsync(editor.TenantId, "VISIBLE"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await editor.Client.PutAsync("/api/secrets/VISIBLE", Value("w"))).StatusCode); // secrets are an admin's
+        Assert.Equal("v", await ResolveAsync(admin.TenantId, "VISIBLE"));
     }
 
     [Fact]

@@ -144,6 +144,8 @@ public sealed class NextraConfigurationTests : IDisposable
             ["Accounts:SessionDays"] = accounts.SessionDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Accounts:LoginAttemptsPerMinute"] = accounts.LoginAttemptsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Accounts:SecureCookies"] = accounts.SecureCookies ? "true" : "false",
+            ["Accounts:InviteDays"] = accounts.InviteDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Accounts:Signup"] = accounts.Signup,
             ["Metrics:Token"] = new Nextra.Modules.Observability.MetricsOptions().Token,
         };
         var triggers = new Nextra.Modules.Triggers.TriggersOptions();

@@ -29,6 +29,7 @@ public sealed class TenantCliTests : IDisposable
         var set = await RunAsync("tenant", "set-tier", "--tenant", "Acme", "--tier", "enterprise");
         Assert.True(set.Code == 0, set.Stderr);
         Assert.Contains("is now on tier enterprise", set.Stdout);
+        Assert.Equal("tenant.tier|cli|tier=enterprise", await LastAuditAsync());
         var third = await RunAsync("user", "create", "--email", "c@example.test", "--password", "tenant-cli-pw", "--tenant", "Acme");
         Assert.True(third.Code == 0, third.Stderr);
 
@@ -38,6 +39,16 @@ public sealed class TenantCliTests : IDisposable
         var missing = await RunAsync("tenant", "set-tier", "--tenant", "Nobody", "--tier", "pro");
         Assert.Equal(1, missing.Code);
         Assert.Contains("Tenant 'Nobody' was not found", missing.Stderr);
+    }
+
+    /// <summary>The newest audit entry of the data dir (action|via|detail).</summary>
+    private async Task<string?> LastAuditAsync()
+    {
+        await using var conn = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_dataDir, "nextra.db")};Mode=ReadOnly;Pooling=False");
+        await conn.OpenAsync();
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = "SELECT action || '|' || via || '|' || detail FROM audit_log ORDER BY id DESC LIMIT 1";
+        return (string?)await cmd.ExecuteScalarAsync();
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public sealed class TiersConfigurationTests : IDisposable
         foreach (var (name, tier) in builtIn.Tiers) Assert.Equal(tier, documented.Tiers[name]);
         // Every key of every tier is written out, so the file shows the whole table.
         var keys = NextraConfiguration.ReadToml(Path.Combine(RepoRoot.Path, "nextra.example.toml")).Keys.Where(k => k.StartsWith("Tiers:", StringComparison.Ordinal)).ToList();
-        Assert.Equal(2 + (4 * 14), keys.Count);
+        Assert.Equal(2 + (4 * 16), keys.Count);
     }
 
     [Fact]

@@ -1,6 +1,8 @@
 // The one typed client of docs/api.md: fetch with cookies, the double-submit CSRF header on
 // unsafe methods, and ProblemDetails turned into ApiError for the UI to show.
 import type {
+  ApiKey, AuditPage, Billing, BuildResult, CreatedInvite, Invite, Member, TenantInfo, Flow, FlowInput, FlowStatusInfo, FlowVersion, FlowVersionSummary,
+  LogLine, Me, ModuleUpload, NewApiKey, Problem, Run, RunPage, SecretInfo, TriggerInfo, Usage, UsageMonth, WasmModule,
   ApiKey, Billing, BuildResult, Flow, FlowInput, FlowStatusInfo, FlowVersion, FlowVersionSummary, ListingDetail, ListingPage, LogLine, MarketplaceInstall, Me,
   ModuleUpload, NewApiKey, Problem, Run, RunPage, SecretInfo, TriggerInfo, Usage, UsageMonth, WasmModule,
 } from './types';
@@ -75,7 +77,7 @@ export function createApi(deps: ApiDeps) {
     if (!res.ok) {
       const err = await toApiError(res);
       // A wrong password is not a lost session: only other 401s send the person to the login page.
-      if (res.status === 401 && deps.onUnauthorized && !path.startsWith('/api/auth/login') && !path.startsWith('/api/setup')) deps.onUnauthorized();
+      if (res.status === 401 && deps.onUnauthorized && !path.startsWith('/api/auth/login') && !path.startsWith('/api/setup') && !path.startsWith('/api/invites/accept')) deps.onUnauthorized();
       throw err;
     }
     return res;
@@ -99,6 +101,25 @@ export function createApi(deps: ApiDeps) {
     apiKeys: () => json<ApiKey[]>('GET', '/api/apikeys'),
     createApiKey: (name: string) => json<NewApiKey>('POST', '/api/apikeys', { name }),
     revokeApiKey: (id: string) => json<void>('DELETE', `/api/apikeys/${enc(id)}`),
+
+    members: () => json<Member[]>('GET', '/api/members'),
+    invites: () => json<Invite[]>('GET', '/api/members/invites'),
+    invite: (email: string, role: string) => json<CreatedInvite>('POST', '/api/members/invites', { email, role }),
+    revokeInvite: (id: string) => json<void>('DELETE', `/api/members/invites/${enc(id)}`),
+    setRole: (userId: string, role: string) => json<Member>('PUT', `/api/members/${enc(userId)}`, { role }),
+    removeMember: (userId: string) => json<void>('DELETE', `/api/members/${enc(userId)}`),
+    transferOwnership: (userId: string) => json<void>('POST', '/api/members/transfer-ownership', { userId }),
+    acceptInvite: (b: { token: string; password?: string; name?: string }) => json<Me>('POST', '/api/invites/accept', b),
+    tenants: () => json<TenantInfo[]>('GET', '/api/tenants'),
+    switchTenant: (tenantId: string) => json<Me>('POST', '/api/auth/switch', { tenantId }),
+    audit: (q: { before?: string; limit?: number; action?: string } = {}) => {
+      const qs = new URLSearchParams();
+      if (q.before) qs.set('before', q.before);
+      if (q.limit) qs.set('limit', String(q.limit));
+      if (q.action) qs.set('action', q.action);
+      const s = qs.toString();
+      return json<AuditPage>('GET', `/api/audit${s ? `?${s}` : ''}`);
+    },
 
     flows: () => json<Flow[]>('GET', '/api/flows'),
     flow: (id: string) => json<Flow>('GET', `/api/flows/${enc(id)}`),

@@ -240,6 +240,54 @@ export interface LogLine {
   message: string;
 }
 
+// Members, invites, tenants and the audit log (docs/api.md, Members and Audit log).
+
+export interface Member {
+  userId: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  joinedAt: string;
+  lastSeenAt: string | null;
+}
+
+export interface Invite {
+  id: string;
+  email: string;
+  role: Role;
+  createdAt: string;
+  expiresAt: string;
+  invitedBy: string;
+}
+
+export interface CreatedInvite {
+  id: string;
+  email: string;
+  role: Role;
+  url: string;
+  token: string;
+  expiresAt: string;
+}
+
+export interface TenantInfo {
+  tenantId: string;
+  name: string;
+  role: Role;
+  current: boolean;
+}
+
+export interface AuditItem {
+  at: string;
+  actor: { userId: string | null; email: string | null; via: 'session' | 'apikey' | 'sso' | 'cli' };
+  action: string;
+  target: string | null;
+  detail: string | null;
+  ip: string | null;
+}
+
+export interface AuditPage {
+  items: AuditItem[];
+  nextBefore: string | null;
 // ---- Marketplace (docs/api.md#marketplace) ----
 export interface ListingSummary {
   id: string; kind: 'tool' | 'flow'; version: string; displayName: string; summary: string; categories: string[];

@@ -1,5 +1,7 @@
+import { useEffect, useState } from 'react';
 import { Link, NavLink } from 'react-router';
 import { api } from '../api/client';
+import type { TenantInfo } from '../api/types';
 import { useAuth } from './auth';
 import { ErrorBoundary } from './ErrorBoundary';
 import { PastDueBanner } from './PastDueBanner';
@@ -27,12 +29,29 @@ export function Layout({ children }: { children: React.ReactNode }) {
           <NavLink to="/settings" className="wide-only">Settings</NavLink>
         </nav>
         <span className="spacer" />
-        <span className="muted small wide-only">{me?.email} · {me?.tenantName}</span>
+        <span className="muted small wide-only">{me?.email}</span>
+        <TenantSwitcher />
         <button className="link" onClick={logout} data-testid="logout">Log out</button>
       </header>
       <PastDueBanner />
       <main className="content"><ErrorBoundary key={boundaryKey(location.pathname)}>{children}</ErrorBoundary></main>
     </div>
+  );
+}
+
+/** The tenants the person belongs to; picking one points the session at it and reloads (every page's data changes). */
+function TenantSwitcher() {
+  const { me } = useAuth();
+  const [tenants, setTenants] = useState<TenantInfo[]>([]);
+  useEffect(() => {
+    if (me) api.tenants().then(setTenants).catch(() => setTenants([]));
+  }, [me]);
+  if (tenants.length < 2) return <span className="muted small wide-only" data-testid="tenant-name">{me?.tenantName}</span>;
+  return (
+    <select aria-label="Team" data-testid="tenant-switcher" value={me?.tenantId}
+      onChange={(e) => void api.switchTenant(e.target.value).then(() => window.location.assign('/dashboard'))}>
+      {tenants.map((t) => <option key={t.tenantId} value={t.tenantId}>{t.name} ({t.role})</option>)}
+    </select>
   );
 }
 

@@ -49,6 +49,10 @@ internal sealed class NextraAuthenticationHandler(
             new(NextraClaims.Scheme, user.Scheme),
             new("nextra:tenant_name", user.TenantName),
         };
+        if (user.KeyId is not null)
+        {
+            claims.Add(new Claim(NextraClaims.KeyId, user.KeyId));
+        }
         if (user.Csrf is not null)
         {
             claims.Add(new Claim(CsrfClaim, user.Csrf));

@@ -58,6 +58,8 @@ internal sealed class ApiKeyRow
     public string KeyHash { get; set; } = "";
     public string CreatedAt { get; set; } = "";
     public string? LastUsedAt { get; set; }
+    /// <summary>The owner's email (tenant-wide listing only).</summary>
+    public string? Email { get; set; }
 }
 
 internal sealed class MembershipRow

@@ -12,5 +12,11 @@ internal interface IApiKeyStore
 
     Task<bool> RevokeAsync(string tenantId, string userId, string id, string at, CancellationToken ct);
 
+    /// <summary>Every unrevoked key of the tenant with its owner's email (admins manage them all).</summary>
+    Task<IReadOnlyList<ApiKeyRow>> ListTenantAsync(string tenantId, CancellationToken ct);
+
+    /// <summary>Revokes any key of the tenant, whoever owns it.</summary>
+    Task<bool> RevokeAnyAsync(string tenantId, string id, string at, CancellationToken ct);
+
     Task TouchAsync(string id, string at, CancellationToken ct);
 }

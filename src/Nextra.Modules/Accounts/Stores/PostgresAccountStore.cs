@@ -62,8 +62,8 @@ internal sealed class PostgresAccountStore(IPostgresConnectionFactory db) : IAcc
         try
         {
             await conn.ExecuteAsync("""
-                INSERT INTO users (id, tenant_id, email, password_hash, role, created_at, updated_at)
-                VALUES (@Id, @TenantId, @Email, @PasswordHash, @Role, @CreatedAt, @UpdatedAt)
+                INSERT INTO users (id, tenant_id, email, password_hash, role, created_at, updated_at, name)
+                VALUES (@Id, @TenantId, @Email, @PasswordHash, @Role, @CreatedAt, @UpdatedAt, @Name)
                 """, user, tx);
             await conn.ExecuteAsync("INSERT INTO memberships (tenant_id, user_id, role, joined_at) VALUES (@TenantId, @Id, @Role, @CreatedAt)", user, tx);
         }

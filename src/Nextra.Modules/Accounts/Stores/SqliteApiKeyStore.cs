@@ -50,6 +50,25 @@ internal sealed class SqliteApiKeyStore(ISqliteConnectionFactory db) : IApiKeySt
             """, new { at, tenantId, userId, id }) > 0;
     }
 
+    public async Task<IReadOnlyList<ApiKeyRow>> ListTenantAsync(string tenantId, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct: ct);
+        var rows = await conn.QueryAsync<ApiKeyRow>("""
+            SELECT k.id, k.tenant_id, k.user_id, k.name, k.prefix, k.key_hash, k.created_at, k.last_used_at, u.email
+            FROM api_keys k JOIN users u ON u.id = k.user_id
+            WHERE k.tenant_id = @tenantId AND k.revoked_at IS NULL
+            ORDER BY k.created_at, k.id
+            """, new { tenantId });
+        return rows.ToList();
+    }
+
+    public async Task<bool> RevokeAnyAsync(string tenantId, string id, string at, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct: ct);
+        return await conn.ExecuteAsync(
+            "UPDATE api_keys SET revoked_at = @at WHERE tenant_id = @tenantId AND id = @id AND revoked_at IS NULL", new { at, tenantId, id }) > 0;
+    }
+
     public async Task TouchAsync(string id, string at, CancellationToken ct)
     {
         await using var conn = await db.OpenAsync(ct: ct);

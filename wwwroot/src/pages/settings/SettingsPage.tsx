@@ -5,6 +5,7 @@ import type { ApiKey, NewApiKey, SecretInfo } from '../../api/types';
 import { useAuth } from '../../components/auth';
 import { ago } from '../../components/format';
 import { ErrorBanner } from '../../components/Layout';
+import { SettingsNav } from './SettingsNav';
 import { CopyButton } from '../../components/CopyButton';
 
 export default function SettingsPage() {
@@ -14,6 +15,7 @@ export default function SettingsPage() {
   const wrap = (f: () => Promise<unknown>) => f().catch((e) => setError(errorMessage(e)));
   return (
     <div className="page settings">
+      <SettingsNav />
       <h1>Settings</h1>
       <div className="narrow-note" data-testid="settings-read-only">On a phone, Settings are read-only: use a wider screen to change them.</div>
       <ErrorBanner error={error} onClose={() => setError(null)} />
