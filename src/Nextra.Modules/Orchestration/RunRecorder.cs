@@ -51,7 +51,8 @@ public sealed class RunRecorder(ITraceStore traces, IRunSignals signals, IEnumer
             return;
         }
         metrics.RunFinished(request.FlowId, run.Status, run.DurationMs / 1000.0);
-        var view = RunView.From(request.FlowId, trigger, run);
+        Tracing.RecordRun(new Tracing.RunScope(request.TenantId, request.FlowId, trigger, request.TraceParent), run);
+        var view = RunView.From(request.FlowId, trigger, run, request.TraceParent);
         try
         {
             await signals.RunFinishedAsync(request.TenantId, view).ConfigureAwait(false);

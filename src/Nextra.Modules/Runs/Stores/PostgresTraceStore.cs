@@ -109,10 +109,10 @@ internal sealed class PostgresTraceStore(IPostgresConnectionFactory db, ILogger<
     public async Task<RunView?> GetAsync(string tenantId, string runId, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct).ConfigureAwait(false);
-        var head = await c.QueryAsync(null, $"SELECT {SummaryColumns}, outputs FROM runs WHERE run_id = @r AND tenant_id = @t",
-            r => (Summary: ReadSummary(r), Outputs: r.GetString(9)), ct, ("r", runId), ("t", tenantId)).ConfigureAwait(false);
+        var head = await c.QueryAsync(null, $"SELECT {SummaryColumns}, outputs, injection FROM runs WHERE run_id = @r AND tenant_id = @t",
+            r => (Summary: ReadSummary(r), Outputs: r.GetString(9), Injection: r.GetString(10)), ct, ("r", runId), ("t", tenantId)).ConfigureAwait(false);
         if (head.Count == 0) return null;
-        var (summary, outputs) = head[0];
+        var (summary, outputs, injection) = head[0];
         var bodies = (await c.QueryAsync(null, "SELECT n, body FROM payloads WHERE run_id = @r AND tenant_id = @t", r => (r.GetInt32(0), r.GetString(1)), ct,
             ("r", runId), ("t", tenantId)).ConfigureAwait(false)).ToDictionary(p => p.Item1, p => p.Item2);
         var steps = await c.QueryAsync(null, """
@@ -125,6 +125,7 @@ internal sealed class PostgresTraceStore(IPostgresConnectionFactory db, ILogger<
             RunId = summary.RunId, FlowId = summary.FlowId, Trigger = summary.Trigger, Status = summary.Status,
             StartedAt = summary.StartedAt, DurationMs = summary.DurationMs, Error = summary.Error, Steps = steps,
             Outputs = JsonSerializer.Deserialize(outputs, RunsJsonContext.Default.ListRunOutput) ?? [],
+            TraceId = TraceParents.TraceIdOf(JsonSerializer.Deserialize(injection, RunsJsonContext.Default.RecordedInjection)?.TraceParent),
         };
     }
 

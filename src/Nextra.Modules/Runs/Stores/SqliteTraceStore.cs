@@ -67,10 +67,10 @@ internal sealed class SqliteTraceStore(ISqliteConnectionFactory db, SqliteBatchW
     public async Task<RunView?> GetAsync(string tenantId, string runId, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(Databases.Traces, ct).ConfigureAwait(false);
-        var head = c.Query($"SELECT {SummaryColumns}, outputs FROM runs WHERE run_id=$r AND tenant_id=$t",
-            r => (Summary: ReadSummary(r), Outputs: r.GetString(9)), ("$r", runId), ("$t", tenantId));
+        var head = c.Query($"SELECT {SummaryColumns}, outputs, injection FROM runs WHERE run_id=$r AND tenant_id=$t",
+            r => (Summary: ReadSummary(r), Outputs: r.GetString(9), Injection: r.GetString(10)), ("$r", runId), ("$t", tenantId));
         if (head.Count == 0) return null;
-        var (summary, outputs) = head[0];
+        var (summary, outputs, injection) = head[0];
         var bodies = c.Query("SELECT n, body FROM payloads WHERE run_id=$r AND tenant_id=$t", r => (r.GetInt32(0), r.GetString(1)), ("$r", runId), ("$t", tenantId))
             .ToDictionary(p => p.Item1, p => p.Item2);
         var steps = c.Query("""
@@ -83,6 +83,7 @@ internal sealed class SqliteTraceStore(ISqliteConnectionFactory db, SqliteBatchW
             RunId = summary.RunId, FlowId = summary.FlowId, Trigger = summary.Trigger, Status = summary.Status,
             StartedAt = summary.StartedAt, DurationMs = summary.DurationMs, Error = summary.Error, Steps = steps,
             Outputs = JsonSerializer.Deserialize(outputs, RunsJsonContext.Default.ListRunOutput) ?? [],
+            TraceId = TraceParents.TraceIdOf(JsonSerializer.Deserialize(injection, RunsJsonContext.Default.RecordedInjection)?.TraceParent),
         };
     }
 
