@@ -14,6 +14,7 @@ const RunPage = lazy(() => import('./pages/runs/RunPage'));
 const SettingsPage = lazy(() => import('./pages/settings/SettingsPage'));
 const MarketplacePage = lazy(() => import('./pages/marketplace/MarketplacePage'));
 const ModulesPage = lazy(() => import('./pages/modules/ModulesPage'));
+const AlertsPage = lazy(() => import('./pages/alerts/AlertsPage'));
 
 function UnauthorizedRedirect() {
   const nav = useNavigate();
@@ -52,6 +53,7 @@ export function App() {
             <Route path="/runs/:runId" element={<Protected><RunPage /></Protected>} />
             <Route path="/marketplace" element={<Protected><MarketplacePage /></Protected>} />
             <Route path="/modules" element={<Protected><ModulesPage /></Protected>} />
+            <Route path="/alerts" element={<Protected><AlertsPage /></Protected>} />
             <Route path="/settings" element={<Protected><SettingsPage /></Protected>} />
             <Route path="*" element={<Navigate to="/dashboard" replace />} />
           </Routes>

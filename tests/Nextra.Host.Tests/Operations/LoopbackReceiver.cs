@@ -44,6 +44,8 @@ public sealed class LoopbackReceiver : IAsyncDisposable
     public ConcurrentQueue<ReceivedRequest> Requests { get; } = new();
     /// <summary>The status every request is answered with (a failing endpoint answers 500).</summary>
     public int Status { get; set; } = 200;
+    /// <summary>How long each answer waits (a slow API a flow calls).</summary>
+    public TimeSpan Delay { get; set; } = TimeSpan.Zero;
 
     /// <summary>Polls until <paramref name="done"/> holds over the requests so far, or fails after <paramref name="seconds"/>.</summary>
     public async Task<List<ReceivedRequest>> WaitForAsync(Func<List<ReceivedRequest>, bool> done, int seconds = 60)
@@ -84,13 +86,30 @@ public sealed class LoopbackReceiver : IAsyncDisposable
             {
                 continue;
             }
+            _ = Task.Run(() => AnswerAsync(ctx));
+        }
+    }
+
+    private async Task AnswerAsync(HttpListenerContext ctx)
+    {
+        try
+        {
             using var body = new MemoryStream();
             await ctx.Request.InputStream.CopyToAsync(body);
             var headers = ctx.Request.Headers.AllKeys.Where(k => k is not null)
                 .ToDictionary(k => k!, k => ctx.Request.Headers[k!] ?? "", StringComparer.OrdinalIgnoreCase);
             Requests.Enqueue(new ReceivedRequest(ctx.Request.HttpMethod, ctx.Request.Url!.AbsolutePath, headers, body.ToArray()));
+            if (Delay > TimeSpan.Zero) await Task.Delay(Delay);
             ctx.Response.StatusCode = Status;
+            ctx.Response.ContentType = "application/json";
+            await ctx.Response.OutputStream.WriteAsync("{}"u8.ToArray());
             ctx.Response.Close();
+        }
+        catch (Exception) when (_stop.IsCancellationRequested)
+        {
+        }
+        catch (HttpListenerException)
+        {
         }
     }
 

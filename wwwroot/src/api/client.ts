@@ -1,7 +1,7 @@
 // The one typed client of docs/api.md: fetch with cookies, the double-submit CSRF header on
 // unsafe methods, and ProblemDetails turned into ApiError for the UI to show.
 import type {
-  ApiKey, BuildResult, Flow, FlowInput, FlowStatusInfo, FlowVersion, FlowVersionSummary, LogLine, Me, ModuleUpload, NewApiKey, Problem, Run,
+  Alert, AlertChannel, AlertDelivery, ApiKey, BuildResult, Flow, FlowInput, FlowStatusInfo, FlowVersion, FlowVersionSummary, LogLine, Me, ModuleUpload, NewApiKey, Problem, Run,
   RunPage, SecretInfo, TriggerInfo, Usage, WasmModule,
 } from './types';
 
@@ -131,6 +131,19 @@ export function createApi(deps: ApiDeps) {
     replayRun: (runId: string) => json<{ runId: string }>('POST', `/api/runs/${enc(runId)}/replay`),
     replayStep: (runId: string, n: number) => json<{ runId: string }>('POST', `/api/runs/${enc(runId)}/steps/${n}/replay`),
     cancelRun: (runId: string) => json<void>('POST', `/api/runs/${enc(runId)}/cancel`),
+
+    alerts: (q: { state?: 'firing' | 'resolved'; flowId?: string } = {}) => {
+      const qs = new URLSearchParams();
+      if (q.state) qs.set('state', q.state);
+      if (q.flowId) qs.set('flowId', q.flowId);
+      const s = qs.toString();
+      return json<Alert[]>('GET', `/api/alerts${s ? `?${s}` : ''}`);
+    },
+    alertChannels: () => json<AlertChannel[]>('GET', '/api/alerts/channels'),
+    putAlertChannel: (c: AlertChannel) => json<AlertChannel>('PUT', `/api/alerts/channels/${enc(c.name)}`,
+      { type: c.type, url: c.url || undefined, secretName: c.secretName || undefined, to: c.to || undefined }),
+    deleteAlertChannel: (name: string) => json<void>('DELETE', `/api/alerts/channels/${enc(name)}`),
+    alertDeliveries: () => json<AlertDelivery[]>('GET', '/api/alerts/deliveries'),
 
     secrets: () => json<SecretInfo[]>('GET', '/api/secrets'),
     setSecret: (name: string, value: string) => json<void>('PUT', `/api/secrets/${enc(name)}`, { value }),

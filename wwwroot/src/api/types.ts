@@ -200,3 +200,36 @@ export interface LogLine {
   level: string;
   message: string;
 }
+
+/** `GET /api/alerts`: one rule on one flow (flowId null: the process-wide memory alert). */
+export interface Alert {
+  id: string;
+  rule: 'pump_crash' | 'error_rate' | 'memory_pressure' | 'stuck_flow' | string;
+  flowId: string | null;
+  state: 'firing' | 'resolved';
+  since: string;
+  resolvedAt: string | null;
+  detail: string;
+}
+
+/** `/api/alerts/channels/{name}`. */
+export interface AlertChannel {
+  name: string;
+  type: 'webhook' | 'slack' | 'email';
+  url?: string | null;
+  secretName?: string | null;
+  to?: string | null;
+}
+
+/** `GET /api/alerts/deliveries`. */
+export interface AlertDelivery {
+  id: string;
+  alertId: string;
+  channel: string;
+  state: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  nextAt: string;
+  lastError: string | null;
+  deliveredAt: string | null;
+}

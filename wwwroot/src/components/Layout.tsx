@@ -1,5 +1,6 @@
 import { Link, NavLink } from 'react-router';
 import { api } from '../api/client';
+import { AlertBadge } from './AlertBadge';
 import { useAuth } from './auth';
 import { ErrorBoundary } from './ErrorBoundary';
 
@@ -23,6 +24,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
           <NavLink to="/dashboard">Flows</NavLink>
           <NavLink to="/modules" className="wide-only">Modules</NavLink>
           <NavLink to="/marketplace" className="wide-only">Marketplace</NavLink>
+          <AlertBadge />
           <NavLink to="/settings" className="wide-only">Settings</NavLink>
         </nav>
         <span className="spacer" />

@@ -129,6 +129,16 @@ internal sealed class PostgresTraceStore(IPostgresConnectionFactory db, ILogger<
         };
     }
 
+    public async Task<RunOutcomes> OutcomesSinceAsync(string tenantId, string flowId, DateTimeOffset since, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct).ConfigureAwait(false);
+        return (await c.QueryAsync(null, """
+            SELECT COUNT(*), COUNT(*) FILTER (WHERE status = 'failed') FROM runs
+            WHERE tenant_id = @t AND flow_id = @f AND started_at >= @since AND status IN ('succeeded', 'failed')
+            """, r => new RunOutcomes((int)r.GetInt64(0), (int)r.GetInt64(1)), ct, ("t", tenantId), ("f", flowId), ("since", SqliteCommands.Iso(since)))
+            .ConfigureAwait(false))[0];
+    }
+
     public async Task<RunSummary?> GetSummaryAsync(string tenantId, string runId, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct).ConfigureAwait(false);

@@ -87,6 +87,15 @@ internal sealed class SqliteTraceStore(ISqliteConnectionFactory db, SqliteBatchW
         };
     }
 
+    public async Task<RunOutcomes> OutcomesSinceAsync(string tenantId, string flowId, DateTimeOffset since, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(Databases.Traces, ct).ConfigureAwait(false);
+        return c.Query("""
+            SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) FROM runs
+            WHERE tenant_id=$t AND flow_id=$f AND started_at >= $since AND status IN ('succeeded', 'failed')
+            """, r => new RunOutcomes((int)r.GetInt64(0), (int)r.GetInt64(1)), ("$t", tenantId), ("$f", flowId), ("$since", SqliteCommands.Iso(since)))[0];
+    }
+
     public async Task<RunSummary?> GetSummaryAsync(string tenantId, string runId, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(Databases.Traces, ct).ConfigureAwait(false);
