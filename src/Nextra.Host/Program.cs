@@ -11,6 +11,7 @@ using Nextra.Modules.Observability;
 using Nextra.Modules.Orchestration;
 using Nextra.Modules.Runs;
 using Nextra.Modules.Secrets;
+using Nextra.Modules.Sla;
 using Nextra.Modules.Storage;
 using Nextra.Modules.Tiers;
 using Nextra.Modules.Triggers;
@@ -36,6 +37,7 @@ static WebApplication Compose(WebApplicationBuilder builder)
     builder.Services.AddOrchestration(builder.Configuration);
     builder.Services.AddCluster(builder.Configuration);
     builder.Services.AddAlerts(builder.Configuration);
+    builder.Services.AddSla(builder.Configuration);
 
     var app = builder.Build();
     app.UseNextraHost();
@@ -53,6 +55,7 @@ static WebApplication Compose(WebApplicationBuilder builder)
     app.MapTriggers();
     app.MapOrchestration();
     app.MapAlerts();
+    app.MapSla();
     app.MapNextraUi();
     return app;
 }

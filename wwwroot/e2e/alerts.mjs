@@ -39,7 +39,7 @@ describe('alerts in the browser', () => {
     if (skipReason) return;
     mkdirSync(artifacts, { recursive: true });
     server = await startServer({
-      env: { NEXTRA_ALERTS__EVALUATION_SECONDS: '0.5', NEXTRA_ALERTS__MIN_RUNS: '3', NEXTRA_ALERTS__WINDOW_MINUTES: '10' },
+      env: { NEXTRA_ALERTS__EVALUATION_SECONDS: '0.5', NEXTRA_ALERTS__MIN_RUNS: '3', NEXTRA_ALERTS__WINDOW_MINUTES: '10', NEXTRA_SLA__SAMPLE_SECONDS: '1' },
     });
     ({ browser, page } = await launchPage(consoleLines));
   });
@@ -99,5 +99,14 @@ describe('alerts in the browser', () => {
     await page.click('[data-testid=channel-save]');
     await page.waitForSelector('.error-banner');
     assert.match(await page.locator('.error-banner').innerText(), /absolute http\(s\) URL/);
+
+    // The SLA page: three runs, none succeeded, the trap's error code three times, the alert of the window.
+    await page.click('a[href="/sla"]');
+    await page.waitForSelector('[data-testid=sla-tenant]');
+    await page.click('[data-testid=sla-window-1h]');
+    await waitFor(async () => (await page.locator('[data-testid=sla-tenant] [data-testid=sla-runs]').innerText()).trim() === '3', 'three runs on the SLA page');
+    assert.equal((await page.locator('[data-testid=sla-tenant] [data-testid=sla-success]').innerText()).trim(), '0%');
+    assert.match(await page.locator(`[data-testid=sla-flow-${flowId}] [data-testid=sla-errors]`).innerText(), /× 3/);
+    assert.match(await page.locator('[data-testid=sla-alerts]').innerText(), /error_rate/);
   });
 });

@@ -15,6 +15,7 @@ const SettingsPage = lazy(() => import('./pages/settings/SettingsPage'));
 const MarketplacePage = lazy(() => import('./pages/marketplace/MarketplacePage'));
 const ModulesPage = lazy(() => import('./pages/modules/ModulesPage'));
 const AlertsPage = lazy(() => import('./pages/alerts/AlertsPage'));
+const SlaPage = lazy(() => import('./pages/sla/SlaPage'));
 
 function UnauthorizedRedirect() {
   const nav = useNavigate();
@@ -54,6 +55,7 @@ export function App() {
             <Route path="/marketplace" element={<Protected><MarketplacePage /></Protected>} />
             <Route path="/modules" element={<Protected><ModulesPage /></Protected>} />
             <Route path="/alerts" element={<Protected><AlertsPage /></Protected>} />
+            <Route path="/sla" element={<Protected><SlaPage /></Protected>} />
             <Route path="/settings" element={<Protected><SettingsPage /></Protected>} />
             <Route path="*" element={<Navigate to="/dashboard" replace />} />
           </Routes>

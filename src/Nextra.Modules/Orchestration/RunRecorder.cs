@@ -13,7 +13,7 @@ namespace Nextra.Modules.Orchestration;
 /// acknowledged run is never completed twice. A trace refused for a stale lease (another instance took the
 /// partition) is dropped: the new owner runs the request again.
 /// </summary>
-public sealed class RunRecorder(ITraceStore traces, IRunSignals signals, IEnumerable<IRunRequestTracker> trackers, ILiveEvents events,
+public sealed class RunRecorder(ITraceStore traces, IRunRollupStore rollups, IRunSignals signals, IEnumerable<IRunRequestTracker> trackers, ILiveEvents events,
     Metrics metrics, TimeProvider time, ILogger<RunRecorder> logger)
 {
     private readonly IRunRequestTracker[] _trackers = [.. trackers];
@@ -51,6 +51,16 @@ public sealed class RunRecorder(ITraceStore traces, IRunSignals signals, IEnumer
             return;
         }
         metrics.RunFinished(request.FlowId, run.Status, run.DurationMs / 1000.0);
+        try
+        {
+            // The SLA dashboard's minute; after the trace, so a run re-dispatched after a crash may count twice but never zero times.
+            await rollups.RecordRunAsync(request.TenantId, request.FlowId, run.StartedAt + TimeSpan.FromMilliseconds(run.DurationMs), run.Status, run.DurationMs,
+                run.Error?.Code).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Run {RunId}: SLA rollup not recorded", request.Id);
+        }
         Tracing.RecordRun(new Tracing.RunScope(request.TenantId, request.FlowId, trigger, request.TraceParent), run);
         var view = RunView.From(request.FlowId, trigger, run, request.TraceParent);
         try

@@ -2,7 +2,7 @@
 // unsafe methods, and ProblemDetails turned into ApiError for the UI to show.
 import type {
   Alert, AlertChannel, AlertDelivery, ApiKey, BuildResult, Flow, FlowInput, FlowStatusInfo, FlowVersion, FlowVersionSummary, LogLine, Me, ModuleUpload, NewApiKey, Problem, Run,
-  RunPage, SecretInfo, TriggerInfo, Usage, WasmModule,
+  RunPage, SecretInfo, SlaReport, TriggerInfo, Usage, WasmModule,
 } from './types';
 
 export class ApiError extends Error {
@@ -144,6 +144,7 @@ export function createApi(deps: ApiDeps) {
       { type: c.type, url: c.url || undefined, secretName: c.secretName || undefined, to: c.to || undefined }),
     deleteAlertChannel: (name: string) => json<void>('DELETE', `/api/alerts/channels/${enc(name)}`),
     alertDeliveries: () => json<AlertDelivery[]>('GET', '/api/alerts/deliveries'),
+    sla: (window: SlaReport['window']) => json<SlaReport>('GET', `/api/sla?window=${enc(window)}`),
 
     secrets: () => json<SecretInfo[]>('GET', '/api/secrets'),
     setSecret: (name: string, value: string) => json<void>('PUT', `/api/secrets/${enc(name)}`, { value }),

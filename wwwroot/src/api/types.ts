@@ -233,3 +233,26 @@ export interface AlertDelivery {
   lastError: string | null;
   deliveredAt: string | null;
 }
+
+/** `GET /api/sla`: numbers over the window; durations in ms; successRate 0..1 (null without finished runs). */
+export interface SlaNumbers {
+  runs: number;
+  succeeded: number;
+  failed: number;
+  successRate: number | null;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  errors: { code: string; count: number }[];
+  runningMinutes: number;
+  uptimePercent: number;
+}
+
+export interface SlaReport {
+  window: '1h' | '24h' | '7d' | '30d';
+  from: string;
+  to: string;
+  tenant: SlaNumbers;
+  flows: { flowId: string; numbers: SlaNumbers }[];
+  alerts: Alert[];
+}

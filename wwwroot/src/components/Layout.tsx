@@ -25,6 +25,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
           <NavLink to="/modules" className="wide-only">Modules</NavLink>
           <NavLink to="/marketplace" className="wide-only">Marketplace</NavLink>
           <AlertBadge />
+          <NavLink to="/sla" className="wide-only">SLA</NavLink>
           <NavLink to="/settings" className="wide-only">Settings</NavLink>
         </nav>
         <span className="spacer" />
