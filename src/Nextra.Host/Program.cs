@@ -3,6 +3,7 @@ using Nextra.Host.Hosting;
 using Nextra.Host.Ui;
 using Nextra.Modules.Accounts;
 using Nextra.Modules.Alerts;
+using Nextra.Modules.Billing;
 using Nextra.Modules.Cluster;
 using Nextra.Modules.Engine;
 using Nextra.Modules.Flows;
@@ -38,6 +39,7 @@ static WebApplication Compose(WebApplicationBuilder builder)
     builder.Services.AddCluster(builder.Configuration);
     builder.Services.AddAlerts(builder.Configuration);
     builder.Services.AddSla(builder.Configuration);
+    builder.Services.AddBilling(builder.Configuration);
 
     var app = builder.Build();
     app.UseNextraHost();
@@ -56,6 +58,7 @@ static WebApplication Compose(WebApplicationBuilder builder)
     app.MapOrchestration();
     app.MapAlerts();
     app.MapSla();
+    app.MapBilling();
     app.MapNextraUi();
     return app;
 }
