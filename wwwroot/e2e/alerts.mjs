@@ -66,7 +66,7 @@ describe('alerts in the browser', () => {
       await fetch(`/api/flows/${flow.id}/start`, { method: 'POST', headers: h, body: '{}' });
       const triggers = await (await fetch(`/api/flows/${flow.id}/triggers`)).json();
       const hook = new URL(triggers.find((t) => t.type === 'webhook').url).pathname;
-      for (let i = 0; i < 3; i++) await fetch(`${hook}?wait=10`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"Text":"x"}' });
+      for (let i = 0; i < 3; i++) await fetch(`${hook}?wait=10`, { method: 'POST', credentials: 'omit', headers: { 'Content-Type': 'application/json' }, body: '{"Text":"x"}' });
       return flow.id;
     }, TRAPPING);
     assert.ok(flowId);
