@@ -40,6 +40,21 @@ public interface ITraceStore
     /// <summary>Bytes the history takes on disk (files, WAL included; or the tables' size on Postgres).</summary>
     Task<long> SizeBytesAsync(CancellationToken ct = default);
 
+    /// <summary>
+    /// What the history holds now: bytes in use (SQLite: pages of <c>traces.db</c> holding data, free pages not counted;
+    /// Postgres: the live rows of the trace tables, a full scan) and runs. Cheaper first check: <see cref="SizeBytesAsync"/>.
+    /// </summary>
+    Task<HistoryUsage> UsageAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// Deletes the <paramref name="count"/> oldest runs of the whole server, whatever their tenant and flow (the disk
+    /// budget is server-wide; each delete still names its tenant). Returns runs deleted.
+    /// </summary>
+    Task<int> DeleteOldestAsync(int count, CancellationToken ct = default);
+
+    /// <summary>Hands freed space back to the file system (SQLite: incremental vacuum, WAL truncated; Postgres: nothing, autovacuum reuses it).</summary>
+    Task CompactAsync(CancellationToken ct = default);
+
     /// <summary>Queues one log line; never blocks the caller (pump threads log).</summary>
     void AppendLog(FlowLogEntry entry);
 
@@ -52,3 +67,6 @@ public sealed record RunQuery(string? Status = null, string? Before = null, Date
 
 /// <summary>Finished runs in a window and the failed among them (the alerts' error rate).</summary>
 public readonly record struct RunOutcomes(int Finished, int Failed);
+
+/// <summary>Bytes the history holds (live data, see <see cref="ITraceStore.UsageAsync"/>) and how many runs.</summary>
+public sealed record HistoryUsage(long Bytes, long Runs);
