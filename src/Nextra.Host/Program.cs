@@ -7,6 +7,7 @@ using Nextra.Modules.Billing;
 using Nextra.Modules.Cluster;
 using Nextra.Modules.Engine;
 using Nextra.Modules.Flows;
+using Nextra.Modules.Marketplace;
 using Nextra.Modules.Memory;
 using Nextra.Modules.Observability;
 using Nextra.Modules.Orchestration;
@@ -31,6 +32,7 @@ static WebApplication Compose(WebApplicationBuilder builder)
     builder.Services.AddFlows(builder.Configuration);
     builder.Services.AddSecrets(builder.Configuration);
     builder.Services.AddWasmModules(builder.Configuration);
+    builder.Services.AddMarketplace(builder.Configuration);
     builder.Services.AddProjectMemory(builder.Configuration);
     builder.Services.AddObservability(builder.Configuration);
     builder.Services.AddRuns(builder.Configuration);
@@ -51,6 +53,7 @@ static WebApplication Compose(WebApplicationBuilder builder)
     app.MapFlows();
     app.MapSecrets();
     app.MapWasmModules();
+    app.MapMarketplace();
     app.MapProjectMemory();
     app.MapObservability();
     app.MapRuns();

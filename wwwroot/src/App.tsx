@@ -12,6 +12,7 @@ const EditorPage = lazy(() => import('./pages/editor/EditorPage'));
 const RunsPage = lazy(() => import('./pages/runs/RunsPage'));
 const RunPage = lazy(() => import('./pages/runs/RunPage'));
 const SettingsPage = lazy(() => import('./pages/settings/SettingsPage'));
+const BillingPage = lazy(() => import('./pages/billing/BillingPage'));
 const MarketplacePage = lazy(() => import('./pages/marketplace/MarketplacePage'));
 const ModulesPage = lazy(() => import('./pages/modules/ModulesPage'));
 const AlertsPage = lazy(() => import('./pages/alerts/AlertsPage'));
@@ -64,6 +65,7 @@ const router = createBrowserRouter(createRoutesFromElements(
     <Route path="/alerts" element={<Protected><AlertsPage /></Protected>} />
     <Route path="/sla" element={<Protected><SlaPage /></Protected>} />
     <Route path="/settings" element={<Protected><SettingsPage /></Protected>} />
+    <Route path="/settings/billing" element={<Protected><BillingPage /></Protected>} />
     <Route path="*" element={<Navigate to="/dashboard" replace />} />
   </Route>,
 ));

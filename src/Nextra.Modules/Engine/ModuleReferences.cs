@@ -2,10 +2,10 @@ using System.Text.RegularExpressions;
 
 namespace Nextra.Modules.Engine;
 
-/// <summary>Finds <c>module: NAME[@VERSION]</c> references in flow YAML (code blocks' config).</summary>
+/// <summary>Finds <c>module: NAME[@VERSION]</c> (and qualified <c>publisher/name@MAJOR</c>) references in flow YAML (code blocks' config).</summary>
 public static partial class ModuleReferences
 {
-    [GeneratedRegex(@"(?m)(?:^|[\s{,])module:\s*[""']?([A-Za-z0-9_.-]+)(?:@([A-Za-z0-9_.-]+))?[""']?\s*(?:[,}#]|$)")]
+    [GeneratedRegex(@"(?m)(?:^|[\s{,])module:\s*[""']?([A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)?)(?:@([A-Za-z0-9_.-]+))?[""']?\s*(?:[,}#]|$)")]
     private static partial Regex Reference();
 
     /// <summary>(name, version or null) pairs referenced by the document.</summary>

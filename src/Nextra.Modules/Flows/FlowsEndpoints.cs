@@ -132,6 +132,6 @@ internal static class FlowsEndpoints
         return slug.Length == 0 ? "flow" : slug;
     }
 
-    private static FlowResponse ToResponse(FlowRow r) => new(r.Id, r.Name, r.Description, r.OrganismYaml,
+    internal static FlowResponse ToResponse(FlowRow r) => new(r.Id, r.Name, r.Description, r.OrganismYaml,
         FlowService.ParseCanvas(r.CanvasState), r.Status, r.Version, FlowService.ParseTime(r.CreatedAt), FlowService.ParseTime(r.UpdatedAt));
 }

@@ -5,12 +5,23 @@ using Nextra.Pump.Wasm;
 
 namespace Nextra.Modules.WasmModules;
 
-/// <summary>The registry's modules of one tenant for the engine: reads the store only (no flows, so no DI cycle).</summary>
-internal sealed class TenantModuleSources(IWasmModuleStore store) : ITenantModuleSources
+/// <summary>
+/// The registry's modules of one tenant for the engine: reads the store only (no flows, so no DI cycle), plus the qualified
+/// <c>publisher/name</c> modules of the registered <see cref="IExternalModuleSource"/>s (the marketplace's installed tools,
+/// checked at every load).
+/// </summary>
+internal sealed class TenantModuleSources(IWasmModuleStore store, IEnumerable<IExternalModuleSource>? externalSources = null) : ITenantModuleSources
 {
+    private readonly IExternalModuleSource[] _external = [.. externalSources ?? []];
+
     public async Task<IWasmModuleSource> ForTenantAsync(string tenantId, IReadOnlyCollection<string>? names, CancellationToken ct)
     {
         var source = new InMemoryWasmModuleSource();
+        var qualified = names?.Where(n => n.Contains('/')).ToArray() ?? [];
+        var external = new List<ExternalModule>();
+        if (qualified.Length > 0)
+            foreach (var provider in _external)
+                external.AddRange(await provider.LoadAsync(tenantId, qualified, ct).ConfigureAwait(false));
         foreach (var row in await store.GetCodeAsync(tenantId, names, ct).ConfigureAwait(false))
         {
             var label = $"{row.Name}@{row.Version}";
@@ -21,6 +32,6 @@ internal sealed class TenantModuleSources(IWasmModuleStore store) : ITenantModul
                 _ => WasmCode.FromBinary(label, row.Content!),
             });
         }
-        return source;
+        return new TenantModuleSource(source, external);
     }
 }

@@ -168,6 +168,20 @@ public sealed partial class WasmModuleService
         return new BuildModuleResponse(problems.Length == 0, problems);
     }
 
+    /// <summary>The runnable code of one module version (format <c>wasm</c> or <c>wat</c>), or null; scoped to the tenant.</summary>
+    public async Task<ModuleCode?> GetCodeAsync(string tenantId, string id, CancellationToken ct)
+    {
+        if (await _store.GetAsync(tenantId, id, ct) is not { } meta)
+            return null;
+        var row = (await _store.GetCodeAsync(tenantId, [meta.Name], ct)).FirstOrDefault(r => r.Id == id);
+        return row is null ? null : row.Kind switch
+        {
+            "wat" => new ModuleCode(row.Name, row.Version, "wat", row.Content!),
+            "assemblyscript" => new ModuleCode(row.Name, row.Version, "wasm", row.Wasm!),
+            _ => new ModuleCode(row.Name, row.Version, "wasm", row.Content!),
+        };
+    }
+
     private ModuleError[] CheckCode(WasmCode code)
     {
         try

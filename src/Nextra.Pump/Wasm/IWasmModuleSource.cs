@@ -13,4 +13,20 @@ public interface IWasmModuleSource
 }
 
 /// <summary>A resolved module: name, the version found, and its code.</summary>
-public sealed record WasmModuleRecord(string Name, string Version, WasmCode Code);
+public sealed record WasmModuleRecord(string Name, string Version, WasmCode Code)
+{
+    /// <summary>
+    /// When set (a marketplace tool), the capabilities its manifest grants: they replace the code block's
+    /// <c>capabilities</c>, so a flow can neither widen nor need to restate them (no ambient authority).
+    /// </summary>
+    public WasmCapabilities? Grants { get; init; }
+
+    /// <summary>When set, caps on top of the tier's (the manifest's limits): effective = min(flow, manifest, tier).</summary>
+    public WasmTierLimits? Limits { get; init; }
+
+    /// <summary>When set, the only URLs the module's <c>http_fetch</c> may reach (the manifest's host list).</summary>
+    public Func<Uri, bool>? AllowsUrl { get; init; }
+
+    /// <summary>Digest of the bytes that run (recorded by the host for traces); null for local modules.</summary>
+    public string? Digest { get; init; }
+}

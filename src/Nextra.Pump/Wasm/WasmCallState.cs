@@ -24,6 +24,9 @@ public sealed class WasmCallState
     public string Listener { get; }
     public CancellationToken CancellationToken { get; }
 
+    /// <summary>When set, <c>http_fetch</c> refuses any URL it does not allow (a marketplace tool's granted hosts).</summary>
+    public Func<Uri, bool>? AllowsUrl { get; init; }
+
     /// <summary>Log lines the guest wrote (also sent to <see cref="IRunEventSink.Log"/>); handy for tests and the CLI.</summary>
     public List<string> Logs { get; } = [];
 

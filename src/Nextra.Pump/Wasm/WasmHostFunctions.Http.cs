@@ -47,6 +47,9 @@ internal static partial class WasmHostFunctions
     {
         var req = JsonNode.Parse(requestText) as JsonObject ?? throw new FormatException("request must be a JSON object");
         var url = req["url"]?.GetValue<string>() ?? throw new FormatException("request.url is required");
+        // A granted host list accepts only absolute URLs it names (a relative or authority-less URL must not pick its own host).
+        if (state.AllowsUrl is { } allows && (!Uri.TryCreate(url, UriKind.Absolute, out var absolute) || !allows(absolute)))
+            throw new Nextra.Pump.Handlers.HandlerException("http_host_not_granted", $"{url}: this host is not in the tool's granted hosts");
         using var message = new HttpRequestMessage(new HttpMethod(req["method"]?.GetValue<string>() ?? "GET"), url);
         if (req["body"] is { } body)
             message.Content = new StringContent(body.GetValueKind() == JsonValueKind.String ? body.GetValue<string>() : body.ToJsonString(), Encoding.UTF8);

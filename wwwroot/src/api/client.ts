@@ -1,8 +1,9 @@
 // The one typed client of docs/api.md: fetch with cookies, the double-submit CSRF header on
 // unsafe methods, and ProblemDetails turned into ApiError for the UI to show.
 import type {
-  Alert, AlertChannel, AlertDelivery, ApiKey, BuildResult, Flow, FlowInput, FlowStatusInfo, FlowVersion, FlowVersionSummary, LogLine, Me, ModuleUpload, NewApiKey, Problem, Run,
-  RunPage, SecretInfo, SlaReport, TriggerInfo, Usage, WasmModule,
+  Alert, AlertChannel, AlertDelivery, ApiKey, Billing, BuildResult, Flow, FlowInput, FlowStatusInfo, FlowVersion, FlowVersionSummary,
+  ListingDetail, ListingPage, LogLine, MarketplaceInstall, Me, ModuleUpload, NewApiKey, Problem, Run, RunPage, SecretInfo, SlaReport,
+  TriggerInfo, Usage, UsageMonth, WasmModule,
 } from './types';
 
 export class ApiError extends Error {
@@ -163,6 +164,24 @@ export function createApi(deps: ApiDeps) {
         throw e;
       }
     },
+    marketplace: (kind: 'tools' | 'flows', q: { q?: string; category?: string; sort?: string; cursor?: string } = {}) => {
+      const qs = new URLSearchParams();
+      for (const [k, v] of Object.entries(q)) if (v) qs.set(k, v);
+      const s = qs.toString();
+      return json<ListingPage>('GET', `/api/marketplace/${kind}${s ? `?${s}` : ''}`);
+    },
+    listing: (kind: 'tools' | 'flows', id: string) => json<ListingDetail>('GET', `/api/marketplace/${kind}/${id.split('/').map(enc).join('/')}`),
+    installs: () => json<MarketplaceInstall[]>('GET', '/api/marketplace/installs'),
+    install: (id: string, version?: string, secretBindings?: Record<string, string>) =>
+      json<MarketplaceInstall>('POST', '/api/marketplace/installs', { id, version, acceptPermissions: true, secretBindings }),
+    useTemplate: (id: string, b: { name?: string; inputs: Record<string, string>; secretBindings?: Record<string, string> }) =>
+      json<Flow>('POST', `/api/marketplace/flows/${id.split('/').map(enc).join('/')}/use`, b),
+    vote: (kind: 'tools' | 'flows', id: string, up: boolean, text?: string) =>
+      json<{ votesUp: number; votesDown: number }>('POST', `/api/marketplace/${kind}/${id.split('/').map(enc).join('/')}/votes`, { up, text }),
+    billing: () => json<Billing>('GET', '/api/billing'),
+    billingCheckout: (tier: string) => json<{ url: string }>('POST', '/api/billing/checkout', { tier }),
+    billingPortal: () => json<{ url: string }>('POST', '/api/billing/portal', {}),
+    usageHistory: (months = 12) => json<UsageMonth[]>('GET', `/api/usage/history?months=${months}`),
     /** The tenant's usage, or null when the server has no usage endpoint (404). */
     usage: async (): Promise<Usage | null> => {
       try {

@@ -155,6 +155,42 @@ export interface Usage {
   memoryLimitBytes?: number | null;
   members?: number | null;
   membersLimit?: number | null;
+  /** This month's metered usage (servers with metering). */
+  meters?: UsageMonth | null;
+}
+
+/** One UTC month of metered usage (`GET /api/usage` meters, `GET /api/usage/history`). */
+export interface UsageMonth {
+  period: string;
+  runs: number;
+  steps: number;
+  wasmFuel: number;
+  llmPromptTokens: number;
+  llmCompletionTokens: number;
+  llmCostUsd: number;
+  webhookBytesIn: number;
+}
+
+export type BillingStatus = 'none' | 'active' | 'trialing' | 'past_due' | 'canceled';
+
+export interface BillingPlan {
+  tier: string;
+  price: string;
+  metered: boolean;
+  limits: { flows: number | null; executionsPerMonth: number | null; wasmModules: number | null; projectMemoryMb: number | null; teamMembers: number | null; keepAlive: boolean };
+}
+
+/** `GET /api/billing` (owner). */
+export interface Billing {
+  provider: 'none' | 'stripe';
+  tier: string;
+  status: BillingStatus;
+  currentPeriodEnd: string | null;
+  cancelAtPeriodEnd: boolean;
+  plans: BillingPlan[];
+  planTier: string | null;
+  graceEndsAt: string | null;
+  hasCustomer: boolean;
 }
 
 export interface FlowVersionSummary {
@@ -258,4 +294,27 @@ export interface SlaReport {
   tenant: SlaNumbers;
   flows: { flowId: string; numbers: SlaNumbers }[];
   alerts: Alert[];
+}
+
+// ---- Marketplace (docs/api.md#marketplace) ----
+export interface ListingSummary {
+  id: string; kind: 'tool' | 'flow'; version: string; displayName: string; summary: string; categories: string[];
+  publisher: string; reviewLevel: string; installs: number; votesUp: number; votesDown: number; updatedAt: string;
+}
+export interface ListingPage { items: ListingSummary[]; nextCursor?: string | null }
+export interface ToolPermissions {
+  log?: boolean; kv?: { maxBytes: number } | null; http?: { hosts: string[]; methods?: string[] | null } | null;
+  secrets?: { name: string; hosts: string[]; purpose?: string | null }[] | null;
+  limits?: { fuelPerCall?: number | null; memoryMib?: number | null; timeoutMs?: number | null } | null;
+}
+export interface TemplateInput { id: string; type?: string | null; label?: string | null; default?: string | null; required?: boolean; pattern?: string | null; values?: string[] | null }
+export interface ListingDetail extends ListingSummary {
+  name: string; visibility: string; versions: { version: string; state: string; digest: string; createdAt: string }[];
+  permissions?: ToolPermissions | null; permissionSummary: string[]; readmeHtml: string;
+  secrets: { name: string; purpose?: string | null; hosts: string[] }[]; inputs: TemplateInput[]; tools: string[];
+  reviews: { up: boolean; text?: string | null; createdAt: string }[]; installId?: string | null; signatureValid: boolean;
+}
+export interface MarketplaceInstall {
+  id: string; listingId: string; kind: string; version: string; major: string; digest: string; module: string;
+  permissionSummary: string[]; pendingVersion?: string | null; previousVersion?: string | null;
 }

@@ -3,6 +3,7 @@ import { api } from '../api/client';
 import { AlertBadge } from './AlertBadge';
 import { useAuth } from './auth';
 import { ErrorBoundary } from './ErrorBoundary';
+import { PastDueBanner } from './PastDueBanner';
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const { me } = useAuth();
@@ -32,6 +33,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <span className="muted small wide-only">{me?.email} · {me?.tenantName}</span>
         <button className="link" onClick={logout} data-testid="logout">Log out</button>
       </header>
+      <PastDueBanner />
       <main className="content"><ErrorBoundary key={boundaryKey(location.pathname)}>{children}</ErrorBoundary></main>
     </div>
   );

@@ -20,13 +20,17 @@ internal sealed class SqliteTraceStore(ISqliteConnectionFactory db, SqliteBatchW
 
     private SqliteBatchWriter Writer => writers.For(Databases.Traces);
 
-    public Task SaveAsync(TraceEntry entry, LeaseFence fence, CancellationToken ct = default) => Writer.WriteAsync((c, tx) => Insert(c, tx, entry));
+    public Task SaveAsync(TraceEntry entry, LeaseFence fence, CancellationToken ct = default)
+    {
+        // Encoded here, on the caller's thread: the group-commit writer only inserts.
+        var encoded = TraceCodec.Encode(entry);
+        return Writer.WriteAsync((c, tx) => Insert(c, tx, entry, encoded));
+    }
 
-    private static void Insert(SqliteConnection c, SqliteTransaction tx, TraceEntry entry)
+    private static void Insert(SqliteConnection c, SqliteTransaction tx, TraceEntry entry, TraceCodec.Encoded encoded)
     {
         var run = entry.Run;
         var tenant = entry.TenantId;
-        var encoded = TraceCodec.Encode(entry);
         // INSERT OR REPLACE: a run re-dispatched after a crash overwrites a trace left half-way (never a final one: see recovery).
         c.ExecCached(tx, """
             INSERT OR REPLACE INTO runs(run_id, tenant_id, flow_id, trigger, status, started_at, duration_ms, step_count, error_code, error_message, outputs, injection)

@@ -2,6 +2,8 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Xml;
+using System.Xml.Linq;
 using Nextra.Pump.Runs;
 
 namespace Nextra.Modules.Runs.Stores;
@@ -46,10 +48,29 @@ internal static class TraceCodec
             steps.Add((step, payloadIn, outs));
         }
         var i = entry.Injection;
-        var injection = new StoredInjection(i.Target, i.PayloadClass, null, null,
-            i.PayloadXml is null ? null : Ref(i.PayloadXml), i.PayloadJson is null ? null : Ref(i.PayloadJson), i.TraceParent);
+        int? injectionXml = i.PayloadXml is null ? null : numbers.TryGetValue(i.PayloadXml, out var same) ? same : SameAsAStepInput(i.PayloadXml, run, numbers) ?? Ref(i.PayloadXml);
+        var injection = new StoredInjection(i.Target, i.PayloadClass, null, null, injectionXml, i.PayloadJson is null ? null : Ref(i.PayloadJson), i.TraceParent);
         var outputs = run.Outputs.Select(o => new StoredOutput(o.Listener, o.Class, o.Payload, null, Ref(o.Xml))).ToList();
         return new Encoded(JsonSerializer.Serialize(injection, Stored.StoredInjection), JsonSerializer.Serialize(outputs, Stored.ListStoredOutput), bodies, steps);
+    }
+
+    /// <summary>
+    /// The injected body as sent usually differs from the pump's serialisation of it (quoting, entities, an XML
+    /// declaration) only in form: when it parses to the same tree as the first step's input, that input stands for it
+    /// (a replay parses to the same payload), and the body is not stored a second time. Bodies were depth-checked at
+    /// intake; anything that does not parse as it is (a body the pump repaired) is kept verbatim.
+    /// </summary>
+    private static int? SameAsAStepInput(string xml, RunRecord run, Dictionary<string, int> numbers)
+    {
+        if (run.Steps.Count == 0 || run.Steps[0].PayloadIn is not { } input || !numbers.TryGetValue(input, out var n)) return null;
+        try
+        {
+            return XNode.DeepEquals(XElement.Parse(xml), XElement.Parse(input)) ? n : null;
+        }
+        catch (XmlException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The payload numbers <paramref name="injectionJson"/> points at (none for rows with the XML inline).</summary>

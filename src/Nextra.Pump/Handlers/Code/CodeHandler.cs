@@ -8,10 +8,12 @@ public sealed class CodeHandler : IHandler
 {
     private readonly WasmModuleTemplate _template;
     private readonly string? _outputClass;
+    private readonly Func<Uri, bool>? _allowsUrl;
 
-    internal CodeHandler(WasmModuleTemplate template, WasmCallLimits limits, string? outputClass)
+    internal CodeHandler(WasmModuleTemplate template, WasmCallLimits limits, string? outputClass, Func<Uri, bool>? allowsUrl = null)
     {
         _template = template;
+        _allowsUrl = allowsUrl;
         Limits = limits;
         _outputClass = outputClass;
     }
@@ -22,7 +24,7 @@ public sealed class CodeHandler : IHandler
     public async ValueTask<HandlerResult> HandleAsync(HandlerContext context, CancellationToken ct)
     {
         var input = Encoding.UTF8.GetBytes(context.Schema.ToJson(context.Payload).ToJsonString());
-        var state = new WasmCallState(context.Services, context.RunId, context.StepIndex, context.Listener.Name, ct);
+        var state = new WasmCallState(context.Services, context.RunId, context.StepIndex, context.Listener.Name, ct) { AllowsUrl = _allowsUrl };
         // Guest code is synchronous and may run up to its timeout: keep it off the caller's thread
         // so the pump's dispatch loop never waits on a module.
         var result = await Task.Run(() => _template.Invoke(input, Limits, state), ct).ConfigureAwait(false);

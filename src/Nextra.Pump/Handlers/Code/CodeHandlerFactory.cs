@@ -44,8 +44,9 @@ public sealed class CodeHandlerFactory : IHandlerFactory
             return problems; // a server factory has no tenant here: the tenant-aware check ran on save, Create resolves it
         try
         {
-            var module = _runtime.Compile(ResolveCode(config, context.Listener.Name, _modules));
-            problems.AddRange(module.CheckImports(config.Capabilities).Select(p => new HandlerConfigProblem(WasmErrorCodes.ImportDenied, p, KeyOf(config))));
+            var (code, record) = ResolveCode(config, context.Listener.Name, _modules);
+            var module = _runtime.Compile(code);
+            problems.AddRange(module.CheckImports(record?.Grants ?? config.Capabilities).Select(p => new HandlerConfigProblem(WasmErrorCodes.ImportDenied, p, KeyOf(config))));
         }
         catch (WasmModuleException ex)
         {
@@ -59,16 +60,31 @@ public sealed class CodeHandlerFactory : IHandlerFactory
         var problems = new List<HandlerConfigProblem>();
         var config = CodeBlockConfig.Parse(context.Listener.Config, problems)
             ?? throw new InvalidOperationException($"listener '{context.Listener.Name}': {string.Join("; ", problems.Select(p => p.Message))}");
-        var template = _runtime.CreateTemplate(_runtime.Compile(ResolveCode(config, context.Listener.Name, context.Services.Modules ?? _modules)), config.Capabilities);
-        // The flow owner's tier (server) wins over the factory's caps (CLI / tests), so one shared registry serves every tenant.
-        var limits = WasmCallLimits.Resolve(_runtime.Options, context.Services.WasmLimits ?? _tier, config.Fuel, config.MemoryMb, config.TimeoutMs);
-        return new CodeHandler(template, limits, config.Output);
+        WasmCode code;
+        WasmModuleRecord? record;
+        try
+        {
+            (code, record) = ResolveCode(config, context.Listener.Name, context.Services.Modules ?? _modules);
+        }
+        catch (WasmModuleException ex) when (ex.Code is "digest_mismatch" or "signature_invalid" or "tool_revoked")
+        {
+            // A tampered or revoked marketplace tool never runs: its steps fail with the refusal's code.
+            return new RefusedCodeHandler(ex.Code, ex.Message);
+        }
+        var template = _runtime.CreateTemplate(_runtime.Compile(code), record?.Grants ?? config.Capabilities);
+        // The flow owner's tier (server) wins over the factory's caps (CLI / tests), so one shared registry serves every tenant;
+        // a marketplace tool's manifest limits cap it further: effective = min(flow, manifest, tier).
+        var tier = context.Services.WasmLimits ?? _tier;
+        if (record?.Limits is { } manifest)
+            tier = new WasmTierLimits(Math.Min(tier.MaxFuel, manifest.MaxFuel), Math.Min(tier.MaxMemoryMb, manifest.MaxMemoryMb), Math.Min(tier.MaxTimeoutMs, manifest.MaxTimeoutMs));
+        var limits = WasmCallLimits.Resolve(_runtime.Options, tier, config.Fuel, config.MemoryMb, config.TimeoutMs);
+        return new CodeHandler(template, limits, config.Output, record?.AllowsUrl);
     }
 
-    private WasmCode ResolveCode(CodeBlockConfig config, string listener, IWasmModuleSource? modules)
+    private (WasmCode Code, WasmModuleRecord? Record) ResolveCode(CodeBlockConfig config, string listener, IWasmModuleSource? modules)
     {
         if (config.Wat is { } wat)
-            return WasmCode.FromText($"inline:{listener}", wat);
+            return (WasmCode.FromText($"inline:{listener}", wat), null);
         if (config.Source is { } source)
         {
             if (_compiler is null)
@@ -76,14 +92,20 @@ public sealed class CodeHandlerFactory : IHandlerFactory
             var build = _compiler.Build(source);
             if (!build.Success)
                 throw new WasmModuleException("asc_error", $"AssemblyScript build failed: {build.Summary}");
-            return WasmCode.FromBinary($"source:{listener}", build.Wasm!);
+            return (WasmCode.FromBinary($"source:{listener}", build.Wasm!), null);
         }
         if (modules is null)
             throw new WasmModuleException("module_not_found", "registered modules are not available here");
         var record = modules.Find(config.ModuleName!, config.ModuleVersion)
             ?? throw new WasmModuleException("module_not_found",
                 $"no module '{config.ModuleName}'{(config.ModuleVersion is null ? "" : $" version '{config.ModuleVersion}'")} is registered");
-        return record.Code;
+        return (record.Code, record);
+    }
+
+    /// <summary>A code block whose module was refused at load (tampered or revoked): every call fails with that code.</summary>
+    private sealed class RefusedCodeHandler(string code, string message) : IHandler
+    {
+        public ValueTask<HandlerResult> HandleAsync(HandlerContext context, CancellationToken ct) => throw new HandlerException(code, message);
     }
 
     private static string KeyOf(CodeBlockConfig c) => c.Wat is not null ? "wat" : c.Source is not null ? "source" : "module";

@@ -154,6 +154,23 @@ public abstract class TraceStoreContract
     }
 
     [ContractFact]
+    public async Task Save_InjectedBodyDifferingOnlyInForm_StoredOnceAsTheStepInput()
+    {
+        await using var h = await CreateAsync();
+        var store = h.Get<ITraceStore>();
+        var input = "<Greeting><name a=\"1\">ada &amp; bob</name></Greeting>";
+        var sent = "<?xml version=\"1.0\"?><Greeting><name a='1'>ada &#38; bob</name></Greeting>";
+        var entry = Entry(big: input) with { Injection = new RecordedInjection("greet", "Greeting", sent, null) };
+        await store.SaveAsync(entry, LeaseFence.None);
+        // Same tree: the step's input stands for the body (a replay parses to the same payload).
+        Assert.Equal(input, (await store.GetInjectionAsync("t1", entry.Run.RunId))!.PayloadXml);
+        var repaired = Entry() with { Injection = new RecordedInjection("greet", "Greeting", "<Greeting><name>ada</Greeting>", null) };
+        await store.SaveAsync(repaired, LeaseFence.None);
+        // A body that does not parse as it is (the pump repaired it) is kept verbatim.
+        Assert.Equal("<Greeting><name>ada</Greeting>", (await store.GetInjectionAsync("t1", repaired.Run.RunId))!.PayloadXml);
+    }
+
+    [ContractFact]
     public async Task Save_JsonInjection_ComesBackForReplay()
     {
         await using var h = await CreateAsync();

@@ -1,15 +1,86 @@
-import { Link } from 'react-router';
+import { useCallback, useEffect, useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { api, errorMessage } from '../../api/client';
+import type { ListingSummary } from '../../api/types';
+import { ErrorBanner } from '../../components/Layout';
+import ListingView from './ListingView';
 
+type Kind = 'tools' | 'flows';
+
+/** /marketplace: tabs Tools / Flow templates, search with filters, listing cards; a card opens its listing page. */
 export default function MarketplacePage() {
+  const [params, setParams] = useSearchParams();
+  const kind: Kind = params.get('tab') === 'tools' ? 'tools' : 'flows';
+  const open = params.get('listing');
+  const [q, setQ] = useState(params.get('q') ?? '');
+  const [category, setCategory] = useState('');
+  const [sort, setSort] = useState('relevance');
+  const [items, setItems] = useState<ListingSummary[] | null>(null);
+  const [next, setNext] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const search = useCallback(async (cursor?: string) => {
+    setError(null);
+    try {
+      const page = await api.marketplace(kind, { q: params.get('q') ?? '', category, sort, cursor });
+      setItems((prev) => (cursor && prev ? [...prev, ...page.items] : page.items));
+      setNext(page.nextCursor ?? null);
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  }, [kind, params, category, sort]);
+
+  useEffect(() => {
+    if (!open) void search();
+  }, [search, open]);
+
+  function set(changes: Record<string, string | null>) {
+    const p = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(changes)) if (v === null || v === '') p.delete(k); else p.set(k, v);
+    setParams(p);
+  }
+
+  if (open) return <ListingView kind={kind} id={open} onBack={() => set({ listing: null })} />;
+
   return (
-    <div className="page">
-      <h1>Marketplace</h1>
-      <p>Tools and flow templates to install are coming. Until then:</p>
-      <ul>
-        <li>Start a flow from the <Link to="/dashboard">dashboard</Link> or import an <code>organism.yaml</code>.</li>
-        <li>Write your own code block: add a <b>Code Block</b> node in the editor and open its code editor.</li>
-        <li>Automate with an API key from <Link to="/settings">Settings</Link> (see <a href="/openapi">the API reference</a>).</li>
-      </ul>
+    <div className="page marketplace" data-testid="marketplace">
+      <div className="page-head">
+        <h1>Marketplace</h1>
+        <span className="muted small">Signed tools (WebAssembly with a permission manifest) and flow templates.</span>
+      </div>
+      <div className="tabs" role="tablist">
+        <button role="tab" className={kind === 'flows' ? 'on' : ''} onClick={() => set({ tab: 'flows' })} data-testid="tab-flows">Flow templates</button>
+        <button role="tab" className={kind === 'tools' ? 'on' : ''} onClick={() => set({ tab: 'tools' })} data-testid="tab-tools">Tools</button>
+      </div>
+      <form className="market-search" onSubmit={(e) => { e.preventDefault(); set({ q }); }}>
+        <input type="search" placeholder={kind === 'tools' ? 'Search tools' : 'Search templates'} value={q} onChange={(e) => setQ(e.target.value)} data-testid="market-q" />
+        <input placeholder="category" value={category} onChange={(e) => setCategory(e.target.value.toLowerCase())} size={12} data-testid="market-category" />
+        <select value={sort} onChange={(e) => setSort(e.target.value)} data-testid="market-sort">
+          <option value="relevance">Relevance</option>
+          <option value="popular">Popular</option>
+          <option value="recent">Recent</option>
+          <option value="rating">Rating</option>
+        </select>
+        <button type="submit" className="primary">Search</button>
+      </form>
+      <ErrorBanner error={error} onClose={() => setError(null)} />
+      {items && items.length === 0 && <p className="muted" data-testid="market-empty">Nothing matches.</p>}
+      <div className="market-grid">
+        {items?.map((l) => (
+          <button key={l.id} className="market-card" onClick={() => set({ listing: l.id })} data-testid={`listing-${l.id}`}>
+            <span className="market-card-title">{l.displayName}</span>
+            <span className="muted small">{l.id} · v{l.version}</span>
+            <span>{l.summary}</span>
+            <span className="market-card-meta small">
+              <span className={`badge level-${l.reviewLevel}`}>{l.reviewLevel}</span>
+              <span title="votes">▲ {l.votesUp} ▼ {l.votesDown}</span>
+              <span>{l.installs} {kind === 'tools' ? 'installs' : 'uses'}</span>
+              {l.categories.map((c) => <span key={c} className="muted">#{c}</span>)}
+            </span>
+          </button>
+        ))}
+      </div>
+      {next && <button onClick={() => void search(next)}>More</button>}
     </div>
   );
 }

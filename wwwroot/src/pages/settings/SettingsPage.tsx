@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import { api, errorMessage } from '../../api/client';
 import type { ApiKey, NewApiKey, SecretInfo } from '../../api/types';
 import { useAuth } from '../../components/auth';
@@ -21,6 +22,10 @@ export default function SettingsPage() {
         <h2>Account</h2>
         <p>{me?.email} · role <b>{me?.role}</b> · workspace <b>{me?.tenantName}</b></p>
         <PasswordForm wrap={wrap} onDone={() => setInfo('Password changed.')} />
+      </section>
+      <section>
+        <h2>Billing</h2>
+        <p><Link to="/settings/billing" data-testid="billing-link">Plan, payment and usage</Link></p>
       </section>
       <ApiKeys wrap={wrap} />
       <Secrets wrap={wrap} />

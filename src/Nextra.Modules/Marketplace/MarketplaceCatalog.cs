@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Text.Json;
+using Nextra.Modules.Common;
+using Nextra.Modules.Marketplace.Stores;
+using Nextra.Modules.Storage;
+
+namespace Nextra.Modules.Marketplace;
+
+/// <summary>
+/// Browsing: search with the R7 ranking <c>rank = 0.45·pop + 0.35·quality + 0.10·fresh + 0.10·verified</c> (pop = log1p(active
+/// tenants in 30 days) / log1p(the maximum among the matches), quality = Wilson lower bound of 👍, fresh = e^(−days/180)); with
+/// a query the order is text relevance × (1 + rank). Listing pages, and votes from tenants that used the listing.
+/// </summary>
+internal sealed class MarketplaceCatalog(IMarketplaceStore store, PackageVerifier verifier, TimeProvider time)
+{
+    private const int Candidates = 500;
+
+    public async Task<ListingPage> SearchAsync(string tenantId, string kind, string? q, string? category, string? sort, string? cursor, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var hits = await store.SearchAsync(tenantId, kind, string.IsNullOrWhiteSpace(q) ? null : q.Trim(),
+            string.IsNullOrWhiteSpace(category) ? null : category.Trim().ToLowerInvariant(), now.AddDays(-30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Candidates, ct);
+        var maxActive = hits.Count == 0 ? 0 : hits.Max(h => h.ActiveTenants);
+        var ranked = hits.Select(h => (Hit: h, Rank: Rank(h, maxActive, now))).ToList();
+        IOrderedEnumerable<(ListingHit Hit, double Rank)> ordered = (sort?.ToLowerInvariant() ?? "relevance") switch
+        {
+            "popular" => ranked.OrderByDescending(r => r.Hit.ActiveTenants).ThenByDescending(r => r.Hit.Listing.Installs),
+            "recent" => ranked.OrderByDescending(r => r.Hit.Listing.UpdatedAt, StringComparer.Ordinal),
+            "rating" => ranked.OrderByDescending(r => Wilson(r.Hit.Listing.VotesUp, r.Hit.Listing.VotesDown)),
+            _ => string.IsNullOrWhiteSpace(q) ? ranked.OrderByDescending(r => r.Rank) : ranked.OrderByDescending(r => r.Hit.TextScore * (1 + r.Rank)),
+        };
+        var offset = int.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var o) ? o : 0;
+        var page = ordered.ThenBy(r => r.Hit.Listing.Id, StringComparer.Ordinal).Skip(offset).Take(MarketplaceService.PageSize + 1).ToList();
+        var next = page.Count > MarketplaceService.PageSize ? (offset + MarketplaceService.PageSize).ToString(CultureInfo.InvariantCulture) : null;
+        return new ListingPage([.. page.Take(MarketplaceService.PageSize).Select(r => Summary(r.Hit.Listing))], next);
+    }
+
+    public static double Rank(ListingHit hit, long maxActive, DateTimeOffset now)
+    {
+        var pop = maxActive == 0 ? 0 : Math.Log(1 + hit.ActiveTenants) / Math.Log(1 + maxActive);
+        var quality = Wilson(hit.Listing.VotesUp, hit.Listing.VotesDown);
+        var days = Math.Max(0, (now - SqliteCommands.ParseIso(hit.Listing.UpdatedAt)).TotalDays);
+        var fresh = Math.Exp(-days / 180);
+        var verified = hit.Listing.ReviewLevel is "verified" or "official" ? 1 : 0;
+        return 0.45 * pop + 0.35 * quality + 0.10 * fresh + 0.10 * verified;
+    }
+
+    /// <summary>Lower bound of the 95% Wilson score interval of the 👍 share (0 with no votes).</summary>
+    public static double Wilson(long up, long down)
+    {
+        var n = up + down;
+        if (n == 0) return 0;
+        const double z = 1.959964;
+        var p = (double)up / n;
+        return (p + z * z / (2 * n) - z * Math.Sqrt((p * (1 - p) + z * z / (4 * n)) / n)) / (1 + z * z / n);
+    }
+
+    public static ListingSummary Summary(ListingRow l) => new(l.Id, l.Kind, l.LatestVersion ?? "", l.DisplayName, l.Summary, Categories(l),
+        l.Publisher, l.ReviewLevel, l.Installs, l.VotesUp, l.VotesDown, SqliteCommands.ParseIso(l.UpdatedAt));
+
+    private static string[] Categories(ListingRow l) => JsonSerializer.Deserialize(l.Categories, MarketplaceJsonContext.Default.StringArray) ?? [];
+
+    public async Task<ListingRow> ListingAsync(string tenantId, string kind, string publisher, string name, CancellationToken ct)
+    {
+        var listing = await store.GetListingAsync(tenantId, $"{publisher}/{name}", ct);
+        if (listing is null || listing.Kind != kind || (listing.LatestVersion is null && listing.TenantId != tenantId))
+            throw ApiException.NotFound($"Listing {publisher}/{name}");
+        return listing;
+    }
+
+    public async Task<ListingDetail> GetAsync(string tenantId, string kind, string publisher, string name, CancellationToken ct)
+    {
+        var l = await ListingAsync(tenantId, kind, publisher, name, ct);
+        var versions = await store.ListVersionsAsync(l.Id, ct);
+        var visible = versions.Where(v => v.State == "published" || l.TenantId == tenantId).ToList();
+        var current = l.LatestVersion is { } latest ? await store.GetVersionAsync(l.Id, latest, ct) : null;
+        var valid = false;
+        if (current is not null)
+        {
+            try
+            {
+                await verifier.VerifyAsync(l, current, ct);
+                valid = true;
+            }
+            catch (ApiException)
+            {
+                valid = false;
+            }
+        }
+        ToolPermissions? permissions = null;
+        ListingSecret[] secrets = [];
+        TemplateInput[] inputs = [];
+        string[] tools = [];
+        if (current is not null && l.Kind == "tool")
+        {
+            permissions = PackageVerifier.ToolPermissionsOf(current);
+            secrets = [.. (permissions.Secrets ?? []).Select(s => new ListingSecret(s.Name, s.Purpose, s.Hosts))];
+        }
+        else if (current is not null)
+        {
+            var header = JsonSerializer.Deserialize(current.Manifest, MarketplaceJsonContext.Default.TemplateManifest);
+            inputs = header?.Inputs ?? [];
+            tools = header?.Tools ?? [];
+            secrets = [.. (header?.Secrets ?? []).Select(s => new ListingSecret(s, null, []))];
+        }
+        var installs = await store.ListInstallsAsync(tenantId, ct);
+        var reviews = (await store.ListVotesAsync(l.Id, 50, ct)).Select(v => new ListingReview(v.Up, v.Text, SqliteCommands.ParseIso(v.CreatedAt))).ToArray();
+        return new ListingDetail(l.Id, l.Kind, l.Publisher, l.Name, l.LatestVersion ?? "", l.DisplayName, l.Summary, Categories(l), l.ReviewLevel,
+            l.Visibility, l.Installs, l.VotesUp, l.VotesDown, SqliteCommands.ParseIso(l.UpdatedAt),
+            [.. visible.Select(v => new ListingVersion(v.Version, v.State, v.Digest, SqliteCommands.ParseIso(v.CreatedAt)))],
+            permissions, permissions?.Summary() ?? [], ReadmeRenderer.Render(l.Readme), secrets, inputs, tools, reviews,
+            installs.FirstOrDefault(i => i.ListingId == l.Id)?.Id, valid);
+    }
+
+    public async Task<VoteResponse> VoteAsync(string tenantId, string kind, string publisher, string name, VoteRequest body, CancellationToken ct)
+    {
+        var l = await ListingAsync(tenantId, kind, publisher, name, ct);
+        if (body.Text is { Length: > 2000 })
+            throw MarketplaceErrors.Invalid("text", "A review is at most 2,000 characters.");
+        if (!await store.HasUsedAsync(tenantId, l.Id, ct))
+            throw new ApiException(403, MarketplaceErrors.VoteRequiresUse, "Use it first",
+                kind == "tool" ? "Only tenants that ran this tool in a flow may vote on it." : "Only tenants that created a flow from this template may vote on it.");
+        await store.UpsertVoteAsync(new VoteRow
+        {
+            ListingId = l.Id, TenantId = tenantId, Up = body.Up, Text = string.IsNullOrWhiteSpace(body.Text) ? null : body.Text.Trim(),
+            CreatedAt = SqliteCommands.Iso(time.GetUtcNow()),
+        }, ct);
+        var after = await store.GetListingAsync(tenantId, l.Id, ct) ?? l;
+        return new VoteResponse(after.VotesUp, after.VotesDown);
+    }
+}

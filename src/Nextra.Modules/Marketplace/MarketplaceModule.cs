@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Nextra.Modules.Common;
+using Nextra.Modules.Marketplace.Stores;
+using Nextra.Modules.Storage;
+using Nextra.Modules.WasmModules;
+
+namespace Nextra.Modules.Marketplace;
+
+/// <summary>
+/// The marketplace: signed tools and flow templates, permission manifests, search, installs, votes, private listings and the
+/// built-in starter catalogue. Register after AddFlows, AddSecrets and AddWasmModules. Config section <c>[marketplace]</c>.
+/// </summary>
+public static class MarketplaceModule
+{
+    public static IServiceCollection AddMarketplace(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddNextraCommon();
+        services.AddOptions<MarketplaceOptions>().Bind(configuration.GetSection(MarketplaceOptions.Section))
+            .Validate(o => o.Review is "auto" or "manual", "[marketplace] review is \"auto\" or \"manual\"")
+            .Validate(o => o.TrustedKeys.All(k => IsKey(k)), "[marketplace] trusted_keys holds base64 Ed25519 public keys (32 bytes)")
+            .ValidateOnStart();
+        services.AddMigrations("marketplace", typeof(MarketplaceModule).Assembly, after: "accounts");
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddStore<IMarketplaceStore, SqliteMarketplaceStore, PostgresMarketplaceStore>();
+        services.TryAddSingleton<MarketplaceKeys>();
+        services.TryAddSingleton<PackageVerifier>();
+        services.TryAddSingleton<MarketplaceService>();
+        services.TryAddSingleton<MarketplaceCatalog>();
+        services.TryAddSingleton<MarketplaceInstalls>();
+        services.AddSingleton<IExternalModuleSource, ToolModuleSource>();
+        // After the migrations' hosted service (registered by AddStorage, earlier): a fresh install shows the starter catalogue.
+        services.TryAddSingleton<Starter.StarterSeeder>();
+        services.AddHostedService(sp => sp.GetRequiredService<Starter.StarterSeeder>());
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(MarketplaceJsonContext.Default));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapMarketplace(this IEndpointRouteBuilder app)
+    {
+        MarketplaceEndpoints.Map(app);
+        return app;
+    }
+
+    private static bool IsKey(string text)
+    {
+        try
+        {
+            return Convert.FromBase64String(text.Trim()).Length == 32;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,19 @@
+namespace Nextra.Modules.Marketplace;
+
+/// <summary>Config section <c>[marketplace]</c>.</summary>
+public sealed class MarketplaceOptions
+{
+    public const string Section = "Marketplace";
+
+    /// <summary><c>auto</c> (self-hosted default): passing automated checks publishes; <c>manual</c>: an operator decides with <c>nextra marketplace review</c>.</summary>
+    public string Review { get; set; } = "auto";
+
+    /// <summary>Extra countersigning keys trusted for installs (other servers, an organisation): base64 Ed25519 public keys.</summary>
+    public string[] TrustedKeys { get; set; } = [];
+
+    /// <summary>Seed the built-in <c>nextra</c> starter catalogue at start (idempotent).</summary>
+    public bool Starter { get; set; } = true;
+
+    /// <summary>Largest tool module (bytes).</summary>
+    public int MaxToolBytes { get; set; } = 10 << 20;
+}

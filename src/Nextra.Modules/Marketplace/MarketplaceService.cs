@@ -1,0 +1,301 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using Nextra.Modules.Common;
+using Nextra.Modules.Engine;
+using Nextra.Modules.Flows;
+using Nextra.Modules.Marketplace.Signing;
+using Nextra.Modules.Marketplace.Stores;
+using Nextra.Modules.Storage;
+using Nextra.Modules.Tiers;
+using Nextra.Modules.WasmModules;
+using Nextra.Pump.Wasm;
+
+namespace Nextra.Modules.Marketplace;
+
+/// <summary>
+/// Publishing (automated checks, publisher signature, registry countersignature on approval), the catalogue (search with the
+/// R7 ranking, listing pages) and votes. Installs and template use are in <see cref="MarketplaceInstalls"/>.
+/// </summary>
+internal sealed partial class MarketplaceService(
+    IMarketplaceStore store,
+    MarketplaceKeys keys,
+    ITierLimits tiers,
+    FlowService flows,
+    WasmModuleService modules,
+    WasmRuntime runtime,
+    IOptions<MarketplaceOptions> options,
+    TimeProvider time)
+{
+    public static readonly string[] Reserved = ["nextra", "official", "system"];
+    public const int PageSize = 24;
+
+    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    private static partial Regex Kebab();
+
+    [GeneratedRegex(@"^(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})$")]
+    private static partial Regex Semver();
+
+    public static bool IsHandle(string handle) => handle.Length is >= 2 and <= 39 && Kebab().IsMatch(handle);
+
+    private string Now() => SqliteCommands.Iso(time.GetUtcNow());
+
+    // ---- publisher -------------------------------------------------------------------------------------------------------
+
+    /// <summary>The tenant's publisher row, created on first use with a handle derived from <paramref name="hint"/>.</summary>
+    public async Task<PublisherRow> PublisherAsync(string tenantId, string hint, CancellationToken ct)
+    {
+        if (await store.GetPublisherAsync(tenantId, ct) is { } existing)
+            return existing;
+        var baseHandle = Regex.Replace(hint.ToLowerInvariant().Split('@')[0], "[^a-z0-9]+", "-").Trim('-');
+        if (!IsHandle(baseHandle) || Reserved.Contains(baseHandle)) baseHandle = "publisher";
+        for (var i = 0; i < 50; i++)
+        {
+            var handle = i == 0 ? baseHandle : $"{baseHandle}-{i + 1}";
+            if (Reserved.Contains(handle)) continue;
+            var row = keys.NewPublisher(tenantId, handle);
+            if (await store.SavePublisherAsync(row, ct))
+                return await store.GetPublisherAsync(tenantId, ct) ?? row;
+        }
+        throw ApiException.Conflict("No free publisher handle; set one with PUT /api/marketplace/publisher.");
+    }
+
+    public async Task<PublisherRow> SetHandleAsync(string tenantId, string hint, string? handle, CancellationToken ct)
+    {
+        handle = handle?.Trim() ?? "";
+        if (!IsHandle(handle))
+            throw MarketplaceErrors.Invalid("handle", "A publisher handle is 2-39 characters of lower-case kebab-case (letters, digits, single '-').");
+        if (Reserved.Contains(handle))
+            throw MarketplaceErrors.Invalid("handle", $"'{handle}' is reserved.");
+        var row = await PublisherAsync(tenantId, hint, ct);
+        if (row.Handle == handle) return row;
+        if (row.Published)
+            throw ApiException.Conflict($"The handle '{row.Handle}' is fixed: this tenant has published under it.");
+        row.Handle = handle;
+        if (!await store.SavePublisherAsync(row, ct))
+            throw ApiException.Conflict($"The handle '{handle}' belongs to another publisher.");
+        return row;
+    }
+
+    // ---- publish ---------------------------------------------------------------------------------------------------------
+
+    public async Task<SubmissionResponse> PublishAsync(string tenantId, string hint, PublishRequest body, CancellationToken ct)
+    {
+        var kind = body.Kind?.Trim().ToLowerInvariant();
+        if (kind is not ("tool" or "flow"))
+            throw MarketplaceErrors.Invalid("kind", "kind is tool or flow.");
+        var tier = await tiers.ForTenantAsync(tenantId, ct);
+        if (kind == "tool") MarketplaceTiers.RequirePublishTools(tier);
+        var visibility = body.Visibility?.Trim().ToLowerInvariant() ?? "public";
+        if (visibility is not ("public" or "private"))
+            throw MarketplaceErrors.Invalid("visibility", "visibility is public or private.");
+        if (visibility == "private") MarketplaceTiers.RequirePrivateListings(tier);
+        var name = body.Name?.Trim() ?? "";
+        if (name.Length > 64 || !Kebab().IsMatch(name))
+            throw MarketplaceErrors.Invalid("name", "A listing name is lower-case kebab-case, at most 64 characters (e.g. json-path-pick).");
+        var version = body.Version?.Trim() ?? "";
+        if (!Semver().IsMatch(version))
+            throw MarketplaceErrors.Invalid("version", "version is semver MAJOR.MINOR.PATCH, e.g. 1.0.0.");
+        var summary = body.Summary?.Trim() ?? "";
+        if (summary.Length is 0 or > 140)
+            throw MarketplaceErrors.Invalid("summary", "summary is 1-140 characters.");
+        var categories = (body.Categories ?? []).Select(c => c.Trim().ToLowerInvariant()).Where(c => c.Length > 0).Distinct().ToArray();
+        if (categories.Length is 0 or > 3 || categories.Any(c => !Kebab().IsMatch(c)))
+            throw MarketplaceErrors.Invalid("categories", "Give 1-3 categories (lower-case kebab-case).");
+
+        var publisher = await PublisherAsync(tenantId, hint, ct);
+        var id = $"{publisher.Handle}/{name}";
+        var checks = new List<SubmissionCheck>
+        {
+            new("schema", true, $"{id}@{version}, {kind}, {visibility}"),
+            new("namespace", true, $"'{publisher.Handle}' is this tenant's publisher handle (key {publisher.KeyId})"),
+        };
+        var existing = await store.GetListingAsync(tenantId, id, ct);
+        if (existing is not null && existing.Kind != kind)
+            throw MarketplaceErrors.Invalid("name", $"{id} is a {existing.Kind} listing; a name has one kind.");
+        if (existing?.LatestVersion is { } latest && Compare(version, latest) <= 0)
+            throw MarketplaceErrors.Invalid("version", $"{id} is at {latest}; a new version must be higher.");
+        if (await store.GetVersionAsync(id, version, ct) is not null)
+            throw MarketplaceErrors.Invalid("version", $"{id}@{version} exists; versions are immutable.");
+
+        byte[] content;
+        string file;
+        string manifest;
+        string permissionsHash;
+        string? sanitizedYaml = null;
+        if (kind == "tool")
+        {
+            var code = await modules.GetCodeAsync(tenantId, body.ModuleId ?? "", ct) ?? throw ApiException.NotFound("Module");
+            content = code.Content;
+            file = code.Format == "wat" ? "tool.wat" : "tool.wasm";
+            var permissions = body.Permissions ?? new ToolPermissions();
+            checks.AddRange(CheckTool(content, file, permissions));
+            manifest = JsonSerializer.Serialize(permissions, MarketplaceJsonContext.Default.ToolPermissions);
+            permissionsHash = permissions.Hash();
+        }
+        else
+        {
+            var flow = await flows.GetAsync(tenantId, body.FlowId ?? "", ct);
+            var sanitized = TemplateSanitizer.Sanitize(flow.OrganismYaml);
+            sanitizedYaml = sanitized.Yaml;
+            var local = ModuleReferences.Find(flow.OrganismYaml).Where(r => !r.Name.Contains('/')).Select(r => r.Name).Distinct().ToArray();
+            checks.Add(new("secret_scan", sanitized.Findings.Length == 0, sanitized.Findings.Length == 0
+                ? "no keys, tokens or passwords in the YAML"
+                : string.Join("; ", sanitized.Findings.Select(f => $"line {f.Line}, col {f.Column}: {f.Message}"))));
+            checks.Add(new("private_modules", local.Length == 0, local.Length == 0
+                ? "uses no private modules" : $"uses this tenant's own modules ({string.Join(", ", local)}): publish them as tools and use publisher/name@MAJOR"));
+            if (sanitized.Findings.Length > 0)
+            {
+                var ex = new ApiException(422, MarketplaceErrors.TemplateSecretFound, "Secret in template",
+                    $"line {sanitized.Findings[0].Line}, col {sanitized.Findings[0].Column}: {sanitized.Findings[0].Message}");
+                ex.Extensions["errors"] = sanitized.Findings;
+                ex.Extensions["checks"] = checks.ToArray();
+                throw ex;
+            }
+            content = System.Text.Encoding.UTF8.GetBytes(sanitized.Yaml);
+            file = "organism.yaml";
+            var header = new TemplateManifest(body.Inputs ?? [], sanitized.Secrets, sanitized.Tools);
+            manifest = JsonSerializer.Serialize(header, MarketplaceJsonContext.Default.TemplateManifest);
+            permissionsHash = PackageStatement.Digest(manifest);
+        }
+        var failed = checks.FirstOrDefault(c => !c.Ok);
+        if (failed is not null)
+        {
+            var ex = new ApiException(422, failed.Name == "imports" ? MarketplaceErrors.ImportNotPermitted : ErrorCodes.ValidationFailed,
+                "Publishing checks failed", $"{failed.Name}: {failed.Detail}");
+            ex.Extensions["checks"] = checks.ToArray();
+            throw ex;
+        }
+
+        var now = Now();
+        var statement = PackageStatement.Create(id, version, kind, new Dictionary<string, string> { [file] = PackageStatement.Digest(content) }, permissionsHash, now);
+        var row = new VersionRow
+        {
+            ListingId = id, Version = version, State = "queued", Manifest = manifest, Content = content, Digest = PackageStatement.Digest(content),
+            Statement = statement, Signature = Convert.ToBase64String(keys.SignAsPublisher(publisher, PackageStatement.PublisherMessage(statement))),
+            SignerKeyId = publisher.KeyId, CreatedAt = now,
+        };
+        checks.Add(new("signature", true, $"signed by publisher key {publisher.KeyId}"));
+        var listing = existing ?? new ListingRow { Id = id, Kind = kind, Publisher = publisher.Handle, Name = name, TenantId = tenantId, CreatedAt = now };
+        listing.DisplayName = string.IsNullOrWhiteSpace(body.DisplayName) ? name : body.DisplayName.Trim();
+        listing.Summary = summary;
+        listing.Readme = body.Readme ?? "";
+        listing.Categories = JsonSerializer.Serialize(categories, MarketplaceJsonContext.Default.StringArray);
+        listing.Visibility = visibility;
+        listing.UpdatedAt = now;
+        await store.SaveListingAsync(listing, ct);
+        if (!await store.InsertVersionAsync(row, ct))
+            throw MarketplaceErrors.Invalid("version", $"{id}@{version} exists; versions are immutable.");
+        if (!publisher.Published)
+        {
+            publisher.Published = true;
+            await store.SavePublisherAsync(publisher, ct);
+        }
+        var submission = new SubmissionRow
+        {
+            Id = "sub_" + Guid.NewGuid().ToString("N"), TenantId = tenantId, ListingId = id, Version = version, State = "queued",
+            Checks = JsonSerializer.Serialize(checks.ToArray(), MarketplaceJsonContext.Default.SubmissionCheckArray), CreatedAt = now,
+        };
+        await store.InsertSubmissionAsync(submission, ct);
+        if (options.Value.Review != "manual")
+            await DecideAsync(submission, approve: true, reason: "automated checks passed ([marketplace] review = auto)", ct);
+        return ToResponse(await store.GetSubmissionAsync(tenantId, submission.Id, ct) ?? submission, sanitizedYaml);
+    }
+
+    private IEnumerable<SubmissionCheck> CheckTool(byte[] content, string file, ToolPermissions permissions)
+    {
+        if (content.Length > options.Value.MaxToolBytes)
+            yield return new("size", false, $"the module is {content.Length} bytes; at most {options.Value.MaxToolBytes}");
+        var hostProblems = (permissions.Http?.Hosts ?? []).Select(HostPatterns.Problem).OfType<string>().ToArray();
+        yield return new("hosts", hostProblems.Length == 0, hostProblems.Length == 0 ? $"{permissions.Http?.Hosts.Length ?? 0} host pattern(s)" : string.Join("; ", hostProblems));
+        var httpHosts = permissions.Http?.Hosts ?? [];
+        var secretProblems = (permissions.Secrets ?? []).Where(s => !Regex.IsMatch(s.Name, "^[A-Za-z_][A-Za-z0-9_]*$") || s.Hosts.Length == 0 || s.Hosts.Any(h => !httpHosts.Contains(h)))
+            .Select(s => $"secret {s.Name} must have a name of letters, digits and _, and hosts among http.hosts").ToArray();
+        yield return new("secrets", secretProblems.Length == 0, secretProblems.Length == 0 ? $"{permissions.Secrets?.Length ?? 0} secret(s)" : string.Join("; ", secretProblems));
+        var (ok, detail) = CheckImports(content, file, permissions);
+        yield return new("imports", ok, detail);
+    }
+
+    /// <summary>Compiles the module and holds its imports to the grants: an ungranted import is <c>import_not_permitted</c>.</summary>
+    public (bool Ok, string Detail) CheckImports(byte[] content, string file, ToolPermissions permissions)
+    {
+        try
+        {
+            var code = file == "tool.wat" ? WasmCode.FromText("publish", System.Text.Encoding.UTF8.GetString(content)) : WasmCode.FromBinary("publish", content);
+            var module = runtime.Compile(code);
+            var grants = Grants(permissions);
+            var problems = module.CheckImports(grants);
+            if (problems.Count > 0)
+                return (false, string.Join("; ", problems));
+            var unused = grants & ~module.RequiredCapabilities;
+            return (true, unused == WasmCapabilities.None ? "imports match the grants" : $"imports within the grants (warning: asks more than it uses: {unused})");
+        }
+        catch (WasmModuleException ex)
+        {
+            return (false, ex.Message);
+        }
+    }
+
+    public static WasmCapabilities Grants(ToolPermissions p) =>
+        (p.Log ? WasmCapabilities.Log : WasmCapabilities.None) | (p.Kv is not null ? WasmCapabilities.Kv : WasmCapabilities.None)
+        | (p.Http is { Hosts.Length: > 0 } ? WasmCapabilities.Http : WasmCapabilities.None);
+
+    /// <summary>Approves (countersigns and publishes) or rejects a queued submission: automatic review, or the operator's CLI.</summary>
+    public async Task DecideAsync(SubmissionRow submission, bool approve, string reason, CancellationToken ct)
+    {
+        var version = await store.GetVersionAsync(submission.ListingId, submission.Version, ct) ?? throw ApiException.NotFound("Version");
+        var checks = (JsonSerializer.Deserialize(submission.Checks, MarketplaceJsonContext.Default.SubmissionCheckArray) ?? []).ToList();
+        if (approve)
+        {
+            var listing = await store.GetListingAsync(submission.TenantId, submission.ListingId, ct) ?? throw ApiException.NotFound("Listing");
+            var level = listing.TenantId == PackageVerifier.SystemTenant ? "official" : "community";
+            var approval = PackageStatement.Approval(version.Statement, level, Now());
+            var server = await keys.ServerKeyAsync(ct);
+            version.Approval = approval;
+            version.Countersignature = Convert.ToBase64String(await keys.CountersignAsync(PackageStatement.ApprovalMessage(approval), ct));
+            version.CounterKeyId = server.KeyId;
+            version.State = "published";
+            await store.UpdateVersionAsync(version, ct);
+            if (listing.LatestVersion is null || Compare(version.Version, listing.LatestVersion) > 0)
+                listing.LatestVersion = version.Version;
+            listing.ReviewLevel = level;
+            listing.UpdatedAt = Now();
+            await store.SaveListingAsync(listing, ct);
+            checks.Add(new("review", true, $"{reason}; countersigned by registry key {server.KeyId}"));
+            submission.State = "published";
+        }
+        else
+        {
+            version.State = "rejected";
+            await store.UpdateVersionAsync(version, ct);
+            checks.Add(new("review", false, reason));
+            submission.State = "rejected";
+        }
+        submission.Checks = JsonSerializer.Serialize(checks.ToArray(), MarketplaceJsonContext.Default.SubmissionCheckArray);
+        await store.UpdateSubmissionAsync(submission, ct);
+    }
+
+    public async Task<SubmissionResponse> GetSubmissionAsync(string tenantId, string id, CancellationToken ct) =>
+        ToResponse(await store.GetSubmissionAsync(tenantId, id, ct) ?? throw ApiException.NotFound("Submission"), null);
+
+    private static SubmissionResponse ToResponse(SubmissionRow s, string? yaml) => new(s.Id, s.State,
+        JsonSerializer.Deserialize(s.Checks, MarketplaceJsonContext.Default.SubmissionCheckArray) ?? [], s.State == "published" ? s.ListingId : null, s.Version, yaml);
+
+    /// <summary>Semver order (MAJOR.MINOR.PATCH numerically).</summary>
+    public static int Compare(string a, string b)
+    {
+        static long[] Parts(string v) => [.. v.Split('.').Select(p => long.TryParse(p, out var n) ? n : 0)];
+        var (x, y) = (Parts(a), Parts(b));
+        for (var i = 0; i < Math.Max(x.Length, y.Length); i++)
+        {
+            var c = (i < x.Length ? x[i] : 0).CompareTo(i < y.Length ? y[i] : 0);
+            if (c != 0) return c;
+        }
+        return 0;
+    }
+
+    public static string MajorOf(string version) => version.Split('.')[0];
+}
+
+/// <summary>A template's header (R6) as stored with each version: inputs, the secrets it names and the tools it uses.</summary>
+public sealed record TemplateManifest(TemplateInput[] Inputs, string[] Secrets, string[] Tools);

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using Nextra.Modules.Common;
+using Nextra.Modules.Marketplace.Signing;
+using Nextra.Modules.Marketplace.Stores;
+
+namespace Nextra.Modules.Marketplace;
+
+/// <summary>
+/// The install and load checks of R3 on a stored version, in order, each failure with its own code: the publisher signature
+/// (by the key that owns the id's namespace) over the statement, verified before the statement is parsed; the registry
+/// countersignature by a trusted key; then the file and permission digests against the stored bytes; then revocation.
+/// </summary>
+internal sealed class PackageVerifier(IMarketplaceStore store, MarketplaceKeys keys)
+{
+    public const string SystemTenant = "";
+
+    public async Task VerifyAsync(ListingRow listing, VersionRow version, CancellationToken ct)
+    {
+        var label = $"{listing.Id}@{version.Version}";
+        // 1. The publisher's signature, by the key bound to the namespace (the built-in catalogue is signed by the registry key).
+        byte[] publisherKey;
+        if (listing.TenantId == SystemTenant)
+            publisherKey = Convert.FromBase64String((await keys.ServerKeyAsync(ct)).PublicKey);
+        else if (await store.FindPublisherByHandleAsync(listing.Publisher, ct) is { } publisher && publisher.TenantId == listing.TenantId)
+            publisherKey = Convert.FromBase64String(publisher.PublicKey);
+        else
+            throw Refused(MarketplaceErrors.SignatureInvalid, $"{label}: no key owns the namespace '{listing.Publisher}'.");
+        if (Ed25519Keys.KeyId(publisherKey) != version.SignerKeyId
+            || !Ed25519Keys.Verify(publisherKey, PackageStatement.PublisherMessage(version.Statement), Base64(version.Signature)))
+            throw Refused(MarketplaceErrors.SignatureInvalid, $"{label}: the publisher signature does not verify; the package was altered or signed by another key.");
+        // 2. The registry's countersignature, by a trusted key, over an approval naming this very statement.
+        var trusted = await keys.TrustedAsync(ct);
+        if (version.Approval is not { } approval || version.Countersignature is not { } counter || version.CounterKeyId is not { } counterKey
+            || !trusted.TryGetValue(counterKey, out var registryKey)
+            || !Ed25519Keys.Verify(registryKey, PackageStatement.ApprovalMessage(approval), Base64(counter)))
+            throw Refused(MarketplaceErrors.SignatureInvalid, $"{label}: no valid countersignature from a trusted key ([marketplace] trusted_keys).");
+        if (ApprovalField(approval, "statement_sha256") != PackageStatement.Digest(version.Statement))
+            throw Refused(MarketplaceErrors.SignatureInvalid, $"{label}: the approval is for another statement.");
+        // 3. Only now parse the (authentic) statement, and hold the stored bytes to it.
+        if (PackageStatement.Field(version.Statement, "id") != listing.Id || PackageStatement.Field(version.Statement, "version") != version.Version)
+            throw Refused(MarketplaceErrors.SignatureInvalid, $"{label}: the signed statement names another package.");
+        var files = PackageStatement.Files(version.Statement);
+        var file = files.Keys.FirstOrDefault(k => k is "tool.wasm" or "tool.wat" or "organism.yaml");
+        if (file is null || files[file] != PackageStatement.Digest(version.Content) || version.Digest != files[file])
+            throw Refused(MarketplaceErrors.DigestMismatch, $"{label}: the stored {file ?? "artifact"} does not match its signed digest; it was altered after signing.");
+        if (listing.Kind == "tool" && PackageStatement.Field(version.Statement, "permissions_sha256") != ToolPermissionsOf(version).Hash())
+            throw Refused(MarketplaceErrors.DigestMismatch, $"{label}: the stored permissions do not match the signed ones.");
+        // 4. Revocation.
+        if (version.State == "revoked")
+            throw Refused(MarketplaceErrors.ToolRevoked, $"{label} was revoked by the marketplace; use another version.");
+    }
+
+    public static ToolPermissions ToolPermissionsOf(VersionRow version) =>
+        JsonSerializer.Deserialize(version.Manifest, MarketplaceJsonContext.Default.ToolPermissions) ?? new ToolPermissions();
+
+    private static byte[] Base64(string text)
+    {
+        try
+        {
+            return Convert.FromBase64String(text);
+        }
+        catch (FormatException)
+        {
+            return [];
+        }
+    }
+
+    private static string ApprovalField(string approval, string name)
+    {
+        try
+        {
+            return PackageStatement.Field(approval, name);
+        }
+        catch (JsonException)
+        {
+            return "";
+        }
+    }
+
+    public static ApiException Refused(string code, string detail) => new(422, code, code switch
+    {
+        MarketplaceErrors.DigestMismatch => "Digest mismatch",
+        MarketplaceErrors.ToolRevoked => "Tool revoked",
+        _ => "Signature invalid",
+    }, detail);
+}

@@ -1,0 +1,52 @@
+namespace Nextra.Modules.Marketplace.Stores;
+
+/// <summary>
+/// Listings, versions, publishers, submissions, installs, votes and usage. Every read a tenant makes is scoped: a
+/// private listing is visible to its own tenant only; installs, submissions and votes are per tenant.
+/// </summary>
+internal interface IMarketplaceStore
+{
+    Task<PublisherRow?> GetPublisherAsync(string tenantId, CancellationToken ct);
+    Task<PublisherRow?> FindPublisherByHandleAsync(string handle, CancellationToken ct);
+    /// <summary>Inserts or changes the tenant's publisher row; false when the handle belongs to another tenant.</summary>
+    Task<bool> SavePublisherAsync(PublisherRow row, CancellationToken ct);
+
+    /// <summary>The named server key; inserts <paramref name="candidate"/> when there is none (the first instance wins).</summary>
+    Task<ServerKeyRow> GetOrAddServerKeyAsync(ServerKeyRow candidate, CancellationToken ct);
+
+    /// <summary>The listing when <paramref name="viewerTenantId"/> may see it (public, or its own private one).</summary>
+    Task<ListingRow?> GetListingAsync(string viewerTenantId, string id, CancellationToken ct);
+    /// <summary>Inserts the listing or updates its descriptive fields, latest version and review level.</summary>
+    Task SaveListingAsync(ListingRow row, CancellationToken ct);
+    /// <summary>Listed (has a published version) listings of a kind the viewer may see, matching <paramref name="query"/> (full text) and category; at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<ListingHit>> SearchAsync(string viewerTenantId, string kind, string? query, string? category, string activeSince, int limit, CancellationToken ct);
+
+    /// <summary>False when that version already exists (versions are immutable).</summary>
+    Task<bool> InsertVersionAsync(VersionRow row, CancellationToken ct);
+    Task<VersionRow?> GetVersionAsync(string listingId, string version, CancellationToken ct);
+    /// <summary>Every version without its content, newest first by creation.</summary>
+    Task<IReadOnlyList<VersionRow>> ListVersionsAsync(string listingId, CancellationToken ct);
+    Task UpdateVersionAsync(VersionRow row, CancellationToken ct);
+
+    Task InsertSubmissionAsync(SubmissionRow row, CancellationToken ct);
+    Task<SubmissionRow?> GetSubmissionAsync(string tenantId, string id, CancellationToken ct);
+    /// <summary>Operator view (the review CLI): submissions in a state, any tenant.</summary>
+    Task<IReadOnlyList<SubmissionRow>> ListSubmissionsAsync(string state, CancellationToken ct);
+    Task<SubmissionRow?> FindSubmissionAsync(string id, CancellationToken ct);
+    Task UpdateSubmissionAsync(SubmissionRow row, CancellationToken ct);
+
+    /// <summary>False when the tenant already has that listing's major installed.</summary>
+    Task<bool> InsertInstallAsync(InstallRow row, CancellationToken ct);
+    Task<InstallRow?> GetInstallAsync(string tenantId, string id, CancellationToken ct);
+    Task<IReadOnlyList<InstallRow>> ListInstallsAsync(string tenantId, CancellationToken ct);
+    Task UpdateInstallAsync(InstallRow row, CancellationToken ct);
+    Task<bool> DeleteInstallAsync(string tenantId, string id, CancellationToken ct);
+
+    /// <summary>One vote per tenant and listing (a repeat replaces it); the listing's counts are recomputed in the same transaction.</summary>
+    Task UpsertVoteAsync(VoteRow row, CancellationToken ct);
+    Task<IReadOnlyList<VoteRow>> ListVotesAsync(string listingId, int limit, CancellationToken ct);
+
+    /// <summary>Records that the tenant used the listing on <paramref name="day"/> (yyyy-MM-dd), at most once a day.</summary>
+    Task RecordUsageAsync(string tenantId, string listingId, string day, CancellationToken ct);
+    Task<bool> HasUsedAsync(string tenantId, string listingId, CancellationToken ct);
+}

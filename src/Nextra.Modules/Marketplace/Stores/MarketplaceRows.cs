@@ -1,0 +1,117 @@
+namespace Nextra.Modules.Marketplace.Stores;
+
+// Store rows (never on the wire). Times are ISO-8601 UTC text on both providers (SqliteCommands.Iso).
+
+/// <summary>A listing, <c>publisher/name</c>; <see cref="TenantId"/> is the publishing tenant ("" for the built-in <c>nextra</c> catalogue).</summary>
+internal sealed class ListingRow
+{
+    public string Id { get; set; } = "";
+    public string Kind { get; set; } = "";
+    public string Publisher { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string TenantId { get; set; } = "";
+    public string DisplayName { get; set; } = "";
+    public string Summary { get; set; } = "";
+    public string Readme { get; set; } = "";
+    /// <summary>JSON array of category names.</summary>
+    public string Categories { get; set; } = "[]";
+    public string Visibility { get; set; } = "public";
+    public string ReviewLevel { get; set; } = "community";
+    /// <summary>The newest published version; null while none is published (not listed).</summary>
+    public string? LatestVersion { get; set; }
+    public long Installs { get; set; }
+    public long VotesUp { get; set; }
+    public long VotesDown { get; set; }
+    public string CreatedAt { get; set; } = "";
+    public string UpdatedAt { get; set; } = "";
+}
+
+/// <summary>One immutable version: its bytes, the publisher's signed statement and the registry's countersignature.</summary>
+internal sealed class VersionRow
+{
+    public string ListingId { get; set; } = "";
+    public string Version { get; set; } = "";
+    /// <summary>queued (manual review) | published | rejected | revoked.</summary>
+    public string State { get; set; } = "queued";
+    /// <summary>JSON: a tool's permissions, or a template's {inputs, secrets, tools}.</summary>
+    public string Manifest { get; set; } = "{}";
+    /// <summary>tool.wasm bytes, or the template's organism.yaml in UTF-8.</summary>
+    public byte[] Content { get; set; } = [];
+    public string Digest { get; set; } = "";
+    public string Statement { get; set; } = "";
+    public string Signature { get; set; } = "";
+    public string SignerKeyId { get; set; } = "";
+    public string? Approval { get; set; }
+    public string? Countersignature { get; set; }
+    public string? CounterKeyId { get; set; }
+    public string CreatedAt { get; set; } = "";
+}
+
+/// <summary>A tenant's publisher handle and its custodial signing key (private key encrypted like a secret).</summary>
+internal sealed class PublisherRow
+{
+    public string TenantId { get; set; } = "";
+    public string Handle { get; set; } = "";
+    public bool Published { get; set; }
+    public string KeyId { get; set; } = "";
+    public string PublicKey { get; set; } = "";
+    public byte[] PrivateKey { get; set; } = [];
+    public string CreatedAt { get; set; } = "";
+}
+
+/// <summary>A named server key (the registry's countersigning key), shared by every instance through the database.</summary>
+internal sealed class ServerKeyRow
+{
+    public string Name { get; set; } = "";
+    public string KeyId { get; set; } = "";
+    public string PublicKey { get; set; } = "";
+    public byte[] PrivateKey { get; set; } = [];
+    public string CreatedAt { get; set; } = "";
+}
+
+internal sealed class SubmissionRow
+{
+    public string Id { get; set; } = "";
+    public string TenantId { get; set; } = "";
+    public string ListingId { get; set; } = "";
+    public string Version { get; set; } = "";
+    /// <summary>checks | queued | published | rejected.</summary>
+    public string State { get; set; } = "checks";
+    /// <summary>JSON array of {name, ok, detail}.</summary>
+    public string Checks { get; set; } = "[]";
+    public string CreatedAt { get; set; } = "";
+}
+
+/// <summary>A tool or template version installed into a tenant, pinned to its digest and granted permissions.</summary>
+internal sealed class InstallRow
+{
+    public string Id { get; set; } = "";
+    public string TenantId { get; set; } = "";
+    public string ListingId { get; set; } = "";
+    public string Kind { get; set; } = "";
+    public string Version { get; set; } = "";
+    public string Major { get; set; } = "";
+    public string Digest { get; set; } = "";
+    public string Permissions { get; set; } = "{}";
+    public string PermissionsHash { get; set; } = "";
+    public string SecretBindings { get; set; } = "{}";
+    public bool AutoUpdate { get; set; }
+    /// <summary>A newer version waiting for the tenant's approval because it widens permissions.</summary>
+    public string? PendingVersion { get; set; }
+    /// <summary>The version before the last upgrade, for a one-click rollback.</summary>
+    public string? PreviousVersion { get; set; }
+    public string CreatedAt { get; set; } = "";
+    public string UpdatedAt { get; set; } = "";
+}
+
+internal sealed class VoteRow
+{
+    public string ListingId { get; set; } = "";
+    public string TenantId { get; set; } = "";
+    public bool Up { get; set; }
+    public string? Text { get; set; }
+    public string CreatedAt { get; set; } = "";
+}
+
+/// <summary>A search hit: the listing, the provider's text relevance (higher is better; 1 without a query) and active tenants in 30 days.</summary>
+internal sealed record ListingHit(ListingRow Listing, double TextScore, long ActiveTenants);

@@ -1,0 +1,243 @@
+using Microsoft.Data.Sqlite;
+using Nextra.Modules.Storage;
+
+namespace Nextra.Modules.Marketplace.Stores;
+
+/// <summary><see cref="IMarketplaceStore"/> on SQLite: FTS5 (<c>marketplace_fts</c>, porter unicode61) ranked by bm25 with per-column weights.</summary>
+internal sealed class SqliteMarketplaceStore(ISqliteConnectionFactory db) : IMarketplaceStore
+{
+    private const string ListingCols = "l.id, l.kind, l.publisher, l.name, l.tenant_id, l.display_name, l.summary, l.readme, l.categories, l.visibility, l.review_level, l.latest_version, l.installs, l.votes_up, l.votes_down, l.created_at, l.updated_at";
+    private const string VersionMeta = "listing_id, version, state, manifest, digest, statement, signature, signer_key_id, approval, countersignature, counter_key_id, created_at";
+    private const string InstallCols = "id, tenant_id, listing_id, kind, version, major, digest, permissions, permissions_hash, secret_bindings, auto_update, pending_version, previous_version, created_at, updated_at";
+
+    private async Task<List<T>> QueryAsync<T>(string sql, Func<SqliteDataReader, T> map, CancellationToken ct, params (string, object?)[] args)
+    {
+        await using var conn = await db.OpenAsync(ct: ct);
+        await using var cmd = conn.Command(sql, null, args);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(ct)) rows.Add(map(reader));
+        return rows;
+    }
+
+    private async Task<int> ExecAsync(string sql, CancellationToken ct, params (string, object?)[] args)
+    {
+        await using var conn = await db.OpenAsync(ct: ct);
+        await using var cmd = conn.Command(sql, null, args);
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<PublisherRow?> GetPublisherAsync(string tenantId, CancellationToken ct) =>
+        (await QueryAsync("SELECT tenant_id, handle, published, key_id, public_key, private_key, created_at FROM marketplace_publishers WHERE tenant_id = @t",
+            Publisher, ct, ("@t", tenantId))).FirstOrDefault();
+
+    public async Task<PublisherRow?> FindPublisherByHandleAsync(string handle, CancellationToken ct) =>
+        (await QueryAsync("SELECT tenant_id, handle, published, key_id, public_key, private_key, created_at FROM marketplace_publishers WHERE handle = @h",
+            Publisher, ct, ("@h", handle))).FirstOrDefault();
+
+    private static PublisherRow Publisher(SqliteDataReader r) => new()
+    {
+        TenantId = r.GetString(0), Handle = r.GetString(1), Published = r.GetInt64(2) != 0, KeyId = r.GetString(3), PublicKey = r.GetString(4),
+        PrivateKey = (byte[])r.GetValue(5), CreatedAt = r.GetString(6),
+    };
+
+    public async Task<bool> SavePublisherAsync(PublisherRow row, CancellationToken ct)
+    {
+        try
+        {
+            await ExecAsync("""
+                INSERT INTO marketplace_publishers (tenant_id, handle, published, key_id, public_key, private_key, created_at)
+                VALUES (@t, @h, @p, @k, @pub, @priv, @c)
+                ON CONFLICT (tenant_id) DO UPDATE SET handle = excluded.handle, published = excluded.published
+                """, ct, ("@t", row.TenantId), ("@h", row.Handle), ("@p", row.Published ? 1 : 0), ("@k", row.KeyId), ("@pub", row.PublicKey),
+                ("@priv", row.PrivateKey), ("@c", row.CreatedAt));
+            return true;
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 19) // SQLITE_CONSTRAINT: the handle is taken
+        {
+            return false;
+        }
+    }
+
+    public async Task<ServerKeyRow> GetOrAddServerKeyAsync(ServerKeyRow candidate, CancellationToken ct)
+    {
+        await ExecAsync("INSERT INTO marketplace_server_keys (name, key_id, public_key, private_key, created_at) VALUES (@n, @k, @pub, @priv, @c) ON CONFLICT (name) DO NOTHING",
+            ct, ("@n", candidate.Name), ("@k", candidate.KeyId), ("@pub", candidate.PublicKey), ("@priv", candidate.PrivateKey), ("@c", candidate.CreatedAt));
+        return (await QueryAsync("SELECT name, key_id, public_key, private_key, created_at FROM marketplace_server_keys WHERE name = @n", r => new ServerKeyRow
+        {
+            Name = r.GetString(0), KeyId = r.GetString(1), PublicKey = r.GetString(2), PrivateKey = (byte[])r.GetValue(3), CreatedAt = r.GetString(4),
+        }, ct, ("@n", candidate.Name)))[0];
+    }
+
+    private static ListingRow Listing(SqliteDataReader r) => new()
+    {
+        Id = r.GetString(0), Kind = r.GetString(1), Publisher = r.GetString(2), Name = r.GetString(3), TenantId = r.GetString(4), DisplayName = r.GetString(5),
+        Summary = r.GetString(6), Readme = r.GetString(7), Categories = r.GetString(8), Visibility = r.GetString(9), ReviewLevel = r.GetString(10),
+        LatestVersion = r.StringOrNull(11), Installs = r.GetInt64(12), VotesUp = r.GetInt64(13), VotesDown = r.GetInt64(14), CreatedAt = r.GetString(15), UpdatedAt = r.GetString(16),
+    };
+
+    public async Task<ListingRow?> GetListingAsync(string viewerTenantId, string id, CancellationToken ct) =>
+        (await QueryAsync($"SELECT {ListingCols} FROM marketplace_listings l WHERE l.id = @id AND (l.visibility = 'public' OR l.tenant_id = @t)",
+            Listing, ct, ("@id", id), ("@t", viewerTenantId))).FirstOrDefault();
+
+    public Task SaveListingAsync(ListingRow row, CancellationToken ct) => ExecAsync("""
+        INSERT INTO marketplace_listings (id, kind, publisher, name, tenant_id, display_name, summary, readme, categories, visibility, review_level, latest_version, installs, votes_up, votes_down, created_at, updated_at)
+        VALUES (@id, @kind, @pub, @name, @t, @dn, @s, @r, @c, @v, @rl, @lv, 0, 0, 0, @ca, @ua)
+        ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, summary = excluded.summary, readme = excluded.readme, categories = excluded.categories,
+            visibility = excluded.visibility, review_level = excluded.review_level, latest_version = excluded.latest_version, updated_at = excluded.updated_at
+        """, ct, ("@id", row.Id), ("@kind", row.Kind), ("@pub", row.Publisher), ("@name", row.Name), ("@t", row.TenantId), ("@dn", row.DisplayName),
+        ("@s", row.Summary), ("@r", row.Readme), ("@c", row.Categories), ("@v", row.Visibility), ("@rl", row.ReviewLevel), ("@lv", row.LatestVersion),
+        ("@ca", row.CreatedAt), ("@ua", row.UpdatedAt));
+
+    public async Task<IReadOnlyList<ListingHit>> SearchAsync(string viewerTenantId, string kind, string? query, string? category, string activeSince, int limit, CancellationToken ct)
+    {
+        const string Active = "(SELECT COUNT(DISTINCT u.tenant_id) FROM marketplace_usage u WHERE u.listing_id = l.id AND u.day >= @since)";
+        const string Filter = "l.kind = @kind AND l.latest_version IS NOT NULL AND (l.visibility = 'public' OR l.tenant_id = @t) AND (@cat IS NULL OR l.categories LIKE '%\"' || @cat || '\"%')";
+        var match = FtsQuery(query);
+        if (match is null)
+        {
+            return await QueryAsync($"SELECT {ListingCols}, 1.0, {Active} FROM marketplace_listings l WHERE {Filter} LIMIT @limit",
+                r => new ListingHit(Listing(r), r.GetDouble(17), r.GetInt64(18)), ct,
+                ("@kind", kind), ("@t", viewerTenantId), ("@cat", category), ("@since", activeSince), ("@limit", limit));
+        }
+        // bm25 is negative (better = lower); weights name 10, tags 5, summary 3, description 1, publisher 1.
+        return await QueryAsync($"""
+            SELECT {ListingCols}, -bm25(marketplace_fts, 10.0, 5.0, 3.0, 1.0, 1.0), {Active}
+            FROM marketplace_fts JOIN marketplace_listings l ON l.rowid = marketplace_fts.rowid
+            WHERE marketplace_fts MATCH @q AND {Filter} LIMIT @limit
+            """, r => new ListingHit(Listing(r), r.GetDouble(17), r.GetInt64(18)), ct,
+            ("@q", match), ("@kind", kind), ("@t", viewerTenantId), ("@cat", category), ("@since", activeSince), ("@limit", limit));
+    }
+
+    /// <summary>Each word of the user's text as a quoted prefix term (so FTS5 syntax in the text is inert), all required.</summary>
+    private static string? FtsQuery(string? query)
+    {
+        var words = (query ?? "").Split([' ', '\t', '-', '_', '/', '.', ',', '"', '\'', '(', ')', ':', '*', '^', '+'], StringSplitOptions.RemoveEmptyEntries);
+        var terms = words.Select(w => new string([.. w.Where(char.IsLetterOrDigit)])).Where(w => w.Length > 0).ToArray();
+        return terms.Length == 0 ? null : string.Join(' ', terms.Select(w => "\"" + w + "\"*"));
+    }
+
+    public async Task<bool> InsertVersionAsync(VersionRow row, CancellationToken ct)
+    {
+        var n = await ExecAsync($"""
+            INSERT INTO marketplace_versions ({VersionMeta}, content) VALUES (@l, @v, @s, @m, @d, @st, @sig, @sk, @a, @cs, @ck, @c, @content)
+            ON CONFLICT (listing_id, version) DO NOTHING
+            """, ct, ("@l", row.ListingId), ("@v", row.Version), ("@s", row.State), ("@m", row.Manifest), ("@d", row.Digest), ("@st", row.Statement),
+            ("@sig", row.Signature), ("@sk", row.SignerKeyId), ("@a", row.Approval), ("@cs", row.Countersignature), ("@ck", row.CounterKeyId),
+            ("@c", row.CreatedAt), ("@content", row.Content));
+        return n == 1;
+    }
+
+    private static VersionRow Version(SqliteDataReader r, bool content) => new()
+    {
+        ListingId = r.GetString(0), Version = r.GetString(1), State = r.GetString(2), Manifest = r.GetString(3), Digest = r.GetString(4), Statement = r.GetString(5),
+        Signature = r.GetString(6), SignerKeyId = r.GetString(7), Approval = r.StringOrNull(8), Countersignature = r.StringOrNull(9), CounterKeyId = r.StringOrNull(10),
+        CreatedAt = r.GetString(11), Content = content ? (byte[])r.GetValue(12) : [],
+    };
+
+    public async Task<VersionRow?> GetVersionAsync(string listingId, string version, CancellationToken ct) =>
+        (await QueryAsync($"SELECT {VersionMeta}, content FROM marketplace_versions WHERE listing_id = @l AND version = @v",
+            r => Version(r, true), ct, ("@l", listingId), ("@v", version))).FirstOrDefault();
+
+    public async Task<IReadOnlyList<VersionRow>> ListVersionsAsync(string listingId, CancellationToken ct) =>
+        await QueryAsync($"SELECT {VersionMeta} FROM marketplace_versions WHERE listing_id = @l ORDER BY created_at DESC, version DESC",
+            r => Version(r, false), ct, ("@l", listingId));
+
+    public Task UpdateVersionAsync(VersionRow row, CancellationToken ct) => ExecAsync("""
+        UPDATE marketplace_versions SET state = @s, approval = @a, countersignature = @cs, counter_key_id = @ck WHERE listing_id = @l AND version = @v
+        """, ct, ("@s", row.State), ("@a", row.Approval), ("@cs", row.Countersignature), ("@ck", row.CounterKeyId), ("@l", row.ListingId), ("@v", row.Version));
+
+    private const string SubmissionCols = "id, tenant_id, listing_id, version, state, checks, created_at";
+
+    private static SubmissionRow Submission(SqliteDataReader r) => new()
+    {
+        Id = r.GetString(0), TenantId = r.GetString(1), ListingId = r.GetString(2), Version = r.GetString(3), State = r.GetString(4), Checks = r.GetString(5), CreatedAt = r.GetString(6),
+    };
+
+    public Task InsertSubmissionAsync(SubmissionRow row, CancellationToken ct) => ExecAsync(
+        $"INSERT INTO marketplace_submissions ({SubmissionCols}) VALUES (@id, @t, @l, @v, @s, @c, @ca)",
+        ct, ("@id", row.Id), ("@t", row.TenantId), ("@l", row.ListingId), ("@v", row.Version), ("@s", row.State), ("@c", row.Checks), ("@ca", row.CreatedAt));
+
+    public async Task<SubmissionRow?> GetSubmissionAsync(string tenantId, string id, CancellationToken ct) =>
+        (await QueryAsync($"SELECT {SubmissionCols} FROM marketplace_submissions WHERE tenant_id = @t AND id = @id", Submission, ct, ("@t", tenantId), ("@id", id))).FirstOrDefault();
+
+    public async Task<IReadOnlyList<SubmissionRow>> ListSubmissionsAsync(string state, CancellationToken ct) =>
+        await QueryAsync($"SELECT {SubmissionCols} FROM marketplace_submissions WHERE state = @s ORDER BY created_at", Submission, ct, ("@s", state));
+
+    public async Task<SubmissionRow?> FindSubmissionAsync(string id, CancellationToken ct) =>
+        (await QueryAsync($"SELECT {SubmissionCols} FROM marketplace_submissions WHERE id = @id", Submission, ct, ("@id", id))).FirstOrDefault();
+
+    public Task UpdateSubmissionAsync(SubmissionRow row, CancellationToken ct) => ExecAsync(
+        "UPDATE marketplace_submissions SET state = @s, checks = @c WHERE id = @id AND tenant_id = @t", ct, ("@s", row.State), ("@c", row.Checks), ("@id", row.Id), ("@t", row.TenantId));
+
+    private static InstallRow Install(SqliteDataReader r) => new()
+    {
+        Id = r.GetString(0), TenantId = r.GetString(1), ListingId = r.GetString(2), Kind = r.GetString(3), Version = r.GetString(4), Major = r.GetString(5), Digest = r.GetString(6),
+        Permissions = r.GetString(7), PermissionsHash = r.GetString(8), SecretBindings = r.GetString(9), AutoUpdate = r.GetInt64(10) != 0, PendingVersion = r.StringOrNull(11),
+        PreviousVersion = r.StringOrNull(12), CreatedAt = r.GetString(13), UpdatedAt = r.GetString(14),
+    };
+
+    public async Task<bool> InsertInstallAsync(InstallRow row, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct: ct);
+        await using var tx = (SqliteTransaction)await conn.BeginTransactionAsync(ct);
+        await using (var cmd = conn.Command($"""
+            INSERT INTO marketplace_installs ({InstallCols}) VALUES (@id, @t, @l, @k, @v, @maj, @d, @p, @ph, @sb, @au, @pv, @prev, @ca, @ua)
+            ON CONFLICT (tenant_id, listing_id, major) DO NOTHING
+            """, tx, ("@id", row.Id), ("@t", row.TenantId), ("@l", row.ListingId), ("@k", row.Kind), ("@v", row.Version), ("@maj", row.Major), ("@d", row.Digest),
+            ("@p", row.Permissions), ("@ph", row.PermissionsHash), ("@sb", row.SecretBindings), ("@au", row.AutoUpdate ? 1 : 0), ("@pv", row.PendingVersion),
+            ("@prev", row.PreviousVersion), ("@ca", row.CreatedAt), ("@ua", row.UpdatedAt)))
+        {
+            if (await cmd.ExecuteNonQueryAsync(ct) == 0)
+                return false;
+        }
+        await using (var bump = conn.Command("UPDATE marketplace_listings SET installs = installs + 1 WHERE id = @l", tx, ("@l", row.ListingId)))
+            await bump.ExecuteNonQueryAsync(ct);
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    public async Task<InstallRow?> GetInstallAsync(string tenantId, string id, CancellationToken ct) =>
+        (await QueryAsync($"SELECT {InstallCols} FROM marketplace_installs WHERE tenant_id = @t AND id = @id", Install, ct, ("@t", tenantId), ("@id", id))).FirstOrDefault();
+
+    public async Task<IReadOnlyList<InstallRow>> ListInstallsAsync(string tenantId, CancellationToken ct) =>
+        await QueryAsync($"SELECT {InstallCols} FROM marketplace_installs WHERE tenant_id = @t ORDER BY listing_id, major", Install, ct, ("@t", tenantId));
+
+    public Task UpdateInstallAsync(InstallRow row, CancellationToken ct) => ExecAsync("""
+        UPDATE marketplace_installs SET version = @v, digest = @d, permissions = @p, permissions_hash = @ph, secret_bindings = @sb, auto_update = @au,
+            pending_version = @pv, previous_version = @prev, updated_at = @ua
+        WHERE tenant_id = @t AND id = @id
+        """, ct, ("@v", row.Version), ("@d", row.Digest), ("@p", row.Permissions), ("@ph", row.PermissionsHash), ("@sb", row.SecretBindings),
+        ("@au", row.AutoUpdate ? 1 : 0), ("@pv", row.PendingVersion), ("@prev", row.PreviousVersion), ("@ua", row.UpdatedAt), ("@t", row.TenantId), ("@id", row.Id));
+
+    public async Task<bool> DeleteInstallAsync(string tenantId, string id, CancellationToken ct) =>
+        await ExecAsync("DELETE FROM marketplace_installs WHERE tenant_id = @t AND id = @id", ct, ("@t", tenantId), ("@id", id)) > 0;
+
+    public async Task UpsertVoteAsync(VoteRow row, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct: ct);
+        await using var tx = (SqliteTransaction)await conn.BeginTransactionAsync(ct);
+        await using (var cmd = conn.Command("""
+            INSERT INTO marketplace_votes (listing_id, tenant_id, up, text, created_at) VALUES (@l, @t, @u, @x, @c)
+            ON CONFLICT (listing_id, tenant_id) DO UPDATE SET up = excluded.up, text = excluded.text, created_at = excluded.created_at
+            """, tx, ("@l", row.ListingId), ("@t", row.TenantId), ("@u", row.Up ? 1 : 0), ("@x", row.Text), ("@c", row.CreatedAt)))
+            await cmd.ExecuteNonQueryAsync(ct);
+        await using (var count = conn.Command("""
+            UPDATE marketplace_listings SET votes_up = (SELECT COUNT(*) FROM marketplace_votes WHERE listing_id = @l AND up = 1),
+                votes_down = (SELECT COUNT(*) FROM marketplace_votes WHERE listing_id = @l AND up = 0) WHERE id = @l
+            """, tx, ("@l", row.ListingId)))
+            await count.ExecuteNonQueryAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<VoteRow>> ListVotesAsync(string listingId, int limit, CancellationToken ct) =>
+        await QueryAsync("SELECT listing_id, tenant_id, up, text, created_at FROM marketplace_votes WHERE listing_id = @l ORDER BY created_at DESC LIMIT @n",
+            r => new VoteRow { ListingId = r.GetString(0), TenantId = r.GetString(1), Up = r.GetInt64(2) != 0, Text = r.StringOrNull(3), CreatedAt = r.GetString(4) },
+            ct, ("@l", listingId), ("@n", limit));
+
+    public Task RecordUsageAsync(string tenantId, string listingId, string day, CancellationToken ct) => ExecAsync(
+        "INSERT INTO marketplace_usage (tenant_id, listing_id, day) VALUES (@t, @l, @d) ON CONFLICT DO NOTHING", ct, ("@t", tenantId), ("@l", listingId), ("@d", day));
+
+    public async Task<bool> HasUsedAsync(string tenantId, string listingId, CancellationToken ct) =>
+        (await QueryAsync("SELECT 1 FROM marketplace_usage WHERE tenant_id = @t AND listing_id = @l LIMIT 1", r => r.GetInt64(0), ct, ("@t", tenantId), ("@l", listingId))).Count > 0;
+}

@@ -1,0 +1,173 @@
+using Nextra.Modules.Accounts;
+using Nextra.Modules.Accounts.Stores;
+using Nextra.Modules.Marketplace;
+using Nextra.Modules.Marketplace.Stores;
+using Nextra.Modules.Storage;
+
+namespace Nextra.Modules.Tests.Storage.Contracts;
+
+/// <summary>What the marketplace store must do on every provider: handles, visibility, full-text search, immutable versions, installs, votes, usage.</summary>
+public abstract class MarketplaceStoreContract
+{
+    private const string T0 = "2026-01-01T00:00:00.0000000Z";
+
+    protected abstract string Provider { get; }
+
+    private async Task<StoreHarness> CreateAsync()
+    {
+        var h = await StoreHarness.CreateAsync(Provider, (s, _) =>
+        {
+            var asm = typeof(AccountsModule).Assembly;
+            s.AddMigrations("accounts", asm);
+            s.AddMigrations("marketplace", asm, after: "accounts");
+            s.AddStore<IAccountStore, SqliteAccountStore, PostgresAccountStore>();
+            s.AddStore<IMarketplaceStore, SqliteMarketplaceStore, PostgresMarketplaceStore>();
+        });
+        var accounts = h.Get<IAccountStore>();
+        foreach (var t in new[] { "t1", "t2" })
+        {
+            Assert.True(await accounts.CreateTenantWithUserAsync(new TenantRow { Id = t, Name = "name-" + t, CreatedAt = T0 },
+                new UserRow { Id = "u" + t, TenantId = t, Email = t + "@example.com", PasswordHash = "h", Role = "owner", CreatedAt = T0, UpdatedAt = T0 }, false, default));
+        }
+        return h;
+    }
+
+    private static ListingRow Listing(string id, string tenant, string kind = "tool", string visibility = "public", string summary = "Picks a value by JSON path") => new()
+    {
+        Id = id, Kind = kind, Publisher = id.Split('/')[0], Name = id.Split('/')[1], TenantId = tenant, DisplayName = "Display " + id.Split('/')[1],
+        Summary = summary, Readme = "# Readme\nextracts fields from documents", Categories = "[\"data\"]", Visibility = visibility, ReviewLevel = "community",
+        LatestVersion = "1.0.0", CreatedAt = T0, UpdatedAt = T0,
+    };
+
+    private static VersionRow Version(string listing, string version) => new()
+    {
+        ListingId = listing, Version = version, State = "published", Manifest = "{}", Content = [0, 97, 115, 109, 1, 0, 0, 0], Digest = "sha256:x",
+        Statement = "{}", Signature = "sig", SignerKeyId = "k", CreatedAt = T0,
+    };
+
+    [ContractFact]
+    public async Task Publishers_HandleUnique_ChangeableByOwner()
+    {
+        await using var h = await CreateAsync();
+        var store = h.Get<IMarketplaceStore>();
+        Assert.True(await store.SavePublisherAsync(new PublisherRow { TenantId = "t1", Handle = "acme", KeyId = "k1", PublicKey = "p1", PrivateKey = [1, 2], CreatedAt = T0 }, default));
+        Assert.False(await store.SavePublisherAsync(new PublisherRow { TenantId = "t2", Handle = "acme", KeyId = "k2", PublicKey = "p2", PrivateKey = [3], CreatedAt = T0 }, default));
+        Assert.True(await store.SavePublisherAsync(new PublisherRow { TenantId = "t1", Handle = "acme-2", Published = true, KeyId = "ignored", PublicKey = "ignored", PrivateKey = [9], CreatedAt = T0 }, default));
+        var row = await store.GetPublisherAsync("t1", default);
+        Assert.Equal(("acme-2", true, "k1", "p1"), (row!.Handle, row.Published, row.KeyId, row.PublicKey));
+        Assert.Equal(new byte[] { 1, 2 }, row.PrivateKey);
+        Assert.Equal("t1", (await store.FindPublisherByHandleAsync("acme-2", default))!.TenantId);
+        Assert.Null(await store.FindPublisherByHandleAsync("acme", default));
+
+        var first = await store.GetOrAddServerKeyAsync(new ServerKeyRow { Name = "registry", KeyId = "a", PublicKey = "pa", PrivateKey = [1], CreatedAt = T0 }, default);
+        var second = await store.GetOrAddServerKeyAsync(new ServerKeyRow { Name = "registry", KeyId = "b", PublicKey = "pb", PrivateKey = [2], CreatedAt = T0 }, default);
+        Assert.Equal("a", first.KeyId);
+        Assert.Equal("a", second.KeyId);
+    }
+
+    [ContractFact]
+    public async Task Listings_SearchByText_RespectsVisibilityKindAndCategory()
+    {
+        await using var h = await CreateAsync();
+        var store = h.Get<IMarketplaceStore>();
+        await store.SaveListingAsync(Listing("acme/json-path-pick", "t1"), default);
+        await store.SaveListingAsync(Listing("acme/regex-extract", "t1", summary: "Extracts text with a regular expression"), default);
+        await store.SaveListingAsync(Listing("acme/secret-tool", "t1", visibility: "private", summary: "Picks secrets"), default);
+        await store.SaveListingAsync(Listing("acme/path-template", "t1", kind: "flow"), default);
+        var unlisted = Listing("acme/draft-pick", "t1");
+        unlisted.LatestVersion = null;
+        await store.SaveListingAsync(unlisted, default);
+
+        var forT2 = await store.SearchAsync("t2", "tool", "pick", null, "2025-12-01", 100, default);
+        Assert.Equal(["acme/json-path-pick"], forT2.Select(x => x.Listing.Id));
+        Assert.True(forT2[0].TextScore > 0);
+        var forT1 = await store.SearchAsync("t1", "tool", "pick", null, "2025-12-01", 100, default);
+        Assert.Equal(["acme/json-path-pick", "acme/secret-tool"], forT1.Select(x => x.Listing.Id).Order());
+        // Prefix and stemmed matches: "regul" finds "regular", "extract" finds "Extracts".
+        Assert.Equal("acme/regex-extract", Assert.Single(await store.SearchAsync("t2", "tool", "regul", null, "2025-12-01", 100, default)).Listing.Id);
+        Assert.Equal(2, (await store.SearchAsync("t2", "tool", "extract", null, "2025-12-01", 100, default)).Count);
+        Assert.Equal(2, (await store.SearchAsync("t2", "tool", null, "data", "2025-12-01", 100, default)).Count);
+        Assert.Empty(await store.SearchAsync("t2", "tool", null, "support", "2025-12-01", 100, default));
+        Assert.Equal("acme/path-template", Assert.Single(await store.SearchAsync("t2", "flow", null, null, "2025-12-01", 100, default)).Listing.Id);
+        // FTS syntax in user text is inert.
+        Assert.Empty(await store.SearchAsync("t2", "tool", "\"NEAR( pick * OR", null, "2025-12-01", 100, default));
+
+        Assert.Null(await store.GetListingAsync("t2", "acme/secret-tool", default));
+        Assert.NotNull(await store.GetListingAsync("t1", "acme/secret-tool", default));
+
+        // An update re-indexes the text.
+        var changed = Listing("acme/regex-extract", "t1", summary: "Finds phone numbers");
+        await store.SaveListingAsync(changed, default);
+        Assert.Single(await store.SearchAsync("t2", "tool", "phone", null, "2025-12-01", 100, default));
+        Assert.Empty(await store.SearchAsync("t2", "tool", "regular", null, "2025-12-01", 100, default));
+    }
+
+    [ContractFact]
+    public async Task Versions_Immutable_InstallsUniquePerMajor_VotesAndUsage()
+    {
+        await using var h = await CreateAsync();
+        var store = h.Get<IMarketplaceStore>();
+        await store.SaveListingAsync(Listing("acme/json-path-pick", "t1"), default);
+        Assert.True(await store.InsertVersionAsync(Version("acme/json-path-pick", "1.0.0"), default));
+        Assert.False(await store.InsertVersionAsync(Version("acme/json-path-pick", "1.0.0"), default));
+        var v = await store.GetVersionAsync("acme/json-path-pick", "1.0.0", default);
+        Assert.Equal(new byte[] { 0, 97, 115, 109, 1, 0, 0, 0 }, v!.Content);
+        v.State = "revoked";
+        v.Approval = "{}";
+        await store.UpdateVersionAsync(v, default);
+        Assert.Equal("revoked", Assert.Single(await store.ListVersionsAsync("acme/json-path-pick", default)).State);
+
+        InstallRow Install(string id, string tenant, string major) => new()
+        {
+            Id = id, TenantId = tenant, ListingId = "acme/json-path-pick", Kind = "tool", Version = major + ".0.0", Major = major, Digest = "d", Permissions = "{}",
+            PermissionsHash = "h", SecretBindings = "{}", CreatedAt = T0, UpdatedAt = T0,
+        };
+        Assert.True(await store.InsertInstallAsync(Install("i1", "t1", "1"), default));
+        Assert.False(await store.InsertInstallAsync(Install("i2", "t1", "1"), default));
+        Assert.True(await store.InsertInstallAsync(Install("i3", "t1", "2"), default));
+        Assert.True(await store.InsertInstallAsync(Install("i4", "t2", "1"), default));
+        Assert.Equal(3, (await store.GetListingAsync("t2", "acme/json-path-pick", default))!.Installs);
+        Assert.Null(await store.GetInstallAsync("t2", "i1", default));
+        var i1 = await store.GetInstallAsync("t1", "i1", default);
+        i1!.PendingVersion = "1.1.0";
+        i1.AutoUpdate = true;
+        await store.UpdateInstallAsync(i1, default);
+        var read = await store.GetInstallAsync("t1", "i1", default);
+        Assert.Equal(("1.1.0", true), (read!.PendingVersion, read.AutoUpdate));
+        Assert.Equal(2, (await store.ListInstallsAsync("t1", default)).Count);
+        Assert.False(await store.DeleteInstallAsync("t2", "i1", default));
+        Assert.True(await store.DeleteInstallAsync("t1", "i1", default));
+
+        await store.UpsertVoteAsync(new VoteRow { ListingId = "acme/json-path-pick", TenantId = "t1", Up = true, CreatedAt = T0 }, default);
+        await store.UpsertVoteAsync(new VoteRow { ListingId = "acme/json-path-pick", TenantId = "t2", Up = true, CreatedAt = T0 }, default);
+        await store.UpsertVoteAsync(new VoteRow { ListingId = "acme/json-path-pick", TenantId = "t2", Up = false, Text = "broke", CreatedAt = T0 }, default);
+        var listing = await store.GetListingAsync("t1", "acme/json-path-pick", default);
+        Assert.Equal((1, 1), (listing!.VotesUp, listing.VotesDown));
+        Assert.Equal(2, (await store.ListVotesAsync("acme/json-path-pick", 10, default)).Count);
+
+        Assert.False(await store.HasUsedAsync("t2", "acme/json-path-pick", default));
+        await store.RecordUsageAsync("t2", "acme/json-path-pick", "2026-01-02", default);
+        await store.RecordUsageAsync("t2", "acme/json-path-pick", "2026-01-02", default);
+        Assert.True(await store.HasUsedAsync("t2", "acme/json-path-pick", default));
+        Assert.Equal(1, Assert.Single(await store.SearchAsync("t1", "tool", null, null, "2026-01-01", 10, default)).ActiveTenants);
+        Assert.Equal(0, Assert.Single(await store.SearchAsync("t1", "tool", null, null, "2026-01-03", 10, default)).ActiveTenants);
+
+        var sub = new SubmissionRow { Id = "s1", TenantId = "t1", ListingId = "acme/json-path-pick", Version = "1.0.0", State = "queued", Checks = "[]", CreatedAt = T0 };
+        await store.InsertSubmissionAsync(sub, default);
+        Assert.Null(await store.GetSubmissionAsync("t2", "s1", default));
+        Assert.Single(await store.ListSubmissionsAsync("queued", default));
+        sub.State = "published";
+        await store.UpdateSubmissionAsync(sub, default);
+        Assert.Equal("published", (await store.FindSubmissionAsync("s1", default))!.State);
+    }
+}
+
+public sealed class SqliteMarketplaceStoreContract : MarketplaceStoreContract
+{
+    protected override string Provider => StorageProviders.Sqlite;
+}
+
+public sealed class PostgresMarketplaceStoreContract : MarketplaceStoreContract
+{
+    protected override string Provider => StorageProviders.Postgres;
+}

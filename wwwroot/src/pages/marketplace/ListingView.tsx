@@ -1,0 +1,152 @@
+import { useEffect, useState } from 'react';
+import { useNavigate } from 'react-router';
+import { api, errorMessage } from '../../api/client';
+import type { ListingDetail } from '../../api/types';
+import { canEdit, useAuth } from '../../components/auth';
+import { ErrorBanner } from '../../components/Layout';
+
+/** A listing page: README, versions, permissions in plain words, secrets and inputs, Install / Use template with consent, votes. */
+export default function ListingView({ kind, id, onBack }: { kind: 'tools' | 'flows'; id: string; onBack: () => void }) {
+  const { me } = useAuth();
+  const navigate = useNavigate();
+  const [l, setL] = useState<ListingDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [info, setInfo] = useState<string | null>(null);
+  const [dialog, setDialog] = useState(false);
+  const [inputs, setInputs] = useState<Record<string, string>>({});
+  const [name, setName] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    api.listing(kind, id).then((d) => {
+      setL(d);
+      setName(d.displayName);
+      setInputs(Object.fromEntries(d.inputs.map((i) => [i.id, i.default ?? ''])));
+    }, (e) => setError(errorMessage(e)));
+  }, [kind, id]);
+
+  async function confirm() {
+    if (!l) return;
+    setBusy(true);
+    setError(null);
+    try {
+      if (kind === 'tools') {
+        const ins = await api.install(l.id);
+        setInfo(`Installed ${ins.module}: use it in a code block as module: ${ins.module}.`);
+        setL({ ...l, installId: ins.id });
+      } else {
+        const flow = await api.useTemplate(l.id, { name, inputs });
+        navigate(`/flow/${flow.id}/split`);
+      }
+      setDialog(false);
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function vote(up: boolean) {
+    if (!l) return;
+    try {
+      const v = await api.vote(kind, l.id, up);
+      setL({ ...l, votesUp: v.votesUp, votesDown: v.votesDown });
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  }
+
+  return (
+    <div className="page listing" data-testid="listing">
+      <button className="link" onClick={onBack}>← Marketplace</button>
+      <ErrorBanner error={error} onClose={() => setError(null)} />
+      {info && <div className="info-banner" data-testid="listing-info">{info}</div>}
+      {l && (
+        <>
+          <div className="page-head">
+            <h1>{l.displayName}</h1>
+            <span className="muted">{l.id} · v{l.version}</span>
+            <span className={`badge level-${l.reviewLevel}`}>{l.reviewLevel}</span>
+            {!l.signatureValid && <span className="badge danger" data-testid="signature-invalid">signature check failed</span>}
+          </div>
+          <p>{l.summary}</p>
+          <div className="listing-actions">
+            {canEdit(me) && kind === 'tools' && !l.installId && <button className="primary" onClick={() => setDialog(true)} data-testid="install">Install</button>}
+            {kind === 'tools' && l.installId && <span className="badge" data-testid="installed">Installed: module {l.id}@{l.version.split('.')[0]}</span>}
+            {canEdit(me) && kind === 'flows' && <button className="primary" onClick={() => setDialog(true)} data-testid="use-template">Use template</button>}
+            <button onClick={() => void vote(true)} title="Vote up" data-testid="vote-up">▲ {l.votesUp}</button>
+            <button onClick={() => void vote(false)} title="Vote down">▼ {l.votesDown}</button>
+            <span className="muted small">{l.installs} {kind === 'tools' ? 'installs' : 'uses'}</span>
+          </div>
+          <div className="listing-body">
+            <article className="card readme" data-testid="readme" dangerouslySetInnerHTML={{ __html: l.readmeHtml }} />
+            <aside>
+              {kind === 'tools' && (
+                <section className="card" data-testid="permissions">
+                  <h2>Permissions</h2>
+                  <ul>{l.permissionSummary.map((p) => <li key={p}>{p}</li>)}</ul>
+                </section>
+              )}
+              {l.secrets.length > 0 && (
+                <section className="card" data-testid="secrets">
+                  <h2>Secrets it needs</h2>
+                  <ul>{l.secrets.map((s) => <li key={s.name}><code>{s.name}</code>{s.purpose ? ` — ${s.purpose}` : ''}</li>)}</ul>
+                </section>
+              )}
+              {l.inputs.length > 0 && (
+                <section className="card">
+                  <h2>Inputs</h2>
+                  <ul>{l.inputs.map((i) => <li key={i.id}><code>{i.id}</code> {i.label ?? ''} <span className="muted small">{i.type ?? 'string'}{i.required ? ', required' : ''}</span></li>)}</ul>
+                </section>
+              )}
+              {l.tools.length > 0 && <section className="card"><h2>Tools it uses</h2><ul>{l.tools.map((t) => <li key={t}><code>{t}</code></li>)}</ul></section>}
+              <section className="card">
+                <h2>Versions</h2>
+                <ul>{l.versions.map((v) => <li key={v.version}>{v.version} <span className="muted small">{v.state} · {v.digest.slice(0, 19)}…</span></li>)}</ul>
+              </section>
+              {l.reviews.length > 0 && (
+                <section className="card">
+                  <h2>Reviews</h2>
+                  <ul>{l.reviews.map((r, i) => <li key={i}>{r.up ? '▲' : '▼'} {r.text ?? ''}</li>)}</ul>
+                </section>
+              )}
+            </aside>
+          </div>
+          {dialog && (
+            <div className="dialog-backdrop" onClick={() => setDialog(false)}>
+              <form className="dialog" onClick={(e) => e.stopPropagation()} onSubmit={(e) => { e.preventDefault(); void confirm(); }} data-testid="consent-dialog">
+                <h2>{kind === 'tools' ? `Install ${l.displayName}?` : `Use ${l.displayName}`}</h2>
+                {kind === 'tools' ? (
+                  <>
+                    <p>This tool will be allowed to:</p>
+                    <ul data-testid="consent-permissions">{l.permissionSummary.map((p) => <li key={p}>{p}</li>)}</ul>
+                    <p className="muted small">Nothing else: it runs as WebAssembly with only these grants. An update that asks for more waits for your approval.</p>
+                  </>
+                ) : (
+                  <>
+                    <label>Flow name <input value={name} onChange={(e) => setName(e.target.value)} data-testid="template-name" /></label>
+                    {l.inputs.map((i) => (
+                      <label key={i.id}>{i.label ?? i.id}
+                        {i.type === 'enum' && i.values ? (
+                          <select value={inputs[i.id] ?? ''} onChange={(e) => setInputs({ ...inputs, [i.id]: e.target.value })}>{i.values.map((v) => <option key={v}>{v}</option>)}</select>
+                        ) : (
+                          <input value={inputs[i.id] ?? ''} required={i.required} onChange={(e) => setInputs({ ...inputs, [i.id]: e.target.value })} data-testid={`input-${i.id}`} />
+                        )}
+                      </label>
+                    ))}
+                    {l.secrets.length > 0 && <p className="muted small">Add these secrets in Settings → Secrets before starting it: {l.secrets.map((s) => s.name).join(', ')}.</p>}
+                    <p className="muted small">The new flow is stopped; review it in the editor, then start it.</p>
+                  </>
+                )}
+                <div className="dialog-actions">
+                  <button type="button" onClick={() => setDialog(false)}>Cancel</button>
+                  <button type="submit" className="primary" disabled={busy} data-testid="consent-confirm">{kind === 'tools' ? 'Allow and install' : 'Create flow'}</button>
+                </div>
+              </form>
+            </div>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
