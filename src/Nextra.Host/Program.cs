@@ -3,6 +3,7 @@ using Nextra.Host.Hosting;
 using Nextra.Host.Ui;
 using Nextra.Modules.Accounts;
 using Nextra.Modules.Audit;
+using Nextra.Modules.Alerts;
 using Nextra.Modules.Billing;
 using Nextra.Modules.Cluster;
 using Nextra.Modules.Engine;
@@ -13,6 +14,7 @@ using Nextra.Modules.Observability;
 using Nextra.Modules.Orchestration;
 using Nextra.Modules.Runs;
 using Nextra.Modules.Secrets;
+using Nextra.Modules.Sla;
 using Nextra.Modules.Storage;
 using Nextra.Modules.Tiers;
 using Nextra.Modules.Triggers;
@@ -39,6 +41,8 @@ static WebApplication Compose(WebApplicationBuilder builder)
     builder.Services.AddTriggers(builder.Configuration);
     builder.Services.AddOrchestration(builder.Configuration);
     builder.Services.AddCluster(builder.Configuration);
+    builder.Services.AddAlerts(builder.Configuration);
+    builder.Services.AddSla(builder.Configuration);
     builder.Services.AddBilling(builder.Configuration);
 
     var app = builder.Build();
@@ -59,6 +63,8 @@ static WebApplication Compose(WebApplicationBuilder builder)
     app.MapRuns();
     app.MapTriggers();
     app.MapOrchestration();
+    app.MapAlerts();
+    app.MapSla();
     app.MapBilling();
     app.MapNextraUi();
     return app;

@@ -21,6 +21,14 @@ public static class Json
         return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!;
     }
 
+    public static async Task<JsonNode> PutAsync(HttpClient client, string url, object body, int expectedStatus)
+    {
+        var response = await client.PutAsJsonAsync(url, body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(expectedStatus == (int)response.StatusCode, $"PUT {url}: expected {expectedStatus}, got {(int)response.StatusCode}: {text}");
+        return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!;
+    }
+
     public static StringContent Body(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 
     public static string Serialize(object value) => JsonSerializer.Serialize(value, JsonSerializerOptions.Web);

@@ -18,6 +18,8 @@ const MarketplacePage = lazy(() => import('./pages/marketplace/MarketplacePage')
 const ModulesPage = lazy(() => import('./pages/modules/ModulesPage'));
 const MembersPage = lazy(() => import('./pages/members/MembersPage'));
 const AuditPage = lazy(() => import('./pages/audit/AuditPage'));
+const AlertsPage = lazy(() => import('./pages/alerts/AlertsPage'));
+const SlaPage = lazy(() => import('./pages/sla/SlaPage'));
 
 function UnauthorizedRedirect() {
   const nav = useNavigate();
@@ -63,6 +65,8 @@ const router = createBrowserRouter(createRoutesFromElements(
     <Route path="/runs/:runId" element={<Protected><RunPage /></Protected>} />
     <Route path="/marketplace" element={<Protected><MarketplacePage /></Protected>} />
     <Route path="/modules" element={<Protected><ModulesPage /></Protected>} />
+    <Route path="/alerts" element={<Protected><AlertsPage /></Protected>} />
+    <Route path="/sla" element={<Protected><SlaPage /></Protected>} />
     <Route path="/settings" element={<Protected><SettingsPage /></Protected>} />
     <Route path="/settings/members" element={<Protected><MembersPage /></Protected>} />
     <Route path="/settings/audit" element={<Protected><AuditPage /></Protected>} />

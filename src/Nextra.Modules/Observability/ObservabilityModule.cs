@@ -30,6 +30,7 @@ public static class ObservabilityModule
         // Hub arguments go through the source-generated context, so the JSON protocol works under Native AOT.
         services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, ObservabilityJsonContext.Default));
         services.AddHostedService<ProcessGauges>();
+        TelemetryRegistration.AddTelemetry(services, configuration);
         // The API request counter wraps the whole pipeline without an edit to the composition root.
         services.AddSingleton<IStartupFilter, ApiMetricsStartupFilter>();
         return services;

@@ -37,6 +37,11 @@ internal sealed class FlowSlot(string flowId, string tenantId)
     public void Touch(TimeProvider time) => Interlocked.Exchange(ref _lastActivity, time.GetUtcNow().UtcTicks);
     public DateTimeOffset LastActivity => new(Interlocked.Read(ref _lastActivity), TimeSpan.Zero);
 
+    private long _lastProgress;
+    /// <summary>A step finished, or the flow went from idle to busy (the stuck-flow alert's clock).</summary>
+    public void Progress(TimeProvider time) => Interlocked.Exchange(ref _lastProgress, time.GetUtcNow().UtcTicks);
+    public DateTimeOffset LastProgress => new(Interlocked.Read(ref _lastProgress), TimeSpan.Zero);
+
     /// <summary>Accepts triggers: running (awake or asleep) or on its way there.</summary>
     public bool Accepting => Status is FlowStatuses.Running or FlowStatuses.Starting;
 

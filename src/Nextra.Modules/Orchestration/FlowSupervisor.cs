@@ -49,6 +49,19 @@ public sealed partial class FlowSupervisor(
 
     internal IEnumerable<FlowSlot> Slots => _slots.Values;
 
+    /// <summary>The run-time health of every flow this instance holds (the alerts' input).</summary>
+    public IReadOnlyList<FlowHealth> Health()
+    {
+        var health = new List<FlowHealth>();
+        foreach (var slot in _slots.Values)
+        {
+            var pump = slot.Pump;
+            health.Add(new FlowHealth(slot.TenantId, slot.FlowId, slot.Status, slot.Error, pump?.QueueDepth ?? 0, pump?.ActiveRuns ?? 0,
+                pump?.EstimatedMemoryBytes ?? 0, slot.LastProgress.UtcTicks == 0 ? slot.StartedAt ?? time.GetUtcNow() : slot.LastProgress));
+        }
+        return health;
+    }
+
     /// <summary>Status of a flow this process runs, else its stored status (and stored error), else null (no such flow).</summary>
     public async Task<FlowStatusView?> StatusAsync(string tenantId, string flowId, CancellationToken ct)
     {

@@ -14,7 +14,7 @@ namespace Nextra.Modules.Orchestration;
 /// acknowledged run is never completed twice. A trace refused for a stale lease (another instance took the
 /// partition) is dropped: the new owner runs the request again.
 /// </summary>
-public sealed class RunRecorder(ITraceStore traces, IRunSignals signals, IEnumerable<IRunRequestTracker> trackers, ILiveEvents events,
+public sealed class RunRecorder(ITraceStore traces, IRunRollupStore rollups, IRunSignals signals, IEnumerable<IRunRequestTracker> trackers, ILiveEvents events,
     Metrics metrics, IUsageMeter usage, TimeProvider time, ILogger<RunRecorder> logger)
 {
     private readonly IRunRequestTracker[] _trackers = [.. trackers];
@@ -57,6 +57,16 @@ public sealed class RunRecorder(ITraceStore traces, IRunSignals signals, IEnumer
         metrics.RunFinished(request.FlowId, run.Status, run.DurationMs / 1000.0);
         try
         {
+            // The SLA dashboard's minute; after the trace, so a run re-dispatched after a crash may count twice but never zero times.
+            await rollups.RecordRunAsync(request.TenantId, request.FlowId, run.StartedAt + TimeSpan.FromMilliseconds(run.DurationMs), run.Status, run.DurationMs,
+                run.Error?.Code).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Run {RunId}: SLA rollup not recorded", request.Id);
+        }
+        try
+        {
             // After the trace: a run is metered once its record is durable (a crash before this loses the meters of one run, never doubles them).
             await usage.AddAsync(request.TenantId, run.StartedAt, Meters(run)).ConfigureAwait(false);
         }
@@ -64,7 +74,8 @@ public sealed class RunRecorder(ITraceStore traces, IRunSignals signals, IEnumer
         {
             logger.LogWarning(ex, "Run {RunId}: usage not metered", request.Id);
         }
-        var view = RunView.From(request.FlowId, trigger, run);
+        Tracing.RecordRun(new Tracing.RunScope(request.TenantId, request.FlowId, trigger, request.TraceParent), run);
+        var view = RunView.From(request.FlowId, trigger, run, request.TraceParent);
         try
         {
             await signals.RunFinishedAsync(request.TenantId, view).ConfigureAwait(false);

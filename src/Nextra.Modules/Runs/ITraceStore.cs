@@ -17,6 +17,9 @@ public interface ITraceStore
     Task<RunView?> GetAsync(string tenantId, string runId, CancellationToken ct = default);
 
     /// <summary>The run's summary, or null when the tenant has no such run.</summary>
+    /// <summary>Runs of a flow that started at or after <paramref name="since"/> and finished (succeeded or failed), and how many failed.</summary>
+    Task<RunOutcomes> OutcomesSinceAsync(string tenantId, string flowId, DateTimeOffset since, CancellationToken ct = default);
+
     Task<RunSummary?> GetSummaryAsync(string tenantId, string runId, CancellationToken ct = default);
 
     /// <summary>Which of these runs of the tenant have a final trace (inbox recovery: one query per batch, not per row).</summary>
@@ -64,6 +67,9 @@ public interface ITraceStore
 
 /// <summary>Filters and paging of <see cref="ITraceStore.ListAsync"/>; <see cref="Before"/> is a run id cursor.</summary>
 public sealed record RunQuery(string? Status = null, string? Before = null, DateTimeOffset? Since = null, DateTimeOffset? Until = null, int Limit = 50);
+
+/// <summary>Finished runs in a window and the failed among them (the alerts' error rate).</summary>
+public readonly record struct RunOutcomes(int Finished, int Failed);
 
 /// <summary>Bytes the history holds (live data, see <see cref="ITraceStore.UsageAsync"/>) and how many runs.</summary>
 public sealed record HistoryUsage(long Bytes, long Runs);

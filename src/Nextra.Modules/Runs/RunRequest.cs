@@ -18,9 +18,11 @@ public sealed record RunRequest
     /// <summary>Times the run started executing before (a crash during execution counts one).</summary>
     public int Attempts { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
+    /// <summary>The W3C trace context the request arrived under (its run's span is a child of it); set by the intake.</summary>
+    public string? TraceParent { get; init; }
 
     /// <summary>The injection as recorded for replay.</summary>
-    public RecordedInjection Recorded => new(Target, PayloadClass, PayloadXml, PayloadJson);
+    public RecordedInjection Recorded => new(Target, PayloadClass, PayloadXml, PayloadJson, TraceParent);
 }
 
 /// <summary>

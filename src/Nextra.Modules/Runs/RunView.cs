@@ -14,10 +14,13 @@ public sealed class RunView
     public List<RunOutput> Outputs { get; init; } = [];
     public List<RunStep> Steps { get; init; } = [];
     public StepError? Error { get; init; }
+    /// <summary>The W3C trace id of the run's span (the caller's trace when the request carried a <c>traceparent</c>).</summary>
+    public string? TraceId { get; init; }
 
-    public static RunView From(string flowId, string trigger, RunRecord run) => new()
+    public static RunView From(string flowId, string trigger, RunRecord run, string? traceParent = null) => new()
     {
         RunId = run.RunId, FlowId = flowId, Trigger = trigger, Status = run.Status, StartedAt = run.StartedAt,
         DurationMs = run.DurationMs, Outputs = [.. run.Outputs], Steps = [.. run.Steps], Error = run.Error,
+        TraceId = TraceParents.TraceIdOf(traceParent),
     };
 }

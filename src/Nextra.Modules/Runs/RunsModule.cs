@@ -21,6 +21,7 @@ public static class RunsModule
         services.TryAddSingleton(TimeProvider.System);
         services.AddMigrations("runs", typeof(RunsModule).Assembly, Databases.Traces);
         services.AddStore<ITraceStore, SqliteTraceStore, PostgresTraceStore>();
+        services.AddStore<IRunRollupStore, SqliteRunRollupStore, PostgresRunRollupStore>();
         // Embedded default; hosted mode adds the Redis-backed signals (the last registration wins).
         services.TryAddSingleton<InProcessRunSignals>();
         services.TryAddSingleton<IRunSignals>(sp => sp.GetRequiredService<InProcessRunSignals>());

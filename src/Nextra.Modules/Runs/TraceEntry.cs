@@ -6,7 +6,8 @@ namespace Nextra.Modules.Runs;
 public sealed record TraceEntry(string TenantId, string FlowId, string Trigger, RecordedInjection Injection, RunRecord Run);
 
 /// <summary>The injection a run started from (replay re-sends it).</summary>
-public sealed record RecordedInjection(string? Target, string? PayloadClass, string? PayloadXml, string? PayloadJson);
+/// <param name="TraceParent">The W3C trace context of the request that started the run (the run object's <c>traceId</c>).</param>
+public sealed record RecordedInjection(string? Target, string? PayloadClass, string? PayloadXml, string? PayloadJson, string? TraceParent = null);
 
 /// <summary>One line of a flow's log, with the flow it belongs to.</summary>
 public sealed record FlowLogEntry(string TenantId, string FlowId, DateTimeOffset At, string Level, string Message);

@@ -42,6 +42,8 @@ public sealed class TriggerIntake(IInboxStore inbox, FlowSupervisor supervisor, 
     /// <summary>Commits the row (the execution is already reserved, and given back when the write fails) and hands it on.</summary>
     internal async Task AppendAndDispatchAsync(RunRequest request, CancellationToken ct)
     {
+        // The request's span (which honoured an incoming traceparent) becomes the parent of the run's span.
+        if (request.TraceParent is null) request = request with { TraceParent = TraceParents.CurrentOrNew() };
         var mine = ownership.TryGetLease(request.FlowId, out var fence);
         try
         {

@@ -15,7 +15,8 @@ public interface IFlowPump : IAsyncDisposable
     /// <summary>Runs started and not yet finished.</summary>
     int ActiveRuns { get; }
     /// <summary>
-    /// An estimate of the memory this flow holds now (queued messages, the records of its active runs, its thread
+    /// An estimate of the memory this flow holds now (queued messages, the records of its active runs with the inputs of
+    /// steps in progress, its thread
     /// registry), for per-flow memory metrics and alerts; not a measurement of the managed heap.
     /// </summary>
     long EstimatedMemoryBytes => 0;

@@ -74,6 +74,18 @@ internal sealed class RunState
         }
     }
 
+    // Payload text of steps started and not yet recorded (the message a handler is working on), by step index.
+    private readonly Dictionary<int, long> _inFlight = [];
+
+    /// <summary>A step started: its input counts in <see cref="RetainedBytes"/> until it is recorded.</summary>
+    public void StepInFlight(RunStep step)
+    {
+        lock (_lock)
+        {
+            if (_finished == 0) _inFlight[step.Index] = step.PayloadIn?.Length ?? 0;
+        }
+    }
+
     /// <summary>Records a step; an error fails the run unless <paramref name="handled"/> (answered with a delivered SystemError) or a note.</summary>
     public void AddStep(RunStep step, bool handled = false)
     {
@@ -83,6 +95,7 @@ internal sealed class RunState
             {
                 return; // the record was handed out: never mutate it after the run ended
             }
+            _inFlight.Remove(step.Index);
             var steps = Record.Steps;
             // Steps are recorded as they complete; keep them ordered by index for readers.
             var i = steps.Count;
@@ -134,7 +147,8 @@ internal sealed class RunState
                 if (step.PayloadsOut is { } outs) foreach (var o in outs) chars += o.Length;
             }
             foreach (var output in Record.Outputs) chars += output.Xml.Length;
-            return 2 * chars + 256 * (Record.Steps.Count + 1);
+            foreach (var held in _inFlight.Values) chars += held;
+            return 2 * chars + 256 * (Record.Steps.Count + _inFlight.Count + 1);
         }
     }
 

@@ -84,6 +84,7 @@ public sealed partial class StreamPump
 
     private void StepStarted(RunState run, RunStep step)
     {
+        run.StepInFlight(step);
         if (_observer is null)
         {
             return;

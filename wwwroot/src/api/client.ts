@@ -1,10 +1,9 @@
 // The one typed client of docs/api.md: fetch with cookies, the double-submit CSRF header on
 // unsafe methods, and ProblemDetails turned into ApiError for the UI to show.
 import type {
-  ApiKey, AuditPage, Billing, BuildResult, CreatedInvite, Invite, Member, TenantInfo, Flow, FlowInput, FlowStatusInfo, FlowVersion, FlowVersionSummary,
-  LogLine, Me, ModuleUpload, NewApiKey, Problem, Run, RunPage, SecretInfo, TriggerInfo, Usage, UsageMonth, WasmModule,
-  ApiKey, Billing, BuildResult, Flow, FlowInput, FlowStatusInfo, FlowVersion, FlowVersionSummary, ListingDetail, ListingPage, LogLine, MarketplaceInstall, Me,
-  ModuleUpload, NewApiKey, Problem, Run, RunPage, SecretInfo, TriggerInfo, Usage, UsageMonth, WasmModule,
+  Alert, AlertChannel, AlertDelivery, ApiKey, AuditPage, Billing, BuildResult, CreatedInvite, Flow, FlowInput, FlowStatusInfo, FlowVersion,
+  FlowVersionSummary, Invite, ListingDetail, ListingPage, LogLine, MarketplaceInstall, Me, Member, ModuleUpload, NewApiKey, Problem, Run,
+  RunPage, SecretInfo, SlaReport, TenantInfo, TriggerInfo, Usage, UsageMonth, WasmModule,
 } from './types';
 
 export class ApiError extends Error {
@@ -153,6 +152,20 @@ export function createApi(deps: ApiDeps) {
     replayRun: (runId: string) => json<{ runId: string }>('POST', `/api/runs/${enc(runId)}/replay`),
     replayStep: (runId: string, n: number) => json<{ runId: string }>('POST', `/api/runs/${enc(runId)}/steps/${n}/replay`),
     cancelRun: (runId: string) => json<void>('POST', `/api/runs/${enc(runId)}/cancel`),
+
+    alerts: (q: { state?: 'firing' | 'resolved'; flowId?: string } = {}) => {
+      const qs = new URLSearchParams();
+      if (q.state) qs.set('state', q.state);
+      if (q.flowId) qs.set('flowId', q.flowId);
+      const s = qs.toString();
+      return json<Alert[]>('GET', `/api/alerts${s ? `?${s}` : ''}`);
+    },
+    alertChannels: () => json<AlertChannel[]>('GET', '/api/alerts/channels'),
+    putAlertChannel: (c: AlertChannel) => json<AlertChannel>('PUT', `/api/alerts/channels/${enc(c.name)}`,
+      { type: c.type, url: c.url || undefined, secretName: c.secretName || undefined, to: c.to || undefined }),
+    deleteAlertChannel: (name: string) => json<void>('DELETE', `/api/alerts/channels/${enc(name)}`),
+    alertDeliveries: () => json<AlertDelivery[]>('GET', '/api/alerts/deliveries'),
+    sla: (window: SlaReport['window']) => json<SlaReport>('GET', `/api/sla?window=${enc(window)}`),
 
     secrets: () => json<SecretInfo[]>('GET', '/api/secrets'),
     setSecret: (name: string, value: string) => json<void>('PUT', `/api/secrets/${enc(name)}`, { value }),

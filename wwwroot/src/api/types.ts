@@ -288,6 +288,64 @@ export interface AuditItem {
 export interface AuditPage {
   items: AuditItem[];
   nextBefore: string | null;
+}
+
+/** `GET /api/alerts`: one rule on one flow (flowId null: the process-wide memory alert). */
+export interface Alert {
+  id: string;
+  rule: 'pump_crash' | 'error_rate' | 'memory_pressure' | 'stuck_flow' | string;
+  flowId: string | null;
+  state: 'firing' | 'resolved';
+  since: string;
+  resolvedAt: string | null;
+  detail: string;
+}
+
+/** `/api/alerts/channels/{name}`. */
+export interface AlertChannel {
+  name: string;
+  type: 'webhook' | 'slack' | 'email';
+  url?: string | null;
+  secretName?: string | null;
+  to?: string | null;
+}
+
+/** `GET /api/alerts/deliveries`. */
+export interface AlertDelivery {
+  id: string;
+  alertId: string;
+  channel: string;
+  state: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  nextAt: string;
+  lastError: string | null;
+  deliveredAt: string | null;
+}
+
+/** `GET /api/sla`: numbers over the window; durations in ms; successRate 0..1 (null without finished runs). */
+export interface SlaNumbers {
+  runs: number;
+  succeeded: number;
+  failed: number;
+  successRate: number | null;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  errors: { code: string; count: number }[];
+  runningMinutes: number;
+  uptimePercent: number;
+}
+
+export interface SlaReport {
+  window: '1h' | '24h' | '7d' | '30d';
+  from: string;
+  to: string;
+  tenant: SlaNumbers;
+  flows: { flowId: string; numbers: SlaNumbers }[];
+  alerts: Alert[];
+}
+
 // ---- Marketplace (docs/api.md#marketplace) ----
 export interface ListingSummary {
   id: string; kind: 'tool' | 'flow'; version: string; displayName: string; summary: string; categories: string[];

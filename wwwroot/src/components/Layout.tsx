@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Link, NavLink } from 'react-router';
 import { api } from '../api/client';
 import type { TenantInfo } from '../api/types';
+import { AlertBadge } from './AlertBadge';
 import { useAuth } from './auth';
 import { ErrorBoundary } from './ErrorBoundary';
 import { PastDueBanner } from './PastDueBanner';
@@ -26,6 +27,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
           <NavLink to="/dashboard">Flows</NavLink>
           <NavLink to="/modules" className="wide-only">Modules</NavLink>
           <NavLink to="/marketplace" className="wide-only">Marketplace</NavLink>
+          <AlertBadge />
+          <NavLink to="/sla" className="wide-only">SLA</NavLink>
           <NavLink to="/settings" className="wide-only">Settings</NavLink>
         </nav>
         <span className="spacer" />

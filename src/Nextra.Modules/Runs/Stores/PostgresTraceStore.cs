@@ -98,10 +98,10 @@ internal sealed class PostgresTraceStore(IPostgresConnectionFactory db, ILogger<
     public async Task<RunView?> GetAsync(string tenantId, string runId, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct).ConfigureAwait(false);
-        var head = await c.QueryAsync(null, $"SELECT {SummaryColumns}, outputs FROM runs WHERE run_id = @r AND tenant_id = @t",
-            r => (Summary: ReadSummary(r), Outputs: r.GetString(9)), ct, ("r", runId), ("t", tenantId)).ConfigureAwait(false);
+        var head = await c.QueryAsync(null, $"SELECT {SummaryColumns}, outputs, injection FROM runs WHERE run_id = @r AND tenant_id = @t",
+            r => (Summary: ReadSummary(r), Outputs: r.GetString(9), Injection: r.GetString(10)), ct, ("r", runId), ("t", tenantId)).ConfigureAwait(false);
         if (head.Count == 0) return null;
-        var (summary, outputs) = head[0];
+        var (summary, outputs, injection) = head[0];
         var bodies = (await c.QueryAsync(null, "SELECT n, body FROM payloads WHERE run_id = @r AND tenant_id = @t", r => (r.GetInt32(0), r.GetString(1)), ct,
             ("r", runId), ("t", tenantId)).ConfigureAwait(false)).ToDictionary(p => p.Item1, p => p.Item2);
         var steps = await c.QueryAsync(null, """
@@ -114,7 +114,18 @@ internal sealed class PostgresTraceStore(IPostgresConnectionFactory db, ILogger<
             RunId = summary.RunId, FlowId = summary.FlowId, Trigger = summary.Trigger, Status = summary.Status,
             StartedAt = summary.StartedAt, DurationMs = summary.DurationMs, Error = summary.Error, Steps = steps,
             Outputs = TraceCodec.DecodeOutputs(outputs, bodies),
+            TraceId = TraceParents.TraceIdOf(TraceCodec.ReadInjection(injection).TraceParent),
         };
+    }
+
+    public async Task<RunOutcomes> OutcomesSinceAsync(string tenantId, string flowId, DateTimeOffset since, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct).ConfigureAwait(false);
+        return (await c.QueryAsync(null, """
+            SELECT COUNT(*), COUNT(*) FILTER (WHERE status = 'failed') FROM runs
+            WHERE tenant_id = @t AND flow_id = @f AND started_at >= @since AND status IN ('succeeded', 'failed')
+            """, r => new RunOutcomes((int)r.GetInt64(0), (int)r.GetInt64(1)), ct, ("t", tenantId), ("f", flowId), ("since", SqliteCommands.Iso(since)))
+            .ConfigureAwait(false))[0];
     }
 
     public async Task<RunSummary?> GetSummaryAsync(string tenantId, string runId, CancellationToken ct = default)

@@ -64,10 +64,10 @@ internal sealed class SqliteTraceStore(ISqliteConnectionFactory db, SqliteBatchW
     public async Task<RunView?> GetAsync(string tenantId, string runId, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(Databases.Traces, ct).ConfigureAwait(false);
-        var head = c.Query($"SELECT {SummaryColumns}, outputs FROM runs WHERE run_id=$r AND tenant_id=$t",
-            r => (Summary: ReadSummary(r), Outputs: r.GetString(9)), ("$r", runId), ("$t", tenantId));
+        var head = c.Query($"SELECT {SummaryColumns}, outputs, injection FROM runs WHERE run_id=$r AND tenant_id=$t",
+            r => (Summary: ReadSummary(r), Outputs: r.GetString(9), Injection: r.GetString(10)), ("$r", runId), ("$t", tenantId));
         if (head.Count == 0) return null;
-        var (summary, outputs) = head[0];
+        var (summary, outputs, injection) = head[0];
         var bodies = c.Query("SELECT n, body FROM payloads WHERE run_id=$r AND tenant_id=$t", r => (r.GetInt32(0), r.GetString(1)), ("$r", runId), ("$t", tenantId))
             .ToDictionary(p => p.Item1, p => p.Item2);
         var steps = c.Query("""
@@ -80,7 +80,17 @@ internal sealed class SqliteTraceStore(ISqliteConnectionFactory db, SqliteBatchW
             RunId = summary.RunId, FlowId = summary.FlowId, Trigger = summary.Trigger, Status = summary.Status,
             StartedAt = summary.StartedAt, DurationMs = summary.DurationMs, Error = summary.Error, Steps = steps,
             Outputs = TraceCodec.DecodeOutputs(outputs, bodies),
+            TraceId = TraceParents.TraceIdOf(TraceCodec.ReadInjection(injection).TraceParent),
         };
+    }
+
+    public async Task<RunOutcomes> OutcomesSinceAsync(string tenantId, string flowId, DateTimeOffset since, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(Databases.Traces, ct).ConfigureAwait(false);
+        return c.Query("""
+            SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) FROM runs
+            WHERE tenant_id=$t AND flow_id=$f AND started_at >= $since AND status IN ('succeeded', 'failed')
+            """, r => new RunOutcomes((int)r.GetInt64(0), (int)r.GetInt64(1)), ("$t", tenantId), ("$f", flowId), ("$since", SqliteCommands.Iso(since)))[0];
     }
 
     public async Task<RunSummary?> GetSummaryAsync(string tenantId, string runId, CancellationToken ct = default)

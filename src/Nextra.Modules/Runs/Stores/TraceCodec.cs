@@ -49,7 +49,7 @@ internal static class TraceCodec
         }
         var i = entry.Injection;
         int? injectionXml = i.PayloadXml is null ? null : numbers.TryGetValue(i.PayloadXml, out var same) ? same : SameAsAStepInput(i.PayloadXml, run, numbers) ?? Ref(i.PayloadXml);
-        var injection = new StoredInjection(i.Target, i.PayloadClass, null, null, injectionXml, i.PayloadJson is null ? null : Ref(i.PayloadJson));
+        var injection = new StoredInjection(i.Target, i.PayloadClass, null, null, injectionXml, i.PayloadJson is null ? null : Ref(i.PayloadJson), i.TraceParent);
         var outputs = run.Outputs.Select(o => new StoredOutput(o.Listener, o.Class, o.Payload, null, Ref(o.Xml))).ToList();
         return new Encoded(JsonSerializer.Serialize(injection, Stored.StoredInjection), JsonSerializer.Serialize(outputs, Stored.ListStoredOutput), bodies, steps);
     }
@@ -80,7 +80,7 @@ internal static class TraceCodec
     public static RecordedInjection DecodeInjection(StoredInjection s, IReadOnlyDictionary<int, string> bodies) => new(
         s.Target, s.PayloadClass,
         s.PayloadXmlRef is { } x ? bodies.GetValueOrDefault(x) : s.PayloadXml,
-        s.PayloadJsonRef is { } j ? bodies.GetValueOrDefault(j) : s.PayloadJson);
+        s.PayloadJsonRef is { } j ? bodies.GetValueOrDefault(j) : s.PayloadJson, s.TraceParent);
 
     public static List<RunOutput> DecodeOutputs(string outputsJson, IReadOnlyDictionary<int, string> bodies) =>
         (JsonSerializer.Deserialize(outputsJson, Stored.ListStoredOutput) ?? []).Select(o => new RunOutput
@@ -94,7 +94,8 @@ internal static class TraceCodec
 }
 
 /// <summary>The <c>injection</c> column: payload numbers (current layout) or the bodies inline (rows written before it).</summary>
-internal sealed record StoredInjection(string? Target, string? PayloadClass, string? PayloadXml, string? PayloadJson, int? PayloadXmlRef, int? PayloadJsonRef);
+internal sealed record StoredInjection(string? Target, string? PayloadClass, string? PayloadXml, string? PayloadJson, int? PayloadXmlRef, int? PayloadJsonRef,
+    string? TraceParent = null);
 
 /// <summary>One entry of the <c>outputs</c> column: the XML as a payload number (current layout) or inline (before it).</summary>
 internal sealed record StoredOutput(string Listener, string Class, JsonObject Payload, string? Xml, int? XmlRef);

@@ -15,7 +15,7 @@ namespace Nextra.Modules.Triggers.Stores;
 /// </summary>
 internal sealed class PostgresInboxStore(IPostgresConnectionFactory db, TimeProvider time) : IInboxStore
 {
-    private const string Columns = "id, tenant_id, flow_id, source, target, payload_class, payload_xml, payload_json, attempts, created_at";
+    private const string Columns = "id, tenant_id, flow_id, source, target, payload_class, payload_xml, payload_json, attempts, created_at, trace_parent";
 
     /// <summary>Shards of a tenant's monthly count (see migration 0003): concurrent appends spread their row locks.</summary>
     private const int CountShards = 16;
@@ -89,9 +89,9 @@ internal sealed class PostgresInboxStore(IPostgresConnectionFactory db, TimeProv
                 WHERE t.claimed_by IS NULL OR t.epoch < g.epoch
                 ORDER BY t.id LIMIT @n
                 FOR UPDATE OF t SKIP LOCKED)
-            RETURNING i.id, i.tenant_id, i.flow_id, i.source, i.target, i.payload_class, i.payload_xml, i.payload_json, i.attempts, i.created_at,
+            RETURNING i.id, i.tenant_id, i.flow_id, i.source, i.target, i.payload_class, i.payload_xml, i.payload_json, i.attempts, i.created_at, i.trace_parent,
                       i.partition, i.cancel_requested, f.epoch
-            """, r => new ClaimedRequest(Read(r), new LeaseFence(r.GetInt32(10), r.GetInt64(12), owner), r.GetBoolean(11)),
+            """, r => new ClaimedRequest(Read(r), new LeaseFence(r.GetInt32(11), r.GetInt64(13), owner), r.GetBoolean(12)),
             ct, ("me", owner), ("at", SqliteCommands.Iso(time.GetUtcNow())), ("parts", parts), ("epochs", epochs), ("n", limit)).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
         claimed.Sort((a, b) => string.CompareOrdinal(a.Request.Id, b.Request.Id));
@@ -213,7 +213,7 @@ internal sealed class PostgresInboxStore(IPostgresConnectionFactory db, TimeProv
     {
         var insert = new NpgsqlBatchCommand($"""
             INSERT INTO inbox({Columns}, partition, claimed_by, claimed_at, epoch)
-            VALUES(@id, @tenant, @flow, @source, @target, @class, @xml, @json, @attempts, @at, @p, @by, @cat, @epoch)
+            VALUES(@id, @tenant, @flow, @source, @target, @class, @xml, @json, @attempts, @at, @tp, @p, @by, @cat, @epoch)
             """);
         Add(insert, "id", r.Id);
         Add(insert, "tenant", r.TenantId);
@@ -225,6 +225,7 @@ internal sealed class PostgresInboxStore(IPostgresConnectionFactory db, TimeProv
         Add(insert, "json", r.PayloadJson);
         Add(insert, "attempts", r.Attempts);
         Add(insert, "at", SqliteCommands.Iso(r.CreatedAt));
+        Add(insert, "tp", r.TraceParent);
         Add(insert, "p", partition);
         Add(insert, "by", claim?.Owner);
         Add(insert, "cat", claim is null ? null : SqliteCommands.Iso(r.CreatedAt));
@@ -246,6 +247,6 @@ internal sealed class PostgresInboxStore(IPostgresConnectionFactory db, TimeProv
     {
         Id = r.GetString(0), TenantId = r.GetString(1), FlowId = r.GetString(2), Source = RunSource.Parse(r.GetString(3)),
         Target = r.StringOrNull(4), PayloadClass = r.StringOrNull(5), PayloadXml = r.StringOrNull(6), PayloadJson = r.StringOrNull(7),
-        Attempts = r.GetInt32(8), CreatedAt = SqliteCommands.ParseIso(r.GetString(9)),
+        Attempts = r.GetInt32(8), CreatedAt = SqliteCommands.ParseIso(r.GetString(9)), TraceParent = r.StringOrNull(10),
     };
 }

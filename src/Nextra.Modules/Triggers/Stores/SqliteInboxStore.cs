@@ -13,7 +13,7 @@ namespace Nextra.Modules.Triggers.Stores;
 /// </summary>
 internal sealed class SqliteInboxStore(ISqliteConnectionFactory db, SqliteBatchWriters writers, TimeProvider time) : IInboxStore
 {
-    private const string Columns = "id, tenant_id, flow_id, source, target, payload_class, payload_xml, payload_json, attempts, created_at";
+    private const string Columns = "id, tenant_id, flow_id, source, target, payload_class, payload_xml, payload_json, attempts, created_at, trace_parent";
 
     private SqliteBatchWriter Writer => writers.For(Databases.Inbox);
 
@@ -64,9 +64,9 @@ internal sealed class SqliteInboxStore(ISqliteConnectionFactory db, SqliteBatchW
             while (reader.Read())
             {
                 var request = Read(reader);
-                var partition = reader.GetInt32(10);
+                var partition = reader.GetInt32(11);
                 var rowFence = fences.FirstOrDefault(f => f.Partition == partition, fence);
-                claimed.Add(new ClaimedRequest(request, rowFence, reader.GetInt64(11) != 0));
+                claimed.Add(new ClaimedRequest(request, rowFence, reader.GetInt64(12) != 0));
             }
         }).ConfigureAwait(false);
         claimed.Sort((a, b) => string.CompareOrdinal(a.Request.Id, b.Request.Id));
@@ -150,11 +150,11 @@ internal sealed class SqliteInboxStore(ISqliteConnectionFactory db, SqliteBatchW
     {
         c.ExecCached(tx, $"""
             INSERT INTO inbox({Columns}, partition, claimed_by, claimed_at, epoch)
-            VALUES($id, $tenant, $flow, $source, $target, $class, $xml, $json, $attempts, $at, $p, $by, $cat, $epoch)
+            VALUES($id, $tenant, $flow, $source, $target, $class, $xml, $json, $attempts, $at, $tp, $p, $by, $cat, $epoch)
             """,
             ("$id", r.Id), ("$tenant", r.TenantId), ("$flow", r.FlowId), ("$source", r.Source.ToString()), ("$target", r.Target),
             ("$class", r.PayloadClass), ("$xml", r.PayloadXml), ("$json", r.PayloadJson), ("$attempts", r.Attempts),
-            ("$at", SqliteCommands.Iso(r.CreatedAt)), ("$p", partition), ("$by", claim?.Owner), ("$cat", claim is null ? null : SqliteCommands.Iso(r.CreatedAt)),
+            ("$at", SqliteCommands.Iso(r.CreatedAt)), ("$tp", r.TraceParent), ("$p", partition), ("$by", claim?.Owner), ("$cat", claim is null ? null : SqliteCommands.Iso(r.CreatedAt)),
             ("$epoch", claim?.Epoch ?? 0));
         c.ExecCached(tx, """
             INSERT INTO monthly_executions(tenant_id, month, count) VALUES($tenant, $month, 1)
@@ -166,6 +166,6 @@ internal sealed class SqliteInboxStore(ISqliteConnectionFactory db, SqliteBatchW
     {
         Id = r.GetString(0), TenantId = r.GetString(1), FlowId = r.GetString(2), Source = RunSource.Parse(r.GetString(3)),
         Target = r.StringOrNull(4), PayloadClass = r.StringOrNull(5), PayloadXml = r.StringOrNull(6), PayloadJson = r.StringOrNull(7),
-        Attempts = (int)r.GetInt64(8), CreatedAt = SqliteCommands.ParseIso(r.GetString(9)),
+        Attempts = (int)r.GetInt64(8), CreatedAt = SqliteCommands.ParseIso(r.GetString(9)), TraceParent = r.StringOrNull(10),
     };
 }
