@@ -2,11 +2,14 @@
 // view switch, a crash or a reload; in-app navigation asks before leaving unsaved edits. Own server
 // and browser, so it does not depend on the order of run.mjs.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe } from 'node:test';
 import { artifacts, launchPage, scenarioFor, skipReason, waitForOn } from './browser.mjs';
 import { startServer } from './server.mjs';
 
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const EMAIL = 'first@example.com';
 const PASSWORD = 'correct-horse-42';
 
@@ -68,6 +71,19 @@ describe('the first hour', () => {
   after(async () => {
     await browser?.close().catch(() => {});
     await server?.stop();
+  });
+
+  // Issue 16 item 5: a starting point.
+  scenario('the empty dashboard offers every bundled example as a template; one click opens it as a flow', async () => {
+    await page.waitForSelector('[data-testid=templates] .template-card');
+    const examples = readdirSync(path.join(repo, 'examples')).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort();
+    const cards = (await page.locator('.template-card').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-testid').slice('template-'.length)))).sort();
+    assert.deepEqual(cards, examples);
+    await page.click('[data-testid=template-branch]');
+    await page.waitForURL(/\/flow\/[^/]+$/);
+    await waitFor(async () => (await nodeIds()).length >= 3, 'the template\'s nodes on the canvas');
+    await page.goto(`${server.base}/dashboard`);
+    await waitFor(async () => (await page.locator('[data-testid=flow-row]').allInnerTexts()).some((t) => t.includes('ticket-router')), 'the new flow in the list');
   });
 
   scenario('dropping Output then switching canvas → YAML → canvas → split keeps the unsaved node, no crash', async () => {
@@ -207,5 +223,90 @@ describe('the first hour', () => {
       page.click('[data-testid=save]'),
     ]);
     assert.equal(res.status(), 200, await res.text());
+  });
+  // Issue 16 item 7: test one node.
+  scenario('test one node from the inspector with a pinned sample, then replay its step with an edited payload', async () => {
+    await page.goto(`${server.base}/flow/${state.hooksId}`);
+    await page.waitForSelector('.react-flow__node[data-id="l:done"]');
+    await page.click('.react-flow__node[data-id="l:done"]');
+    await page.click('[data-testid=test-node]');
+    await page.waitForSelector('[data-testid=inject-dialog] >> text=Test node done');
+    await page.fill('[data-testid=inject-dialog] input[name=Text]', 'pinned hello');
+    await page.click('[data-testid=inject-pin]');
+    await page.click('[data-testid=inject-run]');
+    await page.waitForURL(/\/runs\/[^/]+$/, { timeout: 30_000 });
+    await waitFor(async () => (await page.locator('[data-testid=outputs]').innerText().catch(() => '')).includes('pinned hello'), 'the node test\'s output');
+    // The pin was saved with the flow: the Run form starts from it.
+    await page.goto(`${server.base}/flow/${state.hooksId}`);
+    await page.waitForSelector('.react-flow__node[data-id="l:done"]');
+    await page.click('[data-testid=run]');
+    assert.equal(await page.locator('[data-testid=inject-dialog] input[name=Text]').inputValue(), 'pinned hello');
+    await page.click('[data-testid=inject-dialog] >> text=Cancel');
+    // From the run: the step again, with an edited payload.
+    const runs = await apiCall('GET', `/api/flows/${state.hooksId}/runs?limit=1`);
+    await page.goto(`${server.base}/runs/${runs.body.items[0].runId}`);
+    await page.click('[data-testid=step] .step-head >> text=done');
+    await page.click('[data-testid=step-edit-replay]');
+    const before = page.url();
+    await page.fill('[data-testid=step-replay-payload]', '{"Text":"edited input"}');
+    await page.click('[data-testid=step-replay-send]');
+    await waitFor(async () => page.url() !== before, 'the replay\'s new run');
+    await waitFor(async () => (await page.locator('[data-testid=outputs]').innerText().catch(() => '')).includes('edited input'), 'the edited replay\'s output');
+  });
+  // Issue 16 item 6: the canvas draws the graph, not the file order.
+  scenario('an imported flow is laid out along its edges; loop marks only on real cycles; every case labelled; Auto-layout; readable split zoom', async () => {
+    const reversed = ['organism: {name: reversed}', 'payloads:', '  M: {fields: {T: string}}', 'triggers:', '  - {name: start, type: webhook, target: first, payload: M}', 'listeners:',
+      '  - {name: third, description: c, payload_class: M, handler: output}',
+      '  - {name: second, description: b, payload_class: M, handler: branch, config: {cases: [{if: "T = \'a\'", to: third}, {if: "T = \'b\'", to: third}], else: first}}',
+      '  - {name: first, description: a, payload_class: M, handler: branch, config: {cases: [{if: "T = \'x\'", to: second}], else: third}}', ''].join('\n');
+    const created = await apiCall('POST', '/api/flows', { name: 'Reversed', description: '', organismYaml: reversed, canvasState: { positions: {} } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    await page.goto(`${server.base}/flow/${created.body.id}`);
+    await page.waitForSelector('.react-flow__node[data-id="l:third"]');
+    const graph = await page.evaluate(() => window.__nextraGraph);
+    const x = Object.fromEntries(graph.nodes.map((n) => [n.id, n.position.x]));
+    assert.ok(x['t:start'] < x['l:first'] && x['l:first'] < x['l:second'] && x['l:second'] < x['l:third'], JSON.stringify(x));
+    const loops = graph.edges.filter((e) => e.loop).map((e) => e.id);
+    assert.deepEqual(loops, ['l:second->l:first'], 'only the edge closing the cycle loops back');
+    await waitFor(async () => (await page.locator('.react-flow__edge-text').allTextContents()).some((t) => t.includes("T = 'a' | T = 'b'")), 'both cases of second → third on their edge');
+    assert.equal(await page.locator('.react-flow__edge.edge-loop').count(), 1);
+    assert.match(await page.locator('[data-testid=save-status]').innerText(), /Saved/, 'laying out on open is not an edit');
+    // Auto-layout is one undoable edit.
+    await page.click('[data-testid=auto-layout]');
+    assert.match(await page.locator('[data-testid=save-status]').innerText(), /Unsaved/);
+    await page.click('[data-testid=view-split]');
+    await page.waitForSelector('.monaco-editor');
+    await page.waitForTimeout(400);
+    const zoom = Number((await page.locator('[data-testid=footer]').innerText()).match(/Zoom: (\d+)%/)?.[1]);
+    assert.ok(zoom >= 50, `split view zoom ${zoom}% is readable`);
+  });
+  // Issue 16 item 4: LLM set-up explains itself; the mock provider runs an agent without a key.
+  scenario('a missing key secret is a warning linking to Settings; the provider selector switches to mock and the agent runs offline', async () => {
+    const yaml = ['organism: {name: agent}', 'llm:', '  backends:', '    - {provider: openai, api_key_secret: NOT_THERE_KEY}', 'payloads:',
+      '  Question: {fields: {Text: string}}', '  Answer: {fields: {Text: string}}', 'listeners:',
+      '  - {name: desk, description: answers, payload_class: Question, handler: llm, agent: true, peers: [done], prompt: Answer., config: {model: gpt-4o-mini}}',
+      '  - {name: done, description: the answer, payload_class: Answer, handler: output}', ''].join('\n');
+    const created = await apiCall('POST', '/api/flows', { name: 'Agent', description: '', organismYaml: yaml, canvasState: { positions: {} } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    await page.goto(`${server.base}/flow/${created.body.id}`);
+    const warning = await page.waitForSelector('[data-testid=warning]', { timeout: 15_000 });
+    assert.match(await warning.innerText(), /line 4: .*secret 'NOT_THERE_KEY'/);
+    assert.equal(await page.locator('[data-testid=warning-secrets-link]').getAttribute('href'), '/settings');
+    await page.click('.react-flow__node[data-id="l:desk"]');
+    await page.waitForSelector('[data-testid=llm-setup]');
+    assert.equal(await page.locator('[data-testid=llm-provider]').inputValue(), 'openai');
+    await page.selectOption('[data-testid=llm-provider]', 'mock');
+    await page.click('[data-testid=view-split]');
+    await waitFor(async () => /- \{?provider: mock\}?/.test((await yamlText()) ?? ''), 'provider: mock in the YAML');
+    await waitFor(async () => (await page.locator('[data-testid=warning]').count()) === 0, 'the warning gone');
+    await page.click('[data-testid=test-node]');
+    await page.fill('[data-testid=inject-dialog] input[name=Text]', 'no key needed');
+    await page.click('[data-testid=inject-run]');
+    await page.waitForURL(/\/runs\/[^/]+$/, { timeout: 30_000 });
+    await waitFor(async () => (await page.locator('[data-testid=outputs]').innerText().catch(() => '')).includes('no key needed'), 'the echoed answer at done');
+  });
+
+  scenario('no "No client method" warnings from SignalR across the session', async () => {
+    assert.deepEqual(consoleLines.filter((l) => /No client method/i.test(l)), []);
   });
 });

@@ -30,19 +30,41 @@ internal sealed class SetupLinkPrinter(
     {
         try
         {
+            var terminal = !Console.IsOutputRedirected;
             if (!await accounts.SetupNeededAsync(ct))
             {
+                if (terminal) await Console.Out.WriteLineAsync(Ready(BaseUrl(), terminal));
                 return;
             }
             var link = $"{BaseUrl()}/setup?token={tokens.Issue()}";
             logger.LogInformation("No account yet; setup link issued");
-            await Console.Out.WriteLineAsync($"Nextra is running. Create the owner account (one-time link): {link}");
+            await Console.Out.WriteLineAsync(Format(link, terminal));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError(ex, "Could not issue the setup link");
         }
     }
+
+    /// <summary>
+    /// The setup link as printed: one plain line when the output goes to a file or a pipe (scripts and
+    /// tests read it), a highlighted block set apart from the JSON log lines on a terminal.
+    /// </summary>
+    internal static string Format(string link, bool terminal)
+    {
+        if (!terminal) return $"Nextra is running. Create the owner account (one-time link): {link}";
+        var rule = new string('─', Math.Max(48, link.Length + 4));
+        return string.Join('\n',
+            "",
+            $"\u001b[1;32m╭{rule}╮\u001b[0m",
+            "\u001b[1;32m│\u001b[0m  \u001b[1mNextra is ready.\u001b[0m Open this one-time link to create the owner account:",
+            $"\u001b[1;32m│\u001b[0m  \u001b[1;4;36m{link}\u001b[0m",
+            $"\u001b[1;32m╰{rule}╯\u001b[0m",
+            "");
+    }
+
+    internal static string Ready(string baseUrl, bool terminal) =>
+        terminal ? $"\u001b[1;32mNextra is ready:\u001b[0m {baseUrl}" : $"Nextra is ready: {baseUrl}";
 
     private string BaseUrl()
     {

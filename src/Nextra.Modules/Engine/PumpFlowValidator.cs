@@ -1,4 +1,5 @@
 using Nextra.Modules.Flows.Validation;
+using Nextra.Modules.Secrets;
 using Nextra.Modules.Tiers;
 using Nextra.Pump.Config;
 
@@ -11,7 +12,7 @@ namespace Nextra.Modules.Engine;
 /// block (inline <c>wat:</c>/<c>source:</c> included) is a <c>code_needs_tier</c> problem; a <c>fanout</c> list wider
 /// than the tier's <c>max_parallel_branches</c> is a <c>too_many_branches</c> problem.
 /// </summary>
-internal sealed class PumpFlowValidator(EngineKinds kinds, ITierLimits tiers, ITenantModuleSources modules) : IFlowValidator
+internal sealed class PumpFlowValidator(EngineKinds kinds, ITierLimits tiers, ITenantModuleSources modules, ISecretResolverFactory secrets) : IFlowValidator
 {
     public const string CodeNeedsTier = "code_needs_tier";
 
@@ -39,10 +40,26 @@ internal sealed class PumpFlowValidator(EngineKinds kinds, ITierLimits tiers, IT
         return [.. problems];
     }
 
-    public Task<IReadOnlyList<ValidationProblem>> WarnAsync(string tenantId, string organismYaml, CancellationToken ct)
+    public const string MissingSecret = "missing_secret";
+
+    public async Task<IReadOnlyList<ValidationProblem>> WarnAsync(string tenantId, string organismYaml, CancellationToken ct)
     {
-        // Warnings look at the flow's shape only; the registry does not matter for them.
+        // Warnings look at the flow's shape (the registry does not matter for them) and at the tenant's secrets.
         var flow = FlowLoader.Load(organismYaml, kinds.Registry).Flow;
-        return Task.FromResult(flow is null ? (IReadOnlyList<ValidationProblem>)[] : FlowWarnings.Find(flow));
+        if (flow is null) return [];
+        var warnings = new List<ValidationProblem>(FlowWarnings.Find(flow));
+        if (flow.Llm is { } llm)
+        {
+            var resolver = secrets.For(tenantId);
+            foreach (var b in llm.Backends)
+            {
+                if (b.ApiKeySecret is { } name && string.IsNullOrEmpty(await resolver.GetAsync(name, ct)))
+                {
+                    warnings.Add(new ValidationProblem(b.Line, b.Column, MissingSecret,
+                        $"llm backend '{b.Name ?? b.Provider}' reads its key from secret '{name}', which this workspace does not have: add it in Settings → Secrets (or use provider: mock to try the flow offline)"));
+                }
+            }
+        }
+        return warnings;
     }
 }

@@ -10,6 +10,7 @@ namespace Nextra.Modules.Flows;
 [JsonSerializable(typeof(FlowListItem[]))]
 [JsonSerializable(typeof(ValidateFlowRequest))]
 [JsonSerializable(typeof(ValidateFlowResponse))]
+[JsonSerializable(typeof(FlowTemplate[]))]
 [JsonSerializable(typeof(FlowVersionSummary[]))]
 [JsonSerializable(typeof(FlowVersionResponse))]
 [JsonSerializable(typeof(ImportFlowRequest))]

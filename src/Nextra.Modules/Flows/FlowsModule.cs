@@ -31,6 +31,7 @@ public static class FlowsModule
     public static IEndpointRouteBuilder MapFlows(this IEndpointRouteBuilder app)
     {
         FlowsEndpoints.Map(app);
+        FlowTemplates.Map(app);
         return app;
     }
 }

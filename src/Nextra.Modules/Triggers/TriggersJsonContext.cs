@@ -9,5 +9,6 @@ namespace Nextra.Modules.Triggers;
 [JsonSerializable(typeof(TriggerView[]))]
 [JsonSerializable(typeof(RotatedUrl))]
 [JsonSerializable(typeof(InjectRequest))]
+[JsonSerializable(typeof(ReplayStepRequest))]
 [JsonSerializable(typeof(int[]))]
 internal sealed partial class TriggersJsonContext : JsonSerializerContext;

@@ -6,9 +6,9 @@ internal sealed partial class FlowParser
 {
     private static readonly string[] LlmKeys = ["strategy", "retries", "retry_base_delay", "backends"];
     private static readonly string[] Strategies = ["failover", "round-robin", "least-loaded"];
-    private static readonly string[] Providers = ["openai", "xai", "anthropic", "ollama"];
+    private static readonly string[] Providers = ["openai", "xai", "anthropic", "ollama", "mock"];
     private static readonly string[] BackendKeys =
-        ["provider", "name", "base_url", "api_key", "api_key_env", "api_key_secret", "priority", "rate_limit_tpm", "max_concurrent", "timeout", "models"];
+        ["provider", "name", "base_url", "api_key", "api_key_env", "api_key_secret", "priority", "rate_limit_tpm", "max_concurrent", "timeout", "models", "responses"];
 
     private LlmSection? ParseLlm(YNode? node)
     {
@@ -110,6 +110,22 @@ internal sealed partial class FlowParser
             MaxConcurrent = (int)(YamlValues.Integer(map.Get("max_concurrent"), _p, "max_concurrent", 1, 10_000) ?? 10),
             TimeoutSeconds = YamlValues.Number(map.Get("timeout"), _p, "timeout", 0.001, 3600) ?? 60,
             Models = YamlValues.StringList(map.Get("models"), _p, "models"),
+            Responses = Responses(map, provider),
+            Line = map.Line,
+            Column = map.Column,
         };
+    }
+
+    /// <summary><c>responses:</c> belongs to the offline mock backend alone.</summary>
+    private IReadOnlyList<string> Responses(YMapping map, string provider)
+    {
+        if (map.Get("responses") is not { } node)
+            return [];
+        if (provider != "mock")
+        {
+            _p.Add(node, "invalid_value", $"'responses' is for provider: mock only (the offline test backend); a {provider} backend answers from its model");
+            return [];
+        }
+        return YamlValues.StringList(node, _p, "responses");
     }
 }

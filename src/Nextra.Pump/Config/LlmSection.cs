@@ -12,7 +12,7 @@ public sealed class LlmSection
 
 public sealed class LlmBackendDefinition
 {
-    /// <summary>openai | xai | anthropic | ollama.</summary>
+    /// <summary>openai | xai | anthropic | ollama | mock.</summary>
     public required string Provider { get; init; }
     public string? Name { get; init; }
     public string? BaseUrl { get; init; }
@@ -25,4 +25,9 @@ public sealed class LlmBackendDefinition
     public double TimeoutSeconds { get; init; } = 60;
     /// <summary>Model-name patterns this backend serves (glob with *); empty = provider defaults.</summary>
     public IReadOnlyList<string> Models { get; init; } = [];
+    /// <summary><c>provider: mock</c> only: the answers it gives, in turn (empty = echo; see MockLlmProvider).</summary>
+    public IReadOnlyList<string> Responses { get; init; } = [];
+    /// <summary>Where the backend is in the YAML (for warnings about it).</summary>
+    public int Line { get; init; }
+    public int Column { get; init; }
 }

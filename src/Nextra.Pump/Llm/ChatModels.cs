@@ -11,6 +11,8 @@ public sealed record ChatRequest
     public double? Temperature { get; init; }
     public int? MaxTokens { get; init; }
     public bool Stream { get; init; } = true;
+    /// <summary>What the offline mock backend answers when it has no <c>responses:</c> (the incoming payload as the first peer's class).</summary>
+    public Func<string?>? Echo { get; init; }
 }
 
 /// <summary>A finished completion with the tokens the provider reported (or estimated when it reported none).</summary>

@@ -33,6 +33,7 @@ public sealed class LlmRouter
         {
             ["openai"] = OpenAiChatProvider.Instance, ["xai"] = OpenAiChatProvider.Instance,
             ["ollama"] = OpenAiChatProvider.Instance, ["anthropic"] = AnthropicProvider.Instance,
+            ["mock"] = MockLlmProvider.Instance,
         };
         Backends = section.Backends.Select((b, i) => Build(b, i, time, maxTimeout)).ToList();
     }
@@ -104,8 +105,12 @@ public sealed class LlmRouter
                 }
             }
         }
-        throw new HandlerException(Unavailable, $"no LLM backend could serve '{request.Model}' after {failures.Count} attempt(s): {string.Join("; ", failures)}");
+        throw new HandlerException(Unavailable, $"no LLM backend could serve '{request.Model}' after {failures.Count} attempt(s): {Collapse(failures)}");
     }
+
+    /// <summary>Identical attempt errors once, with their count: a missing key reads as one line, not the retry list.</summary>
+    internal static string Collapse(IReadOnlyList<string> failures) =>
+        string.Join("; ", failures.GroupBy(f => f, StringComparer.Ordinal).Select(g => g.Count() > 1 ? $"{g.Key} (×{g.Count()})" : g.Key));
 
     private async Task<ChatCompletion> AttemptAsync(LlmBackend backend, ChatRequest request, IFlowServices services, Action<string>? onToken,
         CancellationToken ct)
@@ -166,7 +171,7 @@ public sealed class LlmRouter
             key = _environment(d.ApiKeyEnv);
         if (string.IsNullOrEmpty(key) && !string.IsNullOrEmpty(d.ApiKeySecret))
             key = await services.Secrets.GetAsync(d.ApiKeySecret, ct).ConfigureAwait(false);
-        var keyless = d.Provider == "ollama" || backend.CustomBaseUrl;
+        var keyless = d.Provider is "ollama" or "mock" || backend.CustomBaseUrl;
         if (string.IsNullOrEmpty(key) && !keyless)
         {
             var source = d.ApiKeySecret is { } s ? $"secret '{s}'" : d.ApiKeyEnv is { } env ? $"environment variable '{env}'" : "api_key";

@@ -34,6 +34,21 @@ public static class Flows
 
         """;
 
+    /// <summary>An agent whose backend reads its key from a secret no tenant has (missing_secret at line 4); the mock backend runs it offline.</summary>
+    public const string LlmSecretYaml = """
+        organism: {name: agent}
+        llm:
+          backends:
+            - {provider: openai, api_key_secret: NOT_THERE_KEY}
+        payloads:
+          Question: {fields: {Text: string}}
+          Answer: {fields: {Text: string}}
+        listeners:
+          - {name: desk, description: answers, payload_class: Question, handler: llm, agent: true, peers: [done], prompt: Answer., config: {model: gpt-4o-mini}}
+          - {name: done, description: the answer, payload_class: Answer, handler: output}
+
+        """;
+
     public static object Create(string name = "Hello flow", string yaml = ValidYaml) =>
         new { name, description = "a test flow", organismYaml = yaml, canvasState = new { nodes = new[] { new { id = "greeter", x = 10, y = 20 } } } };
 }

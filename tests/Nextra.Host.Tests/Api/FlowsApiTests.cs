@@ -75,6 +75,15 @@ public sealed class FlowsApiTests(NextraFactory factory) : IClassFixture<NextraF
             Assert.Equal("code_no_route", w["code"]!.GetValue<string>());
             Assert.Equal(5, w["line"]!.GetValue<int>());
         }),
+        ["validate warns when an llm backend's key secret is missing, with its line"] = new("POST", "/api/flows/validate",
+            () => JsonBody(new { organismYaml = Flows.LlmSecretYaml }), HttpStatusCode.OK, (_, json) =>
+        {
+            Assert.Empty(json!["problems"]!.AsArray());
+            var w = Assert.Single(json["warnings"]!.AsArray())!;
+            Assert.Equal("missing_secret", w["code"]!.GetValue<string>());
+            Assert.Equal(4, w["line"]!.GetValue<int>());
+            Assert.Contains("NOT_THERE_KEY", w["message"]!.GetValue<string>());
+        }),
         ["validate valid has no warnings"] = new("POST", "/api/flows/validate", () => JsonBody(new { organismYaml = Flows.ValidYaml }), HttpStatusCode.OK,
             (_, json) => Assert.Empty(json!["warnings"]!.AsArray())),
         ["validate broken lists problems"] = new("POST", "/api/flows/validate", () => JsonBody(new { organismYaml = Flows.BrokenYaml }), HttpStatusCode.OK,

@@ -151,6 +151,31 @@ public class RunsApiTests(NextraFactory factory) : IClassFixture<NextraFactory>
     }
 
     [ProviderFact]
+    public async Task ReplayStep_WithPayload_RunsThatListenerAloneWithTheEditedInput()
+    {
+        var owner = await factory.CreateUserAsync("replay-edit");
+        var (_, hook) = await RunFlows.DeployAsync(owner.Client);
+        var first = await RunFlows.SendAsync(factory.CreateClient(), hook, """{"name":"ada"}""", HttpStatusCode.OK);
+        var runId = first["runId"]!.GetValue<string>();
+        var route = first["steps"]!.AsArray().Single(s => s!["listener"]!.GetValue<string>() == "route")!["index"]!.GetValue<int>();
+
+        // JSON object: the branch now sends it to vip instead of done.
+        var json = await Json.PostAsync(owner.Client, $"/api/runs/{runId}/steps/{route}/replay?wait=10", new { payload = new { name = "vip" } }, 200);
+        Assert.Equal("vip", json["outputs"]![0]!["listener"]!.GetValue<string>());
+        Assert.Equal($"replay:{runId}:step:{route}", json["trigger"]!.GetValue<string>());
+        // XML string, likewise.
+        var xml = await Json.PostAsync(owner.Client, $"/api/runs/{runId}/steps/{route}/replay?wait=10", new { payload = "<Greeting><name>vip</name></Greeting>" }, 200);
+        Assert.Equal("vip", xml["outputs"]![0]!["listener"]!.GetValue<string>());
+        // A payload that does not fit the listener's class is refused like an inject: 422, nothing runs.
+        var bad = await owner.Client.PostAsync($"/api/runs/{runId}/steps/{route}/replay", Json.Body("""{"payload":{"nope":1}}"""));
+        Assert.Equal((HttpStatusCode)422, bad.StatusCode);
+        // No body at all replays the recorded input.
+        var recorded = await owner.Client.PostAsync($"/api/runs/{runId}/steps/{route}/replay?wait=10", null);
+        Assert.Equal(HttpStatusCode.OK, recorded.StatusCode);
+        Assert.Equal("done", (await Json.ReadAsync(recorded))["outputs"]![0]!["listener"]!.GetValue<string>());
+    }
+
+    [ProviderFact]
     public async Task OtherTenant_RunsAndFlowRuntimeAreNotFound()
     {
         var owner = await factory.CreateUserAsync("iso-a");

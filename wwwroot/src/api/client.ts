@@ -1,9 +1,9 @@
 // The one typed client of docs/api.md: fetch with cookies, the double-submit CSRF header on
 // unsafe methods, and ProblemDetails turned into ApiError for the UI to show.
 import type {
-  Alert, AlertChannel, AlertDelivery, ApiKey, AuditPage, Billing, BuildResult, CreatedInvite, Flow, FlowInput, FlowStatusInfo, FlowVersion,
-  FlowVersionSummary, Invite, ListingDetail, ListingPage, LogLine, MarketplaceInstall, Me, Member, ModuleUpload, NewApiKey, Problem, Run,
-  RunPage, SecretInfo, SlaReport, TenantInfo, TriggerInfo, Usage, UsageMonth, WasmModule,
+  Alert, AlertChannel, AlertDelivery, ApiKey, AuditPage, Billing, BuildResult, CreatedInvite, Flow, FlowInput, FlowStatusInfo,
+  FlowTemplate, FlowVersion, FlowVersionSummary, Invite, ListingDetail, ListingPage, LogLine, MarketplaceInstall, Me, Member, ModuleUpload,
+  NewApiKey, Problem, Run, RunPage, SecretInfo, SlaReport, TenantInfo, TriggerInfo, Usage, UsageMonth, WasmModule,
 } from './types';
 
 export class ApiError extends Error {
@@ -136,6 +136,7 @@ export function createApi(deps: ApiDeps) {
     stop: (id: string) => json<FlowStatusInfo>('POST', `/api/flows/${enc(id)}/stop`),
     status: (id: string) => json<FlowStatusInfo>('GET', `/api/flows/${enc(id)}/status`),
     logs: (id: string) => json<LogLine[]>('GET', `/api/flows/${enc(id)}/logs`),
+    templates: () => json<FlowTemplate[]>('GET', '/api/templates'),
     triggers: (id: string) => json<TriggerInfo[]>('GET', `/api/flows/${enc(id)}/triggers`),
     rotateTrigger: (id: string, name: string) => json<{ url: string }>('POST', `/api/flows/${enc(id)}/triggers/${enc(name)}/rotate`),
     inject: (flowId: string, b: { payload: unknown; target?: string; payloadClass?: string }) =>
@@ -150,7 +151,9 @@ export function createApi(deps: ApiDeps) {
     },
     run: (runId: string) => json<Run>('GET', `/api/runs/${enc(runId)}`),
     replayRun: (runId: string) => json<{ runId: string }>('POST', `/api/runs/${enc(runId)}/replay`),
-    replayStep: (runId: string, n: number) => json<{ runId: string }>('POST', `/api/runs/${enc(runId)}/steps/${n}/replay`),
+    /** Replays step n with its recorded input, or with `payload` (a JSON object or an XML string) instead. */
+    replayStep: (runId: string, n: number, payload?: unknown) =>
+      json<{ runId: string }>('POST', `/api/runs/${enc(runId)}/steps/${n}/replay`, payload === undefined ? undefined : { payload }),
     cancelRun: (runId: string) => json<void>('POST', `/api/runs/${enc(runId)}/cancel`),
 
     alerts: (q: { state?: 'firing' | 'resolved'; flowId?: string } = {}) => {

@@ -52,6 +52,14 @@ export interface FlowStatusInfo {
   queueDepth?: number | null;
 }
 
+export interface FlowTemplate {
+  id: string;
+  name: string;
+  description: string;
+  summary: string;
+  organismYaml: string;
+}
+
 export interface TriggerInfo {
   name: string;
   type: string;

@@ -138,6 +138,15 @@ export const defaultLlmSection = {
  * An llm listener needs a top-level `llm:` section with a backend (the server refuses the flow
  * otherwise); adds the default one when the document has none, and changes nothing when it has.
  */
+/** Makes `entry` the first backend of the `llm:` section (creating the section or the list when missing). */
+export function setFirstBackend(text: string, entry: Record<string, unknown>): string {
+  const p = parseFlow(text);
+  if (!p.model || !isMap(p.doc.contents)) throw new Error('YAML is invalid');
+  if (!p.doc.contents.has('llm')) return setPath(text, ['llm'], { strategy: 'failover', backends: [entry] });
+  if (!p.model.llmBackends.length) return setPath(text, ['llm', 'backends'], [entry]);
+  return setPath(text, ['llm', 'backends', 0], entry);
+}
+
 export function ensureLlmSection(text: string): string {
   const p = parseFlow(text);
   if (!p.model || !isMap(p.doc.contents) || p.doc.contents.has('llm')) return text;

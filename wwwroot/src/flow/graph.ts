@@ -14,6 +14,8 @@ export interface XY {
 export interface CanvasState {
   positions: Record<string, XY>;
   viewport?: { x: number; y: number; zoom: number };
+  /** Pinned sample inputs of the Run form, keyed by listener name (form values of its payload class). */
+  samples?: Record<string, Record<string, string | boolean>>;
 }
 
 export interface GraphNode {
@@ -194,6 +196,7 @@ export function toGraph(model: FlowModel, canvas: CanvasState): Graph {
   }
   const edges: GraphEdge[] = [];
   const seen = new Set<string>();
+  const back = backEdges(model);
   for (const t of model.triggers) {
     if (!index.has(t.target)) continue;
     const id = `${triggerId(t.name)}->${listenerId(t.target)}`;
@@ -206,8 +209,17 @@ export function toGraph(model: FlowModel, canvas: CanvasState): Graph {
     for (const f of l.fanout) if (!labels.has(f)) labels.set(f, { kind: 'fanout' });
     if (l.mapTo && !labels.has(l.mapTo)) labels.set(l.mapTo, { kind: 'each', label: 'each' });
     l.steps.forEach((s, i) => !labels.has(s) && labels.set(s, { kind: 'step', label: `step ${i + 1}` }));
-    for (const c of l.cases) if (!labels.has(c.to)) labels.set(c.to, { kind: 'case', label: c.when });
-    if (l.elseTo && !labels.has(l.elseTo)) labels.set(l.elseTo, { kind: 'else', label: 'else' });
+    // Every case shows: cases sharing a target share its edge, their conditions joined.
+    for (const c of l.cases) {
+      const had = labels.get(c.to);
+      if (!had) labels.set(c.to, { kind: 'case', label: c.when });
+      else if (had.kind === 'case') had.label = `${had.label} | ${c.when}`;
+    }
+    if (l.elseTo) {
+      const had = labels.get(l.elseTo);
+      if (!had) labels.set(l.elseTo, { kind: 'else', label: 'else' });
+      else if (had.kind === 'case') had.label = `${had.label} | else`;
+    }
     for (const target of targetsOf(l)) {
       const ti = index.get(target);
       if (ti === undefined) continue;
@@ -215,7 +227,7 @@ export function toGraph(model: FlowModel, canvas: CanvasState): Graph {
       if (seen.has(id)) continue;
       seen.add(id);
       const lab = labels.get(target);
-      edges.push({ id, source: listenerId(l.name), target: listenerId(target), kind: lab?.kind ?? 'peer', label: lab?.label, loop: ti <= l.index });
+      edges.push({ id, source: listenerId(l.name), target: listenerId(target), kind: lab?.kind ?? 'peer', label: lab?.label, loop: back.has(`${l.name}->${target}`) });
     }
   }
   return { nodes, edges };
@@ -250,4 +262,39 @@ export function carryPositions(prev: FlowModel, next: FlowModel, canvas: CanvasS
     }
   }
   return positions === canvas.positions ? canvas : { ...canvas, positions };
+}
+
+/**
+ * The edges that close a cycle ("a->b" by listener name): found by a depth-first walk from the
+ * triggers' targets (then from listeners nothing reaches, in file order). An edge to a listener
+ * still on the walk's path loops back; any other edge is forward, whatever the YAML order.
+ */
+export function backEdges(model: FlowModel): Set<string> {
+  const byName = new Map(model.listeners.map((l) => [l.name, l]));
+  const state = new Map<string, 'open' | 'done'>();
+  const back = new Set<string>();
+  const visit = (start: string) => {
+    // Iterative, so a 500-node chain does not overflow the stack.
+    const stack: { name: string; next: string[]; i: number }[] = [];
+    const push = (name: string) => {
+      state.set(name, 'open');
+      stack.push({ name, next: targetsOf(byName.get(name)!).filter((t) => byName.has(t)), i: 0 });
+    };
+    push(start);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      if (top.i >= top.next.length) {
+        state.set(top.name, 'done');
+        stack.pop();
+        continue;
+      }
+      const to = top.next[top.i++];
+      const s = state.get(to);
+      if (s === 'open') back.add(`${top.name}->${to}`);
+      else if (s === undefined) push(to);
+    }
+  };
+  for (const t of model.triggers) if (byName.has(t.target) && !state.has(t.target)) visit(t.target);
+  for (const l of model.listeners) if (!state.has(l.name)) visit(l.name);
+  return back;
 }

@@ -50,9 +50,18 @@ export interface PayloadField {
   optional: boolean;
 }
 
+/** One backend of the flow's `llm:` section (what the LLM inspector shows). */
+export interface LlmBackendModel {
+  provider: string;
+  baseUrl?: string;
+  apiKeySecret?: string;
+  name?: string;
+}
+
 export interface FlowModel {
   name: string;
   description: string;
+  llmBackends: LlmBackendModel[];
   listeners: ListenerModel[];
   triggers: TriggerModel[];
   payloads: Record<string, PayloadField[]>;
@@ -195,5 +204,12 @@ export function readModel(doc: Document, lines: LineCounter): FlowModel {
     }
   }
   const org = (js(organism) ?? {}) as Record<string, unknown>;
-  return { name: str(org.name), description: str(org.description), listeners, triggers, payloads };
+  const llm = (js(get(root, 'llm')) ?? {}) as Record<string, unknown>;
+  const llmBackends = (Array.isArray(llm.backends) ? llm.backends : []).filter((b): b is Record<string, unknown> => !!b && typeof b === 'object').map((b) => ({
+    provider: str(b.provider),
+    baseUrl: typeof b.base_url === 'string' ? b.base_url : undefined,
+    apiKeySecret: typeof b.api_key_secret === 'string' ? b.api_key_secret : undefined,
+    name: typeof b.name === 'string' ? b.name : undefined,
+  }));
+  return { name: str(org.name), description: str(org.description), listeners, triggers, payloads, llmBackends };
 }

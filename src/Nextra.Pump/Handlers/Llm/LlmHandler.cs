@@ -10,6 +10,15 @@ public sealed class LlmHandler(LlmHandlerConfig config, LlmRouter router, Payloa
 {
     private static readonly int[] Warned = [75, 90, 95];
 
+    /// <summary>The incoming payload's fields under the first peer's class (or the payload itself without peers).</summary>
+    internal static string EchoOf(HandlerContext context)
+    {
+        var peer = context.Peers.FirstOrDefault();
+        if (peer is null)
+            return context.Payload.ToString(System.Xml.Linq.SaveOptions.DisableFormatting);
+        return new System.Xml.Linq.XElement(peer.PayloadClass, context.Payload.Elements()).ToString(System.Xml.Linq.SaveOptions.DisableFormatting);
+    }
+
     public async ValueTask<HandlerResult> HandleAsync(HandlerContext context, CancellationToken ct)
     {
         var messages = PromptBuilder.Build(context, config.ReplyPayload);
@@ -20,6 +29,7 @@ public sealed class LlmHandler(LlmHandlerConfig config, LlmRouter router, Payloa
             Temperature = config.Temperature,
             MaxTokens = config.MaxTokens,
             Stream = config.Stream,
+            Echo = () => EchoOf(context),
         };
         var services = context.Services;
         var thread = context.Metadata.ThreadId;

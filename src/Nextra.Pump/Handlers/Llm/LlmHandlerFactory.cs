@@ -53,8 +53,8 @@ public sealed class LlmHandlerFactory : IHandlerFactory
             if (!router.Backends.Any(b => b.Serves(config.Model)))
                 problems.Add(new HandlerConfigProblem("llm_model_unserved",
                     $"no backend serves model '{config.Model}' (give a backend models: [\"{config.Model}\"] or a base_url)", "model"));
-            foreach (var b in flow.Llm.Backends.Where(b => b.Provider is not ("openai" or "xai" or "anthropic" or "ollama")))
-                problems.Add(new HandlerConfigProblem("llm_unknown_provider", $"unknown provider '{b.Provider}' (openai, xai, anthropic, ollama)"));
+            foreach (var b in flow.Llm.Backends.Where(b => b.Provider is not ("openai" or "xai" or "anthropic" or "ollama" or "mock")))
+                problems.Add(new HandlerConfigProblem("llm_unknown_provider", $"unknown provider '{b.Provider}' (openai, xai, anthropic, ollama, mock)"));
         }
         if (!flow.Payloads.ContainsKey(config.ReplyPayload))
             problems.Add(new HandlerConfigProblem("unknown_payload", $"reply_payload '{config.ReplyPayload}' is not a declared payload class", "reply_payload"));

@@ -7,6 +7,8 @@ import { ago, shownUsage, usageItems } from '../../components/format';
 import { ErrorBanner, QuotaBanner } from '../../components/Layout';
 import { useTenantEvents } from '../../live/hub';
 import { newFlowYaml, slug } from '../../flow/template';
+import type { FlowTemplate } from '../../api/types';
+import { Templates } from './Templates';
 
 export function DashboardPage() {
   const [flows, setFlows] = useState<Flow[] | null>(null);
@@ -16,6 +18,7 @@ export function DashboardPage() {
   /** Why a flow is in status error (the list does not carry it: the status API and hub do). */
   const [reasons, setReasons] = useState<Record<string, string>>({});
   const [name, setName] = useState('');
+  const [showTemplates, setShowTemplates] = useState(false);
   const fileRef = useRef<HTMLInputElement>(null);
   const nav = useNavigate();
   const { me } = useAuth();
@@ -56,6 +59,14 @@ export function DashboardPage() {
     const n = name.trim() || 'New flow';
     try {
       const f = await api.createFlow({ name: n, description: '', organismYaml: newFlowYaml(slug(n)), canvasState: { positions: {} } });
+      nav(`/flow/${f.id}`);
+    } catch (err) {
+      fail(err);
+    }
+  }
+  async function fromTemplate(t: FlowTemplate) {
+    try {
+      const f = await api.importFlow(t.organismYaml);
       nav(`/flow/${f.id}`);
     } catch (err) {
       fail(err);
@@ -102,13 +113,18 @@ export function DashboardPage() {
           <input placeholder="New flow name" value={name} onChange={(e) => setName(e.target.value)} data-testid="new-flow-name" />
           <button type="submit" className="primary" data-testid="create-flow">Create flow</button>
           <button type="button" onClick={() => fileRef.current?.click()}>Import YAML…</button>
+          {!!flows?.length && <button type="button" onClick={() => setShowTemplates(!showTemplates)} data-testid="show-templates">From a template…</button>}
           <input ref={fileRef} type="file" accept=".yaml,.yml,text/yaml" hidden onChange={(e) => e.target.files?.[0] && importFile(e.target.files[0])} />
         </form>
       )}
+      {showTemplates && !!flows?.length && <Templates editable={editable} onPick={(t) => void fromTemplate(t)} />}
       {flows === null ? (
         <p className="muted">Loading…</p>
       ) : flows.length === 0 ? (
-        <p className="muted">No flows yet. Create one to start drawing.</p>
+        <>
+          <p className="muted">No flows yet. Create one to start drawing, or start from a template.</p>
+          <Templates editable={editable} onPick={(t) => void fromTemplate(t)} />
+        </>
       ) : (
         <table className="list">
           <thead>

@@ -1,5 +1,5 @@
 import {
-  applyNodeChanges, Background, Controls, MarkerType, MiniMap, ReactFlow, useReactFlow,
+  applyNodeChanges, Background, Controls, MarkerType, MiniMap, Panel, ReactFlow, useReactFlow,
   type Connection, type Edge, type Node, type NodeChange, type Viewport,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
@@ -25,9 +25,13 @@ interface Props {
   initialViewport?: Viewport;
   /** Changing this (e.g. switching canvas/split) re-fits the view to the nodes. */
   fitKey?: string;
+  /** Lays the whole graph out along its edges (one undo step). */
+  onAutoLayout?: () => void;
 }
 
 const none: string[] = [];
+/** The smallest zoom Fit View goes to: labels stay readable. */
+export const MIN_FIT_ZOOM = 0.5;
 
 /** Minimap colours: the kind's accent (styles.css .k-*), red for a node with problems. */
 const kindColor: Record<string, string> = {
@@ -111,7 +115,8 @@ export function Canvas(p: Props) {
       firstFit.current = false;
       return;
     }
-    const t = setTimeout(() => void rfRef.current.fitView({ maxZoom: 1, duration: 0 }), 50);
+    // Never below a readable zoom (split view is narrow): a big graph is panned rather than shrunk to dots.
+    const t = setTimeout(() => void rfRef.current.fitView({ maxZoom: 1, minZoom: MIN_FIT_ZOOM, duration: 0 }), 50);
     return () => clearTimeout(t);
   }, [p.fitKey]);
 
@@ -162,7 +167,7 @@ export function Canvas(p: Props) {
         onMove={onMove}
         defaultViewport={initialViewport}
         fitView={fitOnOpen}
-        fitViewOptions={{ maxZoom: 1 }}
+        fitViewOptions={{ maxZoom: 1, minZoom: MIN_FIT_ZOOM }}
         nodesDraggable={!p.readOnly}
         nodesConnectable={!p.readOnly}
         elementsSelectable
@@ -173,6 +178,11 @@ export function Canvas(p: Props) {
         <Background />
         <MiniMap pannable zoomable nodeColor={miniColor} nodeBorderRadius={4} />
         <Controls orientation="horizontal" />
+        {p.onAutoLayout && !p.readOnly && (
+          <Panel position="top-right">
+            <button onClick={p.onAutoLayout} data-testid="auto-layout" title="Lay the graph out along its edges">Auto-layout</button>
+          </Panel>
+        )}
       </ReactFlow>
     </div>
   );

@@ -5,9 +5,10 @@ import { api, errorMessage, isQuota } from '../../api/client';
 import type { Flow } from '../../api/types';
 import { canEdit, useAuth } from '../../components/auth';
 import { ErrorBanner, QuotaBanner } from '../../components/Layout';
-import { connect, setField, setPath } from '../../flow/edits';
+import { connect, setField, setFirstBackend, setPath } from '../../flow/edits';
 import { carryPositions, nodeAtLine } from '../../flow/graph';
 import { parseFlow } from '../../flow/model';
+import { layoutFlow } from '../../flow/layout';
 import { Canvas } from './Canvas';
 import { EditorFooter, EditorToolbar, type SaveState, type View } from './EditorToolbar';
 import type { DocState } from './history';
@@ -59,7 +60,8 @@ export default function EditorPage() {
 function Editor({ flow, view, latest }: { flow: Flow; view: View; latest: { current: Draft | null } }) {
   const { me } = useAuth();
   const nav = useNavigate();
-  const doc = useFlowDoc({ text: flow.organismYaml, canvas: normalizeCanvas(flow.canvasState) });
+  const doc = useFlowDoc({ text: flow.organismYaml, canvas: openingCanvas(flow) });
+  const [layoutSeq, setLayoutSeq] = useState(0);
   const [saved, setSaved] = useState<DocState>({ text: flow.organismYaml, canvas: doc.canvas });
   const [saveState, setSaveState] = useState<SaveState>('saved');
   const [split, setSplit] = useState(loadSplit);
@@ -73,7 +75,7 @@ function Editor({ flow, view, latest }: { flow: Flow; view: View; latest: { curr
   const { status, setStatus, statusError } = useFlowStatus(flow, logs.onLive);
   const [zoom, setZoom] = useState(1);
   const [reveal, setReveal] = useState<{ line: number; seq: number } | null>(null);
-  const [dialog, setDialog] = useState<'run' | 'payloads' | { code: string } | null>(null);
+  const [dialog, setDialog] = useState<'run' | 'payloads' | { code: string } | { test: string } | null>(null);
   // Pan/zoom is saved with the flow but is not an edit: it stays out of undo history and dirtiness.
   const viewport = useRef<Viewport | undefined>(doc.canvas.viewport);
   const readOnly = !canEdit(me);
@@ -310,7 +312,8 @@ function Editor({ flow, view, latest }: { flow: Flow; view: View; latest: { curr
               onViewport={(v: Viewport) => { viewport.current = v; }}
               onZoom={setZoom}
               initialViewport={doc.canvas.viewport}
-              fitKey={view}
+              fitKey={`${view}:${layoutSeq}`}
+              onAutoLayout={() => { edit((s) => ({ ...s, canvas: { ...s.canvas, positions: layoutFlow(doc.model) } })); setLayoutSeq((n) => n + 1); }}
             />
           </div>
         )}
@@ -335,7 +338,8 @@ function Editor({ flow, view, latest }: { flow: Flow; view: View; latest: { curr
         )}
         {showCanvas && (
           <Inspector model={doc.model} selectedId={selected.length === 1 ? selected[0] : null} readOnly={canvasLocked} set={setNodeField} onOpenCode={(n) => setDialog({ code: n })}
-            flow={{ id: flow.id, status, version, readOnly }} />
+            onTestNode={(n) => { doc.flush(); setDialog({ test: n }); }}
+            setBackend={(entry) => edit((s) => ({ ...s, text: setFirstBackend(s.text, entry) }))} flow={{ id: flow.id, status, version, readOnly }} />
         )}
         {drawer === 'versions' && (
           <VersionsPanel flowId={flow.id} current={version} currentText={doc.text} readOnly={readOnly} onRestore={restore} onClose={() => setDrawer(null)} />
@@ -344,15 +348,32 @@ function Editor({ flow, view, latest }: { flow: Flow; view: View; latest: { curr
       {logsOpen && <LogsPanel lines={logs.lines} cleared={logs.cleared} error={logs.error} onClear={logs.clear} onClose={() => setLogsOpen(false)} />}
       <ProblemsList problems={problems} warnings={warnings} yamlError={doc.yamlError} onJump={jump} />
       <EditorFooter zoom={zoom} nodes={doc.graph.nodes.length} saveState={saveState} yamlErrorLine={doc.yamlError?.line ?? null} problems={problems.length} />
-      {dialog === 'run' && <InjectDialog model={doc.model} onRun={run} onClose={() => setDialog(null)} />}
+      {(dialog === 'run' || (dialog && typeof dialog === 'object' && 'test' in dialog)) && (
+        <InjectDialog model={doc.model} node={typeof dialog === 'object' && 'test' in dialog ? dialog.test : undefined} samples={doc.canvas.samples}
+          onPin={readOnly ? undefined : (k, v) => edit((s) => ({ ...s, canvas: { ...s.canvas, samples: { ...s.canvas.samples, [k]: v } } }))}
+          onRun={run} onClose={() => setDialog(null)} />
+      )}
       {dialog === 'payloads' && (
         <PayloadsEditor model={doc.model} readOnly={canvasLocked} setPath={(p, v) => edit((s) => ({ ...s, text: setPath(s.text, p, v) }))} onClose={() => setDialog(null)} />
       )}
-      {dialog && typeof dialog === 'object' && (
+      {dialog && typeof dialog === 'object' && 'code' in dialog && (
         <Suspense fallback={null}>
           <CodeEditor listener={dialog.code} initial={codeOf(dialog.code)} readOnly={canvasLocked} onApply={(k, t) => applyCode(dialog.code, k, t)} onClose={() => setDialog(null)} />
         </Suspense>
       )}
     </div>
   );
+}
+
+/**
+ * The canvas a flow opens with: its stored one, or (an imported flow, a template: no positions yet)
+ * a layout along its edges, so the graph shows as drawn rather than in file order. Very big flows
+ * keep the cheap column layout.
+ */
+function openingCanvas(flow: Flow) {
+  const canvas = normalizeCanvas(flow.canvasState);
+  if (Object.keys(canvas.positions).length > 0) return canvas;
+  const model = parseFlow(flow.organismYaml).model;
+  if (!model || model.listeners.length + model.triggers.length > 300 || model.listeners.length === 0) return canvas;
+  return { ...canvas, positions: layoutFlow(model) };
 }

@@ -4,17 +4,26 @@ import { initialValues, inputType, toPayload, type FormValues } from './payloadF
 
 interface Props {
   model: FlowModel;
+  /** Test one node: run this listener alone with the payload (no trigger). */
+  node?: string;
+  /** Pinned sample inputs by listener name; the form starts from the sample of the listener it feeds. */
+  samples?: Record<string, FormValues>;
+  onPin?: (listener: string, values: FormValues) => void;
   onRun: (b: { payload: Record<string, unknown>; target?: string; payloadClass?: string }) => Promise<void>;
   onClose: () => void;
 }
 
 /** Run: pick a trigger, fill its payload class's fields, inject, then follow the run. */
-export function InjectDialog({ model, onRun, onClose }: Props) {
+export function InjectDialog({ model, node, samples = {}, onPin, onRun, onClose }: Props) {
   const [trig, setTrig] = useState(model.triggers[0]?.name ?? '');
-  const t = model.triggers.find((x) => x.name === trig);
-  const cls = t?.payload ?? Object.keys(model.payloads)[0] ?? '';
+  const t = node ? undefined : model.triggers.find((x) => x.name === trig);
+  const listener = node ? model.listeners.find((l) => l.name === node) : undefined;
+  const cls = listener?.payloadClass ?? t?.payload ?? Object.keys(model.payloads)[0] ?? '';
   const fields = model.payloads[cls] ?? [];
-  const [values, setValues] = useState<FormValues>(() => initialValues(fields));
+  const feeds = node ?? t?.target ?? '';
+  const start = (k: string, f = fields) => ({ ...initialValues(f), ...(samples[k] ?? {}) });
+  const [values, setValues] = useState<FormValues>(() => start(feeds));
+  const [pinned, setPinned] = useState(false);
   const [errors, setErrors] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
 
@@ -25,7 +34,7 @@ export function InjectDialog({ model, onRun, onClose }: Props) {
     if (r.errors.length) return;
     setBusy(true);
     try {
-      await onRun({ payload: r.payload, target: t?.target || undefined, payloadClass: cls || undefined });
+      await onRun({ payload: r.payload, target: node ?? (t?.target || undefined), payloadClass: cls || undefined });
     } catch (err) {
       setErrors([err instanceof Error ? err.message : String(err)]);
     } finally {
@@ -36,10 +45,10 @@ export function InjectDialog({ model, onRun, onClose }: Props) {
   return (
     <div className="dialog-backdrop" onClick={onClose}>
       <form className="dialog" onClick={(e) => e.stopPropagation()} onSubmit={submit} data-testid="inject-dialog">
-        <h2>Run flow</h2>
-        {model.triggers.length > 0 ? (
+        <h2>{node ? `Test node ${node}` : 'Run flow'}</h2>
+        {node ? <p className="muted small">Runs <b>{node}</b> alone with this payload; what it sends on runs too, as in a real run.</p> : model.triggers.length > 0 ? (
           <label className="field"><span>Trigger</span>
-            <select value={trig} onChange={(e) => { setTrig(e.target.value); setValues(initialValues(model.payloads[model.triggers.find((x) => x.name === e.target.value)?.payload ?? ''] ?? [])); }}>
+            <select value={trig} onChange={(e) => { const nt = model.triggers.find((x) => x.name === e.target.value); setTrig(e.target.value); setValues(start(nt?.target ?? '', model.payloads[nt?.payload ?? ''] ?? [])); }}>
               {model.triggers.map((x) => <option key={x.name} value={x.name}>{x.name} → {x.target || '?'} ({x.payload})</option>)}
             </select>
           </label>
@@ -62,6 +71,11 @@ export function InjectDialog({ model, onRun, onClose }: Props) {
         })}
         {errors.map((x) => <div key={x} className="error-banner">{x}</div>)}
         <div className="row end">
+          {onPin && feeds && (
+            <button type="button" onClick={() => { onPin(feeds, values); setPinned(true); }} data-testid="inject-pin" title="Saved with the flow; the Run form starts from it">
+              {pinned ? 'Pinned' : `Pin as ${feeds}'s sample input`}
+            </button>
+          )}
           <button type="button" onClick={onClose}>Cancel</button>
           <button type="submit" className="primary" disabled={busy} data-testid="inject-run">{busy ? 'Starting…' : 'Run'}</button>
         </div>

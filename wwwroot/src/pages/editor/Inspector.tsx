@@ -5,8 +5,9 @@ import { Field } from './Field';
 import { ModuleVersionField } from './ModuleVersionField';
 import { parallelKeys, ParallelFields } from './ParallelFields';
 import { KindIcon, LoopIcon } from '../../components/icons';
-import { kindOf } from '../../flow/graph';
+import { backEdges, kindOf } from '../../flow/graph';
 import { TriggerDetails, type FlowFacts } from './TriggerDetails';
+import { LlmSetup } from './LlmSetup';
 
 type Setter = (path: (string | number)[], value: unknown) => void;
 
@@ -16,11 +17,15 @@ interface Props {
   readOnly: boolean;
   set: Setter;
   onOpenCode: (listener: string) => void;
+  /** Replaces the flow's first LLM backend (the LLM inspector's provider selector). */
+  setBackend?: (entry: Record<string, unknown>) => void;
+  /** Opens the Run form for one listener alone (test one node). */
+  onTestNode?: (listener: string) => void;
   /** The saved flow, for what only the server knows (webhook URLs, next fire times). */
   flow?: FlowFacts;
 }
 
-export function Inspector({ model, selectedId, readOnly, set, onOpenCode, flow }: Props) {
+export function Inspector({ model, selectedId, readOnly, set, onOpenCode, onTestNode, setBackend, flow }: Props) {
   if (!selectedId) return <aside className="inspector muted small" data-testid="inspector">Select a node to edit it.</aside>;
   const name = selectedId.slice(2);
   if (selectedId.startsWith('t:')) {
@@ -28,7 +33,7 @@ export function Inspector({ model, selectedId, readOnly, set, onOpenCode, flow }
     return t ? <TriggerInspector t={t} model={model} set={set} readOnly={readOnly} flow={flow} /> : null;
   }
   const l = model.listeners.find((x) => x.name === name);
-  return l ? <ListenerInspector l={l} model={model} set={set} readOnly={readOnly} onOpenCode={onOpenCode} /> : null;
+  return l ? <ListenerInspector l={l} model={model} set={set} readOnly={readOnly} onOpenCode={onOpenCode} onTestNode={onTestNode} setBackend={setBackend} /> : null;
 }
 
 function classList(model: FlowModel) {
@@ -64,15 +69,17 @@ function TriggerInspector({ t, model, set, readOnly, flow }: { t: TriggerModel; 
   );
 }
 
-function ListenerInspector({ l, model, set, readOnly, onOpenCode }: { l: ListenerModel; model: FlowModel; set: Setter; readOnly: boolean; onOpenCode: (n: string) => void }) {
+function ListenerInspector({ l, model, set, readOnly, onOpenCode, onTestNode, setBackend }: { l: ListenerModel; model: FlowModel; set: Setter; readOnly: boolean; onOpenCode: (n: string) => void; onTestNode?: (n: string) => void; setBackend?: (entry: Record<string, unknown>) => void }) {
   const [newKey, setNewKey] = useState('');
   const config = l.config ?? {};
+  const back = backEdges(model);
   const togglePeer = (p: string, on: boolean) => set(['peers'], on ? [...l.peers, p] : l.peers.filter((x) => x !== p));
   return (
     <aside className="inspector" data-testid="inspector">
       <h3 className="insp-head"><span className={`palette-icon k-${kindOf(l.handler)}`}><KindIcon kind={kindOf(l.handler)} size={14} /></span>{l.handler} listener</h3>
       {classList(model)}
       <Field label="Name" value={l.name} onCommit={(v) => set(['name'], v)} disabled={readOnly} testId="insp-name" />
+      {onTestNode && !readOnly && <button onClick={() => onTestNode(l.name)} data-testid="test-node">Test this node…</button>}
       <Field label="Description" value={l.description} onCommit={(v) => set(['description'], v)} disabled={readOnly} testId="insp-description" />
       <Field label="Payload class" value={l.payloadClass} list="payload-classes" onCommit={(v) => set(['payload_class'], v)} disabled={readOnly} />
       <label className="field"><span>Handler</span>
@@ -84,6 +91,8 @@ function ListenerInspector({ l, model, set, readOnly, onOpenCode }: { l: Listene
         <>
           <label className="check"><input type="checkbox" checked={l.agent} disabled={readOnly} onChange={(e) => set(['agent'], e.target.checked)} /> agent</label>
           <Field label="Prompt" multiline value={l.prompt ?? ''} onCommit={(v) => set(['prompt'], v || undefined)} disabled={readOnly} testId="insp-prompt" />
+          {setBackend && <LlmSetup model={model} modelName={typeof l.config?.model === 'string' ? l.config.model : ''} readOnly={readOnly}
+            setBackend={setBackend} setModel={(m) => set(['config', 'model'], m || undefined)} />}
         </>
       )}
       {l.handler === 'code' && typeof config.module === 'string' && (
@@ -95,7 +104,7 @@ function ListenerInspector({ l, model, set, readOnly, onOpenCode }: { l: Listene
         {model.listeners.map((o) => (
           <label key={o.name} className="check">
             <input type="checkbox" checked={l.peers.includes(o.name)} disabled={readOnly} onChange={(e) => togglePeer(o.name, e.target.checked)} />
-            {o.name}{o.index <= l.index && <span className="loop-mark" title="Loops back: this peer comes earlier in the flow"><LoopIcon size={12} /><span className="sr-only">loops back</span></span>}
+            {o.name}{back.has(`${l.name}->${o.name}`) && <span className="loop-mark" title="Loops back: this edge closes a cycle" data-testid="loop-mark"><LoopIcon size={12} /><span className="sr-only">loops back</span></span>}
           </label>
         ))}
       </fieldset>

@@ -20,6 +20,7 @@ export function ProblemsList({ problems, warnings = [], yamlError, onJump }: { p
       {warnings.map((p, i) => (
         <button key={`w${i}`} className="problem warning" onClick={() => onJump(p.line)} data-testid="warning">
           <WarningIcon size={14} /> line {p.line}: {p.message} <span className="muted">{p.code} · warning, saving still works</span>
+          {p.code === 'missing_secret' && <a href="/settings" onClick={(e) => e.stopPropagation()} data-testid="warning-secrets-link"> Settings → Secrets</a>}
         </button>
       ))}
     </div>

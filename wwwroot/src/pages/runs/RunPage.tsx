@@ -41,14 +41,15 @@ export default function RunPage() {
       rid === runId && setTokens((t) => ({ ...t, [stepIndex]: (t[stepIndex] ?? '') + text })),
   });
 
-  async function replay(step?: number) {
+  async function replay(step?: number, payload?: unknown) {
     try {
-      const r = step === undefined ? await api.replayRun(runId) : await api.replayStep(runId, step);
+      const r = step === undefined ? await api.replayRun(runId) : await api.replayStep(runId, step, payload);
       nav(`/runs/${r.runId}`);
     } catch (e) {
       setError(errorMessage(e));
     }
   }
+  const [editing, setEditing] = useState<{ step: number; text: string } | null>(null);
   async function cancel() {
     try {
       await api.cancelRun(runId);
@@ -120,7 +121,22 @@ export default function RunPage() {
                       <pre>{pretty(s.payloadIn)}</pre>
                       <h4>Payloads out</h4>
                       {s.payloadsOut?.length ? s.payloadsOut.map((p, i) => <pre key={i}>{pretty(p)}</pre>) : <p className="muted small">none</p>}
-                      {editable && <button onClick={() => replay(s.index)}>Replay from this step</button>}
+                      {editable && (
+                        <div className="row">
+                          <button onClick={() => replay(s.index)}>Replay from this step</button>
+                          <button onClick={() => setEditing({ step: s.index, text: typeof s.payloadIn === 'string' ? s.payloadIn : s.payloadIn == null ? '' : JSON.stringify(s.payloadIn, null, 2) })} data-testid="step-edit-replay">Test this step with an edited payload…</button>
+                        </div>
+                      )}
+                      {editing?.step === s.index && (
+                        <div className="edit-replay" data-testid="step-edit-form">
+                          <p className="muted small">Runs <b>{s.listener}</b> alone with this input (XML, or a JSON object of its fields).</p>
+                          <textarea rows={8} value={editing.text} onChange={(e) => setEditing({ step: s.index, text: e.target.value })} data-testid="step-replay-payload" />
+                          <div className="row">
+                            <button className="primary" onClick={() => void replay(s.index, payloadOf(editing.text))} data-testid="step-replay-send">Run this step</button>
+                            <button onClick={() => setEditing(null)}>Cancel</button>
+                          </div>
+                        </div>
+                      )}
                     </>
                   )}
                 </div>
@@ -144,3 +160,16 @@ export default function RunPage() {
 /** Step codes the pump records as notes: shown, never a failure (StepCodes.IsNote). */
 const notes = new Set(['thread_replaced', 'xml_repaired', 'buffer_full', 'late_answer', 'duplicate_answer', 'unexpected_branch', 'not_forwarded']);
 const isNote = (code: string) => notes.has(code);
+
+/** An edited step input: a JSON object when it parses as one, else the text as XML. */
+export function payloadOf(text: string): unknown {
+  const t = text.trim();
+  if (t.startsWith('{')) {
+    try {
+      return JSON.parse(t);
+    } catch {
+      // not JSON after all: sent as written, the server answers what is wrong with it
+    }
+  }
+  return t;
+}
