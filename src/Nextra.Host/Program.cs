@@ -10,6 +10,7 @@ using Nextra.Modules.Observability;
 using Nextra.Modules.Orchestration;
 using Nextra.Modules.Runs;
 using Nextra.Modules.Secrets;
+using Nextra.Modules.Sso;
 using Nextra.Modules.Storage;
 using Nextra.Modules.Tiers;
 using Nextra.Modules.Triggers;
@@ -27,6 +28,7 @@ static WebApplication Compose(WebApplicationBuilder builder)
     builder.Services.AddTiers(builder.Configuration);
     builder.Services.AddFlows(builder.Configuration);
     builder.Services.AddSecrets(builder.Configuration);
+    builder.Services.AddSso(builder.Configuration);
     builder.Services.AddWasmModules(builder.Configuration);
     builder.Services.AddProjectMemory(builder.Configuration);
     builder.Services.AddObservability(builder.Configuration);
@@ -44,6 +46,7 @@ static WebApplication Compose(WebApplicationBuilder builder)
     app.MapTiers();
     app.MapFlows();
     app.MapSecrets();
+    app.MapSso();
     app.MapWasmModules();
     app.MapProjectMemory();
     app.MapObservability();

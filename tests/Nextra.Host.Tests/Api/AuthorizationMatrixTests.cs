@@ -9,7 +9,7 @@ namespace Nextra.Host.Tests.Api;
 public sealed class AuthorizationMatrixTests(NextraFactory factory) : IClassFixture<NextraFactory>
 {
     private static bool IsAnonymous(ApiRoutes.Route r) =>
-        r.Pattern is "/api/setup" or "/api/auth/login" || r.Pattern.Contains("/webhook/", StringComparison.Ordinal);
+        r.Pattern is "/api/setup" or "/api/auth/login" or "/api/auth/sso" || r.Pattern.Contains("/webhook/", StringComparison.Ordinal);
 
     /// <summary>Account self-service and read-only checks any signed-in role may do.</summary>
     private static bool IsSelfService(ApiRoutes.Route r) =>

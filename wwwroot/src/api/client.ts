@@ -2,7 +2,7 @@
 // unsafe methods, and ProblemDetails turned into ApiError for the UI to show.
 import type {
   ApiKey, BuildResult, Flow, FlowInput, FlowStatusInfo, FlowVersion, FlowVersionSummary, LogLine, Me, ModuleUpload, NewApiKey, Problem, Run,
-  RunPage, SecretInfo, TriggerInfo, Usage, WasmModule,
+  RunPage, SecretInfo, SsoProviderInfo, SsoProviderInput, SsoProviderView, SsoSettings, TriggerInfo, Usage, WasmModule,
 } from './types';
 
 export class ApiError extends Error {
@@ -135,6 +135,11 @@ export function createApi(deps: ApiDeps) {
     secrets: () => json<SecretInfo[]>('GET', '/api/secrets'),
     setSecret: (name: string, value: string) => json<void>('PUT', `/api/secrets/${enc(name)}`, { value }),
     deleteSecret: (name: string) => json<void>('DELETE', `/api/secrets/${enc(name)}`),
+    ssoProviders: () => json<SsoProviderInfo[]>('GET', '/api/auth/sso'),
+    ssoSettings: () => json<SsoSettings>('GET', '/api/sso'),
+    setSsoRequired: (ssoRequired: boolean) => json<SsoSettings>('PUT', '/api/sso/settings', { ssoRequired }),
+    putSsoProvider: (name: string, p: SsoProviderInput) => json<SsoProviderView>('PUT', `/api/sso/providers/${enc(name)}`, p),
+    deleteSsoProvider: (name: string) => json<void>('DELETE', `/api/sso/providers/${enc(name)}`),
     modules: () => json<WasmModule[]>('GET', '/api/modules'),
     uploadModule: (m: ModuleUpload) => json<WasmModule>('POST', '/api/modules', m),
     deleteModule: (id: string) => json<void>('DELETE', `/api/modules/${enc(id)}`),

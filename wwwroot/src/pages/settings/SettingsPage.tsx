@@ -4,6 +4,7 @@ import type { ApiKey, NewApiKey, SecretInfo } from '../../api/types';
 import { useAuth } from '../../components/auth';
 import { ago } from '../../components/format';
 import { ErrorBanner } from '../../components/Layout';
+import { SsoSettings } from './SsoSettings';
 
 export default function SettingsPage() {
   const { me } = useAuth();
@@ -22,6 +23,7 @@ export default function SettingsPage() {
       </section>
       <ApiKeys wrap={wrap} />
       <Secrets wrap={wrap} />
+      {(me?.role === 'admin' || me?.role === 'owner') && <SsoSettings wrap={wrap} />}
     </div>
   );
 }
