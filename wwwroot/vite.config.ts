@@ -1,6 +1,9 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
+// `npm run dev` proxies the API to a running `nextra serve` ($NEXTRA_DEV_API, default port 5000).
+const api = process.env.NEXTRA_DEV_API ?? 'http://127.0.0.1:5000';
+
 // The Host embeds dist/ and serves index.html for every non-API route (client-side routing).
 export default defineConfig({
   plugins: [react()],
@@ -22,8 +25,8 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      '/api': 'http://127.0.0.1:5000',
-      '/hubs': { target: 'http://127.0.0.1:5000', ws: true },
+      '/api': api,
+      '/hubs': { target: api, ws: true },
     },
   },
   test: {

@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect } from 'react';
-import { BrowserRouter, Navigate, Route, Routes, useNavigate } from 'react-router';
+import { createBrowserRouter, createRoutesFromElements, Navigate, Outlet, Route, RouterProvider, useNavigate } from 'react-router';
 import { onUnauthorized } from './api/client';
 import { AuthProvider, useAuth } from './components/auth';
 import { Layout } from './components/Layout';
@@ -36,27 +36,34 @@ function Protected({ children }: { children: React.ReactNode }) {
   return <Layout>{children}</Layout>;
 }
 
-export function App() {
+/** What every page shares; a layout route, so the editor can block in-app navigation (useBlocker needs a data router). */
+function Root() {
   return (
-    <BrowserRouter>
-      <AuthProvider>
-        <UnauthorizedRedirect />
-        <Suspense fallback={<div className="center muted">Loading…</div>}>
-          <Routes>
-            <Route path="/setup" element={<SetupPage />} />
-            <Route path="/login" element={<LoginPage />} />
-            <Route path="/dashboard" element={<Protected><DashboardPage /></Protected>} />
-            <Route path="/flow/:id/runs" element={<Protected><RunsPage /></Protected>} />
-            {/* One route for canvas, /yaml and /split so switching views keeps the editor state. */}
-            <Route path="/flow/:id/*" element={<Protected><EditorPage /></Protected>} />
-            <Route path="/runs/:runId" element={<Protected><RunPage /></Protected>} />
-            <Route path="/marketplace" element={<Protected><MarketplacePage /></Protected>} />
-            <Route path="/modules" element={<Protected><ModulesPage /></Protected>} />
-            <Route path="/settings" element={<Protected><SettingsPage /></Protected>} />
-            <Route path="*" element={<Navigate to="/dashboard" replace />} />
-          </Routes>
-        </Suspense>
-      </AuthProvider>
-    </BrowserRouter>
+    <AuthProvider>
+      <UnauthorizedRedirect />
+      <Suspense fallback={<div className="center muted">Loading…</div>}>
+        <Outlet />
+      </Suspense>
+    </AuthProvider>
   );
+}
+
+const router = createBrowserRouter(createRoutesFromElements(
+  <Route element={<Root />}>
+    <Route path="/setup" element={<SetupPage />} />
+    <Route path="/login" element={<LoginPage />} />
+    <Route path="/dashboard" element={<Protected><DashboardPage /></Protected>} />
+    <Route path="/flow/:id/runs" element={<Protected><RunsPage /></Protected>} />
+    {/* One route for canvas, /yaml and /split so switching views keeps the editor state. */}
+    <Route path="/flow/:id/*" element={<Protected><EditorPage /></Protected>} />
+    <Route path="/runs/:runId" element={<Protected><RunPage /></Protected>} />
+    <Route path="/marketplace" element={<Protected><MarketplacePage /></Protected>} />
+    <Route path="/modules" element={<Protected><ModulesPage /></Protected>} />
+    <Route path="/settings" element={<Protected><SettingsPage /></Protected>} />
+    <Route path="*" element={<Navigate to="/dashboard" replace />} />
+  </Route>,
+));
+
+export function App() {
+  return <RouterProvider router={router} />;
 }

@@ -10,6 +10,7 @@ namespace Nextra.Modules.Accounts;
 internal sealed class AccountService(
     IAccountStore accounts,
     ISessionStore sessions,
+    IMembershipStore memberships,
     PasswordHasher hasher,
     SetupTokens setupTokens,
     IOptions<AccountsOptions> options,
@@ -98,7 +99,12 @@ internal sealed class AccountService(
         {
             return null;
         }
+        // The home tenant when the user still belongs to it, else the oldest membership.
         var principal = await accounts.FindPrincipalAsync(user.TenantId, user.Id, ct);
+        if (principal is null && (await memberships.ListTenantsOfAsync(user.Id, ct)).FirstOrDefault() is { } first)
+        {
+            principal = await accounts.FindPrincipalAsync(first.TenantId, user.Id, ct);
+        }
         return principal is null ? null : ToUser(principal, "cookie");
     }
 

@@ -29,6 +29,8 @@ public static class AccountsModule
         services.AddStore<IAccountStore, SqliteAccountStore, PostgresAccountStore>();
         services.AddStore<ISessionStore, SqliteSessionStore, PostgresSessionStore>();
         services.AddStore<IApiKeyStore, SqliteApiKeyStore, PostgresApiKeyStore>();
+        services.AddStore<IMembershipStore, SqliteMembershipStore, PostgresMembershipStore>();
+        services.AddStore<IInviteStore, SqliteInviteStore, PostgresInviteStore>();
         services.TryAddSingleton<PasswordHasher>();
         services.TryAddSingleton<SetupTokens>();
         services.TryAddSingleton<AccountService>();

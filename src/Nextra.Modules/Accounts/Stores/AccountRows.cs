@@ -20,6 +20,7 @@ internal sealed class UserRow
     public string Role { get; set; } = "";
     public string CreatedAt { get; set; } = "";
     public string UpdatedAt { get; set; } = "";
+    public string? Name { get; set; }
 }
 
 /// <summary>A user joined with their tenant: everything a request principal needs.</summary>
@@ -57,4 +58,31 @@ internal sealed class ApiKeyRow
     public string KeyHash { get; set; } = "";
     public string CreatedAt { get; set; } = "";
     public string? LastUsedAt { get; set; }
+}
+
+internal sealed class MembershipRow
+{
+    public string TenantId { get; set; } = "";
+    public string TenantName { get; set; } = "";
+    public string UserId { get; set; } = "";
+    public string Email { get; set; } = "";
+    public string? Name { get; set; }
+    public string Role { get; set; } = "";
+    public string JoinedAt { get; set; } = "";
+    public string? LastSeenAt { get; set; }
+}
+
+internal sealed class InviteRow
+{
+    public string Id { get; set; } = "";
+    public string TenantId { get; set; } = "";
+    public string Email { get; set; } = "";
+    public string Role { get; set; } = "";
+    public string TokenHash { get; set; } = "";
+    public string InvitedBy { get; set; } = "";
+    public string CreatedAt { get; set; } = "";
+    public string ExpiresAt { get; set; } = "";
+    public string? AcceptedAt { get; set; }
+    public string? AcceptedBy { get; set; }
+    public string? RevokedAt { get; set; }
 }

@@ -8,6 +8,9 @@ internal interface ISessionStore
     /// <summary>The session's principal when it exists and has not expired at <paramref name="now"/>.</summary>
     Task<PrincipalRow?> FindAsync(string tokenHash, string now, CancellationToken ct);
 
+    /// <summary>Points the session at another tenant (the caller checked the membership).</summary>
+    Task<bool> SwitchTenantAsync(string tokenHash, string tenantId, CancellationToken ct);
+
     Task DeleteAsync(string tokenHash, CancellationToken ct);
 
     /// <summary>Ends every other session of a user (after a password change).</summary>

@@ -9,8 +9,8 @@ namespace Nextra.Modules.Accounts.Stores;
 internal sealed class PostgresAccountStore(IPostgresConnectionFactory db) : IAccountStore
 {
     private const string PrincipalSelect = """
-        SELECT u.id AS user_id, u.tenant_id AS tenant_id, t.name AS tenant_name, u.email AS email, u.role AS role
-        FROM users u JOIN tenants t ON t.id = u.tenant_id
+        SELECT u.id AS user_id, m.tenant_id AS tenant_id, t.name AS tenant_name, u.email AS email, m.role AS role
+        FROM memberships m JOIN users u ON u.id = m.user_id AND u.disabled_at IS NULL JOIN tenants t ON t.id = m.tenant_id
         """;
 
     public async Task<bool> AnyUserAsync(CancellationToken ct)
@@ -47,7 +47,7 @@ internal sealed class PostgresAccountStore(IPostgresConnectionFactory db) : IAcc
         {
             // The tier's member count is checked under a per-tenant lock, so two invites cannot both pass it.
             await conn.LockAsync(tx, "accounts:members:" + user.TenantId, ct);
-            if (await conn.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM users WHERE tenant_id = @TenantId", new { user.TenantId }, tx) >= max)
+            if (await conn.ExecuteScalarAsync<long>(MembershipStoreBase.SeatsSql, new { tenantId = user.TenantId, now = user.CreatedAt }, tx) >= max)
             {
                 return false;
             }
@@ -65,6 +65,7 @@ internal sealed class PostgresAccountStore(IPostgresConnectionFactory db) : IAcc
                 INSERT INTO users (id, tenant_id, email, password_hash, role, created_at, updated_at)
                 VALUES (@Id, @TenantId, @Email, @PasswordHash, @Role, @CreatedAt, @UpdatedAt)
                 """, user, tx);
+            await conn.ExecuteAsync("INSERT INTO memberships (tenant_id, user_id, role, joined_at) VALUES (@TenantId, @Id, @Role, @CreatedAt)", user, tx);
         }
         catch (PostgresException ex) when (ex.IsUniqueViolation())
         {
@@ -92,7 +93,7 @@ internal sealed class PostgresAccountStore(IPostgresConnectionFactory db) : IAcc
     {
         await using var conn = await db.OpenAsync(ct);
         return await conn.QueryFirstOrDefaultAsync<PrincipalRow>(
-            PrincipalSelect + " WHERE u.tenant_id = @tenantId AND u.id = @userId", new { tenantId, userId });
+            PrincipalSelect + " WHERE m.tenant_id = @tenantId AND m.user_id = @userId", new { tenantId, userId });
     }
 
     public async Task<UserRow?> FindUserAsync(string tenantId, string userId, CancellationToken ct)

@@ -31,11 +31,12 @@ internal sealed class PostgresApiKeyStore(IPostgresConnectionFactory db) : IApiK
     {
         await using var conn = await db.OpenAsync(ct);
         var rows = await conn.QueryAsync<PrincipalRow>("""
-            SELECT u.id AS user_id, u.tenant_id AS tenant_id, t.name AS tenant_name, u.email AS email, u.role AS role,
+            SELECT u.id AS user_id, m.tenant_id AS tenant_id, t.name AS tenant_name, u.email AS email, m.role AS role,
                    k.id AS key_id, k.key_hash AS key_hash, k.last_used_at AS last_used_at
             FROM api_keys k
-            JOIN users u ON u.id = k.user_id AND u.tenant_id = k.tenant_id
-            JOIN tenants t ON t.id = u.tenant_id
+            JOIN memberships m ON m.user_id = k.user_id AND m.tenant_id = k.tenant_id
+            JOIN users u ON u.id = m.user_id AND u.disabled_at IS NULL
+            JOIN tenants t ON t.id = m.tenant_id
             WHERE k.prefix = @prefix AND k.revoked_at IS NULL
             """, new { prefix });
         return rows.ToList();

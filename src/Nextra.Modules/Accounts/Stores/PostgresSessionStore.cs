@@ -20,13 +20,20 @@ internal sealed class PostgresSessionStore(IPostgresConnectionFactory db) : ISes
         await using var conn = await db.OpenAsync(ct);
         // ISO-8601 UTC strings of one format compare correctly as text.
         return await conn.QueryFirstOrDefaultAsync<PrincipalRow>("""
-            SELECT u.id AS user_id, u.tenant_id AS tenant_id, t.name AS tenant_name, u.email AS email, u.role AS role,
+            SELECT u.id AS user_id, m.tenant_id AS tenant_id, t.name AS tenant_name, u.email AS email, m.role AS role,
                    s.csrf AS csrf, s.expires_at AS expires_at
             FROM sessions s
-            JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id
-            JOIN tenants t ON t.id = u.tenant_id
+            JOIN memberships m ON m.user_id = s.user_id AND m.tenant_id = s.tenant_id
+            JOIN users u ON u.id = m.user_id AND u.disabled_at IS NULL
+            JOIN tenants t ON t.id = m.tenant_id
             WHERE s.token_hash = @tokenHash AND s.expires_at > @now
             """, new { tokenHash, now });
+    }
+
+    public async Task<bool> SwitchTenantAsync(string tokenHash, string tenantId, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        return await conn.ExecuteAsync("UPDATE sessions SET tenant_id = @tenantId WHERE token_hash = @tokenHash", new { tenantId, tokenHash }) > 0;
     }
 
     public async Task DeleteAsync(string tokenHash, CancellationToken ct)

@@ -8,8 +8,8 @@ namespace Nextra.Modules.Accounts.Stores;
 internal sealed class SqliteAccountStore(ISqliteConnectionFactory db) : IAccountStore
 {
     private const string PrincipalSelect = """
-        SELECT u.id AS user_id, u.tenant_id AS tenant_id, t.name AS tenant_name, u.email AS email, u.role AS role
-        FROM users u JOIN tenants t ON t.id = u.tenant_id
+        SELECT u.id AS user_id, m.tenant_id AS tenant_id, t.name AS tenant_name, u.email AS email, m.role AS role
+        FROM memberships m JOIN users u ON u.id = m.user_id AND u.disabled_at IS NULL JOIN tenants t ON t.id = m.tenant_id
         """;
 
     public async Task<bool> AnyUserAsync(CancellationToken ct)
@@ -38,7 +38,7 @@ internal sealed class SqliteAccountStore(ISqliteConnectionFactory db) : IAccount
         await using var conn = await db.OpenAsync(ct: ct);
         // BEGIN IMMEDIATE: the tier's member count is checked under the write lock.
         await using var tx = (SqliteTransaction)await conn.BeginTransactionAsync(ct);
-        if (maxMembers is { } max && await conn.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM users WHERE tenant_id = @TenantId", new { user.TenantId }, tx) >= max)
+        if (maxMembers is { } max && await conn.ExecuteScalarAsync<long>(MembershipStoreBase.SeatsSql, new { tenantId = user.TenantId, now = user.CreatedAt }, tx) >= max)
         {
             return false;
         }
@@ -55,6 +55,7 @@ internal sealed class SqliteAccountStore(ISqliteConnectionFactory db) : IAccount
                 INSERT INTO users (id, tenant_id, email, password_hash, role, created_at, updated_at)
                 VALUES (@Id, @TenantId, @Email, @PasswordHash, @Role, @CreatedAt, @UpdatedAt)
                 """, user, tx);
+            await conn.ExecuteAsync("INSERT INTO memberships (tenant_id, user_id, role, joined_at) VALUES (@TenantId, @Id, @Role, @CreatedAt)", user, tx);
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT */)
         {
@@ -82,7 +83,7 @@ internal sealed class SqliteAccountStore(ISqliteConnectionFactory db) : IAccount
     {
         await using var conn = await db.OpenAsync(ct: ct);
         return await conn.QueryFirstOrDefaultAsync<PrincipalRow>(
-            PrincipalSelect + " WHERE u.tenant_id = @tenantId AND u.id = @userId", new { tenantId, userId });
+            PrincipalSelect + " WHERE m.tenant_id = @tenantId AND m.user_id = @userId", new { tenantId, userId });
     }
 
     public async Task<UserRow?> FindUserAsync(string tenantId, string userId, CancellationToken ct)

@@ -7,7 +7,7 @@ internal sealed class SqliteTenantTierStore(ISqliteConnectionFactory db) : ITena
 {
     private const string SummarySelect = """
         SELECT t.id AS id, t.name AS name, t.tier AS tier,
-               (SELECT COUNT(*) FROM users u WHERE u.tenant_id = t.id) AS users,
+               (SELECT COUNT(*) FROM memberships m WHERE m.tenant_id = t.id) AS users,
                (SELECT COUNT(*) FROM flows f WHERE f.tenant_id = t.id) AS flows
         FROM tenants t
         """;
@@ -36,7 +36,7 @@ internal sealed class SqliteTenantTierStore(ISqliteConnectionFactory db) : ITena
         await using var conn = await db.OpenAsync(ct: ct);
         return await conn.QuerySingleAsync<UsageCountsRow>("""
             SELECT (SELECT COUNT(*) FROM flows WHERE tenant_id = @tenantId) AS flows,
-                   (SELECT COUNT(*) FROM users WHERE tenant_id = @tenantId) AS members,
+                   (SELECT COUNT(*) FROM memberships WHERE tenant_id = @tenantId) AS members,
                    (SELECT COUNT(DISTINCT name) FROM wasm_modules WHERE tenant_id = @tenantId) AS modules
             """, new { tenantId });
     }

@@ -1,11 +1,12 @@
 import {
   applyNodeChanges, Background, Controls, MarkerType, MiniMap, ReactFlow, useReactFlow,
-  type Connection, type Edge, type Node, type NodeChange, type OnSelectionChangeParams, type Viewport,
+  type Connection, type Edge, type Node, type NodeChange, type Viewport,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Graph, XY } from '../../flow/graph';
 import { nodeTypes, type NodeData } from './nodes';
+import { nextSelection } from './selection';
 
 export const DRAG_TYPE = 'application/nextra-node';
 
@@ -116,10 +117,14 @@ export function Canvas(p: Props) {
 
   const onNodesChange = useCallback((changes: NodeChange[]) => {
     setNodes((ns) => applyNodeChanges(changes.filter((c) => c.type !== 'remove'), ns));
-  }, []);
-  const onSelectionChange = useCallback(({ nodes: sel }: OnSelectionChangeParams) => {
-    const ids = sel.map((n) => n.id);
-    if (ids.join('\n') !== cb.current.selected.join('\n')) cb.current.onSelect(ids);
+    // Selection flows one way: only a person's select/deselect (a 'select' change) reaches the
+    // editor. React Flow's onSelectionChange also fires when the nodes prop is re-adopted (a
+    // remount after a view switch); feeding that back flipped the selection on every commit, an
+    // endless update loop (React error #185) that lost unsaved work.
+    const picks = changes.filter((c) => c.type === 'select');
+    if (picks.length === 0) return;
+    const next = nextSelection(cb.current.selected, picks);
+    if (next.join('\n') !== cb.current.selected.join('\n')) cb.current.onSelect(next);
   }, []);
   const onDragOver = useCallback((e: React.DragEvent) => {
     e.preventDefault();
@@ -150,7 +155,6 @@ export function Canvas(p: Props) {
         edges={edges}
         nodeTypes={nodeTypes}
         onNodesChange={onNodesChange}
-        onSelectionChange={onSelectionChange}
         onConnect={onConnect}
         onDelete={onDelete}
         onNodeDragStop={onNodeDragStop}

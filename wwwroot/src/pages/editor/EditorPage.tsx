@@ -1,6 +1,6 @@
 import { ReactFlowProvider, type Viewport } from '@xyflow/react';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useBlocker, useNavigate, useParams } from 'react-router';
 import { api, errorMessage, isQuota } from '../../api/client';
 import type { Flow } from '../../api/types';
 import { canEdit, useAuth } from '../../components/auth';
@@ -11,6 +11,8 @@ import { parseFlow } from '../../flow/model';
 import { Canvas } from './Canvas';
 import { EditorFooter, EditorToolbar, type SaveState, type View } from './EditorToolbar';
 import type { DocState } from './history';
+import { clearDraft, draftToOffer, editorFlowOf, saveDraft, type Draft } from './drafts';
+import { EditorBoundary } from './EditorBoundary';
 import { InjectDialog } from './InjectDialog';
 import { Inspector } from './Inspector';
 import { LogsPanel, useFlowLogs } from './LogsPanel';
@@ -36,20 +38,25 @@ export default function EditorPage() {
   const view: View = rest === 'yaml' ? 'yaml' : rest === 'split' ? 'split' : 'canvas';
   const [flow, setFlow] = useState<Flow | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [load, setLoad] = useState(0);
+  // The editor's latest unsaved document, for the crash boundary (which cannot read the editor's state).
+  const latest = useRef<Draft | null>(null);
   useEffect(() => {
     setFlow(null);
     api.flow(id).then(setFlow, (e) => setError(errorMessage(e)));
-  }, [id]);
+  }, [id, load]);
   if (error) return <div className="page"><ErrorBanner error={error} /></div>;
   if (!flow) return <div className="center muted">Loading flow…</div>;
   return (
-    <ReactFlowProvider>
-      <Editor key={flow.id} flow={flow} view={view} />
-    </ReactFlowProvider>
+    <EditorBoundary flowId={flow.id} latest={latest} onRetry={() => setLoad((n) => n + 1)}>
+      <ReactFlowProvider>
+        <Editor key={flow.id} flow={flow} view={view} latest={latest} />
+      </ReactFlowProvider>
+    </EditorBoundary>
   );
 }
 
-function Editor({ flow, view }: { flow: Flow; view: View }) {
+function Editor({ flow, view, latest }: { flow: Flow; view: View; latest: { current: Draft | null } }) {
   const { me } = useAuth();
   const nav = useNavigate();
   const doc = useFlowDoc({ text: flow.organismYaml, canvas: normalizeCanvas(flow.canvasState) });
@@ -74,6 +81,45 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
   // A deferred YAML edit (typing, not yet parsed) counts as unsaved too.
   const dirty = doc.deferred || doc.text !== saved.text || doc.canvas !== saved.canvas;
   const problems = useValidation(doc.text, !doc.yamlError);
+  latest.current = dirty ? { text: doc.text, canvas: doc.canvas, version, at: 0 } : null;
+  const [crash, setCrash] = useState(false);
+  if (crash) throw new Error('a crash asked for by window.__nextraCrash');
+  useEffect(() => {
+    (window as unknown as { __nextraCrash?: () => void }).__nextraCrash = () => setCrash(true);
+  }, []);
+
+  // Unsaved work is kept as a draft in the browser and offered back on the next open.
+  const [offer, setOffer] = useState(() => draftToOffer(flow.id, flow.organismYaml));
+  useEffect(() => {
+    if (!dirty) {
+      if (!offer) clearDraft(flow.id);
+      return;
+    }
+    const t = setTimeout(() => {
+      saveDraft(flow.id, { text: doc.text, canvas: doc.canvas, version, at: Date.now() });
+      setOffer(null);
+    }, 250);
+    return () => clearTimeout(t);
+  }, [dirty, doc.text, doc.canvas, version, offer, flow.id]);
+  const restoreDraft = () => {
+    if (!offer) return;
+    doc.change(() => ({ text: offer.text, canvas: normalizeCanvas(offer.canvas) }));
+    setOffer(null);
+  };
+  const discardDraft = () => {
+    clearDraft(flow.id);
+    setOffer(null);
+  };
+
+  // In-app navigation away from unsaved edits asks first (a view switch inside this flow does not).
+  const leaving = useRef(false);
+  const blocker = useBlocker(useCallback(({ nextLocation }: { nextLocation: { pathname: string } }) =>
+    dirty && !leaving.current && editorFlowOf(nextLocation.pathname) !== flow.id, [dirty, flow.id]));
+  useEffect(() => {
+    if (blocker.state !== 'blocked') return;
+    if (confirm('This flow has unsaved changes. Leave without saving? They stay as a draft that the editor offers back when you open the flow again.')) blocker.proceed();
+    else blocker.reset();
+  }, [blocker]);
 
   const problemsByNode = useMemo(() => {
     const m = new Map<string, string[]>();
@@ -174,6 +220,7 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
       if (s.error) throw new Error(s.error);
     }
     const r = await api.inject(flow.id, b);
+    leaving.current = true;
     nav(`/runs/${r.runId}`);
   }, [dirty, save, status, flow.id, nav]);
 
@@ -234,6 +281,16 @@ function Editor({ flow, view }: { flow: Flow; view: View }) {
       />
       <QuotaBanner message={quota} onClose={() => setQuota(null)} />
       <ErrorBanner error={error} onClose={() => setError(null)} />
+      {offer && (
+        <div className="draft-banner" role="status" data-testid="draft-banner">
+          <span>
+            Unsaved changes from {offer.at ? new Date(offer.at).toLocaleString() : 'an earlier visit'} were kept in this browser
+            {offer.version && offer.version !== version ? ` (made on version ${offer.version}; the flow is now at version ${version})` : ''}.
+          </span>
+          <button className="primary" onClick={restoreDraft} data-testid="draft-restore">Restore them</button>
+          <button onClick={discardDraft} data-testid="draft-discard">Discard</button>
+        </div>
+      )}
       <div className="narrow-note">Editing needs a wider screen. <Link to={`/flow/${flow.id}/runs`}>See this flow's runs</Link>.</div>
       <div className={`editor-body view-${view}`} style={view === 'split' ? { gridTemplateColumns: splitColumns(split) } : undefined}>
         {showCanvas && <Palette disabled={canvasLocked} onAdd={(k) => onDrop(k, { x: 40 + Math.random() * 200, y: 40 + Math.random() * 200 })} />}
