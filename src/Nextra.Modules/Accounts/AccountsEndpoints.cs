@@ -36,13 +36,21 @@ internal static class AccountsEndpoints
     }
 
     internal static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> LoginAsync(LoginRequest body, AccountService accounts,
-        IOptions<AccountsOptions> options, HttpContext http, CancellationToken ct)
+        IOptions<AccountsOptions> options, IEnumerable<IPasswordSignInGate> gates, HttpContext http, CancellationToken ct)
     {
         var user = await accounts.VerifyLoginAsync(body.Email, body.Password, ct);
         if (user is null)
         {
             return TypedResults.Problem(statusCode: 401, title: "Invalid credentials", detail: "Email or password is wrong.",
                 extensions: new Dictionary<string, object?> { ["code"] = ErrorCodes.InvalidCredentials });
+        }
+        foreach (var gate in gates)
+        {
+            if (await gate.RefuseAsync(user.TenantId, user.UserId, user.Role, ct) is { } refusal)
+            {
+                return TypedResults.Problem(statusCode: 403, title: "Single sign-on required", detail: refusal,
+                    extensions: new Dictionary<string, object?> { ["code"] = "sso_required" });
+            }
         }
         await SignInAsync(http, accounts, user, options.Value, ct);
         return TypedResults.Ok(ToMe(user));

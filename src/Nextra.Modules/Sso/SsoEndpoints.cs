@@ -28,6 +28,8 @@ internal static class SsoEndpoints
     internal static Ok<SsoProviderInfo[]> ListForLogin(SsoProviderCatalog catalog) =>
         TypedResults.Ok(catalog.ConfiguredOidc
             .Select(p => new SsoProviderInfo(p.Name, p.DisplayName.Length > 0 ? p.DisplayName : p.Name, SsoProviderCatalog.KindOidc, $"/oidc/{p.Name}/login"))
+            .Concat(catalog.ConfiguredSaml
+                .Select(p => new SsoProviderInfo(p.Name, p.DisplayName.Length > 0 ? p.DisplayName : p.Name, SsoProviderCatalog.KindSaml, $"/saml/{p.Name}/login")))
             .ToArray());
 
     internal static async Task<Ok<SsoSettingsResponse>> GetSettingsAsync(ICurrentUser user, SsoProviderCatalog catalog, ISsoStore store,
@@ -41,6 +43,13 @@ internal static class SsoEndpoints
                 $"/oidc/{o.Name}/login", urls.OidcCallback(http.Request, o.Name), o.Authority, o.ClientId, o.ClientSecret.Length > 0,
                 [.. o.Scopes], o.EmailClaim, o.GroupsClaim, o.AutoProvision, SsoProviderCatalog.ParseRole(o.DefaultRole).ToWire(),
                 o.GroupRoles, null, null, false, null, null));
+        }
+        foreach (var o in catalog.ConfiguredSaml.Where(o => o.Tenant == tenantName || o.Tenant == user.TenantId))
+        {
+            var b = urls.Base(http.Request);
+            views.Add(new SsoProviderView(o.Name, SsoProviderCatalog.KindSaml, o.DisplayName.Length > 0 ? o.DisplayName : o.Name, "config",
+                $"/saml/{o.Name}/login", null, null, null, false, [], null, null, o.AutoProvision, SsoProviderCatalog.ParseRole(o.DefaultRole).ToWire(),
+                o.GroupRoles, o.IdpEntityId.Length > 0 ? o.IdpEntityId : o.IdpMetadata, o.IdpSsoUrl, true, $"{b}/saml/{o.Name}/metadata", $"{b}/saml/{o.Name}/acs"));
         }
         foreach (var row in await store.ListProvidersAsync(user.TenantId, ct))
         {
@@ -135,7 +144,14 @@ internal static class SsoEndpoints
             if (s.IdpEntityId.Length == 0) throw Invalid("idpEntityId", "Enter the identity provider's entity id (from its metadata).");
             if (!Uri.TryCreate(s.IdpSsoUrl, UriKind.Absolute, out var sso) || sso.Scheme is not ("https" or "http"))
                 throw Invalid("idpSsoUrl", "Enter the identity provider's single sign-on URL (HTTP-Redirect binding).");
-            if (s.IdpCertificate.Length == 0) throw Invalid("idpCertificate", "Paste the identity provider's signing certificate (PEM).");
+            try
+            {
+                using var certificate = Saml.SamlProviderLoader.Certificate(s.IdpCertificate);
+            }
+            catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or FormatException or ArgumentException)
+            {
+                throw Invalid("idpCertificate", "Paste the identity provider's signing certificate (PEM, -----BEGIN CERTIFICATE-----).");
+            }
         }
         else
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Nextra.Modules.Sso.Clerk;
 using Nextra.Modules.Sso.Oidc;
 
 namespace Nextra.Modules.Sso;
@@ -11,6 +12,7 @@ namespace Nextra.Modules.Sso;
 [JsonSerializable(typeof(PutSsoProviderRequest))]
 [JsonSerializable(typeof(SsoProviderView))]
 [JsonSerializable(typeof(TenantProviderSettings))]
+[JsonSerializable(typeof(ClerkWebhookResponse))]
 internal sealed partial class SsoJsonContext : JsonSerializerContext;
 
 /// <summary>The provider's own documents, snake_case as OpenID Connect writes them.</summary>

@@ -2,19 +2,42 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Nextra.Modules.Common;
 using Nextra.Modules.Secrets;
+using Nextra.Modules.Sso.Saml;
 using Nextra.Modules.Sso.Stores;
 
 namespace Nextra.Modules.Sso;
 
 /// <summary>Providers by name: the operator's (<c>[[oidc.providers]]</c>, <c>[[saml.providers]]</c>) first, then tenants'.</summary>
-internal sealed class SsoProviderCatalog(IOptions<OidcOptions> oidc, ISsoStore store, SecretCipher cipher)
+internal sealed class SsoProviderCatalog(IOptions<OidcOptions> oidc, IOptions<SamlOptions> saml, ISsoStore store, SecretCipher cipher)
 {
     public const string KindOidc = "oidc";
     public const string KindSaml = "saml";
 
     public IEnumerable<OidcProviderOptions> ConfiguredOidc => oidc.Value.Providers.Where(p => p.Name.Length > 0);
 
-    public bool IsConfigured(string name) => ConfiguredOidc.Any(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+    public IEnumerable<SamlProviderOptions> ConfiguredSaml => saml.Value.Providers.Where(p => p.Name.Length > 0);
+
+    public bool IsConfigured(string name) =>
+        ConfiguredOidc.Any(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
+        || ConfiguredSaml.Any(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    public async Task<SamlProvider?> FindSamlAsync(string name, CancellationToken ct)
+    {
+        if (ConfiguredSaml.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)) is { } o)
+        {
+            var (entityId, ssoUrl, certificates) = SamlProviderLoader.Idp(o.IdpMetadata, o.IdpEntityId, o.IdpSsoUrl, o.IdpCertificate);
+            return new SamlProvider(o.Name, o.DisplayName.Length > 0 ? o.DisplayName : o.Name, entityId, ssoUrl, certificates, o.EmailAttribute,
+                o.GroupsAttribute, o.AutoProvision, ParseRole(o.DefaultRole), GroupRoles(o.GroupRoles), o.Tenant, TenantId: null);
+        }
+        var row = await store.FindProviderAsync(name, ct);
+        if (row is null || row.Kind != KindSaml)
+        {
+            return null;
+        }
+        var s = Settings(row);
+        return new SamlProvider(row.Name, row.DisplayName, s.IdpEntityId, s.IdpSsoUrl, [SamlProviderLoader.Certificate(s.IdpCertificate)], "",
+            s.GroupsClaim, s.AutoProvision, ParseRole(s.DefaultRole), GroupRoles(s.GroupRoles), row.TenantId, row.TenantId);
+    }
 
     public async Task<OidcProvider?> FindOidcAsync(string name, CancellationToken ct)
     {

@@ -17,7 +17,7 @@ internal sealed record SsoLanding(string Tenant, string? TenantId, bool AutoProv
 /// a new user joins the provider's tenant with the role of their groups (or the default role); a new tenant's first
 /// user is its owner. Existing users keep their role.
 /// </summary>
-internal sealed class SsoSignIn(IAccountStore accounts, ISsoStore sso, ITierLimits tiers, TimeProvider time)
+internal sealed class SsoSignIn(IAccountStore accounts, IMembershipStore members, ISsoStore sso, ITierLimits tiers, TimeProvider time)
 {
     /// <summary>Marks users created by SSO: no password verifies against it (it is not a PBKDF2 record).</summary>
     public const string NoPassword = "sso:no-password";
@@ -34,12 +34,25 @@ internal sealed class SsoSignIn(IAccountStore accounts, ISsoStore sso, ITierLimi
         AuthenticatedUser signedIn;
         if (user is not null)
         {
-            if (tenantId is not null && user.TenantId != tenantId)
+            var target = tenantId ?? user.TenantId;
+            var principal = await accounts.FindPrincipalAsync(target, user.Id, ct);
+            if (principal is null && tenantId is not null && landing.AutoProvision)
             {
-                throw new SsoException("not_member", $"{identity.Email} belongs to another tenant; ask its admin to invite you.");
+                // An existing person (another tenant's member) joins the provider's tenant.
+                var limits = await tiers.ForTenantAsync(tenantId, ct);
+                switch (await members.AddAsync(tenantId, user.Id, landing.Role, now, limits.TeamMembers, ct))
+                {
+                    case MembershipResult.QuotaExceeded:
+                        throw new SsoException("quota_exceeded", $"The tenant has reached its {limits.TeamMembers} members; ask an admin to upgrade or remove someone.");
+                    case MembershipResult.Done or MembershipResult.AlreadyMember:
+                        principal = await accounts.FindPrincipalAsync(tenantId, user.Id, ct);
+                        break;
+                }
             }
-            var principal = await accounts.FindPrincipalAsync(user.TenantId, user.Id, ct)
-                ?? throw new SsoException("not_member", $"{identity.Email} has no access to a tenant.");
+            if (principal is null)
+            {
+                throw new SsoException("not_member", $"{identity.Email} is not a member of the tenant (or is disabled); ask its admin to invite you.");
+            }
             signedIn = AccountService.ToUser(principal, "cookie");
         }
         else if (!landing.AutoProvision)

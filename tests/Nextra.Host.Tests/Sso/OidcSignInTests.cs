@@ -15,10 +15,12 @@ public sealed class OidcFactory : NextraFactory, IAsyncLifetime
 
     public ScriptedOidcProvider Provider { get; private set; } = null!;
 
+    public TestUser Owner { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         Provider = await ScriptedOidcProvider.StartAsync();
-        await CreateUserAsync(Tenant, Role.Owner, "owner@sso-corp.test");
+        Owner = await CreateUserAsync(Tenant, Role.Owner, "owner@sso-corp.test");
     }
 
     protected override IEnumerable<KeyValuePair<string, string?>> ExtraSettings =>
@@ -143,16 +145,34 @@ public sealed class OidcSignInTests(OidcFactory factory) : IClassFixture<OidcFac
     }
 
     [Fact]
-    public async Task UserOfAnotherTenant_Refused()
+    public async Task UserOfAnotherTenant_ProviderWithoutAutoProvision_Refused()
     {
         await factory.CreateUserAsync("elsewhere-" + Guid.NewGuid().ToString("N"), Role.Owner, "other-tenant@example.test");
         factory.Provider.Flaw = IdTokenFlaw.None;
         factory.Provider.NextUser = new("sub-other", "other-tenant@example.test", []);
 
-        var outcome = await SignInAsync();
+        var outcome = await SignInAsync("closed");
 
         Assert.Equal("/login?sso_error=not_member", outcome.Location);
         Assert.False(SetsSession(outcome.Callback));
+    }
+
+    [Fact]
+    public async Task UserOfAnotherTenant_AutoProvision_JoinsProviderTenantAsMember()
+    {
+        var home = await factory.CreateUserAsync("home-" + Guid.NewGuid().ToString("N"), Role.Owner, "two-tenants@example.test");
+        factory.Provider.Flaw = IdTokenFlaw.None;
+        factory.Provider.NextUser = new("sub-two", "two-tenants@example.test", ["eng_leads"]);
+
+        var outcome = await SignInAsync();
+
+        var me = await outcome.Browser.GetFromJsonAsync<JsonObject>("/api/auth/me");
+        Assert.Equal(home.UserId, me!["userId"]!.GetValue<string>());
+        Assert.Equal(OidcFactory.Tenant, me["tenantName"]!.GetValue<string>());
+        Assert.Equal("editor", me["role"]!.GetValue<string>());
+        using var scope = factory.Services.CreateScope();
+        var tenants = await scope.ServiceProvider.GetRequiredService<IMembershipStore>().ListTenantsOfAsync(home.UserId, default);
+        Assert.Equal(2, tenants.Count);
     }
 
     [Theory]
@@ -239,5 +259,58 @@ public sealed class OidcSignInTests(OidcFactory factory) : IClassFixture<OidcFac
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("sso_provider_not_found", (await Json.ReadAsync(response))["code"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task SsoRequired_PasswordRefusedForMembers_OwnerKeepsIt()
+    {
+        var editor = await factory.CreateUserAsync(OidcFactory.Tenant, Role.Editor, $"pw-editor-{Guid.NewGuid():N}@sso-corp.test");
+        Assert.Equal(HttpStatusCode.OK, (await factory.Owner.Client.PutAsJsonAsync("/api/sso/settings", new { ssoRequired = true })).StatusCode);
+        try
+        {
+            var refused = await factory.CreateClient().PostAsJsonAsync("/api/auth/login", new { email = editor.Email, password = TestUser.Password });
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Equal("sso_required", (await Json.ReadAsync(refused))["code"]!.GetValue<string>());
+            var owner = await factory.CreateClient().PostAsJsonAsync("/api/auth/login", new { email = factory.Owner.Email, password = TestUser.Password });
+            Assert.Equal(HttpStatusCode.OK, owner.StatusCode);
+            Assert.True((await factory.Owner.Client.GetFromJsonAsync<JsonObject>("/api/sso"))!["ssoRequired"]!.GetValue<bool>());
+        }
+        finally
+        {
+            await factory.Owner.Client.PutAsJsonAsync("/api/sso/settings", new { ssoRequired = false });
+        }
+        Assert.Equal(HttpStatusCode.OK, (await factory.CreateClient().PostAsJsonAsync("/api/auth/login", new { email = editor.Email, password = TestUser.Password })).StatusCode);
+    }
+
+    [Fact]
+    public async Task TenantProvider_SecretEncryptedNeverReturned_AndCallsPassTheEgressGuard()
+    {
+        var put = await factory.Owner.Client.PutAsJsonAsync("/api/sso/providers/tenant-idp", new
+        {
+            kind = "oidc", displayName = "Tenant IdP", authority = factory.Provider.Url, clientId = ScriptedOidcProvider.ClientId,
+            clientSecret = "tenant-secret-value", autoProvision = true, defaultRole = "editor",
+        });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        var settings = await factory.Owner.Client.GetStringAsync("/api/sso");
+        Assert.Contains("\"hasClientSecret\":true", settings, StringComparison.Ordinal);
+        Assert.DoesNotContain("tenant-secret-value", settings, StringComparison.Ordinal);
+        using (var scope = factory.Services.CreateScope())
+        {
+            var row = await scope.ServiceProvider.GetRequiredService<Nextra.Modules.Sso.Stores.ISsoStore>().FindProviderAsync("tenant-idp", default);
+            Assert.DoesNotContain("tenant-secret-value", System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(row!.Secret!)), StringComparison.Ordinal);
+        }
+        var viewer = await factory.CreateUserAsync(OidcFactory.Tenant, Role.Viewer);
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.Client.GetAsync("/api/sso")).StatusCode);
+        var other = await factory.CreateUserAsync("other-" + Guid.NewGuid().ToString("N"));
+        var taken = await other.Client.PutAsJsonAsync("/api/sso/providers/tenant-idp", new { kind = "oidc", authority = "https://x.example", clientId = "c" });
+        Assert.Equal(HttpStatusCode.Conflict, taken.StatusCode);
+        var clash = await factory.Owner.Client.PutAsJsonAsync("/api/sso/providers/corp", new { kind = "oidc", authority = "https://x.example", clientId = "c" });
+        Assert.Equal(HttpStatusCode.Conflict, clash.StatusCode);
+
+        // An admin-set authority on loopback is refused by the SSRF guard (the operator did not allow-list it).
+        var start = await Browser().GetAsync("/oidc/tenant-idp/login");
+
+        Assert.Equal("/login?sso_error=provider_unreachable", start.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.NoContent, (await factory.Owner.Client.DeleteAsync("/api/sso/providers/tenant-idp")).StatusCode);
     }
 }

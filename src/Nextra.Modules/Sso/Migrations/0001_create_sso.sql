@@ -48,3 +48,12 @@ CREATE TABLE sso_identities (
     PRIMARY KEY (provider, subject)
 );
 CREATE INDEX ix_sso_identities_user ON sso_identities (user_id);
+
+-- A tenant made from an outside organization (Clerk's organization.created), by the outside id.
+CREATE TABLE sso_tenant_links (
+    provider    TEXT NOT NULL,
+    external_id TEXT NOT NULL,
+    tenant_id   TEXT NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+    created_at  TEXT NOT NULL,
+    PRIMARY KEY (provider, external_id)
+);

@@ -16,6 +16,14 @@ internal interface ISsoStore
     /// <summary>True the first time (<paramref name="kind"/>, <paramref name="id"/>) is seen, false ever after (until it expires).</summary>
     Task<bool> TryUseOnceAsync(string kind, string id, DateTimeOffset expiresAt, CancellationToken ct);
 
+    /// <summary>Forgets a once-only id, so a delivery whose processing failed can be retried.</summary>
+    Task ReleaseOnceAsync(string kind, string id, CancellationToken ct);
+
+    /// <summary>The tenant made from an outside organization.</summary>
+    Task<string?> FindTenantLinkAsync(string provider, string externalId, CancellationToken ct);
+
+    Task LinkTenantAsync(string provider, string externalId, string tenantId, DateTimeOffset at, CancellationToken ct);
+
     /// <summary>The local user linked to a provider's subject.</summary>
     Task<string?> FindIdentityAsync(string provider, string subject, CancellationToken ct);
 
@@ -24,7 +32,7 @@ internal interface ISsoStore
 
     Task<IReadOnlyList<SsoProviderRow>> ListProvidersAsync(string tenantId, CancellationToken ct);
 
-    /// <summary>Every tenant-configured provider (the unscoped read the sign-in routes need; no secrets leave through it).</summary>
+    /// <summary>A tenant-configured provider by its global name (the unscoped read the anonymous sign-in routes need).</summary>
     Task<SsoProviderRow?> FindProviderAsync(string name, CancellationToken ct);
 
     /// <summary>Creates or replaces the tenant's provider; false when another tenant holds the name.</summary>

@@ -42,6 +42,28 @@ internal abstract class SsoStoreBase : ISsoStore
             new { kind, id, expires = SqliteCommands.Iso(expiresAt) }) == 1;
     }
 
+    public async Task ReleaseOnceAsync(string kind, string id, CancellationToken ct)
+    {
+        await using var conn = await OpenAsync(ct);
+        await conn.ExecuteAsync("DELETE FROM sso_used_ids WHERE kind = @kind AND id = @id", new { kind, id });
+    }
+
+    public async Task<string?> FindTenantLinkAsync(string provider, string externalId, CancellationToken ct)
+    {
+        await using var conn = await OpenAsync(ct);
+        return await conn.QueryFirstOrDefaultAsync<string>(
+            "SELECT tenant_id FROM sso_tenant_links WHERE provider = @provider AND external_id = @externalId", new { provider, externalId });
+    }
+
+    public async Task LinkTenantAsync(string provider, string externalId, string tenantId, DateTimeOffset at, CancellationToken ct)
+    {
+        await using var conn = await OpenAsync(ct);
+        await conn.ExecuteAsync("""
+            INSERT INTO sso_tenant_links (provider, external_id, tenant_id, created_at) VALUES (@provider, @externalId, @tenantId, @at)
+            ON CONFLICT (provider, external_id) DO UPDATE SET tenant_id = excluded.tenant_id
+            """, new { provider, externalId, tenantId, at = SqliteCommands.Iso(at) });
+    }
+
     public async Task<string?> FindIdentityAsync(string provider, string subject, CancellationToken ct)
     {
         await using var conn = await OpenAsync(ct);

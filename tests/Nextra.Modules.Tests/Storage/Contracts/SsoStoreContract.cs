@@ -23,6 +23,7 @@ public abstract class SsoStoreContract
             s.AddMigrations("sso", asm, after: "accounts");
             s.AddStore<IAccountStore, SqliteAccountStore, PostgresAccountStore>();
             s.AddStore<ISsoStore, SqliteSsoStore, PostgresSsoStore>();
+            s.AddStore<IUserLifecycle, SqliteUserLifecycleStore, PostgresUserLifecycleStore>();
         });
         var accounts = h.Get<IAccountStore>();
         foreach (var t in new[] { "t1", "t2" })
@@ -81,6 +82,57 @@ public abstract class SsoStoreContract
         Assert.True(await store.TryUseOnceAsync("saml", "a1", Now.AddMinutes(5), default));
         Assert.False(await store.TryUseOnceAsync("saml", "a1", Now.AddMinutes(5), default));
         Assert.True(await store.TryUseOnceAsync("svix", "a1", Now.AddMinutes(5), default));
+    }
+
+    [ContractFact]
+    public async Task UseOnce_Released_UsableAgain()
+    {
+        await using var h = await CreateAsync();
+        var store = h.Get<ISsoStore>();
+        Assert.True(await store.TryUseOnceAsync("svix", "m1", Now.AddDays(7), default));
+
+        await store.ReleaseOnceAsync("svix", "m1", default);
+
+        Assert.True(await store.TryUseOnceAsync("svix", "m1", Now.AddDays(7), default));
+    }
+
+    [ContractFact]
+    public async Task TenantLink_FoundByOutsideId_GoneWithTheTenant()
+    {
+        await using var h = await CreateAsync();
+        var store = h.Get<ISsoStore>();
+        Assert.Null(await store.FindTenantLinkAsync("clerk", "org_1", default));
+
+        await store.LinkTenantAsync("clerk", "org_1", "t1", Now, default);
+        Assert.Equal("t1", await store.FindTenantLinkAsync("clerk", "org_1", default));
+        Assert.Null(await store.FindTenantLinkAsync("other", "org_1", default));
+
+        Assert.True(await h.Get<IUserLifecycle>().DeleteTenantAsync("t1", default));
+        Assert.Null(await store.FindTenantLinkAsync("clerk", "org_1", default));
+    }
+
+    [ContractFact]
+    public async Task Lifecycle_EmailNameDisableRename()
+    {
+        await using var h = await CreateAsync();
+        var life = h.Get<IUserLifecycle>();
+        var accounts = h.Get<IAccountStore>();
+
+        Assert.False(await life.SetEmailAsync("u-t1", "T2@example.com", Now, default)); // taken by u-t2
+        Assert.True(await life.SetEmailAsync("u-t1", "New@Example.com", Now, default));
+        Assert.Equal("u-t1", (await accounts.FindUserByEmailAsync("new@example.com", default))!.Id);
+        await life.SetNameAsync("u-t1", "Ada", Now, default);
+        Assert.True(await life.RenameTenantAsync("t1", "Renamed", default));
+        Assert.Equal("Renamed", (await accounts.FindPrincipalAsync("t1", "u-t1", default))!.TenantName);
+
+        Assert.True(await life.DisableAsync("u-t1", Now, default));
+        Assert.Null(await accounts.FindPrincipalAsync("t1", "u-t1", default)); // a disabled user is nobody's principal
+        Assert.NotNull(await accounts.FindPrincipalAsync("t2", "u-t2", default));
+        Assert.False(await life.DisableAsync("nobody", Now, default));
+
+        await life.CreateTenantAsync("t3", "Empty org", Now, default);
+        Assert.True(await life.DeleteTenantAsync("t3", default));
+        Assert.False(await life.DeleteTenantAsync("t3", default));
     }
 
     [ContractFact]

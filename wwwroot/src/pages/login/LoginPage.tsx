@@ -72,6 +72,8 @@ export function ssoErrorMessage(code: string | null): string | null {
     provider_misconfigured: 'Single sign-on is misconfigured. Ask your admin to check the provider settings.',
     token_exchange_failed: 'The identity provider refused to complete the sign-in. Ask your admin to check the client secret.',
     sso_required: 'This workspace requires single sign-on: use the button of your identity provider.',
+    saml_invalid: 'The identity provider\'s SAML answer could not be verified, so you were not signed in. Ask your admin to check the certificate and URLs.',
+    saml_replay: 'This sign-in answer was already used. Start again.',
   };
   return messages[code] ?? `Single sign-on failed (${code}).`;
 }
