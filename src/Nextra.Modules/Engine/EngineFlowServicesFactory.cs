@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.DependencyInjection;
 using Nextra.Modules.Memory;
 using Nextra.Modules.Orchestration;
 using Nextra.Modules.Secrets;
 using Nextra.Modules.Tiers;
-using Nextra.Modules.WasmModules;
 using Nextra.Pump.Config;
 using Nextra.Pump.Handlers;
 using Nextra.Pump.Memory;
@@ -23,7 +21,7 @@ internal sealed class EngineFlowServicesFactory(
     ISecretResolverFactory secrets,
     ProjectMemoryService memory,
     ITierLimits tiers,
-    IServiceProvider services,
+    ITenantModuleSources modules,
     ISharedStateProvider sharedState,
     TimeProvider time) : IFlowServicesFactory
 {
@@ -58,8 +56,7 @@ internal sealed class EngineFlowServicesFactory(
             _modules.TryRemove((tenantId, flowId), out _);
             return;
         }
-        _modules[(tenantId, flowId)] = await services.GetRequiredService<WasmModuleService>()
-            .SourceForTenantAsync(tenantId, names, ct).ConfigureAwait(false);
+        _modules[(tenantId, flowId)] = await modules.ForTenantAsync(tenantId, names, ct).ConfigureAwait(false);
     }
 
     private IWasmModuleSource? ModulesOf(string tenantId, string flowId) => _modules.GetValueOrDefault((tenantId, flowId));

@@ -1,7 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
 using Nextra.Modules.Flows.Validation;
 using Nextra.Modules.Tiers;
-using Nextra.Modules.WasmModules;
 using Nextra.Pump.Config;
 
 namespace Nextra.Modules.Engine;
@@ -13,7 +11,7 @@ namespace Nextra.Modules.Engine;
 /// block (inline <c>wat:</c>/<c>source:</c> included) is a <c>code_needs_tier</c> problem; a <c>fanout</c> list wider
 /// than the tier's <c>max_parallel_branches</c> is a <c>too_many_branches</c> problem.
 /// </summary>
-internal sealed class PumpFlowValidator(EngineKinds kinds, ITierLimits tiers, IServiceProvider services) : IFlowValidator
+internal sealed class PumpFlowValidator(EngineKinds kinds, ITierLimits tiers, ITenantModuleSources modules) : IFlowValidator
 {
     public const string CodeNeedsTier = "code_needs_tier";
 
@@ -22,11 +20,7 @@ internal sealed class PumpFlowValidator(EngineKinds kinds, ITierLimits tiers, IS
         var registry = kinds.Registry;
         var names = ModuleReferences.Names(organismYaml);
         if (names.Count > 0)
-        {
-            // Resolved lazily: the module registry itself depends on the flows module (in-use checks).
-            var modules = services.GetRequiredService<WasmModuleService>();
-            registry = kinds.RegistryFor(await modules.SourceForTenantAsync(tenantId, names, ct));
-        }
+            registry = kinds.RegistryFor(await modules.ForTenantAsync(tenantId, names, ct));
         var result = FlowLoader.Load(organismYaml, registry);
         var tier = await tiers.ForTenantAsync(tenantId, ct);
         if (result.Flow is null)

@@ -11,7 +11,7 @@ using Nextra.Modules.Tiers;
 
 namespace Nextra.Modules.Memory;
 
-/// <summary>Project memory: the API and the per-flow <see cref="Nextra.Pump.Handlers.IProjectMemory"/>. Register after AddFlows.</summary>
+/// <summary>Project memory: the API and the per-flow <see cref="Nextra.Pump.Handlers.IProjectMemory"/>.</summary>
 public static class MemoryModule
 {
     public static IServiceCollection AddProjectMemory(this IServiceCollection services, IConfiguration configuration)

@@ -4,6 +4,7 @@ using Nextra.Modules.Common;
 using Nextra.Modules.Flows;
 using Nextra.Modules.Memory.Stores;
 using Nextra.Modules.Tiers;
+using Nextra.Pump.Config;
 using Nextra.Pump.Handlers;
 
 namespace Nextra.Modules.Memory;
@@ -13,10 +14,15 @@ namespace Nextra.Modules.Memory;
 /// (tenant, flow); the API checks the flow belongs to the caller's tenant first (404 otherwise).
 /// The per-flow cap is the tenant's tier's <c>project_memory_mb</c> (looked up on each write, so a
 /// tier change applies at once); a tier with 0 refuses reads and writes with <c>quota_exceeded</c>
-/// (deleting stays allowed, so a downgraded tenant can clean up).
+/// (deleting stays allowed, so a downgraded tenant can clean up). Only a flow that opted in
+/// (<c>project_memory: true</c>) can be written to (403 <c>project_memory_off</c> otherwise); reading, listing and
+/// deleting stay open, so a flow that opted out again can still be inspected and cleaned up.
 /// </summary>
 public sealed class ProjectMemoryService
 {
+    /// <summary>The <c>code</c> of a PUT on a flow without <c>project_memory: true</c>.</summary>
+    public const string OffCode = "project_memory_off";
+
     private readonly IProjectMemoryStore _store;
     private readonly IFlowCatalog _flows;
     private readonly MemoryOptions _options;
@@ -54,8 +60,11 @@ public sealed class ProjectMemoryService
 
     public async Task PutAsync(string tenantId, string flowId, string key, byte[] value, CancellationToken ct)
     {
-        await RequireFlowAsync(tenantId, flowId, ct);
+        var flow = await RequireFlowAsync(tenantId, flowId, ct);
         var max = await RequireAvailableAsync(tenantId, ct);
+        if (!FlowLoader.OptsIntoProjectMemory(flow.OrganismYaml))
+            throw new ApiException(403, OffCode, "Project memory not enabled",
+                $"Flow '{flow.Name}' does not use project memory: add 'project_memory: true' to its organism.yaml and save it, then write keys.");
         if (!await PutCoreAsync(tenantId, flowId, CheckKey(key), value, max, ct))
             throw Full(max);
     }
@@ -88,11 +97,8 @@ public sealed class ProjectMemoryService
         _store.PutAsync(tenantId, flowId, key, value, max ?? long.MaxValue,
             _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture), ct);
 
-    private async Task RequireFlowAsync(string tenantId, string flowId, CancellationToken ct)
-    {
-        if (await _flows.GetAsync(tenantId, flowId, ct) is null)
-            throw ApiException.NotFound("Flow");
-    }
+    private async Task<FlowSnapshot> RequireFlowAsync(string tenantId, string flowId, CancellationToken ct) =>
+        await _flows.GetAsync(tenantId, flowId, ct) ?? throw ApiException.NotFound("Flow");
 
     private string CheckKey(string key)
     {

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Nextra.Modules.Common;
 using Nextra.Modules.Secrets.Stores;
@@ -35,7 +34,7 @@ public static class SecretsModule
         services.AddStore<ISecretStore, SqliteSecretStore, PostgresSecretStore>();
         services.TryAddSingleton<SecretService>();
         services.TryAddSingleton<ISecretResolverFactory, SecretResolverFactory>();
-        services.AddHostedService<SecretKeyInitializer>();
+        services.AddStartupCheck<SecretCipher>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(SecretsJsonContext.Default));
         return services;
     }
@@ -44,17 +43,5 @@ public static class SecretsModule
     {
         SecretsEndpoints.Map(app);
         return app;
-    }
-
-    /// <summary>Loads (or creates) the key at start, so a bad key stops the server instead of the first secret request.</summary>
-    private sealed class SecretKeyInitializer(IServiceProvider services) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            _ = services.GetRequiredService<SecretCipher>();
-            return Task.CompletedTask;
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

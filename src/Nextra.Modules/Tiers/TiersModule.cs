@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Nextra.Modules.Common;
 using Nextra.Modules.Storage;
@@ -39,7 +38,7 @@ public static class TiersModule
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ICacheInvalidator>(), sp.GetRequiredService<ILogger<TierService>>()));
         // Added, not tried: it wins over AddTierDefaults' config-only limits whichever module registers first.
         services.AddSingleton<ITierLimits>(sp => sp.GetRequiredService<TierService>());
-        services.AddHostedService<TiersConfigCheck>();
+        services.AddStartupCheck<TiersOptions>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(TiersJsonContext.Default));
         return services;
     }
@@ -48,17 +47,5 @@ public static class TiersModule
     {
         UsageEndpoints.Map(app);
         return app;
-    }
-
-    /// <summary>Reads the tier configuration when the server starts, so a typo in [tiers] stops it with the key named.</summary>
-    private sealed class TiersConfigCheck(IServiceProvider services) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            _ = services.GetRequiredService<TiersOptions>();
-            return Task.CompletedTask;
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Nextra.Modules.Common;
+using Nextra.Modules.Engine;
 using Nextra.Modules.Flows;
 using Nextra.Modules.Tiers;
 using Nextra.Modules.WasmModules.Stores;
@@ -13,8 +14,8 @@ namespace Nextra.Modules.WasmModules;
 
 /// <summary>
 /// The tenant's module registry: upload (compiled and import-checked before it is stored),
-/// list, delete (refused while a flow uses the module) and AssemblyScript builds. Also hands
-/// running flows an <see cref="IWasmModuleSource"/> scoped to their tenant.
+/// list, delete (refused while a flow uses the module) and AssemblyScript builds. Running flows and the validator read
+/// the registry through <see cref="ITenantModuleSources"/> instead.
 /// </summary>
 public sealed partial class WasmModuleService
 {
@@ -165,27 +166,6 @@ public sealed partial class WasmModuleService
             return new BuildModuleResponse(false, ToErrors(build));
         var problems = CheckCode(WasmCode.FromBinary("build", build.Wasm!));
         return new BuildModuleResponse(problems.Length == 0, problems);
-    }
-
-    /// <summary>
-    /// The modules of one tenant as a code-block module source (a snapshot: load it when a flow is
-    /// validated or started). Pass <paramref name="names"/> (e.g. <see cref="ModuleReferences.Names"/>
-    /// of the flow's YAML) to load only what the flow uses.
-    /// </summary>
-    public async Task<IWasmModuleSource> SourceForTenantAsync(string tenantId, IReadOnlyCollection<string>? names, CancellationToken ct)
-    {
-        var source = new InMemoryWasmModuleSource();
-        foreach (var row in await _store.GetCodeAsync(tenantId, names, ct))
-        {
-            var label = $"{row.Name}@{row.Version}";
-            source.Add(row.Name, row.Version, row.Kind switch
-            {
-                "wat" => WasmCode.FromText(label, Encoding.UTF8.GetString(row.Content!)),
-                "assemblyscript" => WasmCode.FromBinary(label, row.Wasm!),
-                _ => WasmCode.FromBinary(label, row.Content!),
-            });
-        }
-        return source;
     }
 
     private ModuleError[] CheckCode(WasmCode code)

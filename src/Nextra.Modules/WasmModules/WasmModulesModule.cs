@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Nextra.Modules.Common;
+using Nextra.Modules.Engine;
 using Nextra.Modules.Flows;
 using Nextra.Modules.Storage;
 using Nextra.Modules.Tiers;
@@ -14,9 +15,9 @@ using Nextra.Pump.Wasm.AssemblyScript;
 namespace Nextra.Modules.WasmModules;
 
 /// <summary>
-/// The module registry and the process-wide WebAssembly runtime and AssemblyScript compiler.
-/// Register after AddFlows. Config sections: <c>Wasm</c> (<see cref="WasmOptions"/>),
-/// <c>Asc</c> (<see cref="AscOptions"/>), <c>WasmModules</c> (<see cref="WasmModulesOptions"/>).
+/// The module registry (config section <c>WasmModules</c>, <see cref="WasmModulesOptions"/>), and the tenant module
+/// sources the engine's validator and running flows read. The WebAssembly runtime and the AssemblyScript compiler are
+/// the engine's (<see cref="EngineModule"/>).
 /// </summary>
 public static class WasmModulesModule
 {
@@ -24,28 +25,17 @@ public static class WasmModulesModule
     {
         services.AddNextraCommon();
         services.AddOptions<WasmModulesOptions>().Bind(configuration.GetSection(WasmModulesOptions.Section)).ValidateOnStart();
-        services.AddOptions<WasmOptions>().Bind(configuration.GetSection(WasmOptions.Section));
-        services.AddOptions<AscOptions>().Bind(configuration.GetSection(AscOptions.Section));
         // After accounts: rows reference tenants.
         services.AddMigrations("wasmmodules", typeof(WasmModulesModule).Assembly, after: "accounts");
-        // Compiled modules and AssemblyScript builds are cached under the data directory unless configured elsewhere.
-        services.TryAddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<WasmOptions>>().Value;
-            options.CacheDirectory ??= Path.Combine(DataDir(sp), "wasm-cache");
-            return new WasmRuntime(options);
-        });
-        services.TryAddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<AscOptions>>().Value;
-            options.CacheDirectory ??= Path.Combine(DataDir(sp), "asc-cache");
-            return new AscCompiler(options);
-        });
+        // The Wasmtime engine and the AssemblyScript compiler are the engine's (one per process, from [wasm] and [asc]).
+        services.AddEngine(configuration);
         services.AddTierDefaults(configuration);
         services.AddStore<IWasmModuleStore, SqliteWasmModuleStore, PostgresWasmModuleStore>();
         services.TryAddSingleton(sp => new WasmModuleService(sp.GetRequiredService<IWasmModuleStore>(), sp.GetRequiredService<WasmRuntime>(),
             sp.GetRequiredService<AscCompiler>(), sp.GetRequiredService<FlowService>(), sp.GetRequiredService<IOptions<WasmModulesOptions>>(),
             sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ITierLimits>()));
+        // Added, not tried: wins over the engine's empty default whichever module registers first.
+        services.AddSingleton<ITenantModuleSources, TenantModuleSources>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(WasmModulesJsonContext.Default));
         return services;
     }
@@ -55,6 +45,4 @@ public static class WasmModulesModule
         WasmModulesEndpoints.Map(app);
         return app;
     }
-
-    private static string DataDir(IServiceProvider sp) => Path.GetFullPath(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDir);
 }

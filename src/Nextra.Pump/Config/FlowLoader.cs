@@ -44,6 +44,24 @@ public static class FlowLoader
         return new FlowLoadResult { Flow = sorted.Count == 0 ? flow : null, Problems = sorted };
     }
 
+    /// <summary>
+    /// Whether the document opts into project memory (<c>project_memory: true</c> at its top level), read without
+    /// validating the rest (the memory API's check on a stored flow); false for a document that cannot be read.
+    /// </summary>
+    public static bool OptsIntoProjectMemory(string yaml)
+    {
+        var problems = new ProblemSink();
+        try
+        {
+            return YamlTreeReader.Read(yaml ?? "", problems) is YMapping map
+                && YamlValues.Bool(map.Get("project_memory"), problems, "project_memory") == true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Reads and loads a file; an unreadable file is a problem with code <c>file_unreadable</c>.</summary>
     public static FlowLoadResult LoadFile(string path, HandlerRegistry? registry = null)
     {

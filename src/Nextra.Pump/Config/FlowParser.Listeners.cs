@@ -106,7 +106,9 @@ internal sealed partial class FlowParser
                 $"listener name '{name}' must start with a letter and hold only letters, digits, '_' and '-' (dots are reserved for thread chains)");
             return null;
         }
-        if (name is null || description is null || payloadClass is null || handler is null)
+        // A missing description is reported above but does not stop the checks of the rest of the listener (its
+        // class, handler and peers), so one run of validate shows every problem of the document.
+        if (name is null || payloadClass is null || handler is null)
         {
             return null;
         }
@@ -118,7 +120,7 @@ internal sealed partial class FlowParser
         var def = new ListenerDefinition
         {
             Name = name,
-            Description = description,
+            Description = description ?? "",
             PayloadClass = payloadClass,
             Handler = handler,
             Agent = agent ?? false,

@@ -63,7 +63,7 @@ internal static partial class WasmHostFunctions
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(state.CancellationToken);
         var remaining = state.Remaining;
         cts.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.FromMilliseconds(1));
-        using var resp = client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cts.Token).GetAwaiter().GetResult();
+        using var resp = Block(new ValueTask<HttpResponseMessage>(client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cts.Token)));
         var bytes = ReadCapped(resp.Content.ReadAsStream(cts.Token), state.Options.MaxHttpResponseBytes, out var truncated);
         var outHeaders = new JsonObject();
         foreach (var h in resp.Headers.Concat(resp.Content.Headers))

@@ -7,8 +7,28 @@ namespace Nextra.Host.Tests.Api;
 /// <summary>/api/flows/{id}/memory through the real host: per-flow, tenant-scoped, cleared with the flow.</summary>
 public sealed class MemoryApiTests(NextraFactory factory) : IClassFixture<NextraFactory>
 {
-    private static async Task<string> CreateFlowAsync(TestUser user, string name) =>
-        (await Json.PostAsync(user.Client, "/api/flows", Flows.Create(name), 201))["id"]!.GetValue<string>();
+    private static async Task<string> CreateFlowAsync(TestUser user, string name, string yaml = Flows.MemoryYaml) =>
+        (await Json.PostAsync(user.Client, "/api/flows", Flows.Create(name, yaml), 201))["id"]!.GetValue<string>();
+
+    [Fact]
+    public async Task Put_FlowWithoutProjectMemoryOptIn_403WithTheFixAndNothingStored()
+    {
+        var user = await factory.CreateUserAsync("memory-e");
+        var flow = await CreateFlowAsync(user, "Forgetful", Flows.ValidYaml);
+
+        var put = await user.Client.PutAsync($"/api/flows/{flow}/memory/k", new ByteArrayContent([1]));
+        Assert.Equal(HttpStatusCode.Forbidden, put.StatusCode);
+        Assert.Equal("application/problem+json", put.Content.Headers.ContentType?.MediaType);
+        var problem = await put.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal("project_memory_off", problem!["code"]!.GetValue<string>());
+        Assert.Contains("project_memory: true", problem["detail"]!.GetValue<string>());
+        Assert.Empty((await user.Client.GetFromJsonAsync<JsonObject>($"/api/flows/{flow}/memory"))!["keys"]!.AsArray());
+
+        // Opting in (a new version of the flow) opens it.
+        var update = await user.Client.PutAsJsonAsync($"/api/flows/{flow}", Flows.Create("Forgetful", Flows.MemoryYaml));
+        Assert.True(update.IsSuccessStatusCode, await update.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NoContent, (await user.Client.PutAsync($"/api/flows/{flow}/memory/k", new ByteArrayContent([1]))).StatusCode);
+    }
 
     [Fact]
     public async Task PutGetListDelete_RoundTrips()

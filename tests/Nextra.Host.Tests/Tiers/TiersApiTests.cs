@@ -181,7 +181,7 @@ public sealed class TiersApiTests(TiersFactory factory) : IClassFixture<TiersFac
         Assert.Equal(0, (await free.Client.GetFromJsonAsync<JsonObject>($"/api/flows/{flow}/memory"))!["maxBytes"]!.GetValue<long>());
 
         var paid = await UserOnTierAsync("paid");
-        var paidFlow = (await Json.PostAsync(paid.Client, "/api/flows", Flows.Create("mem"), 201))["id"]!.GetValue<string>();
+        var paidFlow = (await Json.PostAsync(paid.Client, "/api/flows", Flows.Create("mem", Flows.MemoryYaml), 201))["id"]!.GetValue<string>();
         Assert.Equal(HttpStatusCode.NoContent, (await paid.Client.PutAsync($"/api/flows/{paidFlow}/memory/k", new ByteArrayContent([1]))).StatusCode);
         Assert.Equal(10L * 1024 * 1024, (await paid.Client.GetFromJsonAsync<JsonObject>($"/api/flows/{paidFlow}/memory"))!["maxBytes"]!.GetValue<long>());
     }

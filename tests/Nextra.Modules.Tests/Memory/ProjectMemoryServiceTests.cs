@@ -19,8 +19,8 @@ public sealed class ProjectMemoryServiceTests : IAsyncLifetime
         public async Task<FlowSnapshot?> GetAsync(string tenantId, string flowId, CancellationToken ct)
         {
             await using var conn = await db.Factory.OpenAsync(ct: ct);
-            var exists = await Dapper.SqlMapper.ExecuteScalarAsync<long>(conn, "SELECT COUNT(*) FROM flows WHERE tenant_id = @tenantId AND id = @flowId", new { tenantId, flowId });
-            return exists > 0 ? new FlowSnapshot(flowId, tenantId, flowId, "", 1, "stopped") : null;
+            var yaml = await Dapper.SqlMapper.ExecuteScalarAsync<string?>(conn, "SELECT organism_yaml FROM flows WHERE tenant_id = @tenantId AND id = @flowId", new { tenantId, flowId });
+            return yaml is null ? null : new FlowSnapshot(flowId, tenantId, flowId, yaml, 1, "stopped");
         }
 
         public Task<bool> SetStatusAsync(string tenantId, string flowId, string status, CancellationToken ct) => Task.FromResult(false);
@@ -33,9 +33,9 @@ public sealed class ProjectMemoryServiceTests : IAsyncLifetime
         _db = await ControlPlaneDb.CreateAsync("memory");
         await _db.AddTenantAsync("t1");
         await _db.AddTenantAsync("t2");
-        await _db.AddFlowAsync("t1", "flowA");
+        await _db.AddFlowAsync("t1", "flowA", OptedIn);
         await _db.AddFlowAsync("t1", "flowB");
-        await _db.AddFlowAsync("t2", "flowC");
+        await _db.AddFlowAsync("t2", "flowC", OptedIn);
         _memory = new ProjectMemoryService(new SqliteProjectMemoryStore(_db.Factory), new Catalog(_db),
             Options.Create(new MemoryOptions { MaxBytesPerFlow = 100 }), TimeProvider.System);
     }
@@ -46,7 +46,29 @@ public sealed class ProjectMemoryServiceTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
+    private const string OptedIn = "organism: {name: f}\nproject_memory: true\n";
+
     private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
+
+    [Fact]
+    public async Task Api_PutOnAFlowThatDidNotOptIn_403ProjectMemoryOffAndNothingWritten()
+    {
+        var ex = await Assert.ThrowsAsync<ApiException>(() => _memory.PutAsync("t1", "flowB", "k", B("v"), default));
+        Assert.Equal((403, ProjectMemoryService.OffCode), (ex.Status, ex.Code));
+        Assert.Contains("project_memory: true", ex.Detail);
+        Assert.Empty((await _memory.UsageAsync("t1", "flowB", default)).Keys);
+        await _memory.PutAsync("t1", "flowA", "k", B("v"), default); // the opted-in flow of the same tenant writes
+        Assert.Single((await _memory.UsageAsync("t1", "flowA", default)).Keys);
+    }
+
+    [Theory]
+    [InlineData("organism: {name: f}\nproject_memory: true\n", true)]
+    [InlineData("organism: {name: f}\nproject_memory: yes\n", false)]
+    [InlineData("organism: {name: f}\nproject_memory: false\n", false)]
+    [InlineData("organism: {name: f}\nlisteners:\n  - {name: a, project_memory: true}\n", false)]
+    [InlineData("organism: [unclosed", false)]
+    public void OptsIntoProjectMemory_OnlyTheTopLevelTrue(string yaml, bool expected) =>
+        Assert.Equal(expected, Nextra.Pump.Config.FlowLoader.OptsIntoProjectMemory(yaml));
 
     [Fact]
     public async Task FlowMemory_SetGetDelete_RoundTrips()

@@ -18,7 +18,7 @@ public sealed class MemoryTierTests : IAsyncLifetime
     private sealed class Catalog : IFlowCatalog
     {
         public Task<FlowSnapshot?> GetAsync(string tenantId, string flowId, CancellationToken ct) =>
-            Task.FromResult<FlowSnapshot?>(new FlowSnapshot(flowId, tenantId, flowId, "", 1, "stopped"));
+            Task.FromResult<FlowSnapshot?>(new FlowSnapshot(flowId, tenantId, flowId, "organism: {name: f}\nproject_memory: true\n", 1, "stopped"));
         public Task<bool> SetStatusAsync(string tenantId, string flowId, string status, CancellationToken ct) => Task.FromResult(false);
         public Task<IReadOnlyList<FlowSnapshot>> ListByStatusAsync(string status, CancellationToken ct) => Task.FromResult<IReadOnlyList<FlowSnapshot>>([]);
         public Task<FlowSnapshot?> FindForWebhookAsync(string flowId, CancellationToken ct) => Task.FromResult<FlowSnapshot?>(null);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Nextra.Modules.Common;
+using Nextra.Modules.Engine;
 using Nextra.Modules.Flows;
 using Nextra.Modules.Flows.Stores;
 using Nextra.Modules.Flows.Validation;
@@ -42,6 +43,7 @@ public sealed class WasmModuleServiceTests : IAsyncLifetime
     private WasmRuntime _runtime = null!;
     private AscCompiler _compiler = null!;
     private WasmModuleService _modules = null!;
+    private TenantModuleSources _sources = null!;
 
     public async Task InitializeAsync()
     {
@@ -52,6 +54,7 @@ public sealed class WasmModuleServiceTests : IAsyncLifetime
         // A loaded CI machine can take longer than the server's 60 s to start the compiler: the test checks behaviour, not speed.
         _compiler = new AscCompiler(new AscOptions { TimeoutSeconds = 300 });
         var flows = new FlowService(new SqliteFlowStore(_db.Factory), new YamlSyntaxValidator(), TimeProvider.System, new Nextra.Modules.Tiers.ConfiguredTierLimits(new Nextra.Modules.Tiers.TiersOptions()), [], Microsoft.Extensions.Logging.Abstractions.NullLogger<FlowService>.Instance);
+        _sources = new TenantModuleSources(new SqliteWasmModuleStore(_db.Factory));
         _modules = new WasmModuleService(new SqliteWasmModuleStore(_db.Factory), _runtime, _compiler, flows,
             Options.Create(new WasmModulesOptions { MaxModulesPerTenant = 5, MaxModuleBytes = 64 * 1024 }), TimeProvider.System);
     }
@@ -133,11 +136,11 @@ public sealed class WasmModuleServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SourceForTenant_FeedsCodeBlocks_AndIsTenantScoped()
+    public async Task TenantModuleSources_FeedCodeBlocks_AndAreTenantScoped()
     {
         await UploadWatAsync("t1", "echo");
-        var t1 = await _modules.SourceForTenantAsync("t1", ModuleReferences.Names("config: {module: echo}"), default);
-        var t2 = await _modules.SourceForTenantAsync("t2", null, default);
+        var t1 = await _sources.ForTenantAsync("t1", ModuleReferences.Names("config: {module: echo}"), default);
+        var t2 = await _sources.ForTenantAsync("t2", null, default);
         Assert.Equal("1", t1.Find("echo", null)!.Version);
         Assert.Null(t2.Find("echo", null));
 
@@ -154,7 +157,7 @@ public sealed class WasmModuleServiceTests : IAsyncLifetime
             return; // AssemblyScriptTests in Nextra.Pump.Tests insist on the compiler; here the registry logic is what matters.
         var module = await _modules.UploadAsync("t1", null, new UploadModuleRequest("shout", "assemblyscript", AsModule, null), default);
         Assert.Equal("assemblyscript", module.Kind);
-        var source = await _modules.SourceForTenantAsync("t1", null, default);
+        var source = await _sources.ForTenantAsync("t1", null, default);
         var template = _runtime.CreateTemplate(_runtime.Compile(source.Find("shout", null)!.Code), WasmCapabilities.None);
         var result = template.Invoke("""{"text":"hi"}"""u8, new WasmCallLimits(10_000_000, 16 << 20, TimeSpan.FromSeconds(2)), new WasmCallState(null, "r", 1, "b", default));
         Assert.Equal("""{"text":"HI"}""", System.Text.Encoding.UTF8.GetString(result.Output));

@@ -143,6 +143,22 @@ listeners:
     }
 
     [Fact]
+    public void Load_ListenerMissingDescription_StillReportsItsUnknownClassAndPeer()
+    {
+        var yaml = """
+organism: {name: bad}
+payloads:
+  T: {fields: {A: string}}
+listeners:
+  - {name: a, payload_class: Nope, handler: output, peers: [ghost]}
+""";
+        var codes = Problems(yaml).Select(p => p.Code).ToList();
+        Assert.Contains("missing_field", codes);
+        Assert.Contains("unknown_payload_class", codes);
+        Assert.Contains("unknown_peer", codes);
+    }
+
+    [Fact]
     public void Load_ManyProblems_AreAllReportedAtOnceInOrder()
     {
         var yaml = """

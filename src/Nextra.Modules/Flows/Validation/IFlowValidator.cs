@@ -3,9 +3,8 @@ using Nextra.Pump.Config;
 namespace Nextra.Modules.Flows.Validation;
 
 /// <summary>
-/// Checks an organism.yaml before it is stored. The default only parses YAML; register the pump's
-/// full validator to replace it (<c>services.AddSingleton&lt;IFlowValidator, X&gt;()</c> before AddFlows,
-/// or <c>services.Replace(...)</c> after).
+/// Checks an organism.yaml before it is stored. The Flows module's default (tried) only parses YAML; the Engine
+/// module adds the pump's full validator (added, so it wins whichever module registers first).
 /// </summary>
 public interface IFlowValidator
 {

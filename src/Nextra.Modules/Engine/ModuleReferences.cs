@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Nextra.Modules.WasmModules;
+namespace Nextra.Modules.Engine;
 
 /// <summary>Finds <c>module: NAME[@VERSION]</c> references in flow YAML (code blocks' config).</summary>
 public static partial class ModuleReferences
