@@ -38,4 +38,11 @@ internal sealed class PumpFlowValidator(EngineKinds kinds, ITierLimits tiers, IT
         }
         return [.. problems];
     }
+
+    public Task<IReadOnlyList<ValidationProblem>> WarnAsync(string tenantId, string organismYaml, CancellationToken ct)
+    {
+        // Warnings look at the flow's shape only; the registry does not matter for them.
+        var flow = FlowLoader.Load(organismYaml, kinds.Registry).Flow;
+        return Task.FromResult(flow is null ? (IReadOnlyList<ValidationProblem>)[] : FlowWarnings.Find(flow));
+    }
 }

@@ -28,6 +28,9 @@ internal sealed class FlowService(IFlowStore store, IFlowValidator validator, Ti
     public Task<IReadOnlyList<ValidationProblem>> ValidateAsync(string tenantId, string? yaml, CancellationToken ct) =>
         validator.ValidateAsync(tenantId, yaml ?? "", ct);
 
+    public Task<IReadOnlyList<ValidationProblem>> WarnAsync(string tenantId, string? yaml, CancellationToken ct) =>
+        validator.WarnAsync(tenantId, yaml ?? "", ct);
+
     public Task<long> CountAsync(string tenantId, CancellationToken ct) => store.CountAsync(tenantId, ct);
 
     /// <summary>Creates a flow (API create and import); 403 <c>quota_exceeded</c> when the tenant's tier has no flow left.</summary>

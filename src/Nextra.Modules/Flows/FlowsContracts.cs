@@ -22,7 +22,8 @@ public sealed record LastRunInfo(string RunId, string Status, DateTimeOffset Sta
 
 public sealed record ValidateFlowRequest(string? OrganismYaml);
 
-public sealed record ValidateFlowResponse(IReadOnlyList<ValidationProblem> Problems);
+/// <summary>Problems refuse a save; warnings (valid, but likely not meant) only inform.</summary>
+public sealed record ValidateFlowResponse(IReadOnlyList<ValidationProblem> Problems, IReadOnlyList<ValidationProblem> Warnings);
 
 public sealed record FlowVersionSummary(long Version, DateTimeOffset CreatedAt, string? CreatedBy);
 

@@ -46,7 +46,7 @@ internal static class FlowsEndpoints
     }
 
     internal static async Task<Ok<ValidateFlowResponse>> ValidateAsync(ValidateFlowRequest body, ICurrentUser user, FlowService flows, CancellationToken ct) =>
-        TypedResults.Ok(new ValidateFlowResponse(await flows.ValidateAsync(user.TenantId, body.OrganismYaml, ct)));
+        TypedResults.Ok(new ValidateFlowResponse(await flows.ValidateAsync(user.TenantId, body.OrganismYaml, ct), await flows.WarnAsync(user.TenantId, body.OrganismYaml, ct)));
 
     internal static async Task<Ok<FlowResponse>> GetAsync(string id, ICurrentUser user, FlowService flows, CancellationToken ct) =>
         TypedResults.Ok(ToResponse(await flows.GetAsync(user.TenantId, id, ct)));

@@ -17,6 +17,9 @@ namespace Nextra.Modules.Triggers;
 /// <summary>Webhooks (anonymous, token in the URL), manual inject, and the trigger list of a flow.</summary>
 internal static class TriggerEndpoints
 {
+    /// <summary>A webhook with the right token for a flow that is not running (404).</summary>
+    public const string FlowStopped = "flow_stopped";
+
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapPost("/api/triggers/{flowId}/webhook/{token}", WebhookAsync).AllowAnonymous().WithTags("Triggers")
@@ -35,9 +38,12 @@ internal static class TriggerEndpoints
     {
         if (supervisor.Draining) throw new ApiException(503, "shutting_down", "Shutting down", "The server is shutting down; retry shortly.");
         var flow = await flows.FindAsync(flowId, ct).ConfigureAwait(false);
-        var trigger = flow is null ? null : await tokens.MatchAsync(flowId, token, ct).ConfigureAwait(false);
-        // One answer for a wrong token, an unknown flow and a stopped flow: nothing to learn from probing.
-        if (flow is null || trigger is null) throw ApiException.NotFound("Webhook");
+        // Tokens are checked whether or not the flow runs (constant time, see WebhookTokens): one answer for a
+        // wrong token and an unknown flow, so nothing is learnt from probing. Only the holder of the right
+        // token learns that the flow is stopped, which is what a person setting up a webhook needs to hear.
+        var trigger = await tokens.MatchAsync(flowId, token, ct).ConfigureAwait(false);
+        if (trigger is null) throw ApiException.NotFound("Webhook");
+        if (flow is null) throw new ApiException(404, FlowStopped, "Flow stopped", "the flow is stopped; start it");
         var definition = TriggerNamed(flow.Definition, trigger);
         var decision = await limiter.TryAcquireAsync(flowId, trigger, definition, ct).ConfigureAwait(false);
         if (!decision.Allowed)

@@ -35,6 +35,9 @@ public static class StepCodes
     /// <summary>An answer of a branch the join does not expect (not among its <c>expect</c>): discarded.</summary>
     public const string UnexpectedBranch = "unexpected_branch";
 
+    /// <summary>A code, plugin or HTTP step with peers answered its caller instead: its result went nowhere it was drawn to.</summary>
+    public const string NotForwarded = "not_forwarded";
+
     /// <summary>Notes are recorded as steps but never fail a run.</summary>
-    public static bool IsNote(string code) => code is ThreadReplaced or XmlRepaired or BufferFull or LateAnswer or DuplicateAnswer or UnexpectedBranch;
+    public static bool IsNote(string code) => code is ThreadReplaced or XmlRepaired or BufferFull or LateAnswer or DuplicateAnswer or UnexpectedBranch or NotForwarded;
 }

@@ -86,6 +86,29 @@ public sealed partial class StreamPump
         {
             step.To = string.Join(",", targets);
         }
+        if (WentBackDespiteEdges(sender, routes, inherit))
+        {
+            ErrorStep(run, sender.Name, sender.Name, step.Class, message.ThreadId, StepCodes.NotForwarded,
+                $"'{sender.Name}' answered its caller: none of its peers ({string.Join(", ", sender.Def.Peers)}) received its result. A code block forwards by itself only with one peer; with several, set \"_to\" in its output");
+        }
+    }
+
+    /// <summary>
+    /// A code, plugin or HTTP step with edges drawn out of it whose every result went back to the caller
+    /// (outside parallel work, where answering is how a branch ends): the run view shows it as a note.
+    /// </summary>
+    private static bool WentBackDespiteEdges(ListenerRuntime sender, Route?[] routes, BranchTag? inherit)
+    {
+        if (inherit is not null || sender.Def.Agent || sender.Def.Peers.Count == 0 || sender.Def.Handler is not ("code" or "dotnet" or "http"))
+            return false;
+        var any = false;
+        foreach (var r in routes)
+        {
+            if (r is null || !r.Emission.IsRespond || r.Emission.Slot is not null)
+                return false;
+            any = true;
+        }
+        return any;
     }
 
     /// <summary><c>config.fanout</c>: every emission goes to each listed listener instead.</summary>

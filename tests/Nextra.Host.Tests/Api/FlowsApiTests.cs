@@ -67,6 +67,16 @@ public sealed class FlowsApiTests(NextraFactory factory) : IClassFixture<NextraF
         ["delete answers 204"] = new("DELETE", "/api/flows/{id}", () => null, HttpStatusCode.NoContent, (_, _) => { }),
         ["validate valid has no problems"] = new("POST", "/api/flows/validate", () => JsonBody(new { organismYaml = Flows.ValidYaml }), HttpStatusCode.OK,
             (_, json) => Assert.Empty(json!["problems"]!.AsArray())),
+        ["validate warns about a code block with several peers and no _to, with its line"] = new("POST", "/api/flows/validate",
+            () => JsonBody(new { organismYaml = Flows.CodeTwoPeersYaml }), HttpStatusCode.OK, (_, json) =>
+        {
+            Assert.Empty(json!["problems"]!.AsArray());
+            var w = Assert.Single(json["warnings"]!.AsArray())!;
+            Assert.Equal("code_no_route", w["code"]!.GetValue<string>());
+            Assert.Equal(5, w["line"]!.GetValue<int>());
+        }),
+        ["validate valid has no warnings"] = new("POST", "/api/flows/validate", () => JsonBody(new { organismYaml = Flows.ValidYaml }), HttpStatusCode.OK,
+            (_, json) => Assert.Empty(json!["warnings"]!.AsArray())),
         ["validate broken lists problems"] = new("POST", "/api/flows/validate", () => JsonBody(new { organismYaml = Flows.BrokenYaml }), HttpStatusCode.OK,
             (_, json) => Assert.Equal(3, json!["problems"]![0]!["line"]!.GetValue<int>())),
         ["versions newest first"] = new("GET", "/api/flows/{id}/versions", () => null, HttpStatusCode.OK, (_, json) =>

@@ -50,19 +50,30 @@ public class RunsApiTests(NextraFactory factory) : IClassFixture<NextraFactory>
     }
 
     [ProviderFact]
-    public async Task Webhook_WrongTokenOrStoppedFlow_SameNotFound()
+    public async Task Webhook_WrongTokenOrUnknownFlow_SameNotFound_RightTokenToStoppedFlow_SaysStartIt()
     {
         var owner = await factory.CreateUserAsync("webhook-404");
         var (flowId, hook) = await RunFlows.DeployAsync(owner.Client);
         var anonymous = factory.CreateClient();
         var wrong = await anonymous.PostAsync($"/api/triggers/{flowId}/webhook/not-the-token", Json.Body("{}"));
         Assert.Equal(HttpStatusCode.NotFound, wrong.StatusCode);
+        var unknown = await anonymous.PostAsync($"/api/triggers/{Guid.NewGuid()}/webhook/not-the-token", Json.Body("{}"));
         await Json.PostAsync(owner.Client, $"/api/flows/{flowId}/stop", new { }, 200);
+        var wrongWhileStopped = await anonymous.PostAsync($"/api/triggers/{flowId}/webhook/not-the-token", Json.Body("{}"));
+        var generic = await Json.ReadAsync(wrong);
+        foreach (var same in new[] { unknown, wrongWhileStopped })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, same.StatusCode);
+            var body = await Json.ReadAsync(same);
+            Assert.Equal(generic["code"]!.GetValue<string>(), body["code"]!.GetValue<string>());
+            Assert.Equal(generic["detail"]!.GetValue<string>(), body["detail"]!.GetValue<string>());
+        }
         var stopped = await anonymous.PostAsync(hook, Json.Body("{}"));
         Assert.Equal(HttpStatusCode.NotFound, stopped.StatusCode);
-        var (a, b) = (await Json.ReadAsync(wrong), await Json.ReadAsync(stopped));
-        Assert.Equal(a["code"]!.GetValue<string>(), b["code"]!.GetValue<string>());
-        Assert.Equal(a["detail"]!.GetValue<string>(), b["detail"]!.GetValue<string>());
+        var problem = await Json.ReadAsync(stopped);
+        Assert.Equal("flow_stopped", problem["code"]!.GetValue<string>());
+        Assert.Equal("the flow is stopped; start it", problem["detail"]!.GetValue<string>());
+        Assert.NotEqual(generic["detail"]!.GetValue<string>(), problem["detail"]!.GetValue<string>());
     }
 
     [ProviderFact]

@@ -10,14 +10,14 @@ public sealed class CodeHandlerTests(WasmRuntimeFixture fixture) : IClassFixture
 {
     private readonly CodeHandlerFactory _factory = new(fixture.Runtime);
 
-    private async Task<HandlerResult> RunAsync(string wat, JsonObject? extra = null, TestServices? services = null, bool withPeer = true, CancellationToken ct = default, params string[] caps)
+    private async Task<HandlerResult> RunAsync(string wat, JsonObject? extra = null, TestServices? services = null, bool withPeer = true, CancellationToken ct = default, bool onlyNext = false, params string[] caps)
     {
         services ??= new TestServices();
         var config = WatConfig(wat, caps);
         foreach (var (k, v) in extra ?? [])
             config[k] = v?.DeepClone();
         var handler = Create(_factory, config, services);
-        return await handler.HandleAsync(Context(TextPayload("hello", 41), services, withPeer), ct);
+        return await handler.HandleAsync(Context(TextPayload("hello", 41), services, withPeer, onlyNext: onlyNext), ct);
     }
 
     private async Task<HandlerException> FailAsync(string wat, JsonObject? extra = null, params string[] caps)
@@ -54,6 +54,39 @@ public sealed class CodeHandlerTests(WasmRuntimeFixture fixture) : IClassFixture
         var ex = await Assert.ThrowsAsync<HandlerException>(() => RunAsync(WatModules.Constant("""{"value":"v","_to":"next"}"""), withPeer: false));
         Assert.Equal(WasmErrorCodes.BadOutput, ex.Code);
         Assert.Contains("not a peer", ex.Message);
+    }
+
+    [Fact]
+    public async Task OnePeer_NoTo_ForwardsToThatPeer()
+    {
+        var result = await RunAsync(WatModules.Constant("""{"value":"v"}"""), onlyNext: true);
+        var emission = Assert.Single(result.Emissions);
+        Assert.False(emission.IsRespond);
+        Assert.Equal("next", emission.To);
+        Assert.Equal("Other", emission.Payload.Name.LocalName);
+    }
+
+    [Fact]
+    public async Task OnePeer_ToNull_RespondsToCaller()
+    {
+        var result = await RunAsync(WatModules.Constant("""{"text":"t","n":1,"_to":null}"""), onlyNext: true);
+        var emission = Assert.Single(result.Emissions);
+        Assert.True(emission.IsRespond);
+        Assert.Equal("t", emission.Payload.Element("text")!.Value);
+    }
+
+    [Fact]
+    public async Task OnePeer_DropTrue_StillEndsChain()
+    {
+        var result = await RunAsync(WatModules.Constant("""{"_drop":true}"""), onlyNext: true);
+        Assert.Empty(result.Emissions);
+    }
+
+    [Fact]
+    public async Task TwoPeers_NoTo_RespondsToCaller()
+    {
+        var result = await RunAsync(WatModules.Constant("""{"text":"t","n":1}"""));
+        Assert.True(Assert.Single(result.Emissions).IsRespond);
     }
 
     [Fact]

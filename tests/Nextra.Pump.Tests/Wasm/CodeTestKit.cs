@@ -69,7 +69,8 @@ internal static class CodeTestKit
         });
     }
 
-    public static HandlerContext Context(XElement payload, IFlowServices services, bool withPeer = true, int step = 1)
+    /// <summary>A context with two peers (<c>next</c>, <c>side</c>) so a result without <c>_to</c> responds; <paramref name="onlyNext"/> leaves one, to which it forwards.</summary>
+    public static HandlerContext Context(XElement payload, IFlowServices services, bool withPeer = true, int step = 1, bool onlyNext = false)
     {
         var listener = Listener(null);
         return new HandlerContext
@@ -79,7 +80,8 @@ internal static class CodeTestKit
             Metadata = new HandlerMetadata("thread-1", "user", listener.Name, false, ""),
             Listener = listener,
             Flow = Flow(listener),
-            Peers = withPeer ? [new PeerInfo("next", "the next step", "Other", Other, false)] : [],
+            Peers = !withPeer ? [] : onlyNext ? [new PeerInfo("next", "the next step", "Other", Other, false)]
+                : [new PeerInfo("next", "the next step", "Other", Other, false), new PeerInfo("side", "a side step", "Other", Other, false)],
             History = [],
             Services = services,
             RunId = "run-1",

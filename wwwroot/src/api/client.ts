@@ -105,7 +105,7 @@ export function createApi(deps: ApiDeps) {
     createFlow: (f: FlowInput) => json<Flow>('POST', '/api/flows', f),
     saveFlow: (id: string, f: FlowInput) => json<Flow>('PUT', `/api/flows/${enc(id)}`, f),
     deleteFlow: (id: string) => json<void>('DELETE', `/api/flows/${enc(id)}`),
-    validate: (organismYaml: string) => json<{ problems: Problem[] }>('POST', '/api/flows/validate', { organismYaml }),
+    validate: (organismYaml: string) => json<{ problems: Problem[]; warnings?: Problem[] }>('POST', '/api/flows/validate', { organismYaml }),
     importFlow: async (yamlText: string) => (await raw('POST', '/api/flows/import', yamlText, { 'Content-Type': 'text/yaml' })).json() as Promise<Flow>,
     exportUrl: (id: string) => `${base}/api/flows/${enc(id)}/export`,
     versions: (id: string) => json<FlowVersionSummary[]>('GET', `/api/flows/${enc(id)}/versions`),
@@ -117,6 +117,7 @@ export function createApi(deps: ApiDeps) {
     status: (id: string) => json<FlowStatusInfo>('GET', `/api/flows/${enc(id)}/status`),
     logs: (id: string) => json<LogLine[]>('GET', `/api/flows/${enc(id)}/logs`),
     triggers: (id: string) => json<TriggerInfo[]>('GET', `/api/flows/${enc(id)}/triggers`),
+    rotateTrigger: (id: string, name: string) => json<{ url: string }>('POST', `/api/flows/${enc(id)}/triggers/${enc(name)}/rotate`),
     inject: (flowId: string, b: { payload: unknown; target?: string; payloadClass?: string }) =>
       json<{ runId: string }>('POST', `/api/triggers/${enc(flowId)}/inject`, b),
     runs: (flowId: string, q: { status?: string; before?: string; limit?: number } = {}) => {

@@ -59,6 +59,9 @@ export interface TriggerInfo {
   payload: string;
   url?: string | null;
   nextFireTimes?: string[] | null;
+  cron?: string | null;
+  timezone?: string | null;
+  missedPolicy?: string | null;
 }
 
 export interface StepError {

@@ -52,6 +52,11 @@ export interface UsageItem {
  * The usage badge's items from `GET /api/usage`: runs and flows always, modules, members and
  * the memory limit only when the server sends them (older servers do not).
  */
+/** What the usage badge shows: an unlimited quota (the default self-hosted tier) is not worth the space. */
+export function shownUsage(items: UsageItem[]): UsageItem[] {
+  return items.filter((i) => i.limited || !i.text.endsWith('/ ∞'));
+}
+
 export function usageItems(u: {
   flows: number; flowsLimit?: number | null; runsThisMonth: number; runsLimit?: number | null;
   modules?: number | null; modulesLimit?: number | null; members?: number | null; membersLimit?: number | null; memoryLimitBytes?: number | null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, createApi, errorMessage, isQuota } from '../api/client';
-import { usageItems } from './format';
+import { shownUsage, usageItems } from './format';
 
 describe('usage badge', () => {
   it('UsageItems_BaseShape_RunsAndFlowsOnly', () => {
@@ -12,6 +12,13 @@ describe('usage badge', () => {
   it('UsageItems_ExtraFields_ShownWhenPresent', () => {
     const items = usageItems({ flows: 1, runsThisMonth: 0, modules: 2, modulesLimit: 5, members: 1, membersLimit: 3, memoryLimitBytes: 8 * 1024 * 1024 });
     expect(items.map((i) => `${i.label}: ${i.text}`)).toEqual(['Runs this month: 0 / ∞', 'Flows: 1 / ∞', 'Modules: 2 / 5', 'Members: 1 / 3', 'Memory per flow: 8 MiB']);
+  });
+
+  it('ShownUsage_UnlimitedQuotas_Hidden', () => {
+    const unlimited = usageItems({ flows: 3, flowsLimit: null, runsThisMonth: 50, runsLimit: null });
+    expect(shownUsage(unlimited)).toEqual([]);
+    const mixed = usageItems({ flows: 3, flowsLimit: 10, runsThisMonth: 50, runsLimit: null, memoryLimitBytes: 8 * 1024 * 1024 });
+    expect(shownUsage(mixed).map((i) => i.label)).toEqual(['Flows', 'Memory per flow']);
   });
 
   it('UsageEndpoint_Missing_Null', async () => {

@@ -78,6 +78,8 @@ export function handle(ptr: usize, len: i32): i64 {
   const input = JsonObj.read(ptr, len);
   const out = new JsonObj();
   out.setString("Text", input.getString("Text"));
+  // Where the result goes: with one peer (one edge out) it is forwarded there. With several,
+  // name one: out.setString("_to", "peer-name"); end the chain instead: out.setBool("_drop", true).
   return out.write();
 }
 `;
@@ -112,13 +114,14 @@ export function templateFor(kind: NodeKind | 'trigger', name: string, payloadCla
 export function addNode(
   text: string,
   kind: NodeKind | 'trigger',
-  opts: { name?: string; payloadClass?: string; description?: string; config?: Record<string, unknown> } = {},
+  opts: { name?: string; payloadClass?: string; description?: string; config?: Record<string, unknown>; target?: string } = {},
 ): { text: string; id: string } {
   const p = parseFlow(text);
   if (!p.model) throw new Error('YAML is invalid');
   const name = uniqueName(p, opts.name ?? (kind === 'trigger' ? 'trigger' : kind === 'generic' ? 'listener' : kind));
   const payload = opts.payloadClass ?? Object.keys(p.model.payloads)[0] ?? 'Message';
-  const entry = templateFor(kind, name, payload);
+  const template = templateFor(kind, name, payload);
+  const entry = kind === 'trigger' && opts.target ? { name, type: template.type, target: opts.target, payload } as Record<string, unknown> : template;
   // A registered module's code block: `config: {module: NAME@VERSION}` instead of the inline starter.
   if (opts.config && kind !== 'trigger') entry.config = opts.config;
   if (opts.description && kind !== 'trigger') entry.description = opts.description;

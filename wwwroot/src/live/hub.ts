@@ -3,12 +3,23 @@ import { HubConnectionBuilder, HubConnectionState, LogLevel, type HubConnection 
 import { useEffect, useRef } from 'react';
 
 let conn: HubConnection | null = null;
+
+/**
+ * Every method the server calls (IEventsClient.cs). Each gets a no-op handler on the shared
+ * connection, so an event no page listens to right now (RunUpdated on the editor, say) is ignored
+ * quietly instead of logging "No client method with the name 'runupdated'".
+ */
+export const serverMethods = ['RunUpdated', 'StepUpdated', 'Token', 'FlowStatus', 'Log'] as const;
+const ignore = () => {};
 let starting: Promise<HubConnection> | null = null;
 
 export function hub(): Promise<HubConnection> {
   if (conn && conn.state === HubConnectionState.Connected) return Promise.resolve(conn);
   if (starting) return starting;
-  conn ??= new HubConnectionBuilder().withUrl('/hubs/events').withAutomaticReconnect().configureLogging(LogLevel.Warning).build();
+  if (!conn) {
+    conn = new HubConnectionBuilder().withUrl('/hubs/events').withAutomaticReconnect().configureLogging(LogLevel.Warning).build();
+    for (const m of serverMethods) conn.on(m, ignore);
+  }
   const c = conn;
   starting = c.start().then(
     () => {

@@ -7,8 +7,10 @@ namespace Nextra.Pump.Handlers.Code;
 
 /// <summary>
 /// Turns a module's output JSON into a handler result: <c>"_drop": true</c> ends the chain,
-/// <c>"_to": "peer"</c> forwards (peers enforced), anything else responds. A JSON array of such
-/// objects emits each one: several <c>_to</c> peers at once are a fan-out.
+/// <c>"_to": "peer"</c> forwards (peers enforced), <c>"_to": null</c> responds to the caller; without
+/// <c>_to</c> a block with exactly one peer forwards to it (an edge means data flows there, as for
+/// every kind) and any other block responds. A JSON array of such objects emits each one: several
+/// <c>_to</c> peers at once are a fan-out.
 /// </summary>
 internal static class CodeOutputMapper
 {
@@ -43,6 +45,7 @@ internal static class CodeOutputMapper
     private static Emission? One(JsonObject json, HandlerContext context, string? outputClass, StepUsage usage)
     {
         var drop = json["_drop"];
+        var explicitTo = json.ContainsKey("_to");
         var to = json["_to"];
         json.Remove("_drop");
         json.Remove("_to");
@@ -58,6 +61,11 @@ internal static class CodeOutputMapper
             target = tv.GetValue<string>();
             peer = context.Peers.FirstOrDefault(p => p.Name == target)
                 ?? throw Bad($"\"_to\": '{target}' is not a peer of '{context.Listener.Name}' (peers: {string.Join(", ", context.Peers.Select(p => p.Name))})", usage);
+        }
+        else if (!explicitTo && context.Peers.Count == 1)
+        {
+            peer = context.Peers[0];
+            target = peer.Name;
         }
 
         IPayloadSchema schema = outputClass is not null

@@ -3,7 +3,7 @@ import { Link, useNavigate } from 'react-router';
 import { api, errorMessage, isQuota } from '../../api/client';
 import type { Flow, FlowStatus, Usage } from '../../api/types';
 import { canEdit, useAuth } from '../../components/auth';
-import { ago, usageItems } from '../../components/format';
+import { ago, shownUsage, usageItems } from '../../components/format';
 import { ErrorBanner, QuotaBanner } from '../../components/Layout';
 import { useTenantEvents } from '../../live/hub';
 import { newFlowYaml, slug } from '../../flow/template';
@@ -83,10 +83,10 @@ export function DashboardPage() {
     <div className="page dashboard">
       <div className="page-head">
         <h1>Flows</h1>
-        {usage && (
+        {usage && shownUsage(usageItems(usage)).length > 0 && (
           <div className="usage" data-testid="usage">
             <span className="badge" data-testid="usage-tier">{usage.tier}</span>
-            {usageItems(usage).map((u) => (
+            {shownUsage(usageItems(usage)).map((u) => (
               <span key={u.label} className={`usage-item${u.limited && u.fraction >= 0.9 ? ' full' : ''}`}>
                 {u.label} {u.text}
                 {u.limited && <progress max={1} value={u.fraction} />}

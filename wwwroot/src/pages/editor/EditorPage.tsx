@@ -80,7 +80,7 @@ function Editor({ flow, view, latest }: { flow: Flow; view: View; latest: { curr
   const canvasLocked = readOnly || doc.yamlError !== null;
   // A deferred YAML edit (typing, not yet parsed) counts as unsaved too.
   const dirty = doc.deferred || doc.text !== saved.text || doc.canvas !== saved.canvas;
-  const problems = useValidation(doc.text, !doc.yamlError);
+  const { problems, warnings } = useValidation(doc.text, !doc.yamlError);
   latest.current = dirty ? { text: doc.text, canvas: doc.canvas, version, at: 0 } : null;
   const [crash, setCrash] = useState(false);
   if (crash) throw new Error('a crash asked for by window.__nextraCrash');
@@ -180,7 +180,7 @@ function Editor({ flow, view, latest }: { flow: Flow; view: View; latest: { curr
     return true;
   }, [dirty, doc, flow.id]);
 
-  const { setNodeField, onDrop, onDelete } = useCanvasEdits(edit, selected, setSelected);
+  const { setNodeField, onDrop, onDelete } = useCanvasEdits(edit, selected, setSelected, { graph: doc.graph, model: doc.model, onError: setError });
 
   const lastModel = useRef(doc.model);
   lastModel.current = doc.model;
@@ -334,14 +334,15 @@ function Editor({ flow, view, latest }: { flow: Flow; view: View; latest: { curr
           </div>
         )}
         {showCanvas && (
-          <Inspector model={doc.model} selectedId={selected.length === 1 ? selected[0] : null} readOnly={canvasLocked} set={setNodeField} onOpenCode={(n) => setDialog({ code: n })} />
+          <Inspector model={doc.model} selectedId={selected.length === 1 ? selected[0] : null} readOnly={canvasLocked} set={setNodeField} onOpenCode={(n) => setDialog({ code: n })}
+            flow={{ id: flow.id, status, version, readOnly }} />
         )}
         {drawer === 'versions' && (
           <VersionsPanel flowId={flow.id} current={version} currentText={doc.text} readOnly={readOnly} onRestore={restore} onClose={() => setDrawer(null)} />
         )}
       </div>
       {logsOpen && <LogsPanel lines={logs.lines} cleared={logs.cleared} error={logs.error} onClear={logs.clear} onClose={() => setLogsOpen(false)} />}
-      <ProblemsList problems={problems} yamlError={doc.yamlError} onJump={jump} />
+      <ProblemsList problems={problems} warnings={warnings} yamlError={doc.yamlError} onJump={jump} />
       <EditorFooter zoom={zoom} nodes={doc.graph.nodes.length} saveState={saveState} yamlErrorLine={doc.yamlError?.line ?? null} problems={problems.length} />
       {dialog === 'run' && <InjectDialog model={doc.model} onRun={run} onClose={() => setDialog(null)} />}
       {dialog === 'payloads' && (

@@ -6,6 +6,7 @@ import { ModuleVersionField } from './ModuleVersionField';
 import { parallelKeys, ParallelFields } from './ParallelFields';
 import { KindIcon, LoopIcon } from '../../components/icons';
 import { kindOf } from '../../flow/graph';
+import { TriggerDetails, type FlowFacts } from './TriggerDetails';
 
 type Setter = (path: (string | number)[], value: unknown) => void;
 
@@ -15,14 +16,16 @@ interface Props {
   readOnly: boolean;
   set: Setter;
   onOpenCode: (listener: string) => void;
+  /** The saved flow, for what only the server knows (webhook URLs, next fire times). */
+  flow?: FlowFacts;
 }
 
-export function Inspector({ model, selectedId, readOnly, set, onOpenCode }: Props) {
+export function Inspector({ model, selectedId, readOnly, set, onOpenCode, flow }: Props) {
   if (!selectedId) return <aside className="inspector muted small" data-testid="inspector">Select a node to edit it.</aside>;
   const name = selectedId.slice(2);
   if (selectedId.startsWith('t:')) {
     const t = model.triggers.find((x) => x.name === name);
-    return t ? <TriggerInspector t={t} model={model} set={set} readOnly={readOnly} /> : null;
+    return t ? <TriggerInspector t={t} model={model} set={set} readOnly={readOnly} flow={flow} /> : null;
   }
   const l = model.listeners.find((x) => x.name === name);
   return l ? <ListenerInspector l={l} model={model} set={set} readOnly={readOnly} onOpenCode={onOpenCode} /> : null;
@@ -36,7 +39,7 @@ function classList(model: FlowModel) {
   );
 }
 
-function TriggerInspector({ t, model, set, readOnly }: { t: TriggerModel; model: FlowModel; set: Setter; readOnly: boolean }) {
+function TriggerInspector({ t, model, set, readOnly, flow }: { t: TriggerModel; model: FlowModel; set: Setter; readOnly: boolean; flow?: FlowFacts }) {
   return (
     <aside className="inspector" data-testid="inspector">
       <h3 className="insp-head"><span className="palette-icon k-trigger"><KindIcon kind="trigger" size={14} /></span>Trigger</h3>
@@ -49,12 +52,14 @@ function TriggerInspector({ t, model, set, readOnly }: { t: TriggerModel; model:
       </label>
       <Field label="Payload class" value={t.payload} list="payload-classes" onCommit={(v) => set(['payload'], v)} disabled={readOnly} />
       <label className="field"><span>Target</span>
-        <select value={t.target} disabled={readOnly} onChange={(e) => set(['target'], e.target.value || undefined)}>
-          <option value="">(none)</option>
+        <select value={t.target} disabled={readOnly} onChange={(e) => set(['target'], e.target.value || undefined)} data-testid="trigger-target">
+          <option value="">(pick the listener it starts)</option>
           {model.listeners.map((l) => <option key={l.name}>{l.name}</option>)}
         </select>
       </label>
+      {!t.target && <p className="error-banner small" data-testid="trigger-needs-target">Pick the listener this trigger starts, or draw an edge from the trigger to it.</p>}
       {t.type === 'schedule' && <Field label="Cron" value={t.cron ?? ''} onCommit={(v) => set(['cron'], v || undefined)} disabled={readOnly} />}
+      {flow && <TriggerDetails t={t} model={model} flow={flow} />}
     </aside>
   );
 }

@@ -82,19 +82,27 @@ export default function RunPage() {
         {sum.costUsd > 0 && <span>Cost <b>${sum.costUsd.toFixed(4)}</b></span>}
       </div>
       {run.error && <div className="error-banner" data-testid="run-error">{errorText(run.error)}</div>}
+      {run.steps.some((s) => s.error?.code === 'not_forwarded') && (
+        <div className="draft-banner" data-testid="run-not-forwarded">
+          A step's result went back to its caller instead of along the edges drawn out of it, so the next steps never ran
+          (a code block forwards by itself only with one peer; with several, its output names one with "_to").
+        </div>
+      )}
       <RunLanes run={run} open={open} onOpen={(i) => setOpen(i)} />
       <ol className="timeline" data-testid="steps">
         {run.steps.map((s) => {
           const b = bars.get(s.index);
           return (
-            <li key={s.index} className={`step${s.error ? ' failed' : ''}${open === s.index ? ' open' : ''}`} data-testid="step">
+            <li key={s.index} className={`step${s.error ? (isNote(s.error.code) ? ' note' : ' failed') : ''}${open === s.index ? ' open' : ''}`} data-testid="step">
               <button className="step-head" onClick={() => setOpen(open === s.index ? null : s.index)}>
                 <span className="step-n">#{s.index}</span>
                 <span className="step-name">{s.listener}</span>
                 <span className="muted small">{s.from} → {s.to ?? s.listener} · {s.class}</span>
                 <span className="bar wide-only"><span style={{ left: `${(b?.left ?? 0) * 100}%`, width: `${(b?.width ?? 0) * 100}%` }} /></span>
                 <span className="small">{duration(s.durationMs)}</span>
-                {s.error && <span className="status status-failed">error</span>}
+                {s.error && (s.error.code === 'not_forwarded'
+                  ? <span className="status status-warn" data-testid="step-not-forwarded">went nowhere it was drawn to</span>
+                  : isNote(s.error.code) ? <span className="status">note</span> : <span className="status status-failed">error</span>)}
               </button>
               {(open === s.index || tokens[s.index]) && (
                 <div className="step-body">
@@ -132,3 +140,7 @@ export default function RunPage() {
     </div>
   );
 }
+
+/** Step codes the pump records as notes: shown, never a failure (StepCodes.IsNote). */
+const notes = new Set(['thread_replaced', 'xml_repaired', 'buffer_full', 'late_answer', 'duplicate_answer', 'unexpected_branch', 'not_forwarded']);
+const isNote = (code: string) => notes.has(code);

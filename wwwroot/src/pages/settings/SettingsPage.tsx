@@ -5,6 +5,7 @@ import { useAuth } from '../../components/auth';
 import { ago } from '../../components/format';
 import { ErrorBanner } from '../../components/Layout';
 import { SsoSettings } from './SsoSettings';
+import { CopyButton } from '../../components/CopyButton';
 
 export default function SettingsPage() {
   const { me } = useAuth();
@@ -14,6 +15,7 @@ export default function SettingsPage() {
   return (
     <div className="page settings">
       <h1>Settings</h1>
+      <div className="narrow-note" data-testid="settings-read-only">On a phone, Settings are read-only: use a wider screen to change them.</div>
       <ErrorBanner error={error} onClose={() => setError(null)} />
       {info && <div className="info-banner">{info}</div>}
       <section>
@@ -34,7 +36,7 @@ function PasswordForm({ wrap, onDone }: { wrap: Wrap; onDone: () => void }) {
   const [cur, setCur] = useState('');
   const [next, setNext] = useState('');
   return (
-    <form className="row" onSubmit={(e) => { e.preventDefault(); void wrap(async () => { await api.changePassword(cur, next); setCur(''); setNext(''); onDone(); }); }}>
+    <form className="row edit-only" onSubmit={(e) => { e.preventDefault(); void wrap(async () => { await api.changePassword(cur, next); setCur(''); setNext(''); onDone(); }); }}>
       <input type="password" placeholder="Current password" value={cur} onChange={(e) => setCur(e.target.value)} required />
       <input type="password" placeholder="New password" value={next} onChange={(e) => setNext(e.target.value)} required minLength={8} />
       <button type="submit">Change password</button>
@@ -54,21 +56,22 @@ function ApiKeys({ wrap }: { wrap: Wrap }) {
       {created && (
         <div className="info-banner" data-testid="new-key">
           Copy this key now; it is not shown again: <code>{created.key}</code>
+          <CopyButton text={created.key} testId="copy-new-key" />
           <button className="link" onClick={() => setCreated(null)}>Done</button>
         </div>
       )}
-      <table className="list">
+      <div className="table-scroll"><table className="list">
         <tbody>
           {keys.map((k) => (
             <tr key={k.id}>
               <td>{k.name}</td><td><code>{k.prefix}…</code></td><td className="muted">created {ago(k.createdAt)}</td>
               <td className="muted">{k.lastUsedAt ? `used ${ago(k.lastUsedAt)}` : 'never used'}</td>
-              <td><button className="link danger" onClick={() => confirm(`Revoke key "${k.name}"?`) && wrap(async () => { await api.revokeApiKey(k.id); await load(); })}>Revoke</button></td>
+              <td className="edit-only"><button className="link danger" onClick={() => confirm(`Revoke key "${k.name}"?`) && wrap(async () => { await api.revokeApiKey(k.id); await load(); })}>Revoke</button></td>
             </tr>
           ))}
         </tbody>
-      </table>
-      <form className="row" onSubmit={(e) => { e.preventDefault(); void wrap(async () => { setCreated(await api.createApiKey(name)); setName(''); await load(); }); }}>
+      </table></div>
+      <form className="row edit-only" onSubmit={(e) => { e.preventDefault(); void wrap(async () => { setCreated(await api.createApiKey(name)); setName(''); await load(); }); }}>
         <input placeholder="Key name" value={name} onChange={(e) => setName(e.target.value)} required />
         <button type="submit">Create key</button>
       </form>
@@ -86,18 +89,18 @@ function Secrets({ wrap }: { wrap: Wrap }) {
     <section>
       <h2>Secrets</h2>
       <p className="muted small">Values are write-only; flows reference them by name (e.g. <code>api_key_secret</code>).</p>
-      <table className="list">
+      <div className="table-scroll"><table className="list">
         <tbody>
           {secrets.map((s) => (
             <tr key={s.name}>
               <td><code>{s.name}</code></td><td className="muted">updated {ago(s.updatedAt)}</td>
-              <td><button className="link danger" onClick={() => confirm(`Delete secret ${s.name}?`) && wrap(async () => { await api.deleteSecret(s.name); await load(); })}>Delete</button></td>
+              <td className="edit-only"><button className="link danger" onClick={() => confirm(`Delete secret ${s.name}?`) && wrap(async () => { await api.deleteSecret(s.name); await load(); })}>Delete</button></td>
             </tr>
           ))}
         </tbody>
-      </table>
-      <form className="row" onSubmit={(e) => { e.preventDefault(); void wrap(async () => { await api.setSecret(name, value); setName(''); setValue(''); await load(); }); }}>
-        <input placeholder="NAME" value={name} onChange={(e) => setName(e.target.value)} required pattern="[A-Za-z0-9_.-]+" />
+      </table></div>
+      <form className="row edit-only" onSubmit={(e) => { e.preventDefault(); void wrap(async () => { await api.setSecret(name, value); setName(''); setValue(''); await load(); }); }}>
+        <input placeholder="NAME" value={name} onChange={(e) => setName(e.target.value)} required pattern="[A-Za-z_][A-Za-z0-9_.\-]{0,127}" title="Letters, digits, _ . - ; starting with a letter or _ (at most 128)" />
         <input type="password" placeholder="value" value={value} onChange={(e) => setValue(e.target.value)} required />
         <button type="submit">Set secret</button>
       </form>
