@@ -2,6 +2,7 @@ using Nextra.Host.Cli;
 using Nextra.Host.Hosting;
 using Nextra.Host.Ui;
 using Nextra.Modules.Accounts;
+using Nextra.Modules.Billing;
 using Nextra.Modules.Cluster;
 using Nextra.Modules.Engine;
 using Nextra.Modules.Flows;
@@ -36,6 +37,7 @@ static WebApplication Compose(WebApplicationBuilder builder)
     builder.Services.AddTriggers(builder.Configuration);
     builder.Services.AddOrchestration(builder.Configuration);
     builder.Services.AddCluster(builder.Configuration);
+    builder.Services.AddBilling(builder.Configuration);
 
     var app = builder.Build();
     app.UseNextraHost();
@@ -53,6 +55,7 @@ static WebApplication Compose(WebApplicationBuilder builder)
     app.MapRuns();
     app.MapTriggers();
     app.MapOrchestration();
+    app.MapBilling();
     app.MapNextraUi();
     return app;
 }

@@ -45,7 +45,8 @@ public static class AccountsModule
         services.AddAuthorizationBuilder()
             .AddPolicy(AuthPolicies.Reader, p => p.RequireAuthenticatedUser().RequireClaim(NextraClaims.TenantId))
             .AddPolicy(AuthPolicies.Editor, p => p.RequireAuthenticatedUser().RequireAssertion(c => HasRole(c.User, Role.Editor)))
-            .AddPolicy(AuthPolicies.Admin, p => p.RequireAuthenticatedUser().RequireAssertion(c => HasRole(c.User, Role.Admin)));
+            .AddPolicy(AuthPolicies.Admin, p => p.RequireAuthenticatedUser().RequireAssertion(c => HasRole(c.User, Role.Admin)))
+            .AddPolicy(AuthPolicies.Owner, p => p.RequireAuthenticatedUser().RequireAssertion(c => HasRole(c.User, Role.Owner)));
         return services;
     }
 

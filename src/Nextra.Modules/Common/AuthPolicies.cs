@@ -15,4 +15,7 @@ public static class AuthPolicies
 
     /// <summary>Admin or owner: may manage members and tenant settings.</summary>
     public const string Admin = "nextra.admin";
+
+    /// <summary>Owner only: billing (plans, payment, the customer portal).</summary>
+    public const string Owner = "nextra.owner";
 }

@@ -83,6 +83,10 @@ public sealed class TierService : ITierLimits
         return found[0].Id;
     }
 
+    /// <summary>Whether a tenant with this id exists (billing checks a Stripe event's tenant before linking it).</summary>
+    public async Task<bool> TenantExistsAsync(string tenantId, CancellationToken ct) =>
+        (await _store.FindAsync(tenantId, ct).ConfigureAwait(false)).Any(t => t.Id == tenantId);
+
     /// <summary>Every tenant with its effective tier, users and flows (<c>nextra tenant list</c>).</summary>
     public async Task<IReadOnlyList<TenantSummaryRow>> ListTenantsAsync(CancellationToken ct)
     {
