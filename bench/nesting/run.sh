@@ -12,7 +12,7 @@ source "$REPO/bench/runs/lib.sh"
 trap 'stop_server' EXIT
 DEPTHS=("$@"); [ ${#DEPTHS[@]} -gt 0 ] || DEPTHS=(10000 50000 100000 149000)
 if [ -z "${BIN:-}" ]; then
-  dotnet build "$REPO/src/Nextra.Host" -c Release -o "$OUT/bin" -v q -nologo >"$OUT/build.log" 2>&1 || { tail -20 "$OUT/build.log"; exit 1; }
+  dotnet build "$REPO/src/Nextra.Host" -c Release -p:SkipUi=true -o "$OUT/bin" -v q -nologo >"$OUT/build.log" 2>&1 || { tail -20 "$OUT/build.log"; exit 1; }
   BIN="$OUT/bin/nextra"
 fi
 DATA="$OUT/data"

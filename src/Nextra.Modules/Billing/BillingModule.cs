@@ -33,6 +33,8 @@ public static class BillingModule
             sp.GetRequiredService<BillingOptions>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<StripeClient>>()));
         services.AddHostedService<GraceSweeper>();
+        services.TryAddSingleton<MeterReporter>();
+        services.AddHostedService(sp => sp.GetRequiredService<MeterReporter>());
         services.AddHostedService<BillingConfigCheck>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(BillingJsonContext.Default));
         return services;

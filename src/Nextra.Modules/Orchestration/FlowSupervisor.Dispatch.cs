@@ -110,13 +110,11 @@ public sealed partial class FlowSupervisor
         }
         slot.Touch(time);
         metrics.DispatchDepth(pump.QueueDepth);
-        var injection = ToInjection(slot, request);
-        // The attempt counts once the run really starts. A re-run (it started before and the server died) is written
-        // down before executing, so a request that crashes the server every time is given up on, not retried forever.
-        var starting = _trackers.Length == 0 ? Task.CompletedTask : Task.WhenAll(_trackers.Select(t => t.RunStartingAsync(request, fence, CancellationToken.None)));
-        if (request.Attempts > 0) await starting.ConfigureAwait(false);
-        else _ = starting.ContinueWith(t => logger.LogWarning(t.Exception, "Run {RunId}: start not recorded", request.Id),
-            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        // The attempt counts when the run's first step begins, not when it is handed to the pump: runs queued behind
+        // others (a one-at-a-time flow) and lost to a crash have not run, and must not be given up as if they had.
+        // A re-run (it started before and the server died) is written down before its first step executes, so a
+        // request that crashes the server every time is given up on, not retried forever.
+        var injection = ToInjection(slot, request) with { FirstStepStarting = ct => RunStartingAsync(request, fence) };
         RunHandle handle;
         try
         {
@@ -129,6 +127,16 @@ public sealed partial class FlowSupervisor
         }
         _active[request.Id] = (slot, handle, request.Source.ToString());
         _ = CompleteAsync(slot, request, fence, handle);
+    }
+
+    private Task RunStartingAsync(RunRequest request, LeaseFence fence)
+    {
+        if (_trackers.Length == 0) return Task.CompletedTask;
+        var starting = Task.WhenAll(_trackers.Select(t => t.RunStartingAsync(request, fence, CancellationToken.None)));
+        if (request.Attempts > 0) return starting;
+        _ = starting.ContinueWith(t => logger.LogWarning(t.Exception, "Run {RunId}: start not recorded", request.Id),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return Task.CompletedTask;
     }
 
     private async Task CompleteAsync(FlowSlot slot, RunRequest request, LeaseFence fence, RunHandle handle)

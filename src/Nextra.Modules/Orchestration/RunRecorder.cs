@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Nextra.Modules.Observability;
 using Nextra.Modules.Runs;
 using Nextra.Modules.Storage;
+using Nextra.Modules.Tiers;
 using Nextra.Pump.Runs;
 
 namespace Nextra.Modules.Orchestration;
@@ -14,7 +15,7 @@ namespace Nextra.Modules.Orchestration;
 /// partition) is dropped: the new owner runs the request again.
 /// </summary>
 public sealed class RunRecorder(ITraceStore traces, IRunSignals signals, IEnumerable<IRunRequestTracker> trackers, ILiveEvents events,
-    Metrics metrics, TimeProvider time, ILogger<RunRecorder> logger)
+    Metrics metrics, IUsageMeter usage, TimeProvider time, ILogger<RunRecorder> logger)
 {
     private readonly IRunRequestTracker[] _trackers = [.. trackers];
 
@@ -51,6 +52,15 @@ public sealed class RunRecorder(ITraceStore traces, IRunSignals signals, IEnumer
             return;
         }
         metrics.RunFinished(request.FlowId, run.Status, run.DurationMs / 1000.0);
+        try
+        {
+            // After the trace: a run is metered once its record is durable (a crash before this loses the meters of one run, never doubles them).
+            await usage.AddAsync(request.TenantId, run.StartedAt, Meters(run)).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Run {RunId}: usage not metered", request.Id);
+        }
         var view = RunView.From(request.FlowId, trigger, run);
         try
         {
@@ -73,6 +83,21 @@ public sealed class RunRecorder(ITraceStore traces, IRunSignals signals, IEnumer
                 logger.LogWarning(ex, "Inbox row {RunId} not removed; recovery will see its final trace", request.Id);
             }
         }
+    }
+
+    private static UsageDelta Meters(RunRecord run)
+    {
+        long fuel = 0, prompt = 0, completion = 0;
+        decimal cost = 0;
+        foreach (var step in run.Steps)
+        {
+            fuel += step.Fuel is { } f ? (long)Math.Min(f, long.MaxValue / 2) : 0;
+            prompt += step.PromptTokens ?? 0;
+            completion += step.CompletionTokens ?? 0;
+            cost += step.CostUsd ?? 0;
+        }
+        return new UsageDelta(Runs: 1, Steps: run.Steps.Count, WasmFuel: fuel, LlmPromptTokens: prompt, LlmCompletionTokens: completion,
+            LlmCostMicros: (long)Math.Round(cost * 1_000_000m), WebhookBytesIn: 0);
     }
 
     /// <summary>Records a run that could not start (flow stopped, unknown target…) as failed, so every acknowledged id ends.</summary>

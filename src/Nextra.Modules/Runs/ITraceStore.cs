@@ -37,6 +37,21 @@ public interface ITraceStore
     /// <summary>Bytes the history takes on disk (files, WAL included; or the tables' size on Postgres).</summary>
     Task<long> SizeBytesAsync(CancellationToken ct = default);
 
+    /// <summary>
+    /// What the history holds now: bytes in use (SQLite: pages of <c>traces.db</c> holding data, free pages not counted;
+    /// Postgres: the live rows of the trace tables, a full scan) and runs. Cheaper first check: <see cref="SizeBytesAsync"/>.
+    /// </summary>
+    Task<HistoryUsage> UsageAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// Deletes the <paramref name="count"/> oldest runs of the whole server, whatever their tenant and flow (the disk
+    /// budget is server-wide; each delete still names its tenant). Returns runs deleted.
+    /// </summary>
+    Task<int> DeleteOldestAsync(int count, CancellationToken ct = default);
+
+    /// <summary>Hands freed space back to the file system (SQLite: incremental vacuum, WAL truncated; Postgres: nothing, autovacuum reuses it).</summary>
+    Task CompactAsync(CancellationToken ct = default);
+
     /// <summary>Queues one log line; never blocks the caller (pump threads log).</summary>
     void AppendLog(FlowLogEntry entry);
 
@@ -46,3 +61,6 @@ public interface ITraceStore
 
 /// <summary>Filters and paging of <see cref="ITraceStore.ListAsync"/>; <see cref="Before"/> is a run id cursor.</summary>
 public sealed record RunQuery(string? Status = null, string? Before = null, DateTimeOffset? Since = null, DateTimeOffset? Until = null, int Limit = 50);
+
+/// <summary>Bytes the history holds (live data, see <see cref="ITraceStore.UsageAsync"/>) and how many runs.</summary>
+public sealed record HistoryUsage(long Bytes, long Runs);

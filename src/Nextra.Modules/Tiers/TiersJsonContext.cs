@@ -5,4 +5,5 @@ namespace Nextra.Modules.Tiers;
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(UsageResponse))]
+[JsonSerializable(typeof(IReadOnlyList<UsageMonth>))]
 internal sealed partial class TiersJsonContext : JsonSerializerContext;

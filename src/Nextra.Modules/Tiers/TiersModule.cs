@@ -25,6 +25,8 @@ public static class TiersModule
         // Embedded default; hosted mode adds the Redis-backed counter (the last registration wins).
         services.TryAddSingleton<IQuotaCounter, InProcessQuotaCounter>();
         services.TryAddSingleton<ExecutionMeter>();
+        // Without the Tiers module's database (a module composed alone) usage is not metered; AddTiers replaces this.
+        services.TryAddSingleton<IUsageMeter, NoUsageMeter>();
         return services;
     }
 
@@ -34,6 +36,9 @@ public static class TiersModule
         services.AddNextraCommon();
         services.AddTierDefaults(configuration);
         services.AddStore<ITenantTierStore, SqliteTenantTierStore, PostgresTenantTierStore>();
+        services.AddMigrations("tiers", typeof(TiersModule).Assembly, after: "accounts");
+        services.AddStore<IUsageStore, SqliteUsageStore, PostgresUsageStore>();
+        services.AddSingleton<IUsageMeter, UsageMeter>(); // added, not tried: wins over AddTierDefaults' NoUsageMeter
         services.TryAddSingleton(sp => new TierService(sp.GetRequiredService<ITenantTierStore>(), sp.GetRequiredService<TiersOptions>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ICacheInvalidator>(), sp.GetRequiredService<ILogger<TierService>>()));
         // Added, not tried: it wins over AddTierDefaults' config-only limits whichever module registers first.

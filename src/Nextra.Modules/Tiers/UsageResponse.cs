@@ -3,7 +3,7 @@ namespace Nextra.Modules.Tiers;
 /// <summary>
 /// <c>GET /api/usage</c>: the caller's tenant against its tier. A null limit is unlimited;
 /// <c>memoryLimitBytes</c> is per flow (0 = project memory not available); <c>runsThisMonth</c>
-/// counts runs accepted since the start of the UTC month <c>month</c>.
+/// counts runs accepted since the start of the UTC month <c>month</c>; <c>meters</c> is that month's metered usage.
 /// </summary>
 public sealed record UsageResponse(
     string Tier,
@@ -18,4 +18,5 @@ public sealed record UsageResponse(
     long Members,
     long? MembersLimit,
     bool KeepAlive,
-    double? IdleStopMinutes);
+    double? IdleStopMinutes,
+    UsageMonth Meters);

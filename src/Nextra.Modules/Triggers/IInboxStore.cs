@@ -60,6 +60,12 @@ public interface IInboxStore
     /// <summary>Drops slot rows older than <paramref name="before"/>, keeping each trigger's latest as its missed-slot cursor.</summary>
     Task<int> PruneSlotsAsync(DateTimeOffset before, CancellationToken ct = default);
 
+    /// <summary>
+    /// Hands the space of removed rows back to the file system (SQLite: <c>inbox.db</c> shrinks after a backlog drains,
+    /// incremental vacuum and WAL truncated; Postgres: nothing, autovacuum reuses it).
+    /// </summary>
+    Task CompactAsync(CancellationToken ct = default);
+
     /// <summary>Executions of a tenant accepted in a UTC month (the durable count of the executions quota).</summary>
     Task<long> MonthlyExecutionsAsync(string tenantId, string month, CancellationToken ct = default);
 }

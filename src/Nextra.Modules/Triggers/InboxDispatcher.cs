@@ -13,7 +13,7 @@ namespace Nextra.Modules.Triggers;
 /// a final trace (only the delete was lost), gives it up when its run started executing
 /// <c>max_attempts</c> times without finishing (it crashes the server), or hands it to its flow (at-least-once).
 /// When another instance appends a row for a flow this one runs, a wake-up (or, should that be lost, the poll)
-/// makes it claim it. It also prunes old schedule slots.
+/// makes it claim it. Hourly, it prunes old schedule slots and compacts the inbox.
 /// </summary>
 internal sealed class InboxDispatcher(
     IInboxStore inbox,
@@ -98,6 +98,8 @@ internal sealed class InboxDispatcher(
                 {
                     nextPrune = time.GetUtcNow().AddHours(1);
                     await inbox.PruneSlotsAsync(time.GetUtcNow().AddDays(-1), stoppingToken).ConfigureAwait(false);
+                    // Rows are removed as their runs finish; a drained backlog would otherwise keep its size on disk.
+                    await inbox.CompactAsync(stoppingToken).ConfigureAwait(false);
                 }
             }
         }

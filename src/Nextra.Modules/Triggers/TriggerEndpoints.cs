@@ -33,8 +33,8 @@ internal static class TriggerEndpoints
     }
 
     internal static async Task<IResult> WebhookAsync(string flowId, string token, double? wait, HttpContext http, FlowSupervisor supervisor,
-        RunningFlows flows, WebhookTokens tokens, WebhookRateLimiter limiter, TriggerIntake intake, IOptions<TriggersOptions> options, TimeProvider time,
-        CancellationToken ct)
+        RunningFlows flows, WebhookTokens tokens, WebhookRateLimiter limiter, TriggerIntake intake, IOptions<TriggersOptions> options, IUsageMeter usage,
+        TimeProvider time, CancellationToken ct)
     {
         if (supervisor.Draining) throw new ApiException(503, "shutting_down", "Shutting down", "The server is shutting down; retry shortly.");
         var flow = await flows.FindAsync(flowId, ct).ConfigureAwait(false);
@@ -61,7 +61,10 @@ internal static class TriggerEndpoints
             Id = RunIds.New(time), TenantId = flow.TenantId, FlowId = flowId, Source = RunSource.ForWebhook(trigger), PayloadXml = xml, PayloadJson = json,
             CreatedAt = time.GetUtcNow(),
         };
-        return await intake.AcceptAsync(request, wait, ct).ConfigureAwait(false);
+        var accepted = await intake.AcceptAsync(request, wait, ct).ConfigureAwait(false);
+        // Metered once accepted (a refused or rate-limited body is not the tenant's usage).
+        await usage.AddAsync(flow.TenantId, request.CreatedAt, new UsageDelta(WebhookBytesIn: Encoding.UTF8.GetByteCount(xml ?? json ?? "")), ct).ConfigureAwait(false);
+        return accepted;
     }
 
     // A loop rather than LINQ: this runs on every webhook request, and a capturing lambda allocates.

@@ -68,6 +68,12 @@ public sealed record Injection
     public TimeSpan? Timeout { get; init; }
     /// <summary>Run under a peer table (xml-pipeline §2.5): its entries replace the YAML peers for this run's chains.</summary>
     public string? PeerTable { get; init; }
+    /// <summary>
+    /// Awaited once, just before the run's first step executes (after any queueing and concurrency gate): where the
+    /// server counts an attempt, so a run queued behind others and lost to a crash is not counted as having run. A
+    /// failure is logged; the run goes on.
+    /// </summary>
+    public Func<CancellationToken, Task>? FirstStepStarting { get; init; }
 }
 
 /// <summary>A started run. <see cref="Completion"/> completes with the final record (never faults).</summary>

@@ -25,6 +25,16 @@ internal sealed class RunState
 
     public RunRecord Record { get; }
     public string RunId => Record.RunId;
+    /// <summary>See <see cref="Injection.FirstStepStarting"/>; taken (set to null) by the first step.</summary>
+    private Func<CancellationToken, Task>? _firstStepStarting;
+
+    public Func<CancellationToken, Task>? FirstStepStarting
+    {
+        init => _firstStepStarting = value;
+    }
+
+    /// <summary>The first-step callback, once: null for every later step (and when there is none).</summary>
+    public Func<CancellationToken, Task>? TakeFirstStepStarting() => Interlocked.Exchange(ref _firstStepStarting, null);
     /// <summary>The registry scope of the run's chains.</summary>
     public string Scope => Record.RunId;
     /// <summary>The injection point: a respond pruned back to this chain is delivered to the injector.</summary>

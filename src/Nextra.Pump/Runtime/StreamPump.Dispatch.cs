@@ -126,6 +126,17 @@ public sealed partial class StreamPump
                 StartedAt = now,
                 PayloadIn = _options.RecordPayloads && run is not null ? FastXml.Serialize(message.Payload) : null,
             };
+            if (run?.TakeFirstStepStarting() is { } firstStep)
+            {
+                try
+                {
+                    await firstStep(_stop.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !_stop.IsCancellationRequested)
+                {
+                    Log("warning", $"run {run.RunId}: the start of its first step was not recorded: {ex.Message}");
+                }
+            }
             if (run is not null)
             {
                 StepStarted(run, step);

@@ -49,7 +49,7 @@ public sealed partial class StreamPump
         var root = injection.PeerTable is { } t ? $"{t}.{state.Flow.Name}.{safeFrom}"
             : thread is not null ? $"system.{state.Flow.Name}.{safeFrom}"
             : $"system.{state.Flow.Name}";
-        var run = new RunState(record, root, injection.PeerTable, _time.GetTimestamp());
+        var run = new RunState(record, root, injection.PeerTable, _time.GetTimestamp()) { FirstStepStarting = injection.FirstStepStarting };
         if (!_runs.TryAdd(runId, run))
         {
             throw new PumpException("duplicate_run", $"run '{runId}' is already running");
@@ -102,7 +102,7 @@ public sealed partial class StreamPump
                 {
                     Payload = targets.Count == 1 ? payload : new XElement(payload), Schema = schema, From = from ?? injection.Source,
                     To = target.Name, ThreadId = uuid, Chain = chain, Depth = 0, Run = run,
-                });
+                }, startsRun: true);
             }
         }
         finally

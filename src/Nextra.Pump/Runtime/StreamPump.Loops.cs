@@ -38,12 +38,12 @@ public sealed partial class StreamPump
             {
                 return;
             }
-            PumpMessage? message;
-            if (!reader.TryRead(out message))
+            // Runs under way first, then a new run (see _fresh).
+            if (!reader.TryRead(out var message) && !_fresh.Reader.TryRead(out message))
             {
                 try
                 {
-                    message = await reader.ReadAsync(_stop.Token).ConfigureAwait(false);
+                    message = await ReadEitherAsync().ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
                 {
@@ -61,6 +61,30 @@ public sealed partial class StreamPump
             }
             _ = CompleteAsync(pending, slot);
             slot = RentSlot();
+        }
+    }
+
+    /// <summary>Waits for a message on either queue (only when both are empty), preferring runs under way; throws once they are closed.</summary>
+    private async ValueTask<PumpMessage> ReadEitherAsync()
+    {
+        while (true)
+        {
+            if (_queue.Reader.TryRead(out var message) || _fresh.Reader.TryRead(out message))
+            {
+                return message;
+            }
+            var under = _queue.Reader.WaitToReadAsync(_stop.Token).AsTask();
+            var fresh = _fresh.Reader.WaitToReadAsync(_stop.Token).AsTask();
+            var first = await Task.WhenAny(under, fresh).ConfigureAwait(false);
+            if (await first.ConfigureAwait(false))
+            {
+                continue;
+            }
+            // That queue is closed, which happens only as the pump stops (both close together).
+            if (!await (first == under ? fresh : under).ConfigureAwait(false))
+            {
+                throw new ChannelClosedException();
+            }
         }
     }
 

@@ -25,7 +25,14 @@ public sealed partial class StreamPump : IFlowPump, Parallel.IGatherHost
     private readonly IPumpObserver? _observer;
     private readonly PumpOptions _options;
     private readonly TimeProvider _time;
+    /// <summary>Messages of runs already under way (emissions, fan-out signals); workers take these first.</summary>
     private readonly Channel<PumpMessage> _queue;
+    /// <summary>
+    /// Injected payloads, each starting a run. Kept apart so a run under way never waits behind runs not yet
+    /// started: in a one-at-a-time flow with a backlog, each run finishes before the next begins, instead of every
+    /// run's first step going first and all of them being half done when the server dies.
+    /// </summary>
+    private readonly Channel<PumpMessage> _fresh;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, RunState> _runs = new(StringComparer.Ordinal);
     private readonly Lock _spaceLock = new();
@@ -57,6 +64,7 @@ public sealed partial class StreamPump : IFlowPump, Parallel.IGatherHost
         Buffer = new ContextBuffer(backend, _options.MaxSlotsPerThread, _options.MaxThreads);
         _parallel = new Parallel.ParallelCoordinator(backend, _time, this);
         _queue = Channel.CreateUnbounded<PumpMessage>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
+        _fresh = Channel.CreateUnbounded<PumpMessage>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
         _state = BuildState(flow, null, out _);
         PeerTables = new PeerTableRegistry(name => _state.ByName.TryGetValue(name, out var l) ? l.Def.Peers : null);
         PeerTables.RegisterAll(flow.PeerTables);
@@ -161,6 +169,7 @@ public sealed partial class StreamPump : IFlowPump, Parallel.IGatherHost
             }
         }
         _queue.Writer.TryComplete();
+        _fresh.Writer.TryComplete();
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {
@@ -221,11 +230,11 @@ public sealed partial class StreamPump : IFlowPump, Parallel.IGatherHost
     /// <summary>The live record of a running run, or null.</summary>
     public RunRecord? FindRun(string runId) => _runs.TryGetValue(runId, out var r) ? r.Record : null;
 
-    private void Enqueue(PumpMessage message)
+    private void Enqueue(PumpMessage message, bool startsRun = false)
     {
         message.Run?.AddPending();
         Interlocked.Increment(ref _queued);
-        if (!_queue.Writer.TryWrite(message))
+        if (!(startsRun ? _fresh : _queue).Writer.TryWrite(message))
         {
             // The pump is stopping: the run was (or is being) finished as cancelled.
             Interlocked.Decrement(ref _queued);

@@ -220,6 +220,55 @@ public sealed class BillingApiTests(BillingFactory factory) : IClassFixture<Bill
         await DeliverOkAsync("""{"id":"evt_other","type":"customer.created","created":1,"data":{"object":{}}}""", "ignored");
     }
 
+    [Fact]
+    public async Task MeteredExecutions_ReportedOncePerPassWithIdempotencyKeys()
+    {
+        var (owner, customer, _) = await SubscribedAsync();
+        var counter = factory.Services.GetRequiredService<Nextra.Modules.Tiers.IQuotaCounter>();
+        var period = Nextra.Modules.Tiers.QuotaCounters.MonthOf(factory.Time.GetUtcNow());
+        for (var i = 0; i < BillingFactory.ProIncluded + 3; i++)
+            Assert.True(await counter.TryReserveAsync(owner.TenantId, Nextra.Modules.Tiers.QuotaCounters.Executions, period, null));
+        var reporter = factory.Services.GetRequiredService<MeterReporter>();
+        List<ScriptedStripe.Request> Events() => factory.Stripe.To("/v1/billing/meter_events").Where(r => r.Form["payload[stripe_customer_id]"] == customer).ToList();
+
+        await reporter.ReportAsync(default);
+        var first = Assert.Single(Events());
+        Assert.Equal(("nextra_executions", "3"), (first.Form["event_name"], first.Form["payload[value]"]));
+        Assert.Equal($"nextra-{owner.TenantId}-{period}-3", first.Form["identifier"]);
+        Assert.Equal(first.Form["identifier"], first.IdempotencyKey);
+
+        await reporter.ReportAsync(default); // nothing new: nothing sent
+        Assert.Single(Events());
+
+        Assert.True(await counter.TryReserveAsync(owner.TenantId, Nextra.Modules.Tiers.QuotaCounters.Executions, period, null));
+        await reporter.ReportAsync(default);
+        Assert.Equal(["3", "1"], Events().Select(e => e.Form["payload[value]"]));
+    }
+
+    [Fact]
+    public async Task Usage_MetersAndHistory_PerTenantPerMonth()
+    {
+        var owner = await factory.CreateUserAsync(NewId("usage"));
+        var other = await factory.CreateUserAsync(NewId("usage"));
+        var meter = factory.Services.GetRequiredService<Nextra.Modules.Tiers.IUsageMeter>();
+        var now = factory.Time.GetUtcNow();
+        await meter.AddAsync(owner.TenantId, now, new(Runs: 1, Steps: 4, WasmFuel: 1000, LlmPromptTokens: 10, LlmCompletionTokens: 5, LlmCostMicros: 1_500));
+        await meter.AddAsync(owner.TenantId, now, new(Runs: 1, Steps: 2, WebhookBytesIn: 300));
+        await meter.AddAsync(owner.TenantId, now.AddMonths(-1), new(Runs: 7));
+        await meter.AddAsync(other.TenantId, now, new(Runs: 100));
+
+        var usage = await Json.ReadAsync(await owner.Client.GetAsync("/api/usage"));
+        var meters = usage["meters"]!;
+        Assert.Equal((2L, 6L, 1000L, 10L, 5L, 0.0015m, 300L), (meters["runs"]!.GetValue<long>(), meters["steps"]!.GetValue<long>(),
+            meters["wasmFuel"]!.GetValue<long>(), meters["llmPromptTokens"]!.GetValue<long>(), meters["llmCompletionTokens"]!.GetValue<long>(),
+            meters["llmCostUsd"]!.GetValue<decimal>(), meters["webhookBytesIn"]!.GetValue<long>()));
+
+        var history = (await Json.ReadAsync(await owner.Client.GetAsync("/api/usage/history?months=3"))).AsArray();
+        Assert.Equal(3, history.Count);
+        Assert.Equal([2L, 7L, 0L], history.Select(m => m!["runs"]!.GetValue<long>()));
+        Assert.Equal(Nextra.Modules.Tiers.QuotaCounters.MonthOf(now), history[0]!["period"]!.GetValue<string>());
+    }
+
     [Theory]
     [InlineData(Role.Admin)]
     [InlineData(Role.Editor)]

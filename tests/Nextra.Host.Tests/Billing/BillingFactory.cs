@@ -12,6 +12,7 @@ public sealed class BillingFactory : NextraFactory
     public const string ProPrice = "price_pro_monthly";
     public const string PaidPrice = "price_paid_monthly";
     public const string ProMetered = "price_pro_executions";
+    public const int ProIncluded = 2;
 
     public ScriptedStripe Stripe { get; } = new();
 
@@ -21,6 +22,7 @@ public sealed class BillingFactory : NextraFactory
     [
         new("Tiers:DefaultTier", "free"),
         new("Tiers:Free:Flows", "1"),
+        new("Tiers:Pro:ExecutionsPerMonth", ProIncluded.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         new("Billing:Provider", "stripe"),
         new("Billing:StripeSecretKey", SecretKey),
         new("Billing:StripeWebhookSecret", WebhookSecret),

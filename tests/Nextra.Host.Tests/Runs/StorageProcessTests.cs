@@ -83,7 +83,9 @@ public sealed class StorageProcessTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task OneAtATimeFlow_KilledFiveTimes_EveryRunSucceedsOnceNoneGivenUp()
     {
-        using var slow = new SlowHttpServer(TimeSpan.FromMilliseconds(150));
+        // The slow server answers only as many requests as the test allows: each server life finishes exactly two
+        // runs and dies with the third in flight and the rest queued behind it, however slowly the machine starts.
+        using var slow = new SlowHttpServer(TimeSpan.FromMilliseconds(50), gated: true);
         var apiKey = await CreateUserAndKeyAsync(_dataDir);
         var port = NextraProcess.FreePort();
         (string, string)[] env = [("NEXTRA_EGRESS__ALLOW_LIST", "127.0.0.1")];
@@ -98,6 +100,7 @@ public sealed class StorageProcessTests(ITestOutputHelper output) : IDisposable
                 var accepted = await RunFlows.SendAsync(api, hook, """{"name":"ada"}""", HttpStatusCode.Accepted, query: "");
                 ids.Add(accepted["runId"]!.GetValue<string>());
             }
+            await slow.WaitForRequestAsync();
         }
         finally
         {
@@ -110,16 +113,25 @@ public sealed class StorageProcessTests(ITestOutputHelper output) : IDisposable
             var server = await ServerProcess.StartAsync(_dataDir, port, env);
             try
             {
-                // A couple of runs finish, one is mid-flight (the handler takes 150 ms): then the server dies.
-                for (var i = 0; i < 300 && FinishedRuns().Count < Math.Min(done + 2, ids.Count); i++) await Task.Delay(20);
+                slow.Allow(2);
+                for (var i = 0; i < 1500 && FinishedRuns().Count < Math.Min(done + 2, ids.Count); i++) await Task.Delay(20);
+                // The next run is in flight (its request held) when the server dies.
+                await slow.WaitForRequestAsync();
             }
             finally
             {
+                var log = server.Log;
                 await KillAsync(server);
+                output.WriteLine($"life {restart + 1}: {FinishedRuns().Count - done} finished, requests {slow.Arrivals} (allowed {slow.Allowed}), " +
+                    $"attempts {string.Join(",", PendingAttempts().Take(5))}\n{log[Math.Max(0, log.Length - 1500)..]}");
             }
             foreach (var (id, startedAt) in FinishedRuns()) finishedBefore.TryAdd(id, startedAt);
         }
-        output.WriteLine($"{finishedBefore.Count} of 40 finished across 5 kill -9; the rest finish after the last restart");
+        output.WriteLine($"{finishedBefore.Count} of 40 finished across 6 kill -9; attempts of the rest: {string.Join(",", PendingAttempts())}");
+        Assert.InRange(finishedBefore.Count, 5, 20);
+        // Only the runs that were executing when a server died have an attempt; the ones queued behind them have none.
+        Assert.All(PendingAttempts(), a => Assert.InRange(a, 0, 1));
+        slow.Open();
         using var last = await ServerProcess.StartAsync(_dataDir, port, env);
         using var client = last.Client(apiKey);
         foreach (var id in ids)
@@ -131,6 +143,18 @@ public sealed class StorageProcessTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(40, after.Count);
         foreach (var (id, startedAt) in finishedBefore)
             Assert.True(after[id] == startedAt, $"run {id}, finished before a crash, was run again");
+    }
+
+    private List<long> PendingAttempts()
+    {
+        using var c = new SqliteConnection($"Data Source={Path.Combine(_dataDir, "inbox.db")};Pooling=false;Mode=ReadOnly");
+        c.Open();
+        using var command = c.CreateCommand();
+        command.CommandText = "SELECT attempts FROM inbox ORDER BY id";
+        using var reader = command.ExecuteReader();
+        var rows = new List<long>();
+        while (reader.Read()) rows.Add(reader.GetInt64(0));
+        return rows;
     }
 
     private static string SlowFlow(int port) => $$$"""
@@ -224,14 +248,21 @@ public sealed class StorageProcessTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    /// <summary>An HTTP server on loopback that answers every request 200 after a delay.</summary>
+    /// <summary>
+    /// An HTTP server on loopback that answers every request 200 after a delay; gated, it holds every request past
+    /// those <see cref="Allow"/> let through (requests held for a killed server die with their connection) until <see cref="Open"/>.
+    /// </summary>
     private sealed class SlowHttpServer : IDisposable
     {
         private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
         private readonly CancellationTokenSource _stop = new();
+        private long _arrivals;
+        private long _allowed;
+        private volatile bool _gated;
 
-        public SlowHttpServer(TimeSpan delay)
+        public SlowHttpServer(TimeSpan delay, bool gated = false)
         {
+            _gated = gated;
             _listener.Start();
             Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
             _ = Task.Run(async () =>
@@ -254,6 +285,21 @@ public sealed class StorageProcessTests(ITestOutputHelper output) : IDisposable
 
         public int Port { get; }
 
+        /// <summary>Lets the next <paramref name="requests"/> requests to arrive through.</summary>
+        public void Allow(int requests) => Interlocked.Exchange(ref _allowed, Interlocked.Read(ref _arrivals) + requests);
+
+        public void Open() => _gated = false;
+
+        public long Arrivals => Interlocked.Read(ref _arrivals);
+
+        public long Allowed => Interlocked.Read(ref _allowed);
+
+        /// <summary>Waits until a request is held by the gate (or 60 s).</summary>
+        public async Task WaitForRequestAsync()
+        {
+            for (var i = 0; i < 3000 && Interlocked.Read(ref _arrivals) <= Interlocked.Read(ref _allowed); i++) await Task.Delay(20);
+        }
+
         private async Task ServeAsync(TcpClient client, TimeSpan delay)
         {
             using (client)
@@ -263,6 +309,8 @@ public sealed class StorageProcessTests(ITestOutputHelper output) : IDisposable
                     var stream = client.GetStream();
                     using var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
                     while (!string.IsNullOrEmpty(await reader.ReadLineAsync(_stop.Token))) { }
+                    var number = Interlocked.Increment(ref _arrivals);
+                    while (_gated && number > Interlocked.Read(ref _allowed)) await Task.Delay(20, _stop.Token);
                     await Task.Delay(delay, _stop.Token);
                     var body = "{\"ok\":true}";
                     var response = $"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}";

@@ -28,6 +28,7 @@ internal sealed class PostgresTraceStore(IPostgresConnectionFactory db, ILogger<
     {
         var run = entry.Run;
         var tenant = entry.TenantId;
+        var encoded = TraceCodec.Encode(entry);
         await using var c = await db.OpenAsync(ct).ConfigureAwait(false);
         await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(c, tx);
@@ -42,8 +43,7 @@ internal sealed class PostgresTraceStore(IPostgresConnectionFactory db, ILogger<
             """,
             ("r", run.RunId), ("t", tenant), ("f", entry.FlowId), ("tr", entry.Trigger), ("s", run.Status),
             ("at", SqliteCommands.Iso(run.StartedAt)), ("d", run.DurationMs), ("sc", run.Steps.Count), ("ec", run.Error?.Code),
-            ("em", run.Error?.Message), ("o", JsonSerializer.Serialize(run.Outputs, RunsJsonContext.Default.ListRunOutput)),
-            ("i", JsonSerializer.Serialize(entry.Injection, RunsJsonContext.Default.RecordedInjection)));
+            ("em", run.Error?.Message), ("o", encoded.Outputs), ("i", encoded.Injection));
         if (!fence.IsNone)
         {
             head.Parameters.AddWithValue("p", fence.Partition);
@@ -53,29 +53,14 @@ internal sealed class PostgresTraceStore(IPostgresConnectionFactory db, ILogger<
         Command(batch, "DELETE FROM steps WHERE run_id = @r AND tenant_id = @t", ("r", run.RunId), ("t", tenant));
         Command(batch, "DELETE FROM payloads WHERE run_id = @r AND tenant_id = @t", ("r", run.RunId), ("t", tenant));
 
-        var payloads = new Dictionary<string, int>(StringComparer.Ordinal);
-        int Ref(string body)
-        {
-            if (payloads.TryGetValue(body, out var n)) return n;
-            n = payloads.Count;
-            payloads[body] = n;
-            return n;
-        }
-        var steps = new List<(RunStep Step, int? In, string? Outs)>(run.Steps.Count);
-        foreach (var step in run.Steps)
-        {
-            var payloadIn = step.PayloadIn is null ? (int?)null : Ref(step.PayloadIn);
-            var outs = step.PayloadsOut is null ? null : JsonSerializer.Serialize(step.PayloadsOut.Select(Ref).ToArray(), RunsJsonContext.Default.Int32Array);
-            steps.Add((step, payloadIn, outs));
-        }
-        if (payloads.Count > 0)
+        if (encoded.Payloads.Count > 0)
         {
             Command(batch, """
                 INSERT INTO payloads(run_id, n, body, tenant_id)
                 SELECT @r, p.n, p.body, @t FROM unnest(@ns, @bodies) AS p(n, body)
-                """, ("r", run.RunId), ("t", tenant), ("ns", payloads.Values.ToArray()), ("bodies", payloads.Keys.ToArray()));
+                """, ("r", run.RunId), ("t", tenant), ("ns", Enumerable.Range(0, encoded.Payloads.Count).ToArray()), ("bodies", encoded.Payloads.ToArray()));
         }
-        foreach (var (step, payloadIn, outs) in steps)
+        foreach (var (step, payloadIn, outs) in encoded.Steps)
         {
             Command(batch, """
                 INSERT INTO steps(run_id, idx, listener, from_name, to_name, class, thread, started_at, duration_ms, payload_in, payloads_out,
@@ -124,7 +109,7 @@ internal sealed class PostgresTraceStore(IPostgresConnectionFactory db, ILogger<
         {
             RunId = summary.RunId, FlowId = summary.FlowId, Trigger = summary.Trigger, Status = summary.Status,
             StartedAt = summary.StartedAt, DurationMs = summary.DurationMs, Error = summary.Error, Steps = steps,
-            Outputs = JsonSerializer.Deserialize(outputs, RunsJsonContext.Default.ListRunOutput) ?? [],
+            Outputs = TraceCodec.DecodeOutputs(outputs, bodies),
         };
     }
 
@@ -138,8 +123,13 @@ internal sealed class PostgresTraceStore(IPostgresConnectionFactory db, ILogger<
     public async Task<RecordedInjection?> GetInjectionAsync(string tenantId, string runId, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct).ConfigureAwait(false);
-        return await c.ScalarAsync(null, "SELECT injection FROM runs WHERE run_id = @r AND tenant_id = @t", ct, ("r", runId), ("t", tenantId))
-            .ConfigureAwait(false) is string json ? JsonSerializer.Deserialize(json, RunsJsonContext.Default.RecordedInjection) : null;
+        if (await c.ScalarAsync(null, "SELECT injection FROM runs WHERE run_id = @r AND tenant_id = @t", ct, ("r", runId), ("t", tenantId))
+            .ConfigureAwait(false) is not string json) return null;
+        var stored = TraceCodec.ReadInjection(json);
+        var bodies = (await c.QueryAsync(null, "SELECT n, body FROM payloads WHERE run_id = @r AND tenant_id = @t AND n IN (@x, @j)",
+            r => (r.GetInt32(0), r.GetString(1)), ct, ("r", runId), ("t", tenantId), ("x", stored.PayloadXmlRef ?? -1), ("j", stored.PayloadJsonRef ?? -1))
+            .ConfigureAwait(false)).ToDictionary(p => p.Item1, p => p.Item2);
+        return TraceCodec.DecodeInjection(stored, bodies);
     }
 
     public async Task<RunPage> ListAsync(string tenantId, string flowId, RunQuery query, CancellationToken ct = default)
@@ -233,6 +223,37 @@ internal sealed class PostgresTraceStore(IPostgresConnectionFactory db, ILogger<
             """, ct).ConfigureAwait(false))!;
     }
 
+    public async Task<HistoryUsage> UsageAsync(CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct).ConfigureAwait(false);
+        // The relations keep their size after deletes (autovacuum reuses the space), so the live rows are measured.
+        var usage = await c.QueryAsync(null, """
+            SELECT ((SELECT COALESCE(SUM(pg_column_size(r.*)), 0) FROM runs r)
+                 + (SELECT COALESCE(SUM(pg_column_size(s.*)), 0) FROM steps s)
+                 + (SELECT COALESCE(SUM(pg_column_size(p.*)), 0) FROM payloads p)
+                 + (SELECT COALESCE(SUM(pg_column_size(l.*)), 0) FROM logs l))::bigint,
+                   (SELECT COUNT(*) FROM runs)
+            """, r => new HistoryUsage(r.GetInt64(0), r.GetInt64(1)), ct).ConfigureAwait(false);
+        return usage[0];
+    }
+
+    public async Task<int> DeleteOldestAsync(int count, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct).ConfigureAwait(false);
+        var oldest = await c.QueryAsync(null, "SELECT tenant_id, run_id FROM runs ORDER BY run_id LIMIT @n",
+            r => (Tenant: r.GetString(0), Run: r.GetString(1)), ct, ("n", (long)count)).ConfigureAwait(false);
+        foreach (var tenant in oldest.GroupBy(o => o.Tenant))
+        {
+            await using var batch = new NpgsqlBatch(c);
+            foreach (var table in (string[])["payloads", "steps", "runs"])
+                Command(batch, $"DELETE FROM {table} WHERE tenant_id = @t AND run_id = ANY(@ids)", ("t", tenant.Key), ("ids", tenant.Select(o => o.Run).ToArray()));
+            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        return oldest.Count;
+    }
+
+    public Task CompactAsync(CancellationToken ct = default) => Task.CompletedTask;
+
     public void AppendLog(FlowLogEntry entry)
     {
         if (_logWriter is null)
@@ -292,7 +313,7 @@ internal sealed class PostgresTraceStore(IPostgresConnectionFactory db, ILogger<
         Index = r.GetInt32(0), Listener = r.GetString(1), From = r.GetString(2), To = r.StringOrNull(3), Class = r.GetString(4),
         Thread = r.GetString(5), StartedAt = SqliteCommands.ParseIso(r.GetString(6)), DurationMs = r.GetInt64(7),
         PayloadIn = r.IsDBNull(8) ? null : bodies.GetValueOrDefault(r.GetInt32(8)),
-        PayloadsOut = r.IsDBNull(9) ? null : JsonSerializer.Deserialize(r.GetString(9), RunsJsonContext.Default.Int32Array)!.Select(n => bodies.GetValueOrDefault(n) ?? "").ToList(),
+        PayloadsOut = r.IsDBNull(9) ? null : TraceCodec.DecodeRefs(r.GetString(9), bodies),
         Fuel = r.Int64OrNull(10) is { } fuel ? (ulong)fuel : null,
         PromptTokens = (int?)r.Int64OrNull(11), CompletionTokens = (int?)r.Int64OrNull(12), Model = r.StringOrNull(13),
         CostUsd = r.StringOrNull(14) is { } cost ? decimal.Parse(cost, System.Globalization.CultureInfo.InvariantCulture) : null,

@@ -26,17 +26,7 @@ internal sealed class SqliteTraceStore(ISqliteConnectionFactory db, SqliteBatchW
     {
         var run = entry.Run;
         var tenant = entry.TenantId;
-        var payloads = new Dictionary<string, int>(StringComparer.Ordinal);
-        int Ref(string body)
-        {
-            if (payloads.TryGetValue(body, out var n)) return n;
-            n = payloads.Count;
-            payloads[body] = n;
-            c.ExecCached(tx, "INSERT OR IGNORE INTO payloads(run_id, n, body, tenant_id) VALUES($r, $n, $b, $t)",
-                ("$r", run.RunId), ("$n", n), ("$b", body), ("$t", tenant));
-            return n;
-        }
-
+        var encoded = TraceCodec.Encode(entry);
         // INSERT OR REPLACE: a run re-dispatched after a crash overwrites a trace left half-way (never a final one: see recovery).
         c.ExecCached(tx, """
             INSERT OR REPLACE INTO runs(run_id, tenant_id, flow_id, trigger, status, started_at, duration_ms, step_count, error_code, error_message, outputs, injection)
@@ -44,13 +34,16 @@ internal sealed class SqliteTraceStore(ISqliteConnectionFactory db, SqliteBatchW
             """,
             ("$r", run.RunId), ("$t", tenant), ("$f", entry.FlowId), ("$tr", entry.Trigger), ("$s", run.Status),
             ("$at", SqliteCommands.Iso(run.StartedAt)), ("$d", run.DurationMs), ("$sc", run.Steps.Count), ("$ec", run.Error?.Code),
-            ("$em", run.Error?.Message), ("$o", JsonSerializer.Serialize(run.Outputs, RunsJsonContext.Default.ListRunOutput)),
-            ("$i", JsonSerializer.Serialize(entry.Injection, RunsJsonContext.Default.RecordedInjection)));
-        c.ExecCached(tx, "DELETE FROM steps WHERE run_id=$r", ("$r", run.RunId));
-        foreach (var step in run.Steps)
+            ("$em", run.Error?.Message), ("$o", encoded.Outputs), ("$i", encoded.Injection));
+        c.ExecCached(tx, "DELETE FROM steps WHERE run_id=$r AND tenant_id=$t", ("$r", run.RunId), ("$t", tenant));
+        c.ExecCached(tx, "DELETE FROM payloads WHERE run_id=$r AND tenant_id=$t", ("$r", run.RunId), ("$t", tenant));
+        for (var n = 0; n < encoded.Payloads.Count; n++)
         {
-            var payloadIn = step.PayloadIn is null ? (int?)null : Ref(step.PayloadIn);
-            var outs = step.PayloadsOut is null ? null : JsonSerializer.Serialize(step.PayloadsOut.Select(Ref).ToArray(), RunsJsonContext.Default.Int32Array);
+            c.ExecCached(tx, "INSERT INTO payloads(run_id, n, body, tenant_id) VALUES($r, $n, $b, $t)",
+                ("$r", run.RunId), ("$n", n), ("$b", encoded.Payloads[n]), ("$t", tenant));
+        }
+        foreach (var (step, payloadIn, outs) in encoded.Steps)
+        {
             c.ExecCached(tx, """
                 INSERT INTO steps(run_id, idx, listener, from_name, to_name, class, thread, started_at, duration_ms, payload_in, payloads_out,
                                   fuel, prompt_tokens, completion_tokens, model, cost_usd, error_code, error_message, tenant_id)
@@ -82,7 +75,7 @@ internal sealed class SqliteTraceStore(ISqliteConnectionFactory db, SqliteBatchW
         {
             RunId = summary.RunId, FlowId = summary.FlowId, Trigger = summary.Trigger, Status = summary.Status,
             StartedAt = summary.StartedAt, DurationMs = summary.DurationMs, Error = summary.Error, Steps = steps,
-            Outputs = JsonSerializer.Deserialize(outputs, RunsJsonContext.Default.ListRunOutput) ?? [],
+            Outputs = TraceCodec.DecodeOutputs(outputs, bodies),
         };
     }
 
@@ -95,8 +88,11 @@ internal sealed class SqliteTraceStore(ISqliteConnectionFactory db, SqliteBatchW
     public async Task<RecordedInjection?> GetInjectionAsync(string tenantId, string runId, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(Databases.Traces, ct).ConfigureAwait(false);
-        return c.Scalar("SELECT injection FROM runs WHERE run_id=$r AND tenant_id=$t", ("$r", runId), ("$t", tenantId)) is string json
-            ? JsonSerializer.Deserialize(json, RunsJsonContext.Default.RecordedInjection) : null;
+        if (c.Scalar("SELECT injection FROM runs WHERE run_id=$r AND tenant_id=$t", ("$r", runId), ("$t", tenantId)) is not string json) return null;
+        var stored = TraceCodec.ReadInjection(json);
+        var bodies = c.Query("SELECT n, body FROM payloads WHERE run_id=$r AND tenant_id=$t AND n IN ($x, $j)", r => (r.GetInt32(0), r.GetString(1)),
+            ("$r", runId), ("$t", tenantId), ("$x", stored.PayloadXmlRef ?? -1), ("$j", stored.PayloadJsonRef ?? -1)).ToDictionary(p => p.Item1, p => p.Item2);
+        return TraceCodec.DecodeInjection(stored, bodies);
     }
 
     public async Task<RunPage> ListAsync(string tenantId, string flowId, RunQuery query, CancellationToken ct = default)
@@ -193,6 +189,33 @@ internal sealed class SqliteTraceStore(ISqliteConnectionFactory db, SqliteBatchW
         tx.Commit();
     }
 
+    public async Task<HistoryUsage> UsageAsync(CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(Databases.Traces, ct).ConfigureAwait(false);
+        // Pages holding data: deleted rows' pages are on the free list until the next vacuum, and not counted.
+        var pages = (long)c.Scalar("SELECT (SELECT page_count FROM pragma_page_count()) - (SELECT freelist_count FROM pragma_freelist_count())")!;
+        var pageSize = (long)c.Scalar("SELECT page_size FROM pragma_page_size()")!;
+        var runs = (long)c.Scalar("SELECT COUNT(*) FROM runs")!;
+        return new HistoryUsage(pages * pageSize, runs);
+    }
+
+    public async Task<int> DeleteOldestAsync(int count, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(Databases.Traces, ct).ConfigureAwait(false);
+        // run_id is a UUIDv7: the primary key's order is creation order across every tenant and flow.
+        var oldest = c.Query("SELECT tenant_id, run_id FROM runs ORDER BY run_id LIMIT $n", r => (Tenant: r.GetString(0), Run: r.GetString(1)), ("$n", count));
+        foreach (var tenant in oldest.GroupBy(o => o.Tenant))
+            DeleteBatch(c, tenant.Key, [.. tenant.Select(o => o.Run)]);
+        return oldest.Count;
+    }
+
+    public async Task CompactAsync(CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(Databases.Traces, ct).ConfigureAwait(false);
+        c.Exec("PRAGMA incremental_vacuum;");
+        c.Exec("PRAGMA wal_checkpoint(TRUNCATE);");
+    }
+
     public Task<long> SizeBytesAsync(CancellationToken ct = default)
     {
         var path = db.PathOf(Databases.Traces);
@@ -227,7 +250,7 @@ internal sealed class SqliteTraceStore(ISqliteConnectionFactory db, SqliteBatchW
         Index = r.GetInt32(0), Listener = r.GetString(1), From = r.GetString(2), To = r.StringOrNull(3), Class = r.GetString(4),
         Thread = r.GetString(5), StartedAt = SqliteCommands.ParseIso(r.GetString(6)), DurationMs = r.GetInt64(7),
         PayloadIn = r.IsDBNull(8) ? null : bodies.GetValueOrDefault(r.GetInt32(8)),
-        PayloadsOut = r.IsDBNull(9) ? null : JsonSerializer.Deserialize(r.GetString(9), RunsJsonContext.Default.Int32Array)!.Select(n => bodies.GetValueOrDefault(n) ?? "").ToList(),
+        PayloadsOut = r.IsDBNull(9) ? null : TraceCodec.DecodeRefs(r.GetString(9), bodies),
         Fuel = r.Int64OrNull(10) is { } fuel ? (ulong)fuel : null,
         PromptTokens = (int?)r.Int64OrNull(11), CompletionTokens = (int?)r.Int64OrNull(12), Model = r.StringOrNull(13),
         CostUsd = r.StringOrNull(14) is { } cost ? decimal.Parse(cost, System.Globalization.CultureInfo.InvariantCulture) : null,

@@ -179,6 +179,8 @@ internal sealed class PostgresInboxStore(IPostgresConnectionFactory db, TimeProv
             """, ct, ("before", SqliteCommands.Iso(before))).ConfigureAwait(false);
     }
 
+    public Task CompactAsync(CancellationToken ct = default) => Task.CompletedTask;
+
     public async Task<long> MonthlyExecutionsAsync(string tenantId, string month, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct).ConfigureAwait(false);

@@ -131,6 +131,13 @@ internal sealed class SqliteInboxStore(ISqliteConnectionFactory db, SqliteBatchW
             """, ("$before", SqliteCommands.Iso(before)));
     }
 
+    public async Task CompactAsync(CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(Databases.Inbox, ct).ConfigureAwait(false);
+        c.Exec("PRAGMA incremental_vacuum;");
+        c.Exec("PRAGMA wal_checkpoint(TRUNCATE);");
+    }
+
     public async Task<long> MonthlyExecutionsAsync(string tenantId, string month, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(Databases.Inbox, ct).ConfigureAwait(false);

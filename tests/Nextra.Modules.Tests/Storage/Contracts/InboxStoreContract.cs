@@ -204,6 +204,24 @@ public abstract class InboxStoreContract
 public sealed class SqliteInboxStoreContract : InboxStoreContract
 {
     protected override string Provider => StorageProviders.Sqlite;
+
+    [ContractFact]
+    public async Task Compact_AfterABacklogDrained_FileShrinks()
+    {
+        await using var h = await CreateAsync();
+        var inbox = h.Get<IInboxStore>();
+        var body = "{\"text\":\"" + new string('x', 8_000) + "\"}";
+        var requests = Enumerable.Range(0, 2_000).Select(_ => Request() with { PayloadJson = body }).ToList();
+        await Task.WhenAll(requests.Select(r => inbox.AppendAsync(r, 0, null)));
+        await inbox.CompactAsync();
+        var path = h.Get<ISqliteConnectionFactory>().PathOf(Databases.Inbox);
+        var full = new FileInfo(path).Length;
+        await Task.WhenAll(requests.Select(r => inbox.CompleteAsync(r.TenantId, r.Id, LeaseFence.None)));
+        Assert.Equal(0, await inbox.CountPendingAsync());
+        await inbox.CompactAsync();
+        var drained = new FileInfo(path).Length;
+        Assert.True(drained < full / 4, $"inbox.db is {drained} bytes after the backlog drained and compaction, {full} with it");
+    }
 }
 
 public sealed class PostgresInboxStoreContract : InboxStoreContract

@@ -10,9 +10,12 @@ namespace Nextra.Modules.Tests.Storage.Contracts;
 /// <summary>What every <see cref="ITraceStore"/> must do; one subclass per provider.</summary>
 public abstract class TraceStoreContract
 {
-    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    protected static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     protected abstract string Provider { get; }
+
+    /// <summary>Characters the run's rows hold in the columns that carry payloads (payloads.body, runs.injection, runs.outputs).</summary>
+    protected abstract Task<long> StoredCharsAsync(StoreHarness h, string runId);
 
     private Task<StoreHarness> CreateAsync() => StoreHarness.CreateAsync(Provider, (s, c) => s.AddRuns(c));
 
@@ -126,6 +129,85 @@ public abstract class TraceStoreContract
     }
 
     [ContractFact]
+    public async Task Save_LargeXmlBody_StoredOnceNotEscaped()
+    {
+        await using var h = await CreateAsync();
+        var store = h.Get<ITraceStore>();
+        // 684 KB of XML, most of it markup: the injection, step 0's input and the output all carry it.
+        var body = "<Ticket><Subject>" + string.Concat(Enumerable.Repeat("<a x=\"1\">&amp;</a>", 38_000)) + "</Subject></Ticket>";
+        var run = new RunRecord
+        {
+            RunId = RunIds.New(), Status = "succeeded", StartedAt = T0,
+            Outputs = [new RunOutput { Listener = "out", Class = "Ticket", Payload = new() { ["subject"] = "&" }, Xml = body }],
+            Steps = [new RunStep { Index = 0, Listener = "out", From = "webhook", Class = "Ticket", Thread = "th", PayloadIn = body }],
+        };
+        var entry = new TraceEntry("t1", "f1", "webhook:hook", new RecordedInjection("out", "Ticket", body, null), run);
+        await store.SaveAsync(entry, LeaseFence.None);
+        var stored = await StoredCharsAsync(h, run.RunId);
+        // Once, raw: the body plus a few hundred characters of columns (it was four copies, three of them escaped).
+        Assert.True(stored < body.Length + 1_000, $"{stored} characters stored for a {body.Length}-character body");
+        Assert.Equal(body, (await store.GetInjectionAsync("t1", run.RunId))!.PayloadXml);
+        var view = (await store.GetAsync("t1", run.RunId))!;
+        Assert.Equal(body, view.Outputs[0].Xml);
+        Assert.Equal("&", view.Outputs[0].Payload["subject"]!.GetValue<string>());
+        Assert.Equal(body, view.Steps[0].PayloadIn);
+    }
+
+    [ContractFact]
+    public async Task Save_JsonInjection_ComesBackForReplay()
+    {
+        await using var h = await CreateAsync();
+        var store = h.Get<ITraceStore>();
+        var entry = Entry() with { Injection = new RecordedInjection(null, "Greeting", null, """{"name":"<ada> & \"bob\""}""") };
+        await store.SaveAsync(entry, LeaseFence.None);
+        var injection = (await store.GetInjectionAsync("t1", entry.Run.RunId))!;
+        Assert.Equal(entry.Injection, injection);
+        Assert.Null(await store.GetInjectionAsync("t2", entry.Run.RunId));
+    }
+
+    [ContractFact]
+    public async Task DeleteOldest_AcrossTenantsAndFlows_OldestGoFirst()
+    {
+        await using var h = await CreateAsync();
+        var store = h.Get<ITraceStore>();
+        var entries = Enumerable.Range(0, 12).Select(i => Entry(flow: "f" + (i % 3), tenant: "t" + (i % 2), at: T0.AddSeconds(i))).ToList();
+        foreach (var e in entries) await store.SaveAsync(e, LeaseFence.None);
+        Assert.Equal(12, (await store.UsageAsync()).Runs);
+        var before = (await store.UsageAsync()).Bytes;
+        Assert.Equal(5, await store.DeleteOldestAsync(5));
+        foreach (var (e, i) in entries.Select((e, i) => (e, i)))
+            Assert.Equal(i >= 5, await store.GetSummaryAsync(e.TenantId, e.Run.RunId) is not null);
+        var usage = await store.UsageAsync();
+        Assert.Equal(7, usage.Runs);
+        Assert.True(usage.Bytes <= before, $"{usage.Bytes} bytes after deleting, {before} before");
+        Assert.Equal(7, await store.DeleteOldestAsync(100));
+        Assert.Equal(0, (await store.UsageAsync()).Runs);
+    }
+
+    [ContractFact]
+    public async Task Budget_HistoryOverIt_OldestRunsOfAnyFlowGoUntilUnder()
+    {
+        await using var h = await CreateAsync();
+        var store = h.Get<ITraceStore>();
+        var big = "<Greeting><name>" + new string('x', 20_000) + "</name></Greeting>";
+        var entries = Enumerable.Range(0, 120).Select(i => Entry(flow: "f" + (i % 4), tenant: "t" + (i % 2), at: T0.AddSeconds(i), big: big + i)).ToList();
+        foreach (var e in entries) await store.SaveAsync(e, LeaseFence.None);
+        var full = await store.UsageAsync();
+        var budget = full.Bytes / 2;
+        var deleted = await HistoryBudget.EnforceAsync(store, budget, batchSize: 16);
+        var after = await store.UsageAsync();
+        Assert.True(after.Bytes <= budget * HistoryBudget.Target, $"{after.Bytes} bytes in use after the pass, budget {budget}");
+        Assert.Equal(deleted, full.Runs - after.Runs);
+        Assert.InRange(deleted, 40, 100);
+        // Oldest first, server-wide: what is left is the newest runs, whatever their flow or tenant.
+        foreach (var (e, i) in entries.Select((e, i) => (e, i)))
+            Assert.Equal(i >= deleted, await store.GetSummaryAsync(e.TenantId, e.Run.RunId) is not null);
+        // Within the budget, a pass deletes nothing.
+        Assert.Equal(0, await HistoryBudget.EnforceAsync(store, budget, batchSize: 16));
+        Assert.Equal(0, await HistoryBudget.EnforceAsync(store, 0, batchSize: 16));
+    }
+
+    [ContractFact]
     public async Task Logs_AppendedThenRecent_OldestFirstAndBounded()
     {
         await using var h = await CreateAsync();
@@ -140,6 +222,54 @@ public abstract class TraceStoreContract
 public sealed class SqliteTraceStoreContract : TraceStoreContract
 {
     protected override string Provider => StorageProviders.Sqlite;
+
+    protected override async Task<long> StoredCharsAsync(StoreHarness h, string runId)
+    {
+        await using var c = await h.Get<ISqliteConnectionFactory>().OpenAsync(Databases.Traces);
+        using var command = c.CreateCommand();
+        command.CommandText = """
+            SELECT (SELECT COALESCE(SUM(length(body)), 0) FROM payloads WHERE run_id = $r)
+                 + (SELECT length(injection) + length(outputs) FROM runs WHERE run_id = $r)
+            """;
+        command.Parameters.AddWithValue("$r", runId);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    [ContractFact]
+    public async Task Budget_FileOverIt_ShrinksOnDisk()
+    {
+        await using var h = await StoreHarness.CreateAsync(Provider, (s, c) => s.AddRuns(c));
+        var store = h.Get<ITraceStore>();
+        var big = "<Greeting><name>" + new string('x', 20_000) + "</name></Greeting>";
+        for (var i = 0; i < 200; i++) await store.SaveAsync(Entry(at: T0.AddSeconds(i), big: big + i), LeaseFence.None);
+        await store.CompactAsync();
+        var full = await store.SizeBytesAsync();
+        var budget = full / 3;
+        Assert.True(await HistoryBudget.EnforceAsync(store, budget, batchSize: 50) > 0);
+        var size = await store.SizeBytesAsync();
+        // The file itself (and its WAL) is back under the budget, not only the pages in use.
+        Assert.True(size <= budget, $"traces.db and WAL take {size} bytes after the pass, budget {budget} (was {full})");
+    }
+
+    [ContractFact]
+    public async Task Injection_WrittenBeforeThePayloadsLayout_StillReads()
+    {
+        await using var h = await StoreHarness.CreateAsync(Provider, (s, c) => s.AddRuns(c));
+        await using (var c = await h.Get<ISqliteConnectionFactory>().OpenAsync(Databases.Traces))
+        {
+            using var insert = c.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO runs(run_id, tenant_id, flow_id, trigger, status, started_at, duration_ms, step_count, outputs, injection)
+                VALUES('old', 't1', 'f1', 'manual', 'succeeded', '2026-01-01T00:00:00.0000000+00:00', 1, 0,
+                       '[{"listener":"out","class":"Reply","payload":{"text":"hi"},"xml":"\u003CReply\u003E\u003Ctext\u003Ehi\u003C/text\u003E\u003C/Reply\u003E"}]',
+                       '{"target":"greet","payloadClass":"Greeting","payloadXml":"\u003CGreeting/\u003E","payloadJson":null}')
+                """;
+            insert.ExecuteNonQuery();
+        }
+        var store = h.Get<ITraceStore>();
+        Assert.Equal(new RecordedInjection("greet", "Greeting", "<Greeting/>", null), await store.GetInjectionAsync("t1", "old"));
+        Assert.Equal("<Reply><text>hi</text></Reply>", (await store.GetAsync("t1", "old"))!.Outputs[0].Xml);
+    }
 
     [ContractFact]
     public async Task Retention_SustainedLoad_FileStopsGrowing()
@@ -179,6 +309,15 @@ public sealed class SqliteTraceStoreContract : TraceStoreContract
 public sealed class PostgresTraceStoreContract : TraceStoreContract
 {
     protected override string Provider => StorageProviders.Postgres;
+
+    protected override async Task<long> StoredCharsAsync(StoreHarness h, string runId)
+    {
+        await using var c = await h.Get<IPostgresConnectionFactory>().OpenAsync();
+        return Convert.ToInt64(await c.ScalarAsync(null, """
+            SELECT (SELECT COALESCE(SUM(length(body)), 0) FROM payloads WHERE run_id = @r)
+                 + (SELECT length(injection) + length(outputs) FROM runs WHERE run_id = @r)
+            """, CancellationToken.None, ("r", runId)), System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     // Orchestration's Postgres migration brings partition_leases, which fenced trace writes check.
     private Task<StoreHarness> CreateLeasedAsync() => StoreHarness.CreateAsync(Provider, (s, c) =>
