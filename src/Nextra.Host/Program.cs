@@ -15,6 +15,7 @@ using Nextra.Modules.Orchestration;
 using Nextra.Modules.Runs;
 using Nextra.Modules.Secrets;
 using Nextra.Modules.Sla;
+using Nextra.Modules.Sso;
 using Nextra.Modules.Storage;
 using Nextra.Modules.Tiers;
 using Nextra.Modules.Triggers;
@@ -33,6 +34,7 @@ static WebApplication Compose(WebApplicationBuilder builder)
     builder.Services.AddTiers(builder.Configuration);
     builder.Services.AddFlows(builder.Configuration);
     builder.Services.AddSecrets(builder.Configuration);
+    builder.Services.AddSso(builder.Configuration);
     builder.Services.AddWasmModules(builder.Configuration);
     builder.Services.AddMarketplace(builder.Configuration);
     builder.Services.AddProjectMemory(builder.Configuration);
@@ -56,6 +58,7 @@ static WebApplication Compose(WebApplicationBuilder builder)
     app.MapTiers();
     app.MapFlows();
     app.MapSecrets();
+    app.MapSso();
     app.MapWasmModules();
     app.MapMarketplace();
     app.MapProjectMemory();

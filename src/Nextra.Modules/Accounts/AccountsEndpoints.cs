@@ -36,7 +36,8 @@ internal static class AccountsEndpoints
     }
 
     internal static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> LoginAsync(LoginRequest body, AccountService accounts,
-        MembersService members, IAuditLog audit, IOptions<AccountsOptions> options, HttpContext http, CancellationToken ct)
+        MembersService members, IAuditLog audit, IOptions<AccountsOptions> options, IEnumerable<IPasswordSignInGate> gates,
+        HttpContext http, CancellationToken ct)
     {
         var user = await accounts.VerifyLoginAsync(body.Email, body.Password, ct);
         var ip = http.Connection.RemoteIpAddress?.ToString();
@@ -45,6 +46,14 @@ internal static class AccountsEndpoints
             await members.RecordFailedSignInAsync(body.Email, ip, ct);
             return TypedResults.Problem(statusCode: 401, title: "Invalid credentials", detail: "Email or password is wrong.",
                 extensions: new Dictionary<string, object?> { ["code"] = ErrorCodes.InvalidCredentials });
+        }
+        foreach (var gate in gates)
+        {
+            if (await gate.RefuseAsync(user.TenantId, user.UserId, user.Role, ct) is { } refusal)
+            {
+                return TypedResults.Problem(statusCode: 403, title: "Single sign-on required", detail: refusal,
+                    extensions: new Dictionary<string, object?> { ["code"] = "sso_required" });
+            }
         }
         await SignInAsync(http, accounts, user, options.Value, ct);
         await audit.RecordAsync(new AuditRecord(user.TenantId, new AuditActor(user.UserId, user.Email, AuditVia.Session), "auth.signin", user.Email, null, ip), ct);

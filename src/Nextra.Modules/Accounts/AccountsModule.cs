@@ -32,6 +32,7 @@ public static class AccountsModule
         services.AddStore<IApiKeyStore, SqliteApiKeyStore, PostgresApiKeyStore>();
         services.AddStore<IMembershipStore, SqliteMembershipStore, PostgresMembershipStore>();
         services.AddStore<IInviteStore, SqliteInviteStore, PostgresInviteStore>();
+        services.AddStore<IUserLifecycle, SqliteUserLifecycleStore, PostgresUserLifecycleStore>();
         services.TryAddSingleton<PasswordHasher>();
         services.TryAddSingleton<SetupTokens>();
         services.TryAddSingleton<AccountService>();

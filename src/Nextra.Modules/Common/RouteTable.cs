@@ -127,6 +127,29 @@ public static class RouteTable
         new("GET", "/api/marketplace/publisher", Viewer),
         new("PUT", "/api/marketplace/publisher", Admin, "marketplace.publisher"),
 
+        // Flow templates, alerts and the SLA report.
+        new("GET", "/api/templates", Viewer),
+        new("GET", "/api/alerts", Viewer),
+        new("GET", "/api/alerts/channels", Admin),
+        new("GET", "/api/alerts/channels/{name}", Admin),
+        new("PUT", "/api/alerts/channels/{name}", Admin, "alert.channel_put"),
+        new("DELETE", "/api/alerts/channels/{name}", Admin, "alert.channel_delete"),
+        new("GET", "/api/alerts/deliveries", Admin),
+        new("GET", "/api/sla", Viewer),
+
+        // Single sign-on: the sign-in legs are anonymous (the IdP's answer is the credential), settings are the admin's.
+        new("GET", "/api/auth/sso", Anyone),
+        new("GET", "/oidc/{provider}/login", Anyone),
+        new("GET", "/oidc/{provider}/callback", Anyone),
+        new("GET", "/saml/{provider}/login", Anyone),
+        new("GET", "/saml/{provider}/metadata", Anyone),
+        new("POST", "/saml/{provider}/acs", Anyone), // the signed assertion is the credential
+        new("POST", "/webhooks/clerk", Anyone), // verified by its Svix signature
+        new("GET", "/api/sso", Admin),
+        new("PUT", "/api/sso/settings", Admin, "sso.settings"),
+        new("PUT", "/api/sso/providers/{name}", Admin, "sso.provider_put"),
+        new("DELETE", "/api/sso/providers/{name}", Admin, "sso.provider_delete"),
+
         // Billing: the owner's.
         new("GET", "/api/billing", Owner),
         new("POST", "/api/billing/checkout", Owner, "billing.checkout"),

@@ -11,7 +11,7 @@ internal static class SlaEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/sla", ReportAsync).WithTags("SLA").RequireAuthorization(AuthPolicies.Reader).WithName("GetSla")
+        app.MapGet("/api/sla", ReportAsync).WithTags("SLA").WithName("GetSla")
             .WithSummary("Success rate, runs, p50/p95/p99 duration, error codes, uptime and alerts, per flow and for the tenant; ?window=1h|24h|7d|30d.");
     }
 

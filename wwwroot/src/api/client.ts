@@ -3,7 +3,8 @@
 import type {
   Alert, AlertChannel, AlertDelivery, ApiKey, AuditPage, Billing, BuildResult, CreatedInvite, Flow, FlowInput, FlowStatusInfo,
   FlowTemplate, FlowVersion, FlowVersionSummary, Invite, ListingDetail, ListingPage, LogLine, MarketplaceInstall, Me, Member, ModuleUpload,
-  NewApiKey, Problem, Run, RunPage, SecretInfo, SlaReport, TenantInfo, TriggerInfo, Usage, UsageMonth, WasmModule,
+  NewApiKey, Problem, Run, RunPage, SecretInfo, SlaReport, SsoProviderInfo, SsoProviderInput, SsoProviderView, SsoSettings, TenantInfo,
+  TriggerInfo, Usage, UsageMonth, WasmModule,
 } from './types';
 
 export class ApiError extends Error {
@@ -173,6 +174,11 @@ export function createApi(deps: ApiDeps) {
     secrets: () => json<SecretInfo[]>('GET', '/api/secrets'),
     setSecret: (name: string, value: string) => json<void>('PUT', `/api/secrets/${enc(name)}`, { value }),
     deleteSecret: (name: string) => json<void>('DELETE', `/api/secrets/${enc(name)}`),
+    ssoProviders: () => json<SsoProviderInfo[]>('GET', '/api/auth/sso'),
+    ssoSettings: () => json<SsoSettings>('GET', '/api/sso'),
+    setSsoRequired: (ssoRequired: boolean) => json<SsoSettings>('PUT', '/api/sso/settings', { ssoRequired }),
+    putSsoProvider: (name: string, p: SsoProviderInput) => json<SsoProviderView>('PUT', `/api/sso/providers/${enc(name)}`, p),
+    deleteSsoProvider: (name: string) => json<void>('DELETE', `/api/sso/providers/${enc(name)}`),
     modules: () => json<WasmModule[]>('GET', '/api/modules'),
     uploadModule: (m: ModuleUpload) => json<WasmModule>('POST', '/api/modules', m),
     deleteModule: (id: string) => json<void>('DELETE', `/api/modules/${enc(id)}`),

@@ -376,3 +376,56 @@ export interface MarketplaceInstall {
   id: string; listingId: string; kind: string; version: string; major: string; digest: string; module: string;
   permissionSummary: string[]; pendingVersion?: string | null; previousVersion?: string | null;
 }
+
+/** `GET /api/auth/sso`: a login page button. */
+export interface SsoProviderInfo {
+  name: string;
+  displayName: string;
+  kind: 'oidc' | 'saml';
+  loginUrl: string;
+}
+
+/** A provider on Settings → Single sign-on (`source` config = the operator's nextra.toml, read-only). */
+export interface SsoProviderView {
+  name: string;
+  kind: 'oidc' | 'saml';
+  displayName: string;
+  source: 'config' | 'tenant';
+  loginUrl: string;
+  callbackUrl?: string | null;
+  authority?: string | null;
+  clientId?: string | null;
+  hasClientSecret: boolean;
+  scopes: string[];
+  emailClaim?: string | null;
+  groupsClaim?: string | null;
+  autoProvision: boolean;
+  defaultRole: string;
+  groupRoles: Record<string, string>;
+  idpEntityId?: string | null;
+  idpSsoUrl?: string | null;
+  hasIdpCertificate: boolean;
+  metadataUrl?: string | null;
+  acsUrl?: string | null;
+}
+
+export interface SsoSettings {
+  ssoRequired: boolean;
+  providers: SsoProviderView[];
+}
+
+/** `PUT /api/sso/providers/{name}`; clientSecret undefined keeps the stored one. */
+export interface SsoProviderInput {
+  kind: 'oidc' | 'saml';
+  displayName?: string;
+  authority?: string;
+  clientId?: string;
+  clientSecret?: string;
+  scopes?: string[];
+  autoProvision?: boolean;
+  defaultRole?: string;
+  groupRoles?: Record<string, string>;
+  idpEntityId?: string;
+  idpSsoUrl?: string;
+  idpCertificate?: string;
+}

@@ -6,6 +6,7 @@ import { useAuth } from '../../components/auth';
 import { ago } from '../../components/format';
 import { ErrorBanner } from '../../components/Layout';
 import { SettingsNav } from './SettingsNav';
+import { SsoSettings } from './SsoSettings';
 import { CopyButton } from '../../components/CopyButton';
 
 export default function SettingsPage() {
@@ -31,6 +32,7 @@ export default function SettingsPage() {
       </section>
       <ApiKeys wrap={wrap} />
       <Secrets wrap={wrap} />
+      {(me?.role === 'admin' || me?.role === 'owner') && <SsoSettings wrap={wrap} />}
     </div>
   );
 }

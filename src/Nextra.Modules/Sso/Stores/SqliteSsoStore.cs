@@ -1,0 +1,9 @@
+using System.Data.Common;
+using Nextra.Modules.Storage;
+
+namespace Nextra.Modules.Sso.Stores;
+
+internal sealed class SqliteSsoStore(ISqliteConnectionFactory db) : SsoStoreBase
+{
+    protected override async Task<DbConnection> OpenAsync(CancellationToken ct) => await db.OpenAsync(ct: ct);
+}
