@@ -215,7 +215,13 @@ public class RunsApiTests(NextraFactory factory) : IClassFixture<NextraFactory>
     {
         var owner = await factory.CreateUserAsync("logs");
         var (flowId, _) = await RunFlows.DeployAsync(owner.Client);
-        var lines = await owner.Client.GetFromJsonAsync<JsonArray>($"/api/flows/{flowId}/logs");
+        // Log lines are written in batches off the supervisor's path: wait for the line, do not race it.
+        JsonArray? lines = null;
+        for (var deadline = DateTime.UtcNow.AddSeconds(15); DateTime.UtcNow < deadline; await Task.Delay(100))
+        {
+            lines = await owner.Client.GetFromJsonAsync<JsonArray>($"/api/flows/{flowId}/logs");
+            if (lines!.Any(l => l!["message"]!.GetValue<string>() == "flow running")) break;
+        }
         Assert.Contains(lines!, l => l!["message"]!.GetValue<string>() == "flow running");
     }
 }

@@ -53,7 +53,7 @@ function ProviderForm({ wrap, onSaved }: { wrap: Wrap; onSaved: () => void }) {
   const [input, setInput] = useState<SsoProviderInput>({ kind: 'oidc', defaultRole: 'editor', autoProvision: false });
   const set = (patch: Partial<SsoProviderInput>) => setInput({ ...input, ...patch });
   return (
-    <form className="sso-form" data-testid="sso-form" onSubmit={(e) => { e.preventDefault(); void wrap(async () => { await api.putSsoProvider(name, input); setName(''); onSaved(); }); }}>
+    <form className="sso-form" data-testid="sso-form" onSubmit={(e) => { e.preventDefault(); void wrap(async () => { await api.putSsoProvider(name, input); setName(''); setInput({ kind: 'oidc', defaultRole: 'editor', autoProvision: false }); onSaved(); }); }}>
       <span>Kind</span>
       <select value={input.kind} onChange={(e) => set({ kind: e.target.value as 'oidc' | 'saml' })}>
         <option value="oidc">OpenID Connect</option>
