@@ -44,7 +44,7 @@ internal static class NextraHostExtensions
         // Bind failures throw so ApiExceptionHandler can name the problem (malformed JSON, missing body).
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(HostJsonContext.Default));
-        services.AddOpenApi();
+        services.AddOpenApi(NextraOpenApi.Configure);
         if (!cli)
         {
             services.AddHostedService<SetupLinkPrinter>();
@@ -85,7 +85,9 @@ internal static class NextraHostExtensions
     public static WebApplication MapNextraOpenApi(this WebApplication app)
     {
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-        app.MapScalarApiReference("/openapi", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json").WithTitle("Nextra API"))
+        // Offline and vendor-free: no CDN fonts, no telemetry, no AI agent or MCP, no client/"open in" or developer-tool buttons.
+        app.MapScalarApiReference("/openapi", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json").WithTitle("Nextra API")
+                .DisableDefaultFonts().DisableTelemetry().DisableAgent().DisableMcp().HideClientButton().HideDeveloperTools())
             .AllowAnonymous();
         return app;
     }

@@ -12,12 +12,12 @@ internal static class OrchestrationEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/flows/{id}").WithTags("Running");
-        group.MapPost("/start", StartAsync).WithName("StartFlow").WithSummary("Start the flow's pump.");
+        group.MapPost("/start", StartAsync).WithName("StartFlow").WithSummary("Start the flow's pump.").Produces<FlowStatusView>();
         group.MapPost("/stop", StopAsync).WithName("StopFlow")
-            .WithSummary("Stop the flow: in-flight runs drain up to a bound, then are cancelled.");
-        group.MapGet("/status", StatusAsync).WithName("FlowStatus").WithSummary("The flow's lifecycle status and queue depth.");
+            .WithSummary("Stop the flow: in-flight runs drain up to a bound, then are cancelled.").Produces<FlowStatusView>();
+        group.MapGet("/status", StatusAsync).WithName("FlowStatus").WithSummary("The flow's lifecycle status and queue depth.").Produces<FlowStatusView>();
         group.MapPut("/keep-alive", KeepAliveAsync).WithName("SetKeepAlive")
-            .WithSummary("Keep the flow awake (never idle-stopped); 403 quota_exceeded when the tier does not allow keep-alive.");
+            .WithSummary("Keep the flow awake (never idle-stopped); 403 quota_exceeded when the tier does not allow keep-alive.").Produces<FlowStatusView>();
     }
 
     internal static async Task<IResult> StartAsync(string id, ICurrentUser user, IFlowCatalog catalog, FlowSupervisor supervisor, CancellationToken ct)
