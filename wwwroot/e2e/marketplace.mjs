@@ -124,7 +124,7 @@ describe('the marketplace', () => {
     await page.click('[data-testid=publish-submit]');
     await page.waitForSelector('[data-testid=publish-refused]');
     assert.match(await page.locator('[data-testid=publish-error]').innerText(), /line 6, col \d+/);
-    assert.match(await page.locator('[data-testid=publish-refused] [data-check=secret_scan]').innerText(), /✗/);
+    assert.equal(await page.locator('[data-testid=publish-refused] [data-check=secret_scan]').getAttribute('data-ok'), 'false');
 
     const clean = await apiCall('POST', '/api/flows', { name: 'Front desk', organismYaml: deskFlow('${{ inputs.label }}') });
     assert.equal(clean.status, 201, JSON.stringify(clean.body));

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { ApiError, api, errorMessage } from '../../api/client';
+import { CheckIcon, CloseIcon } from '../../components/icons';
 import { listingNameOf, templateInputsOf } from './publish';
 import type { PublishRequest, Submission, SubmissionCheck, ToolPermissions } from '../../api/types';
 
@@ -159,7 +160,7 @@ function Checks({ checks }: { checks: SubmissionCheck[] }) {
     <ul className="checks" data-testid="publish-checks">
       {checks.map((c, i) => (
         <li key={i} className={c.ok ? 'ok' : 'failed'} data-check={c.name} data-ok={c.ok}>
-          {c.ok ? '✓' : '✗'} <b>{c.name}</b> <span className="muted small">{c.detail}</span>
+          {c.ok ? <CheckIcon size={13} /> : <CloseIcon size={13} />} <b>{c.name}</b> <span className="muted small">{c.detail}</span>
         </li>
       ))}
     </ul>
