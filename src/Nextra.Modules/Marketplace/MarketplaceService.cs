@@ -275,8 +275,16 @@ internal sealed partial class MarketplaceService(
         await store.UpdateSubmissionAsync(submission, ct);
     }
 
-    public async Task<SubmissionResponse> GetSubmissionAsync(string tenantId, string id, CancellationToken ct) =>
-        ToResponse(await store.GetSubmissionAsync(tenantId, id, ct) ?? throw ApiException.NotFound("Submission"), null);
+    /// <summary>The tenant's submission; a template's carries its sanitized YAML (the stored, signed content) so the author sees what others receive.</summary>
+    public async Task<SubmissionResponse> GetSubmissionAsync(string tenantId, string id, CancellationToken ct)
+    {
+        var submission = await store.GetSubmissionAsync(tenantId, id, ct) ?? throw ApiException.NotFound("Submission");
+        string? yaml = null;
+        if (await store.GetListingAsync(tenantId, submission.ListingId, ct) is { Kind: "flow" }
+            && await store.GetVersionAsync(submission.ListingId, submission.Version, ct) is { } version)
+            yaml = System.Text.Encoding.UTF8.GetString(version.Content);
+        return ToResponse(submission, yaml);
+    }
 
     private static SubmissionResponse ToResponse(SubmissionRow s, string? yaml) => new(s.Id, s.State,
         JsonSerializer.Deserialize(s.Checks, MarketplaceJsonContext.Default.SubmissionCheckArray) ?? [], s.State == "published" ? s.ListingId : null, s.Version, yaml);

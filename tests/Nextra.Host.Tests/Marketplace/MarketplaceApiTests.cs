@@ -194,6 +194,8 @@ public sealed class MarketplaceApiTests(NextraFactory factory) : IClassFixture<N
         }, 202);
         var sub = await a.Client.GetFromJsonAsync<JsonObject>($"/api/marketplace/submissions/{published["submissionId"]}");
         Assert.Equal("published", sub!["state"]!.GetValue<string>());
+        Assert.Contains("${{ inputs.label }}", sub["sanitizedYaml"]!.GetValue<string>());
+        Assert.Contains(sub["checks"]!.AsArray(), c => c!["name"]!.GetValue<string>() == "secret_scan" && c["ok"]!.GetValue<bool>());
 
         var b = await factory.CreateUserAsync("mkt-tpl-b");
         var id = $"{handle}/help-desk";
