@@ -53,7 +53,25 @@ internal static class MarketplaceCommands
         }));
 
         var review = new Command("review", "The manual review queue ([marketplace] review = \"manual\")") { list, approve, reject };
-        return new Command("marketplace", "Operate the marketplace") { review };
+        return new Command("marketplace", "Operate the marketplace") { review, Pack() };
+    }
+
+    /// <summary><c>nextra marketplace pack DIR [-o FILE]</c>: zips a folder into a .ntpkg (no server, no database) and checks it reads back.</summary>
+    private static Command Pack()
+    {
+        var dir = new Argument<string>("DIR") { Description = "A folder with manifest.json, README.md and module.wasm / module.wat (a tool) or flow.yaml (a template)" };
+        var output = new Option<string?>("--output", "-o") { Description = "The package file to write (default: NAME-VERSION.ntpkg in the current folder)" };
+        var pack = new Command("pack", "Build a .ntpkg to publish with POST /api/marketplace/publish (multipart field 'package')") { dir, output };
+        pack.SetAction((parse, _) => CliGuard.GuardAsync(parse, async () =>
+        {
+            var folder = parse.GetValue(dir)!;
+            var bytes = NtpkgPackage.Pack(folder, new MarketplaceOptions().MaxToolBytes);
+            var request = NtpkgPackage.Read(new MemoryStream(bytes), long.MaxValue).Request;
+            var target = parse.GetValue(output) ?? $"{request.Name}-{request.Version}.ntpkg";
+            await File.WriteAllBytesAsync(target, bytes);
+            parse.InvocationConfiguration.Output.WriteLine($"packed {request.Kind} {request.Name}@{request.Version} into {target} ({bytes.Length} bytes)");
+        }));
+        return pack;
     }
 
     private static Task AuditAsync(WebApplication app, ReviewItem item, string action, CancellationToken ct) =>
