@@ -23,7 +23,7 @@ internal static class OpenApiErrors
         ["DELETE /api/members/{userId}"] = [(409, "last_owner")],
         ["POST /api/flows"] = [(403, "forbidden | quota_exceeded")],
         ["POST /api/flows/import"] = [(403, "forbidden | quota_exceeded"), (415, "unsupported_media_type")],
-        ["POST /api/flows/{id}/start"] = [(409, "conflict")],
+        ["POST /api/flows/{id}/start"] = [(403, "forbidden | over_plan_limit"), (409, "conflict")],
         ["PUT /api/flows/{id}/keep-alive"] = [(403, "forbidden | quota_exceeded")],
         ["POST /api/triggers/{flowId}/webhook/{token}"] =
             [(404, "not_found | flow_stopped"), (413, "payload_too_large"), (422, "payload_too_deep | validation_failed"),

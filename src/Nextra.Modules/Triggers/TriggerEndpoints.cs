@@ -121,7 +121,7 @@ internal static class TriggerEndpoints
     private static async Task StartAsync(FlowSnapshot flow, FlowSupervisor supervisor, ExecutionMeter meter, TimeProvider time, CancellationToken ct)
     {
         await meter.EnsureAvailableAsync(flow.TenantId, time.GetUtcNow(), ct).ConfigureAwait(false);
-        var status = await supervisor.StartAsync(flow, ct).ConfigureAwait(false);
+        var status = await supervisor.StartWithinPlanAsync(flow, ct).ConfigureAwait(false); // a flow stopped over the plan limit stays stopped
         if (status.Status != FlowStatuses.Running)
             throw new ApiException(409, ErrorCodes.Conflict, "Flow not running", $"The flow could not start: {status.Error}");
     }

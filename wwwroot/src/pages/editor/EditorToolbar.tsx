@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
 import { BackIcon, PlayIcon, RedoIcon, StopIcon, UndoIcon } from '../../components/icons';
+import { OVER_PLAN_TEXT } from '../../components/format';
 
 export type View = 'canvas' | 'yaml' | 'split';
 export type SaveState = 'saved' | 'unsaved' | 'saving' | 'error';
@@ -15,6 +16,8 @@ interface Props {
   canRun: boolean;
   status: string;
   statusError: string | null;
+  /** over_plan_limit: stopped by a downgrade. */
+  statusReason?: string | null;
   canUndo: boolean;
   canRedo: boolean;
   versionsOpen: boolean;
@@ -28,6 +31,8 @@ interface Props {
   onPayloads: () => void;
   onVersions: () => void;
   onLogs: () => void;
+  /** Publish the flow as a marketplace template (absent: no button). */
+  onPublish?: () => void;
 }
 
 /** The editor's top bar: save/run/stop, the view switch, undo/redo, the panels, and the flow's status. */
@@ -52,9 +57,11 @@ export function EditorToolbar(p: Props) {
       <button onClick={p.onPayloads} data-testid="payloads">Payloads</button>
       <button className={p.versionsOpen ? 'on' : ''} onClick={p.onVersions} data-testid="versions">Versions</button>
       <button className={p.logsOpen ? 'on' : ''} onClick={p.onLogs} data-testid="logs">Logs</button>
+      {p.onPublish && <button onClick={p.onPublish} disabled={p.readOnly} title="Publish this flow (as saved) to the marketplace as a template" data-testid="publish">Publish</button>}
       <span className="spacer" />
       <span className={`status status-${p.status}`} data-testid="flow-status" title={p.statusError ?? undefined}>{p.status}</span>
       {p.status === 'error' && p.statusError && <span className="status-reason" data-testid="flow-error" title={p.statusError}>{p.statusError}</span>}
+      {p.status === 'stopped' && p.statusReason === 'over_plan_limit' && <Link className="status-reason" data-testid="flow-over-plan" to="/settings/billing">{OVER_PLAN_TEXT}</Link>}
       <Link to={`/flow/${p.flowId}/runs`}>Runs</Link>
     </div>
   );
