@@ -59,6 +59,10 @@ internal static class NextraHostExtensions
         {
             app.Logger.LogWarning("{Warning}", wide);
         }
+        // First: the client's address (X-Forwarded-For) only from [server] trusted_proxies, before anything reads it. With
+        // none configured the middleware is not added at all (with empty known lists it would trust every sender).
+        if (TrustedProxies.Entries(app.Configuration) is { Count: > 0 } proxies)
+            app.UseForwardedHeaders(TrustedProxies.Options(proxies));
         // Outermost, so the log records the status the client finally got (after the exception handler).
         app.UseSerilogRequestLogging(o => o.GetMessageTemplateProperties = (http, path, elapsed, status) =>
         [
