@@ -24,6 +24,8 @@ public sealed class HandlerContext
     public required IPayloadSchemaLookup Schemas { get; init; }
     /// <summary>For joins, maps and sequences: the fan-out this call belongs to (set by the pump).</summary>
     internal Runtime.Parallel.GatherCall? Gather { get; init; }
+    /// <summary>Where the handler reports memory it holds for this step (counted in the flow's memory estimate).</summary>
+    public StepMemory Memory { get; init; } = new();
 }
 
 /// <summary>xml-pipeline's HandlerMetadata: thread UUID, previous hop, own name, self-call flag, usage text.</summary>

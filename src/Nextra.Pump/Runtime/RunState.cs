@@ -1,3 +1,4 @@
+using Nextra.Pump.Handlers;
 using Nextra.Pump.Runs;
 
 namespace Nextra.Pump.Runtime;
@@ -75,14 +76,14 @@ internal sealed class RunState
     }
 
     // Payload text of steps started and not yet recorded (the message a handler is working on), by step index.
-    private readonly Dictionary<int, long> _inFlight = [];
+    private readonly Dictionary<int, (long Chars, StepMemory? Held)> _inFlight = [];
 
     /// <summary>A step started: its input counts in <see cref="RetainedBytes"/> until it is recorded.</summary>
-    public void StepInFlight(RunStep step)
+    public void StepInFlight(RunStep step, StepMemory? held = null)
     {
         lock (_lock)
         {
-            if (_finished == 0) _inFlight[step.Index] = step.PayloadIn?.Length ?? 0;
+            if (_finished == 0) _inFlight[step.Index] = (step.PayloadIn?.Length ?? 0, held);
         }
     }
 
@@ -135,7 +136,10 @@ internal sealed class RunState
         }
     }
 
-    /// <summary>Bytes the record holds in payload text (steps in and out, outputs), for the flow's memory estimate.</summary>
+    /// <summary>
+    /// Bytes the record holds in payload text (steps in and out, outputs) plus what the handlers of its steps in flight
+    /// report holding (<see cref="StepMemory"/>), for the flow's memory estimate.
+    /// </summary>
     public long RetainedBytes()
     {
         lock (_lock)
@@ -147,8 +151,13 @@ internal sealed class RunState
                 if (step.PayloadsOut is { } outs) foreach (var o in outs) chars += o.Length;
             }
             foreach (var output in Record.Outputs) chars += output.Xml.Length;
-            foreach (var held in _inFlight.Values) chars += held;
-            return 2 * chars + 256 * (Record.Steps.Count + _inFlight.Count + 1);
+            long handlers = 0;
+            foreach (var (held, memory) in _inFlight.Values)
+            {
+                chars += held;
+                handlers += memory?.Bytes ?? 0;
+            }
+            return 2 * chars + handlers + 256 * (Record.Steps.Count + _inFlight.Count + 1);
         }
     }
 

@@ -137,9 +137,10 @@ public sealed partial class StreamPump
                     Log("warning", $"run {run.RunId}: the start of its first step was not recorded: {ex.Message}");
                 }
             }
+            var held = new StepMemory();
             if (run is not null)
             {
-                StepStarted(run, step);
+                StepStarted(run, step, held);
             }
             var context = new HandlerContext
             {
@@ -155,6 +156,7 @@ public sealed partial class StreamPump
                 StepIndex = step.Index,
                 Schemas = state.Schemas,
                 Gather = gather,
+                Memory = held,
             };
 
             var started = _time.GetTimestamp();

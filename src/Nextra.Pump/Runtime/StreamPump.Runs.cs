@@ -1,3 +1,4 @@
+using Nextra.Pump.Handlers;
 using Nextra.Pump.Runs;
 
 namespace Nextra.Pump.Runtime;
@@ -82,9 +83,9 @@ public sealed partial class StreamPump
         }
     }
 
-    private void StepStarted(RunState run, RunStep step)
+    private void StepStarted(RunState run, RunStep step, StepMemory? held = null)
     {
-        run.StepInFlight(step);
+        run.StepInFlight(step, held);
         if (_observer is null)
         {
             return;

@@ -27,6 +27,9 @@ public sealed class WasmCallState
     /// <summary>When set, <c>http_fetch</c> refuses any URL it does not allow (a marketplace tool's granted hosts).</summary>
     public Func<Uri, bool>? AllowsUrl { get; init; }
 
+    /// <summary>When set, the call reports its linear memory's size there (at start and at each host call; 0 at the end).</summary>
+    public StepMemory? Memory { get; init; }
+
     /// <summary>Log lines the guest wrote (also sent to <see cref="IRunEventSink.Log"/>); handy for tests and the CLI.</summary>
     public List<string> Logs { get; } = [];
 

@@ -43,8 +43,13 @@ internal static partial class WasmHostFunctions
             linker.DefineFunction(m, "http_fetch", new CallerFunc<int, int, long>(HttpFetch));
     }
 
-    private static WasmCallState State(Caller caller) =>
-        caller.GetData() as WasmCallState ?? throw new WasmHostTrapException("host function called outside a Nextra call");
+    private static WasmCallState State(Caller caller)
+    {
+        var state = caller.GetData() as WasmCallState ?? throw new WasmHostTrapException("host function called outside a Nextra call");
+        // A host call is where the guest may wait (http_fetch, kv): report the memory it holds meanwhile.
+        if (state.Memory is { } held && caller.GetMemory("memory") is { } memory) held.Set(memory.GetLength());
+        return state;
+    }
 
     private static void Log(Caller caller, int ptr, int len)
     {

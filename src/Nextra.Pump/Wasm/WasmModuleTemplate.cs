@@ -56,6 +56,7 @@ public sealed class WasmModuleTemplate
             if ((uint)inPtr + (ulong)input.Length > (ulong)memory.GetLength())
                 throw Fail(WasmErrorCodes.MemoryLimit, $"alloc({input.Length}) returned {(uint)inPtr}, outside memory: the input does not fit", store, limits);
             input.CopyTo(memory.GetSpan(inPtr, input.Length));
+            state.Memory?.Set(memory.GetLength());
 
             var packed = handle(inPtr, input.Length);
             var outPtr = (uint)((ulong)packed >> 32);
@@ -74,6 +75,10 @@ public sealed class WasmModuleTemplate
         catch (WasmtimeException ex)
         {
             throw Classify(ex, null, store, limits, memory, RefusedGrowPages(instance), state);
+        }
+        finally
+        {
+            state.Memory?.Set(0); // the store and its memory go with this call
         }
     }
 

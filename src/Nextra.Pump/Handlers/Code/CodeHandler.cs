@@ -24,7 +24,7 @@ public sealed class CodeHandler : IHandler
     public async ValueTask<HandlerResult> HandleAsync(HandlerContext context, CancellationToken ct)
     {
         var input = Encoding.UTF8.GetBytes(context.Schema.ToJson(context.Payload).ToJsonString());
-        var state = new WasmCallState(context.Services, context.RunId, context.StepIndex, context.Listener.Name, ct) { AllowsUrl = _allowsUrl };
+        var state = new WasmCallState(context.Services, context.RunId, context.StepIndex, context.Listener.Name, ct) { AllowsUrl = _allowsUrl, Memory = context.Memory };
         // Guest code is synchronous and may run up to its timeout: keep it off the caller's thread
         // so the pump's dispatch loop never waits on a module.
         var result = await Task.Run(() => _template.Invoke(input, Limits, state), ct).ConfigureAwait(false);
