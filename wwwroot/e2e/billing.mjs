@@ -133,5 +133,34 @@ describe('billing page', () => {
     await waitFor(async () => (await page.locator('[data-testid=billing-status]').innerText().catch(() => '')) === 'Payment past due', 'past due');
     assert.equal(await page.locator('[data-testid=billing-tier]').innerText(), 'pro', 'the tier stays during the grace days');
   });
-});
 
+  scenario('a downgrade stops the flows above the plan: the dashboard row and the Billing page say what to do', async () => {
+    const yaml = 'organism:\n  name: hello\npayloads:\n  Greeting: {fields: {Name: string}}\nlisteners:\n  - {name: greeter, description: greets, payload_class: Greeting, handler: output}\n';
+    const ids = await page.evaluate(async (y) => {
+      const csrf = decodeURIComponent(document.cookie.split('; ').find((c) => c.startsWith('nextra_csrf='))?.split('=')[1] ?? '');
+      const h = { 'Content-Type': 'application/json', 'X-Nextra-Csrf': csrf };
+      const out = [];
+      for (const name of ['kept', 'over']) {
+        const f = await (await fetch('/api/flows', { method: 'POST', headers: h, body: JSON.stringify({ name, description: '', organismYaml: y, canvasState: {} }) })).json();
+        await new Promise((r) => setTimeout(r, 20)); // distinct updated_at: "kept" is the one updated longest ago
+        const st = await fetch(`/api/flows/${f.id}/start`, { method: 'POST', headers: h, body: '{}' });
+        if (st.status !== 200) throw new Error(`start ${name}: ${st.status} ${await st.text()}`);
+        out.push(f.id);
+      }
+      return out;
+    }, yaml);
+    // The subscription ends: back to free (1 flow).
+    await deliver(subscription('customer.subscription.deleted', 'canceled', 'price_pro', now() + 2));
+    await page.goto(`${server.base}/dashboard`);
+    await page.waitForSelector('[data-testid=flow-over-plan]');
+    assert.equal(await page.locator('[data-testid=flow-over-plan]').count(), 1);
+    assert.equal(await page.locator('[data-testid=flow-over-plan]').innerText(), 'stopped: over plan limit — upgrade or stop other flows');
+    const row = page.locator('[data-testid=flow-row]', { has: page.locator('[data-testid=flow-over-plan]') });
+    assert.equal(await row.locator('a').first().innerText(), 'over', 'the flow updated most recently is the one stopped');
+    const status = await page.evaluate(async (id) => (await fetch(`/api/flows/${id}/status`)).json(), ids[1]);
+    assert.equal(status.reason, 'over_plan_limit');
+    await page.goto(`${server.base}/settings/billing`);
+    await page.waitForSelector('[data-testid=over-plan]');
+    assert.match(await page.locator('[data-testid=over-plan]').innerText(), /over_plan_limit/);
+  });
+});
