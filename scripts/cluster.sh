@@ -90,7 +90,8 @@ start_instances() {
     port=$((proxy_port + i))
     if alive "$dir/nextra-$i.pid"; then continue; fi
     mkdir -p "$dir/nextra-$i"
-    NEXTRA_SERVER__URLS="http://127.0.0.1:$port" NEXTRA_CLUSTER__INSTANCE_ID="nextra-$i" \
+    # HAProxy (option forwardfor) on loopback is the one proxy whose X-Forwarded-For the instances believe.
+    NEXTRA_SERVER__URLS="http://127.0.0.1:$port" NEXTRA_CLUSTER__INSTANCE_ID="nextra-$i" NEXTRA_SERVER__TRUSTED_PROXIES="127.0.0.1" \
       nohup "$bin" serve --data-dir "$dir/nextra-$i" >"$dir/nextra-$i.log" 2>&1 &
     echo $! > "$dir/nextra-$i.pid"
     echo "== nextra-$i on http://127.0.0.1:$port (pid $!, log .cluster/nextra-$i.log)"

@@ -44,7 +44,7 @@ internal static class NextraHostExtensions
         // Bind failures throw so ApiExceptionHandler can name the problem (malformed JSON, missing body).
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(HostJsonContext.Default));
-        services.AddOpenApi();
+        services.AddOpenApi(NextraOpenApi.Configure);
         if (!cli)
         {
             services.AddHostedService<SetupLinkPrinter>();
@@ -59,6 +59,10 @@ internal static class NextraHostExtensions
         {
             app.Logger.LogWarning("{Warning}", wide);
         }
+        // First: the client's address (X-Forwarded-For) only from [server] trusted_proxies, before anything reads it. With
+        // none configured the middleware is not added at all (with empty known lists it would trust every sender).
+        if (TrustedProxies.Entries(app.Configuration) is { Count: > 0 } proxies)
+            app.UseForwardedHeaders(TrustedProxies.Options(proxies));
         // Outermost, so the log records the status the client finally got (after the exception handler).
         app.UseSerilogRequestLogging(o => o.GetMessageTemplateProperties = (http, path, elapsed, status) =>
         [
@@ -85,7 +89,9 @@ internal static class NextraHostExtensions
     public static WebApplication MapNextraOpenApi(this WebApplication app)
     {
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-        app.MapScalarApiReference("/openapi", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json").WithTitle("Nextra API"))
+        // Offline and vendor-free: no CDN fonts, no telemetry, no AI agent or MCP, no client/"open in" or developer-tool buttons.
+        app.MapScalarApiReference("/openapi", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json").WithTitle("Nextra API")
+                .DisableDefaultFonts().DisableTelemetry().DisableAgent().DisableMcp().HideClientButton().HideDeveloperTools())
             .AllowAnonymous();
         return app;
     }

@@ -14,6 +14,12 @@ public interface ITenantModuleSources
     /// (e.g. <see cref="ModuleReferences.Names"/> of the flow's YAML) to load only what the flow uses; null loads all.
     /// </summary>
     Task<IWasmModuleSource> ForTenantAsync(string tenantId, IReadOnlyCollection<string>? names, CancellationToken ct);
+
+    /// <summary>
+    /// The names of the tenant's registry modules, the first uploaded first: a tier's <c>wasm_modules</c> lets new saves
+    /// use the first N (after a downgrade, the rest stay stored but cannot be used by new saves).
+    /// </summary>
+    Task<IReadOnlyList<string>> NamesByAgeAsync(string tenantId, CancellationToken ct) => Task.FromResult<IReadOnlyList<string>>([]);
 }
 
 /// <summary>The default when no module registry is composed: every tenant's registry is empty.</summary>

@@ -37,8 +37,24 @@ internal sealed class PumpFlowValidator(EngineKinds kinds, ITierLimits tiers, IT
             problems = problems.Concat(result.Flow.Listeners.Where(l => l.Handler == "code").Select(l => new ValidationProblem(l.Line, l.Column, CodeNeedsTier,
                 $"listener '{l.Name}': custom code needs {hint}; the {tier.Name} tier allows no code blocks (nextra tenant set-tier)")));
         }
+        if (tier.WasmModules is { } allowed and > 0 && names.Count > 0)
+        {
+            // After a downgrade the modules above the tier's wasm_modules stay stored, but new saves cannot use them.
+            var byAge = await modules.NamesByAgeAsync(tenantId, ct);
+            var over = byAge.Skip((int)Math.Min(allowed, int.MaxValue)).ToHashSet(StringComparer.Ordinal);
+            if (over.Count > 0)
+            {
+                var kept = string.Join(", ", byAge.Take((int)Math.Min(allowed, int.MaxValue)));
+                problems = problems.Concat(ModuleReferences.Locate(organismYaml).Where(r => over.Contains(r.Name)).Select(r => new ValidationProblem(r.Line, r.Column,
+                    OverPlanLimit, $"module '{r.Name}' is over the plan limit: the {tier.Name} tier allows {allowed} WASM module{(allowed == 1 ? "" : "s")} (wasm_modules) and " +
+                    $"this workspace has {byAge.Count}; flows can use the first uploaded ({kept}). Upgrade the plan (Settings → Billing), or delete modules you no longer need; nothing was deleted.")));
+            }
+        }
         return [.. problems];
     }
+
+    /// <summary>A flow names a module above the tier's <c>wasm_modules</c> (after a downgrade).</summary>
+    public const string OverPlanLimit = "over_plan_limit";
 
     public const string MissingSecret = "missing_secret";
 

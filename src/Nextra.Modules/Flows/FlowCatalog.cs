@@ -1,3 +1,4 @@
+using System.Globalization;
 using Nextra.Modules.Flows.Stores;
 
 namespace Nextra.Modules.Flows;
@@ -21,5 +22,11 @@ internal sealed class FlowCatalog(IFlowStore store) : IFlowCatalog
     public async Task<IReadOnlyList<FlowSnapshot>> ListByStatusAsync(string status, CancellationToken ct) =>
         (await store.ListByStatusAsync(status, ct).ConfigureAwait(false)).Select(Snapshot).ToList();
 
-    private static FlowSnapshot Snapshot(FlowRow row) => new(row.Id, row.TenantId, row.Name, row.OrganismYaml, row.Version, row.Status);
+    public async Task<IReadOnlyList<FlowSnapshot>> ListForTenantAsync(string tenantId, CancellationToken ct) =>
+        (await store.ListAsync(tenantId, ct).ConfigureAwait(false)).Select(Snapshot).ToList();
+
+    private static FlowSnapshot Snapshot(FlowRow row) => new(row.Id, row.TenantId, row.Name, row.OrganismYaml, row.Version, row.Status)
+    {
+        UpdatedAt = DateTimeOffset.TryParse(row.UpdatedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : default,
+    };
 }

@@ -14,7 +14,7 @@ internal static class MemoryEndpoints
         var group = app.MapGroup("/api/flows/{id}/memory").WithTags("Memory");
         group.MapGet("", UsageAsync).WithName("GetFlowMemory").WithSummary("Keys, sizes and used/max bytes of the flow's project memory.");
         group.MapGet("/{key}", GetAsync).WithName("GetFlowMemoryKey").WithSummary("One value as raw bytes.")
-            .Produces(200, contentType: "application/octet-stream");
+            .Produces<string>(200, "application/octet-stream");
         group.MapPut("/{key}", PutAsync).WithName("PutFlowMemoryKey").WithSummary("Store raw bytes under a key; 413 past the flow's cap; 403 quota_exceeded when the tier has no project memory.");
         group.MapDelete("/{key}", DeleteAsync).WithName("DeleteFlowMemoryKey").WithSummary("Remove a key.");
     }

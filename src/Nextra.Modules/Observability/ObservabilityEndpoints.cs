@@ -18,7 +18,8 @@ internal static class ObservabilityEndpoints
     {
         app.MapGet("/metrics", WriteMetrics).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/api/flows/{id}/logs", LogsAsync).WithTags("Running")
-            .WithName("FlowLogs").WithSummary("Recent log lines; with Accept: text/event-stream, a live stream.");
+            .WithName("FlowLogs").WithSummary("Recent log lines; with Accept: text/event-stream, a live stream.")
+            .Produces<IReadOnlyList<LogLine>>();
         app.MapHub<EventsHub>("/hubs/events");
     }
 

@@ -34,6 +34,7 @@ public sealed partial class FlowSupervisor(
     Metrics metrics,
     IOptions<OrchestrationOptions> options,
     ITierLimits tiers,
+    PlanLimits planLimits,
     TimeProvider time,
     ILogger<FlowSupervisor> logger) : IFlowChangeHandler, IRunSignalHandler, ILiveRunSource, IOwnershipListener, IRunDispatcher
 {
@@ -68,13 +69,16 @@ public sealed partial class FlowSupervisor(
         if (_slots.TryGetValue(flowId, out var slot) && slot.TenantId == tenantId)
         {
             var view = slot.View();
+            if (view.Status == FlowStatuses.Stopped)
+                return view with { Reason = await planLimits.StopReasonAsync(tenantId, flowId, ct).ConfigureAwait(false) };
             // A stored keep-alive that the tenant's tier (after a downgrade) no longer honours is reported as off.
             return view.KeepAlive && !(await tiers.ForTenantAsync(tenantId, ct).ConfigureAwait(false)).KeepAlive ? view with { KeepAlive = false } : view;
         }
         var flow = await catalog.GetAsync(tenantId, flowId, ct).ConfigureAwait(false);
         if (flow is null) return null;
         var error = flow.Status == FlowStatuses.Error ? await runtime.GetErrorAsync(tenantId, flowId, ct).ConfigureAwait(false) : null;
-        return new FlowStatusView(flow.Status, error);
+        var reason = flow.Status == FlowStatuses.Stopped ? await planLimits.StopReasonAsync(tenantId, flowId, ct).ConfigureAwait(false) : null;
+        return new FlowStatusView(flow.Status, error, Reason: reason);
     }
 
     /// <summary>The tenant of a flow this process runs (any status), or null.</summary>
@@ -130,6 +134,32 @@ public sealed partial class FlowSupervisor(
         finally
         {
             slot.Gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The API's start: refused (403 <c>over_plan_limit</c>) while the tenant runs as many flows as its tier allows
+    /// (after a downgrade; an upgrade or stopping another flow makes room), then <see cref="StartAsync"/>.
+    /// </summary>
+    public async Task<FlowStatusView> StartWithinPlanAsync(FlowSnapshot flow, CancellationToken ct)
+    {
+        await planLimits.CheckStartAsync(flow, await tiers.ForTenantAsync(flow.TenantId, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+        return await StartAsync(flow, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Backstop for a tier changed where no event reached this instance (the CLI in another process): a tenant running
+    /// more flows here than its tier allows has the limit enforced in the stores, and the flows here converge to them.
+    /// </summary>
+    public async Task EnforcePlanLimitsAsync(CancellationToken ct)
+    {
+        await tiers.RefreshAsync(ct).ConfigureAwait(false);
+        foreach (var group in _slots.Values.Where(s => s.Accepting && s.Status == FlowStatuses.Running).GroupBy(s => s.TenantId))
+        {
+            var tier = tiers.ForTenant(group.Key);
+            if (tier.Flows is not { } max || group.Count() <= max) continue;
+            await planLimits.EnforceAsync(group.Key, tier, ct).ConfigureAwait(false);
+            foreach (var slot in group) await ConvergeAsync(slot.TenantId, slot.FlowId, ct).ConfigureAwait(false);
         }
     }
 

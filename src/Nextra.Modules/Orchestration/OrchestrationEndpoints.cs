@@ -12,18 +12,20 @@ internal static class OrchestrationEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/flows/{id}").WithTags("Running");
-        group.MapPost("/start", StartAsync).WithName("StartFlow").WithSummary("Start the flow's pump.");
+        group.MapPost("/start", StartAsync).WithName("StartFlow")
+            .WithSummary("Start the flow's pump; 403 over_plan_limit while the tenant runs as many flows as its plan allows.")
+            .Produces<FlowStatusView>();
         group.MapPost("/stop", StopAsync).WithName("StopFlow")
-            .WithSummary("Stop the flow: in-flight runs drain up to a bound, then are cancelled.");
-        group.MapGet("/status", StatusAsync).WithName("FlowStatus").WithSummary("The flow's lifecycle status and queue depth.");
+            .WithSummary("Stop the flow: in-flight runs drain up to a bound, then are cancelled.").Produces<FlowStatusView>();
+        group.MapGet("/status", StatusAsync).WithName("FlowStatus").WithSummary("The flow's lifecycle status and queue depth.").Produces<FlowStatusView>();
         group.MapPut("/keep-alive", KeepAliveAsync).WithName("SetKeepAlive")
-            .WithSummary("Keep the flow awake (never idle-stopped); 403 quota_exceeded when the tier does not allow keep-alive.");
+            .WithSummary("Keep the flow awake (never idle-stopped); 403 quota_exceeded when the tier does not allow keep-alive.").Produces<FlowStatusView>();
     }
 
     internal static async Task<IResult> StartAsync(string id, ICurrentUser user, IFlowCatalog catalog, FlowSupervisor supervisor, CancellationToken ct)
     {
         var flow = await OwnedAsync(id, user, catalog, ct).ConfigureAwait(false);
-        return TypedResults.Ok(await supervisor.StartAsync(flow, ct).ConfigureAwait(false));
+        return TypedResults.Ok(await supervisor.StartWithinPlanAsync(flow, ct).ConfigureAwait(false));
     }
 
     internal static async Task<IResult> StopAsync(string id, ICurrentUser user, IFlowCatalog catalog, FlowSupervisor supervisor, CancellationToken ct)

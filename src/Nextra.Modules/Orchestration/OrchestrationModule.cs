@@ -45,6 +45,9 @@ public static class OrchestrationModule
             new PumpOptions { MaxXmlDepth = sp.GetRequiredService<IOptions<PumpLimits>>().Value.MaxXmlDepth }));
         services.TryAddSingleton<RunRecorder>();
         services.TryAddSingleton<FlowSupervisor>();
+        // Downgrades never delete: flows above a lower tier's flows stop with reason over_plan_limit (a Tiers event).
+        services.TryAddSingleton<PlanLimits>();
+        services.AddSingleton<ITierChangeHandler>(sp => sp.GetRequiredService<PlanLimits>());
         services.AddSingleton<Flows.IFlowChangeHandler>(sp => sp.GetRequiredService<FlowSupervisor>());
         services.AddSingleton<ILiveRunSource>(sp => sp.GetRequiredService<FlowSupervisor>());
         services.TryAddSingleton<ClusterStatus>();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nextra.Modules.Runs;
 
@@ -13,7 +14,8 @@ internal sealed class OrchestrationService(
     FlowSupervisor supervisor,
     IFlowOwnership ownership,
     IRunSignals signals,
-    IOptions<OrchestrationOptions> options) : BackgroundService
+    IOptions<OrchestrationOptions> options,
+    ILogger<OrchestrationService> logger) : BackgroundService
 {
     private IDisposable? _subscription;
 
@@ -32,6 +34,14 @@ internal sealed class OrchestrationService(
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 await supervisor.SleepIdleFlowsAsync(stoppingToken).ConfigureAwait(false);
+                try
+                {
+                    await supervisor.EnforcePlanLimitsAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning(ex, "Enforcing plan limits failed; the next pass tries again");
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

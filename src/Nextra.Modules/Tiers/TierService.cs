@@ -22,12 +22,15 @@ public sealed class TierService : ITierLimits
     private volatile Snapshot? _snapshot;
 
     private readonly ICacheInvalidator _invalidator;
+    private readonly ITierChangeHandler[] _handlers;
 
     /// <summary>The <see cref="ICacheInvalidator"/> cache name of the tenant → tier map.</summary>
     public const string CacheName = "tiers";
 
-    internal TierService(ITenantTierStore store, TiersOptions options, TimeProvider time, ICacheInvalidator invalidator, ILogger<TierService> logger)
+    internal TierService(ITenantTierStore store, TiersOptions options, TimeProvider time, ICacheInvalidator invalidator, ILogger<TierService> logger,
+        IEnumerable<ITierChangeHandler>? handlers = null)
     {
+        _handlers = handlers is null ? [] : [.. handlers];
         _store = store;
         Options = options;
         _time = time;
@@ -77,9 +80,22 @@ public sealed class TierService : ITierLimits
         var found = await _store.FindAsync(tenant.Trim(), ct).ConfigureAwait(false);
         if (found.Count == 0) throw ApiException.NotFound($"Tenant '{tenant}'");
         if (found.Count > 1) throw ApiException.Conflict($"{found.Count} tenants are named '{tenant}'; pass the tenant id instead.");
+        var before = await ForTenantAsync(found[0].Id, ct).ConfigureAwait(false);
         await _store.SetTierAsync(found[0].Id, stored, ct).ConfigureAwait(false);
         _warned.TryRemove(found[0].Id, out _);
         await _invalidator.InvalidateAsync(CacheName, found[0].Id, ct).ConfigureAwait(false); // every instance sees the change at once
+        var change = new TierChanged(found[0].Id, before, stored is null ? Options.Default : Options.Find(stored) ?? Options.Default);
+        foreach (var handler in _handlers)
+        {
+            try
+            {
+                await handler.OnTierChangedAsync(change, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _logger.LogError(ex, "Tier change handler {Handler} failed for tenant {TenantId}", handler.GetType().Name, found[0].Id);
+            }
+        }
         return found[0].Id;
     }
 

@@ -40,7 +40,8 @@ public static class TiersModule
         services.AddStore<IUsageStore, SqliteUsageStore, PostgresUsageStore>();
         services.AddSingleton<IUsageMeter, UsageMeter>(); // added, not tried: wins over AddTierDefaults' NoUsageMeter
         services.TryAddSingleton(sp => new TierService(sp.GetRequiredService<ITenantTierStore>(), sp.GetRequiredService<TiersOptions>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ICacheInvalidator>(), sp.GetRequiredService<ILogger<TierService>>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ICacheInvalidator>(), sp.GetRequiredService<ILogger<TierService>>(),
+            sp.GetServices<ITierChangeHandler>()));
         // Added, not tried: it wins over AddTierDefaults' config-only limits whichever module registers first.
         services.AddSingleton<ITierLimits>(sp => sp.GetRequiredService<TierService>());
         services.AddStartupCheck<TiersOptions>();

@@ -18,10 +18,13 @@ internal static class RunControlEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         var runs = app.MapGroup("/api/runs/{id}").WithTags("Runs");
-        runs.MapPost("/replay", ReplayAsync).WithName("ReplayRun").WithSummary("Run the flow again with the recorded injection.");
+        runs.MapPost("/replay", ReplayAsync).WithName("ReplayRun").WithSummary("Run the flow again with the recorded injection.")
+            .Produces<RunView>(StatusCodes.Status200OK).Produces<RunAccepted>(StatusCodes.Status202Accepted).Produces<RunAccepted>(StatusCodes.Status504GatewayTimeout);
         runs.MapPost("/steps/{n:int}/replay", ReplayStepAsync).WithName("ReplayStep")
-            .WithSummary("Re-run one listener with the input it got at step n, or with {payload} instead (test one node).");
-        runs.MapPost("/cancel", CancelAsync).WithName("CancelRun").WithSummary("Cancel a queued or running run.");
+            .WithSummary("Re-run one listener with the input it got at step n, or with {payload} instead (test one node).")
+            .Produces<RunView>(StatusCodes.Status200OK).Produces<RunAccepted>(StatusCodes.Status202Accepted).Produces<RunAccepted>(StatusCodes.Status504GatewayTimeout);
+        runs.MapPost("/cancel", CancelAsync).WithName("CancelRun").WithSummary("Cancel a queued or running run.")
+            .Produces(StatusCodes.Status202Accepted);
     }
 
     internal static async Task<IResult> ReplayAsync(string id, double? wait, ICurrentUser user, ITraceStore traces, IFlowCatalog catalog,

@@ -23,13 +23,17 @@ internal static class TriggerEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapPost("/api/triggers/{flowId}/webhook/{token}", WebhookAsync).AllowAnonymous().WithTags("Triggers")
-            .WithName("Webhook").WithSummary("Run a flow from its webhook trigger; 202 {runId}, or ?wait=SECONDS for the run.");
+            .WithName("Webhook").WithSummary("Run a flow from its webhook trigger; 202 {runId}, or ?wait=SECONDS for the run.")
+            .Produces<RunView>(StatusCodes.Status200OK).Produces<RunAccepted>(StatusCodes.Status202Accepted).Produces<RunAccepted>(StatusCodes.Status504GatewayTimeout);
         app.MapPost("/api/triggers/{flowId}/inject", InjectAsync).WithTags("Triggers")
-            .WithName("Inject").WithSummary("Run a flow with a payload (starts it if stopped); 202 {runId}, or ?wait=SECONDS.");
+            .WithName("Inject").WithSummary("Run a flow with a payload (starts it if stopped); 202 {runId}, or ?wait=SECONDS.")
+            .Produces<RunView>(StatusCodes.Status200OK).Produces<RunAccepted>(StatusCodes.Status202Accepted).Produces<RunAccepted>(StatusCodes.Status504GatewayTimeout);
         var flows = app.MapGroup("/api/flows/{id}/triggers").WithTags("Triggers");
-        flows.MapGet("", ListAsync).WithName("ListTriggers").WithSummary("A flow's triggers with webhook URLs and next fire times.");
+        flows.MapGet("", ListAsync).WithName("ListTriggers").WithSummary("A flow's triggers with webhook URLs and next fire times.")
+            .Produces<TriggerView[]>();
         flows.MapPost("/{name}/rotate", RotateAsync)
-            .WithName("RotateWebhook").WithSummary("Replace a webhook trigger's token; the old URL stops working.");
+            .WithName("RotateWebhook").WithSummary("Replace a webhook trigger's token; the old URL stops working.")
+            .Produces<RotatedUrl>();
     }
 
     internal static async Task<IResult> WebhookAsync(string flowId, string token, double? wait, HttpContext http, FlowSupervisor supervisor,
@@ -117,7 +121,7 @@ internal static class TriggerEndpoints
     private static async Task StartAsync(FlowSnapshot flow, FlowSupervisor supervisor, ExecutionMeter meter, TimeProvider time, CancellationToken ct)
     {
         await meter.EnsureAvailableAsync(flow.TenantId, time.GetUtcNow(), ct).ConfigureAwait(false);
-        var status = await supervisor.StartAsync(flow, ct).ConfigureAwait(false);
+        var status = await supervisor.StartWithinPlanAsync(flow, ct).ConfigureAwait(false); // a flow stopped over the plan limit stays stopped
         if (status.Status != FlowStatuses.Running)
             throw new ApiException(409, ErrorCodes.Conflict, "Flow not running", $"The flow could not start: {status.Error}");
     }

@@ -34,4 +34,11 @@ internal sealed class TenantModuleSources(IWasmModuleStore store, IEnumerable<IE
         }
         return new TenantModuleSource(source, external);
     }
+
+    public async Task<IReadOnlyList<string>> NamesByAgeAsync(string tenantId, CancellationToken ct) =>
+        [.. (await store.ListAsync(tenantId, ct).ConfigureAwait(false))
+            .GroupBy(r => r.Name, StringComparer.Ordinal)
+            .Select(g => (Name: g.Key, First: g.Select(r => r.CreatedAt).Min(StringComparer.Ordinal)))
+            .OrderBy(m => m.First, StringComparer.Ordinal).ThenBy(m => m.Name, StringComparer.Ordinal)
+            .Select(m => m.Name)];
 }

@@ -22,6 +22,9 @@ public sealed class BillingFactory : NextraFactory
     [
         new("Tiers:DefaultTier", "free"),
         new("Tiers:Free:Flows", "1"),
+        // Small enough to reach in the downgrade tests (pro runs any number of flows and 10 modules).
+        new("Tiers:Paid:Flows", "2"),
+        new("Tiers:Paid:WasmModules", "1"),
         new("Tiers:Pro:ExecutionsPerMonth", ProIncluded.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         new("Billing:Provider", "stripe"),
         new("Billing:StripeSecretKey", SecretKey),

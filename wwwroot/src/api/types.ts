@@ -50,6 +50,8 @@ export interface FlowStatusInfo {
   error?: string | null;
   startedAt?: string | null;
   queueDepth?: number | null;
+  /** Why a stopped flow was stopped by the system: over_plan_limit after a downgrade. */
+  reason?: string | null;
 }
 
 export interface FlowTemplate {

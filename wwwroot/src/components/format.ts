@@ -71,3 +71,6 @@ export function usageItems(u: {
   }
   return out;
 }
+
+/** What a flow stopped by a downgrade says (status reason over_plan_limit). */
+export const OVER_PLAN_TEXT = 'stopped: over plan limit — upgrade or stop other flows';

@@ -26,9 +26,9 @@ internal static class OidcEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/oidc/{provider}").WithTags("Single sign-on").AllowAnonymous();
-        group.MapGet("/login", LoginAsync).WithName("OidcLogin").WithSummary("Start signing in with an OpenID Connect provider (redirects to it).");
+        group.MapGet("/login", LoginAsync).WithName("OidcLogin").WithSummary("Start signing in with an OpenID Connect provider (redirects to it).").Produces(StatusCodes.Status302Found);
         group.MapGet("/callback", CallbackAsync).RequireLoginRateLimit().WithName("OidcCallback")
-            .WithSummary("Where the provider sends the browser back; starts the session and redirects to the page asked for.");
+            .WithSummary("Where the provider sends the browser back; starts the session and redirects to the page asked for.").Produces(StatusCodes.Status302Found);
     }
 
     internal static async Task<Results<RedirectHttpResult, ProblemHttpResult>> LoginAsync(string provider, string? returnUrl,

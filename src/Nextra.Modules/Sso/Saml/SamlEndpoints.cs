@@ -24,9 +24,9 @@ internal static class SamlEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/saml/{provider}").WithTags("Single sign-on").AllowAnonymous();
-        group.MapGet("/login", LoginAsync).WithName("SamlLogin").WithSummary("Start signing in with a SAML identity provider (redirects to it).");
-        group.MapGet("/metadata", MetadataAsync).WithName("SamlMetadata").WithSummary("This service provider's SAML metadata for the IdP.");
-        group.MapPost("/acs", AcsAsync).RequireLoginRateLimit().WithName("SamlAcs").WithSummary("Assertion consumer service (HTTP-POST binding).");
+        group.MapGet("/login", LoginAsync).WithName("SamlLogin").WithSummary("Start signing in with a SAML identity provider (redirects to it).").Produces(StatusCodes.Status302Found);
+        group.MapGet("/metadata", MetadataAsync).WithName("SamlMetadata").WithSummary("This service provider's SAML metadata for the IdP.").Produces<string>(StatusCodes.Status200OK, "application/samlmetadata+xml");
+        group.MapPost("/acs", AcsAsync).RequireLoginRateLimit().WithName("SamlAcs").WithSummary("Assertion consumer service (HTTP-POST binding).").Produces(StatusCodes.Status302Found);
     }
 
     private static string EntityId(SsoUrls urls, HttpRequest request, string provider) => $"{urls.Base(request)}/saml/{provider}/metadata";

@@ -77,8 +77,9 @@ export default function BillingPage() {
         ))}
         {usage?.flowsLimit != null && usage.flows > usage.flowsLimit && (
           <p className="quota-banner" data-testid="over-plan">
-            This workspace has {usage.flows} flows and the {usage.tier} plan runs {usage.flowsLimit}: the flows above it are stopped (reason <code>over_plan_limit</code>).
-            Upgrade, or delete flows you no longer need; nothing was deleted.
+            This workspace has {usage.flows} flows and the {usage.tier} plan runs {usage.flowsLimit}: the flows above it are stopped (reason <code>over_plan_limit</code>;
+            the ones updated longest ago kept running). Upgrade to start them again, or stop or delete other flows first; nothing was deleted.
+            Modules above the plan's WASM modules stay stored but new saves cannot use them.
           </p>
         )}
       </section>

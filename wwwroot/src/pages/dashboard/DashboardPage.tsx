@@ -3,7 +3,7 @@ import { Link, useNavigate } from 'react-router';
 import { api, errorMessage, isQuota } from '../../api/client';
 import type { Flow, FlowStatus, Usage } from '../../api/types';
 import { canEdit, useAuth } from '../../components/auth';
-import { ago, shownUsage, usageItems } from '../../components/format';
+import { ago, OVER_PLAN_TEXT, shownUsage, usageItems } from '../../components/format';
 import { ErrorBanner, QuotaBanner } from '../../components/Layout';
 import { useTenantEvents } from '../../live/hub';
 import { newFlowYaml, slug } from '../../flow/template';
@@ -17,6 +17,8 @@ export function DashboardPage() {
   const [quota, setQuota] = useState<string | null>(null);
   /** Why a flow is in status error (the list does not carry it: the status API and hub do). */
   const [reasons, setReasons] = useState<Record<string, string>>({});
+  /** Flows stopped by a downgrade (status reason over_plan_limit). */
+  const [overPlan, setOverPlan] = useState<Record<string, boolean>>({});
   const [name, setName] = useState('');
   const [showTemplates, setShowTemplates] = useState(false);
   const fileRef = useRef<HTMLInputElement>(null);
@@ -25,8 +27,10 @@ export function DashboardPage() {
   const editable = canEdit(me);
 
   const load = useCallback(async () => {
+    let listed: Flow[] = [];
     try {
       const list = await api.flows();
+      listed = list;
       setFlows(list);
       for (const f of list.filter((x) => x.status === 'error')) {
         api.status(f.id).then((st) => st.error && setReasons((r) => ({ ...r, [f.id]: st.error! })), () => {});
@@ -34,7 +38,15 @@ export function DashboardPage() {
     } catch (e) {
       setError(errorMessage(e));
     }
-    api.usage().then(setUsage, () => setUsage(null));
+    api.usage().then((u) => {
+      setUsage(u);
+      // Over the plan's flows after a downgrade: say which flows were stopped for it.
+      if (u && u.flowsLimit != null && u.flows > u.flowsLimit) {
+        for (const f of listed.filter((x) => x.status === 'stopped')) {
+          api.status(f.id).then((st) => st.reason === 'over_plan_limit' && setOverPlan((o) => ({ ...o, [f.id]: true })), () => {});
+        }
+      }
+    }, () => setUsage(null));
   }, []);
   // Status changes of the tenant's flows arrive live (every hub connection is in its tenant's group).
   useTenantEvents({
@@ -44,6 +56,11 @@ export function DashboardPage() {
         const { [id]: _, ...rest } = r;
         return status === 'error' && err ? { ...r, [id]: err } : rest;
       });
+      setOverPlan((o) => {
+        const { [id]: _, ...rest } = o;
+        return rest;
+      });
+      if (status === 'stopped') api.status(id).then((st) => st.reason === 'over_plan_limit' && setOverPlan((o) => ({ ...o, [id]: true })), () => {});
     },
   });
   const fail = (e: unknown) => {
@@ -141,6 +158,7 @@ export function DashboardPage() {
                 <td>
                   <span className={`status status-${f.status}`} title={reasons[f.id]}>{f.status}</span>
                   {f.status === 'error' && reasons[f.id] && <div className="error-text" data-testid="flow-error">{reasons[f.id]}</div>}
+                  {f.status === 'stopped' && overPlan[f.id] && <div className="error-text" data-testid="flow-over-plan"><Link to="/settings/billing">{OVER_PLAN_TEXT}</Link></div>}
                 </td>
                 <td className="wide-only">
                   {f.lastRun ? <Link to={`/runs/${f.lastRun.runId}`}><span className={`status status-${f.lastRun.status}`}>{f.lastRun.status}</span> {ago(f.lastRun.startedAt)}</Link> : <span className="muted">never</span>}

@@ -74,7 +74,7 @@ function Editor({ flow, view, latest }: { flow: Flow; view: View; latest: { curr
   const [drawer, setDrawer] = useState<'versions' | null>(null);
   const [logsOpen, setLogsOpen] = useState(false);
   const logs = useFlowLogs(flow.id, logsOpen);
-  const { status, setStatus, statusError } = useFlowStatus(flow, logs.onLive);
+  const { status, setStatus, statusError, reason } = useFlowStatus(flow, logs.onLive);
   const [zoom, setZoom] = useState(1);
   const [reveal, setReveal] = useState<{ line: number; seq: number } | null>(null);
   const [dialog, setDialog] = useState<'run' | 'payloads' | { code: string } | { test: string } | null>(null);
@@ -269,6 +269,7 @@ function Editor({ flow, view, latest }: { flow: Flow; view: View; latest: { curr
         canRun={!doc.yamlError}
         status={status}
         statusError={statusError}
+        statusReason={reason}
         canUndo={doc.canUndo}
         canRedo={doc.canRedo}
         versionsOpen={drawer === 'versions'}

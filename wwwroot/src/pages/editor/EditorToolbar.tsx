@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
 import { BackIcon, PlayIcon, RedoIcon, StopIcon, UndoIcon } from '../../components/icons';
+import { OVER_PLAN_TEXT } from '../../components/format';
 
 export type View = 'canvas' | 'yaml' | 'split';
 export type SaveState = 'saved' | 'unsaved' | 'saving' | 'error';
@@ -15,6 +16,8 @@ interface Props {
   canRun: boolean;
   status: string;
   statusError: string | null;
+  /** over_plan_limit: stopped by a downgrade. */
+  statusReason?: string | null;
   canUndo: boolean;
   canRedo: boolean;
   versionsOpen: boolean;
@@ -58,6 +61,7 @@ export function EditorToolbar(p: Props) {
       <span className="spacer" />
       <span className={`status status-${p.status}`} data-testid="flow-status" title={p.statusError ?? undefined}>{p.status}</span>
       {p.status === 'error' && p.statusError && <span className="status-reason" data-testid="flow-error" title={p.statusError}>{p.statusError}</span>}
+      {p.status === 'stopped' && p.statusReason === 'over_plan_limit' && <Link className="status-reason" data-testid="flow-over-plan" to="/settings/billing">{OVER_PLAN_TEXT}</Link>}
       <Link to={`/flow/${p.flowId}/runs`}>Runs</Link>
     </div>
   );
