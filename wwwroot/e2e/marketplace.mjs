@@ -31,6 +31,18 @@ listeners:
     config: {module: "nextra/json-path-pick@1", output: Picked}
 `;
 
+const deskFlow = (description) => `organism: {name: desk}
+payloads:
+  Text: {fields: {Text: string}}
+listeners:
+  - name: a
+    description: "${description}"
+    payload_class: Text
+    handler: output
+`;
+
+const yamlText = () => page.evaluate(() => window.__nextraYaml?.getValue());
+
 describe('the marketplace', () => {
   before(async () => {
     if (skipReason) return;
@@ -98,5 +110,61 @@ describe('the marketplace', () => {
     assert.equal(run.body.status, 'succeeded', JSON.stringify(run.body));
     assert.equal(run.body.outputs[0].payload.value, 'deep');
     assert.equal(run.body.outputs[0].payload.found, true);
+  });
+
+  scenario('publish a template from the editor: a literal key is refused with its line, a clean flow shows its checks and sanitized YAML', async () => {
+    const leaky = await apiCall('POST', '/api/flows', { name: 'Leaky desk', organismYaml: deskFlow('calls with sk-live0123456789abcdefghijkl') });
+    assert.equal(leaky.status, 201, JSON.stringify(leaky.body));
+    await page.goto(`${server.base}/flow/${leaky.body.id}/split`);
+    await page.waitForSelector('[data-testid=canvas] .react-flow__renderer');
+    await page.click('[data-testid=publish]');
+    await page.waitForSelector('[data-testid=publish-dialog]');
+    assert.equal(await page.inputValue('[data-testid=publish-name]'), 'leaky-desk');
+    await page.fill('[data-testid=publish-summary]', 'Leaks a key');
+    await page.click('[data-testid=publish-submit]');
+    await page.waitForSelector('[data-testid=publish-refused]');
+    assert.match(await page.locator('[data-testid=publish-error]').innerText(), /line 6, col \d+/);
+    assert.equal(await page.locator('[data-testid=publish-refused] [data-check=secret_scan]').getAttribute('data-ok'), 'false');
+
+    const clean = await apiCall('POST', '/api/flows', { name: 'Front desk', organismYaml: deskFlow('${{ inputs.label }}') });
+    assert.equal(clean.status, 201, JSON.stringify(clean.body));
+    await page.goto(`${server.base}/flow/${clean.body.id}/split`);
+    await page.waitForSelector('[data-testid=canvas] .react-flow__renderer');
+    await page.click('[data-testid=publish]');
+    await page.waitForSelector('[data-testid=publish-dialog]');
+    assert.equal(await page.inputValue('[data-testid=publish-inputs]'), 'label');
+    await page.fill('[data-testid=publish-summary]', 'Answers tickets at the front desk');
+    await page.fill('[data-testid=publish-readme]', '# Front desk\n<script>alert(1)</script>Routes tickets.');
+    await page.click('[data-testid=publish-submit]');
+    await page.waitForSelector('[data-testid=submission]');
+    assert.equal(await page.locator('[data-testid=submission-state]').innerText(), 'published');
+    for (const check of ['schema', 'namespace', 'secret_scan', 'private_modules', 'signature', 'review']) {
+      assert.equal(await page.locator(`[data-testid=publish-checks] [data-check=${check}]`).getAttribute('data-ok'), 'true', check);
+    }
+    assert.match(await page.locator('[data-testid=sanitized-yaml] pre').innerText(), /inputs\.label/);
+    await page.click('[data-testid=submission-listing]');
+    await page.waitForSelector('[data-testid=readme] h1');
+    assert.equal(await page.locator('[data-testid=readme] script').count(), 0);
+    assert.match(await page.locator('[data-testid=listing]').innerText(), /label/);
+  });
+
+  scenario('the palette\'s Marketplace tab lists the installed tool and drags it in as publisher/name@MAJOR', async () => {
+    const created = await apiCall('POST', '/api/flows', { name: 'Drag a tool', organismYaml: deskFlow('start') });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    await page.goto(`${server.base}/flow/${created.body.id}/split`);
+    await page.waitForSelector('[data-testid=canvas] .react-flow__renderer');
+    await page.waitForSelector('.monaco-editor');
+    await page.click('[data-testid=palette-tab-market]');
+    const item = '[data-testid="palette-tool-nextra/json-path-pick"]';
+    await page.waitForSelector(item);
+    assert.match(await page.locator(item).innerText(), /nextra\/json-path-pick@1/);
+    await page.dragAndDrop(item, '[data-testid=canvas]', { targetPosition: { x: 220, y: 320 } });
+    const y = await waitFor(async () => ((await yamlText())?.includes('name: json-path-pick') ? yamlText() : null), 'tool node in the YAML');
+    assert.match(y, /- name: json-path-pick\n[\s\S]*handler: code\n {4}config: \{module: "?nextra\/json-path-pick@1"?\}/);
+    assert.match(await page.locator('[data-testid=insp-module]').innerText(), /installed marketplace tool nextra\/json-path-pick@1/);
+    await page.click('[data-testid=save]');
+    await waitFor(async () => (await page.locator('[data-testid=save-status]').innerText()).includes('Saved'), 'saved');
+    const saved = await apiCall('GET', `/api/flows/${created.body.id}`);
+    assert.match(saved.body.organismYaml, /nextra\/json-path-pick@1/);
   });
 });

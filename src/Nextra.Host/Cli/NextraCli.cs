@@ -22,6 +22,7 @@ internal static class NextraCli
             UserCommands.CreateUser(context),
             UserCommands.CreateApiKey(context),
             TenantCommands.Create(context),
+            MarketplaceCommands.Create(context),
             PumpCommands.Validate(context),
             PumpCommands.Run(context),
         };

@@ -29,7 +29,7 @@ internal static class MarketplaceEndpoints
         group.MapPost("/flows/{publisher}/{name}/use", UseAsync).WithName("UseTemplate")
             .WithSummary("Create a stopped flow from a template with inputs and secret bindings; 201 with the flow.");
         group.MapPost("/publish", PublishAsync).WithName("PublishListing")
-            .WithSummary("Publish a tool (from a module) or a template (from a flow); 202 {submissionId} once the automated checks pass, 422 with the failing checks.");
+            .WithSummary("Publish a tool (from a module) or a template (from a flow), as JSON or a .ntpkg in the multipart field 'package'; 202 {submissionId} once the automated checks pass, 422 with the failing checks.");
         group.MapGet("/submissions/{id}", SubmissionAsync).WithName("GetSubmission").WithSummary("A submission's state and check results.");
         group.MapGet("/installs", ListInstallsAsync).WithName("ListInstalls").WithSummary("The tenant's installed tools.");
         group.MapPost("/installs", InstallAsync).WithName("InstallTool")
@@ -58,9 +58,38 @@ internal static class MarketplaceEndpoints
         return TypedResults.Created($"/api/flows/{flow.Id}", flow);
     }
 
-    internal static async Task<Accepted<PublishAccepted>> PublishAsync(PublishRequest body, ICurrentUser user, MarketplaceService service, CancellationToken ct)
+    internal static async Task<Accepted<PublishAccepted>> PublishAsync(HttpRequest request, ICurrentUser user, MarketplaceService service,
+        Microsoft.Extensions.Options.IOptions<MarketplaceOptions> options, CancellationToken ct)
     {
-        var submission = await service.PublishAsync(user.TenantId, user.Email, body, ct);
+        PublishRequest body;
+        PackageContent? package = null;
+        if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync(ct);
+            var file = form.Files.GetFile("package")
+                ?? throw MarketplaceErrors.Invalid("package", "Send the .ntpkg in the multipart field 'package' (build one with nextra marketplace pack).");
+            await using var stream = file.OpenReadStream();
+            package = NtpkgPackage.Read(stream, options.Value.MaxToolBytes);
+            body = package.Request;
+        }
+        else if (request.HasJsonContentType())
+        {
+            try
+            {
+                body = await request.ReadFromJsonAsync(MarketplaceJsonContext.Default.PublishRequest, ct)
+                    ?? throw new ApiException(400, ErrorCodes.MalformedJson, "Malformed JSON", "The body is JSON null; send a publish request object.");
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                throw new ApiException(400, ErrorCodes.MalformedJson, "Malformed JSON", ex.Message);
+            }
+        }
+        else
+        {
+            throw new ApiException(415, ErrorCodes.UnsupportedMediaType, "Unsupported media type",
+                "Send application/json (publish a module or flow by id) or multipart/form-data with a .ntpkg in the field 'package'.");
+        }
+        var submission = await service.PublishAsync(user.TenantId, user.Email, body, ct, package);
         return TypedResults.Accepted($"/api/marketplace/submissions/{submission.Id}", new PublishAccepted(submission.Id));
     }
 

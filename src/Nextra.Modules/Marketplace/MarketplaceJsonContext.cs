@@ -8,6 +8,7 @@ namespace Nextra.Modules.Marketplace;
 [JsonSerializable(typeof(ListingDetail))]
 [JsonSerializable(typeof(PublishRequest))]
 [JsonSerializable(typeof(PublishAccepted))]
+[JsonSerializable(typeof(PackageManifest))]
 [JsonSerializable(typeof(SubmissionResponse))]
 [JsonSerializable(typeof(SubmissionCheck[]))]
 [JsonSerializable(typeof(InstallRequest))]

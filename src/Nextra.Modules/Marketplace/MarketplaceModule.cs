@@ -30,6 +30,7 @@ public static class MarketplaceModule
         services.TryAddSingleton<MarketplaceService>();
         services.TryAddSingleton<MarketplaceCatalog>();
         services.TryAddSingleton<MarketplaceInstalls>();
+        services.TryAddSingleton(sp => new MarketplaceReview(sp.GetRequiredService<IMarketplaceStore>(), sp.GetRequiredService<MarketplaceService>()));
         services.AddSingleton<IExternalModuleSource, ToolModuleSource>();
         // After the migrations' hosted service (registered by AddStorage, earlier): a fresh install shows the starter catalogue.
         services.TryAddSingleton<Starter.StarterSeeder>();

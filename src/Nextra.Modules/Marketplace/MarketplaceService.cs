@@ -79,7 +79,8 @@ internal sealed partial class MarketplaceService(
 
     // ---- publish ---------------------------------------------------------------------------------------------------------
 
-    public async Task<SubmissionResponse> PublishAsync(string tenantId, string hint, PublishRequest body, CancellationToken ct)
+    /// <summary>Publishes from a module or flow of the tenant (JSON form), or from a <c>.ntpkg</c>'s artifact (<paramref name="package"/>).</summary>
+    public async Task<SubmissionResponse> PublishAsync(string tenantId, string hint, PublishRequest body, CancellationToken ct, PackageContent? package = null)
     {
         var kind = body.Kind?.Trim().ToLowerInvariant();
         if (kind is not ("tool" or "flow"))
@@ -125,9 +126,17 @@ internal sealed partial class MarketplaceService(
         string? sanitizedYaml = null;
         if (kind == "tool")
         {
-            var code = await modules.GetCodeAsync(tenantId, body.ModuleId ?? "", ct) ?? throw ApiException.NotFound("Module");
-            content = code.Content;
-            file = code.Format == "wat" ? "tool.wat" : "tool.wasm";
+            if (package is { Module: { } packaged, ModuleFile: { } packagedFile })
+            {
+                content = packaged;
+                file = packagedFile;
+            }
+            else
+            {
+                var code = await modules.GetCodeAsync(tenantId, body.ModuleId ?? "", ct) ?? throw ApiException.NotFound("Module");
+                content = code.Content;
+                file = code.Format == "wat" ? "tool.wat" : "tool.wasm";
+            }
             var permissions = body.Permissions ?? new ToolPermissions();
             checks.AddRange(CheckTool(content, file, permissions));
             manifest = JsonSerializer.Serialize(permissions, MarketplaceJsonContext.Default.ToolPermissions);
@@ -135,10 +144,22 @@ internal sealed partial class MarketplaceService(
         }
         else
         {
-            var flow = await flows.GetAsync(tenantId, body.FlowId ?? "", ct);
-            var sanitized = TemplateSanitizer.Sanitize(flow.OrganismYaml);
+            string sourceYaml;
+            if (package?.FlowYaml is { } packagedYaml)
+            {
+                // A packaged flow was never saved here: it must validate like one before it can be a template.
+                var problems = await flows.ValidateAsync(tenantId, packagedYaml, ct);
+                checks.Add(new("flow", problems.Count == 0, problems.Count == 0 ? "flow.yaml validates"
+                    : string.Join("; ", problems.Take(5).Select(p => $"line {p.Line}, col {p.Column}: {p.Message}"))));
+                sourceYaml = packagedYaml;
+            }
+            else
+            {
+                sourceYaml = (await flows.GetAsync(tenantId, body.FlowId ?? "", ct)).OrganismYaml;
+            }
+            var sanitized = TemplateSanitizer.Sanitize(sourceYaml);
             sanitizedYaml = sanitized.Yaml;
-            var local = ModuleReferences.Find(flow.OrganismYaml).Where(r => !r.Name.Contains('/')).Select(r => r.Name).Distinct().ToArray();
+            var local = ModuleReferences.Find(sourceYaml).Where(r => !r.Name.Contains('/')).Select(r => r.Name).Distinct().ToArray();
             checks.Add(new("secret_scan", sanitized.Findings.Length == 0, sanitized.Findings.Length == 0
                 ? "no keys, tokens or passwords in the YAML"
                 : string.Join("; ", sanitized.Findings.Select(f => $"line {f.Line}, col {f.Column}: {f.Message}"))));
@@ -275,8 +296,16 @@ internal sealed partial class MarketplaceService(
         await store.UpdateSubmissionAsync(submission, ct);
     }
 
-    public async Task<SubmissionResponse> GetSubmissionAsync(string tenantId, string id, CancellationToken ct) =>
-        ToResponse(await store.GetSubmissionAsync(tenantId, id, ct) ?? throw ApiException.NotFound("Submission"), null);
+    /// <summary>The tenant's submission; a template's carries its sanitized YAML (the stored, signed content) so the author sees what others receive.</summary>
+    public async Task<SubmissionResponse> GetSubmissionAsync(string tenantId, string id, CancellationToken ct)
+    {
+        var submission = await store.GetSubmissionAsync(tenantId, id, ct) ?? throw ApiException.NotFound("Submission");
+        string? yaml = null;
+        if (await store.GetListingAsync(tenantId, submission.ListingId, ct) is { Kind: "flow" }
+            && await store.GetVersionAsync(submission.ListingId, submission.Version, ct) is { } version)
+            yaml = System.Text.Encoding.UTF8.GetString(version.Content);
+        return ToResponse(submission, yaml);
+    }
 
     private static SubmissionResponse ToResponse(SubmissionRow s, string? yaml) => new(s.Id, s.State,
         JsonSerializer.Deserialize(s.Checks, MarketplaceJsonContext.Default.SubmissionCheckArray) ?? [], s.State == "published" ? s.ListingId : null, s.Version, yaml);

@@ -194,6 +194,8 @@ public sealed class MarketplaceApiTests(NextraFactory factory) : IClassFixture<N
         }, 202);
         var sub = await a.Client.GetFromJsonAsync<JsonObject>($"/api/marketplace/submissions/{published["submissionId"]}");
         Assert.Equal("published", sub!["state"]!.GetValue<string>());
+        Assert.Contains("${{ inputs.label }}", sub["sanitizedYaml"]!.GetValue<string>());
+        Assert.Contains(sub["checks"]!.AsArray(), c => c!["name"]!.GetValue<string>() == "secret_scan" && c["ok"]!.GetValue<bool>());
 
         var b = await factory.CreateUserAsync("mkt-tpl-b");
         var id = $"{handle}/help-desk";
@@ -229,5 +231,93 @@ public sealed class MarketplaceApiTests(NextraFactory factory) : IClassFixture<N
         var body = await Json.PostAsync(b.Client, "/api/marketplace/installs", new { id = $"{handle}/paid-only", acceptPermissions = true }, 403);
         Assert.Equal("tier_required", body["code"]!.GetValue<string>());
         Assert.Equal("paid", body["requiredTier"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Publish_NtpkgPackedByTheCli_ToolAndTemplate_RoundTrip()
+    {
+        var (a, handle) = await PublisherAsync("mkt-pkg");
+        var dir = Directory.CreateTempSubdirectory("ntpkg-host-").FullName;
+        try
+        {
+            // A tool: the real executable packs the folder; the package is uploaded as multipart and published.
+            var tool = Directory.CreateDirectory(Path.Combine(dir, "tool")).FullName;
+            await File.WriteAllTextAsync(Path.Combine(tool, "manifest.json"),
+                """{"kind":"tool","name":"packed-echo","version":"1.0.0","displayName":"Packed echo","summary":"Echo from a package","categories":["utility"],"permissions":{"log":false}}""");
+            await File.WriteAllTextAsync(Path.Combine(tool, "README.md"), "# Packed echo\n<script>alert(1)</script>");
+            await File.WriteAllTextAsync(Path.Combine(tool, "module.wat"), Echo);
+            var toolPkg = Path.Combine(dir, "tool.ntpkg");
+            var packed = await Process.NextraProcess.RunAsync("marketplace", "pack", tool, "-o", toolPkg);
+            Assert.True(packed.Code == 0, packed.Stderr + packed.Stdout);
+            Assert.Contains("packed tool packed-echo@1.0.0 into", packed.Stdout);
+            var sub = await UploadAsync(a, toolPkg, 202);
+            var submission = await a.Client.GetFromJsonAsync<JsonObject>($"/api/marketplace/submissions/{sub["submissionId"]}");
+            Assert.Equal("published", submission!["state"]!.GetValue<string>());
+            Assert.Contains(submission["checks"]!.AsArray(), c => c!["name"]!.GetValue<string>() == "imports" && c["ok"]!.GetValue<bool>());
+
+            var id = $"{handle}/packed-echo";
+            var b = await factory.CreateUserAsync("mkt-pkg-b");
+            var detail = await b.Client.GetFromJsonAsync<JsonObject>($"/api/marketplace/tools/{id}");
+            Assert.Equal("Packed echo", detail!["displayName"]!.GetValue<string>());
+            Assert.DoesNotContain("<script", detail["readmeHtml"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+            await Json.PostAsync(b.Client, "/api/marketplace/installs", new { id, acceptPermissions = true }, 201);
+            var flow = await Json.PostAsync(b.Client, "/api/flows", Flows.Create("Uses packed tool", UsesTool($"{id}@1")), 201);
+            var run = await Json.PostAsync(b.Client, $"/api/triggers/{flow["id"]}/inject?wait=20", new { payload = new { text = "packed" }, target = "a", payloadClass = "Text" }, 200);
+            Assert.Equal("succeeded", run["status"]!.GetValue<string>());
+            Assert.Equal("packed", run["outputs"]![0]!["payload"]!["Text"]!.GetValue<string>());
+
+            // A template: flow.yaml is validated and sanitized like a saved flow's.
+            var template = Directory.CreateDirectory(Path.Combine(dir, "template")).FullName;
+            await File.WriteAllTextAsync(Path.Combine(template, "manifest.json"),
+                """{"kind":"flow","name":"packed-desk","version":"1.0.0","summary":"Desk from a package","categories":["support"],"inputs":[{"id":"label","required":true}]}""");
+            await File.WriteAllTextAsync(Path.Combine(template, "flow.yaml"), TemplateFlow);
+            var templatePkg = Path.Combine(dir, "template.ntpkg");
+            Assert.Equal(0, (await Process.NextraProcess.RunAsync("marketplace", "pack", template, "-o", templatePkg)).Code);
+            var tsub = await UploadAsync(a, templatePkg, 202);
+            var tdone = await a.Client.GetFromJsonAsync<JsonObject>($"/api/marketplace/submissions/{tsub["submissionId"]}");
+            Assert.Equal("published", tdone!["state"]!.GetValue<string>());
+            Assert.Contains("${{ inputs.label }}", tdone["sanitizedYaml"]!.GetValue<string>());
+            Assert.Contains(tdone["checks"]!.AsArray(), c => c!["name"]!.GetValue<string>() == "flow" && c["ok"]!.GetValue<bool>());
+            var used = await Json.PostAsync(b.Client, $"/api/marketplace/flows/{handle}/packed-desk/use", new { inputs = new { label = "From a package" } }, 201);
+            Assert.Contains("From a package", used["organismYaml"]!.GetValue<string>());
+
+            // An invalid flow.yaml fails the flow check with its line; a package with a stray file is refused.
+            await File.WriteAllTextAsync(Path.Combine(template, "flow.yaml"), TemplateFlow.Replace("handler: output", "handler: nonsense", StringComparison.Ordinal));
+            await File.WriteAllTextAsync(Path.Combine(template, "manifest.json"),
+                """{"kind":"flow","name":"broken-desk","version":"1.0.0","summary":"Broken","categories":["support"]}""");
+            Assert.Equal(0, (await Process.NextraProcess.RunAsync("marketplace", "pack", template, "-o", templatePkg)).Code);
+            var broken = await UploadAsync(a, templatePkg, 422);
+            Assert.Contains(broken["checks"]!.AsArray(), c => c!["name"]!.GetValue<string>() == "flow" && !c["ok"]!.GetValue<bool>()
+                && c["detail"]!.GetValue<string>().StartsWith("line ", StringComparison.Ordinal));
+            using (var stray = new MemoryStream())
+            {
+                using (var zip = new System.IO.Compression.ZipArchive(stray, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+                {
+                    zip.CreateEntry("manifest.json");
+                    zip.CreateEntry("run.sh");
+                }
+                await File.WriteAllBytesAsync(Path.Combine(dir, "stray.ntpkg"), stray.ToArray());
+            }
+            var refused = await UploadAsync(a, Path.Combine(dir, "stray.ntpkg"), 422);
+            Assert.Contains("'run.sh' does not belong", refused["detail"]!.GetValue<string>());
+            var unsupported = await a.Client.PostAsync("/api/marketplace/publish", new StringContent("x", System.Text.Encoding.UTF8, "text/plain"));
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, unsupported.StatusCode);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static async Task<JsonNode> UploadAsync(TestUser user, string path, int status)
+    {
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(await File.ReadAllBytesAsync(path));
+        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/zip");
+        form.Add(file, "package", Path.GetFileName(path));
+        var response = await user.Client.PostAsync("/api/marketplace/publish", form);
+        var body = await Json.ReadAsync(response);
+        Assert.True((int)response.StatusCode == status, $"{(int)response.StatusCode}: {body.ToJsonString()}");
+        return body;
     }
 }

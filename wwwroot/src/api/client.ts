@@ -2,7 +2,7 @@
 // unsafe methods, and ProblemDetails turned into ApiError for the UI to show.
 import type {
   Alert, AlertChannel, AlertDelivery, ApiKey, AuditPage, Billing, BuildResult, CreatedInvite, Flow, FlowInput, FlowStatusInfo,
-  FlowTemplate, FlowVersion, FlowVersionSummary, Invite, ListingDetail, ListingPage, LogLine, MarketplaceInstall, Me, Member, ModuleUpload,
+  FlowTemplate, FlowVersion, FlowVersionSummary, Invite, ListingDetail, ListingPage, LogLine, MarketplaceInstall, Me, PublishRequest, Submission, Member, ModuleUpload,
   NewApiKey, Problem, Run, RunPage, SecretInfo, SlaReport, SsoProviderInfo, SsoProviderInput, SsoProviderView, SsoSettings, TenantInfo,
   TriggerInfo, Usage, UsageMonth, WasmModule,
 } from './types';
@@ -206,6 +206,8 @@ export function createApi(deps: ApiDeps) {
       json<Flow>('POST', `/api/marketplace/flows/${id.split('/').map(enc).join('/')}/use`, b),
     vote: (kind: 'tools' | 'flows', id: string, up: boolean, text?: string) =>
       json<{ votesUp: number; votesDown: number }>('POST', `/api/marketplace/${kind}/${id.split('/').map(enc).join('/')}/votes`, { up, text }),
+    publish: (b: PublishRequest) => json<{ submissionId: string }>('POST', '/api/marketplace/publish', b),
+    submission: (id: string) => json<Submission>('GET', `/api/marketplace/submissions/${enc(id)}`),
     billing: () => json<Billing>('GET', '/api/billing'),
     billingCheckout: (tier: string) => json<{ url: string }>('POST', '/api/billing/checkout', { tier }),
     billingPortal: () => json<{ url: string }>('POST', '/api/billing/portal', {}),

@@ -372,6 +372,14 @@ export interface ListingDetail extends ListingSummary {
   secrets: { name: string; purpose?: string | null; hosts: string[] }[]; inputs: TemplateInput[]; tools: string[];
   reviews: { up: boolean; text?: string | null; createdAt: string }[]; installId?: string | null; signatureValid: boolean;
 }
+export interface SubmissionCheck { name: string; ok: boolean; detail?: string | null }
+/** `GET /api/marketplace/submissions/{id}`; `sanitizedYaml` is the template as published (flows). */
+export interface Submission { id: string; state: 'queued' | 'published' | 'rejected' | string; checks: SubmissionCheck[]; listingId?: string | null; version?: string | null; sanitizedYaml?: string | null }
+/** `POST /api/marketplace/publish` (JSON form). */
+export interface PublishRequest {
+  kind: 'tool' | 'flow'; moduleId?: string; flowId?: string; name: string; version: string; displayName?: string; summary: string; readme?: string;
+  categories: string[]; permissions?: ToolPermissions; inputs?: TemplateInput[]; visibility: 'public' | 'private';
+}
 export interface MarketplaceInstall {
   id: string; listingId: string; kind: string; version: string; major: string; digest: string; module: string;
   permissionSummary: string[]; pendingVersion?: string | null; previousVersion?: string | null;

@@ -162,6 +162,7 @@ export const BackIcon = (p: IconProps) => svg(<path d="M19 12H5M12 19l-7-7 7-7" 
 export const LoopIcon = (p: IconProps) => svg(<path d="M21 12a9 9 0 1 1-3-6.7L21 8M21 3v5h-5" />, p);
 export const ArrowDownIcon = (p: IconProps) => svg(<path d="M12 5v14M19 12l-7 7-7-7" />, p);
 export const CloseIcon = (p: IconProps) => svg(<path d="M18 6 6 18M6 6l12 12" />, p);
+export const CheckIcon = (p: IconProps) => svg(<path d="M20 6 9 17l-5-5" />, p);
 
 /** The icon of a canvas node kind (graph.ts NodeKind) or palette item. */
 export function KindIcon({ kind, ...p }: IconProps & { kind: string }) {

@@ -28,6 +28,7 @@ import { useValidation } from './useValidation';
 import { SplitHandle } from './SplitHandle';
 import { loadSplit, saveSplit, splitColumns } from './splitPane';
 import { VersionsPanel } from './VersionsPanel';
+import { PublishDialog } from '../marketplace/PublishDialog';
 
 const YamlEditor = lazy(() => import('./YamlEditor'));
 const CodeEditor = lazy(() => import('./CodeEditor'));
@@ -62,6 +63,7 @@ function Editor({ flow, view, latest }: { flow: Flow; view: View; latest: { curr
   const nav = useNavigate();
   const doc = useFlowDoc({ text: flow.organismYaml, canvas: openingCanvas(flow) });
   const [layoutSeq, setLayoutSeq] = useState(0);
+  const [publishOpen, setPublishOpen] = useState(false);
   const [saved, setSaved] = useState<DocState>({ text: flow.organismYaml, canvas: doc.canvas });
   const [saveState, setSaveState] = useState<SaveState>('saved');
   const [split, setSplit] = useState(loadSplit);
@@ -280,6 +282,7 @@ function Editor({ flow, view, latest }: { flow: Flow; view: View; latest: { curr
         onPayloads={() => setDialog('payloads')}
         onVersions={() => setDrawer(drawer === 'versions' ? null : 'versions')}
         onLogs={() => setLogsOpen(!logsOpen)}
+        onPublish={() => setPublishOpen(true)}
       />
       <QuotaBanner message={quota} onClose={() => setQuota(null)} />
       <ErrorBanner error={error} onClose={() => setError(null)} />
@@ -353,6 +356,8 @@ function Editor({ flow, view, latest }: { flow: Flow; view: View; latest: { curr
           onPin={readOnly ? undefined : (k, v) => edit((s) => ({ ...s, canvas: { ...s.canvas, samples: { ...s.canvas.samples, [k]: v } } }))}
           onRun={run} onClose={() => setDialog(null)} />
       )}
+      {publishOpen && <PublishDialog kind="flow" sourceId={flow.id} sourceName={flow.name} yaml={saved.text}
+        notice={dirty ? 'This flow has unsaved changes: the saved version is what gets published. Save first to publish them.' : undefined} onClose={() => setPublishOpen(false)} />}
       {dialog === 'payloads' && (
         <PayloadsEditor model={doc.model} readOnly={canvasLocked} setPath={(p, v) => edit((s) => ({ ...s, text: setPath(s.text, p, v) }))} onClose={() => setDialog(null)} />
       )}

@@ -28,6 +28,8 @@ interface Props {
   onPayloads: () => void;
   onVersions: () => void;
   onLogs: () => void;
+  /** Publish the flow as a marketplace template (absent: no button). */
+  onPublish?: () => void;
 }
 
 /** The editor's top bar: save/run/stop, the view switch, undo/redo, the panels, and the flow's status. */
@@ -52,6 +54,7 @@ export function EditorToolbar(p: Props) {
       <button onClick={p.onPayloads} data-testid="payloads">Payloads</button>
       <button className={p.versionsOpen ? 'on' : ''} onClick={p.onVersions} data-testid="versions">Versions</button>
       <button className={p.logsOpen ? 'on' : ''} onClick={p.onLogs} data-testid="logs">Logs</button>
+      {p.onPublish && <button onClick={p.onPublish} disabled={p.readOnly} title="Publish this flow (as saved) to the marketplace as a template" data-testid="publish">Publish</button>}
       <span className="spacer" />
       <span className={`status status-${p.status}`} data-testid="flow-status" title={p.statusError ?? undefined}>{p.status}</span>
       {p.status === 'error' && p.statusError && <span className="status-reason" data-testid="flow-error" title={p.statusError}>{p.statusError}</span>}

@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
 import { KindIcon } from '../../components/icons';
-import { formatModuleRef, parseModuleRef, versionOptions } from '../modules/moduleRef';
+import { formatModuleRef, isMarketplaceRef, parseModuleRef, versionOptions } from '../modules/moduleRef';
 import { useModuleGroups } from '../modules/useModuleGroups';
 
 interface Props {
@@ -13,6 +13,21 @@ interface Props {
 
 /** A code block's registered module, with a select of its versions and "latest" (a bare NAME). */
 export function ModuleVersionField({ module, readOnly, onChange }: Props) {
+  const ref = parseModuleRef(module);
+  if (ref && isMarketplaceRef(ref.name)) {
+    return (
+      <div className="insp-module">
+        <p className="muted small" data-testid="insp-module">
+          <KindIcon kind="module" size={13} /> Runs the installed marketplace tool <code>{module}</code> (<Link to={`/marketplace?tab=tools&listing=${encodeURIComponent(ref.name)}`}>listing</Link>):
+          the installed version of major {ref.version ?? '?'}, checked against its signature and digest at every load.
+        </p>
+      </div>
+    );
+  }
+  return <OwnModuleField module={module} readOnly={readOnly} onChange={onChange} />;
+}
+
+function OwnModuleField({ module, readOnly, onChange }: Props) {
   const ref = parseModuleRef(module);
   const { groups, error } = useModuleGroups();
   const group = ref ? groups?.find((g) => g.name === ref.name) : undefined;

@@ -1,4 +1,6 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { api, errorMessage } from '../../api/client';
+import type { MarketplaceInstall } from '../../api/types';
 import { Link } from 'react-router';
 import { formatBytes, moduleDragData } from '../modules/moduleRef';
 import { useModuleGroups } from '../modules/useModuleGroups';
@@ -55,6 +57,41 @@ function CustomModules({ onAdd, disabled }: { onAdd: (kind: string) => void; dis
   );
 }
 
+/** The Marketplace tab: the tenant's installed tools; dropping one adds a code block using `module: publisher/name@MAJOR`. */
+function InstalledTools({ onAdd, disabled }: { onAdd: (kind: string) => void; disabled: boolean }) {
+  const [installs, setInstalls] = useState<MarketplaceInstall[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api.installs().then((l) => setInstalls(l.filter((i) => i.kind === 'tool')), (e) => setError(errorMessage(e)));
+  }, []);
+  if (error) return <p className="error-text">{error}</p>;
+  if (installs === null) return <p className="muted small">Loading…</p>;
+  return (
+    <>
+      {installs.length === 0 && (
+        <p className="muted small" data-testid="market-empty">No tools installed. <Link to="/marketplace?tab=tools">Browse the marketplace</Link>, install a tool, then drag it here onto the canvas.</p>
+      )}
+      {installs.map((i) => {
+        const data = moduleDragData(i.listingId, i.major);
+        return (
+          <div
+            key={i.id}
+            className={`palette-item${disabled ? ' disabled' : ''}`}
+            draggable={!disabled}
+            onDragStart={(e) => startDrag(e, data)}
+            onDoubleClick={() => !disabled && onAdd(data)}
+            title={`${i.module} · installed ${i.version}${i.pendingVersion ? ` · ${i.pendingVersion} awaits approval` : ''}\n${i.permissionSummary.join('\n')}`}
+            data-testid={`palette-tool-${i.listingId}`}
+          >
+            <span className="palette-icon k-module"><KindIcon kind="module" size={14} /></span><span className="palette-label">{i.listingId}<span className="muted small">@{i.major}</span></span>
+          </div>
+        );
+      })}
+      {installs.length > 0 && <p className="muted small"><Link to="/marketplace?tab=tools">Marketplace</Link></p>}
+    </>
+  );
+}
+
 /** Drag an item onto the canvas (or double-click it) to add a node. */
 export function Palette({ onAdd, disabled }: { onAdd: (kind: string) => void; disabled: boolean }) {
   const [tab, setTab] = useState<'builtin' | 'market' | 'custom'>('builtin');
@@ -62,7 +99,7 @@ export function Palette({ onAdd, disabled }: { onAdd: (kind: string) => void; di
     <aside className="palette" data-testid="palette">
       <div className="tabs">
         <button className={tab === 'builtin' ? 'on' : ''} onClick={() => setTab('builtin')}>Built-in</button>
-        <button className={tab === 'market' ? 'on' : ''} onClick={() => setTab('market')}>Market</button>
+        <button className={tab === 'market' ? 'on' : ''} onClick={() => setTab('market')} data-testid="palette-tab-market">Marketplace</button>
         <button className={tab === 'custom' ? 'on' : ''} onClick={() => setTab('custom')} data-testid="palette-tab-custom">Custom</button>
       </div>
       {tab === 'builtin' &&
@@ -79,7 +116,7 @@ export function Palette({ onAdd, disabled }: { onAdd: (kind: string) => void; di
             <span className={`palette-icon k-${b.kind}`}><KindIcon kind={b.kind} size={14} /></span><span className="palette-label">{b.label}</span>
           </div>
         ))}
-      {tab === 'market' && <p className="muted small">Tools and templates arrive with the marketplace. <Link to="/marketplace">Browse</Link></p>}
+      {tab === 'market' && <InstalledTools onAdd={onAdd} disabled={disabled} />}
       {tab === 'custom' && <CustomModules onAdd={onAdd} disabled={disabled} />}
     </aside>
   );

@@ -5,6 +5,7 @@ import type { Flow, ModuleUpload, WasmModule } from '../../api/types';
 import { canEdit, useAuth } from '../../components/auth';
 import { ago } from '../../components/format';
 import { ErrorBanner, QuotaBanner } from '../../components/Layout';
+import { PublishDialog } from '../marketplace/PublishDialog';
 import { formatBytes, groupModules, kindOfFile, moduleNameFromFile, toBase64, validModuleName } from './moduleRef';
 
 const SourceEditor = lazy(() => import('./ModuleSourceEditor'));
@@ -24,6 +25,7 @@ export default function ModulesPage() {
   const [quota, setQuota] = useState<string | null>(null);
   const [info, setInfo] = useState<string | null>(null);
   const [inUse, setInUse] = useState<InUse | null>(null);
+  const [publishing, setPublishing] = useState<WasmModule | null>(null);
   const load = useCallback(() => api.modules().then(setList, (e) => setError(errorMessage(e))), []);
   useEffect(() => {
     void load();
@@ -109,6 +111,7 @@ export default function ModulesPage() {
                   {!m.exports?.length && !m.imports?.length && !m.wit && <span className="muted">—</span>}
                 </td>
                 <td className="actions">
+                  {editable && i === 0 && <button className="link edit-only" onClick={() => setPublishing(m)} title="Publish this version to the marketplace as a tool" data-testid="module-publish">Publish</button>}
                   {editable && <button className="link danger edit-only" onClick={() => remove(m)} data-testid="module-delete">Delete</button>}
                 </td>
               </tr>
@@ -117,6 +120,7 @@ export default function ModulesPage() {
         </table>
       )}
       {editable && <UploadForm upload={upload} />}
+      {publishing && <PublishDialog kind="tool" sourceId={publishing.id} sourceName={publishing.name} onClose={() => setPublishing(null)} />}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WasmModule } from '../../api/types';
 import {
-  compareVersions, formatBytes, formatModuleRef, groupModules, moduleDragData, moduleFromDrag, moduleNameFromFile, parseModuleRef, validModuleName,
+  compareVersions, formatBytes, isMarketplaceRef, listenerNameForModule, formatModuleRef, groupModules, moduleDragData, moduleFromDrag, moduleNameFromFile, parseModuleRef, validModuleName,
 } from './moduleRef';
 
 const mod = (name: string, version: string): WasmModule => ({ id: `${name}-${version}`, name, version, kind: 'wat', size: 10, createdAt: '2026-01-01T00:00:00Z' });
@@ -18,6 +18,16 @@ describe('module references', () => {
     expect(parseModuleRef('a@')).toBeNull();
     expect(parseModuleRef('a b')).toBeNull();
     expect(parseModuleRef('a@1@2')).toBeNull();
+    expect(parseModuleRef('a/b/c@1')).toBeNull();
+    expect(parseModuleRef('/b@1')).toBeNull();
+  });
+
+  it('ParseModuleRef_MarketplaceTool_PublisherNameMajor', () => {
+    expect(parseModuleRef('nextra/json-path-pick@1')).toEqual({ name: 'nextra/json-path-pick', version: '1' });
+    expect(isMarketplaceRef('nextra/json-path-pick')).toBe(true);
+    expect(isMarketplaceRef('echo')).toBe(false);
+    expect(moduleFromDrag(moduleDragData('acme/regex-extract', '2'))).toEqual({ name: 'acme/regex-extract', version: '2' });
+    expect(listenerNameForModule('nextra/json-path-pick')).toBe('json-path-pick');
   });
 
   it('FormatModuleRef_RoundTripsThroughParse', () => {

@@ -8,8 +8,14 @@ export interface ModuleRef {
   version: string | null;
 }
 
-// The server's reference syntax (ModuleReferences.cs): NAME[@VERSION], letters, digits, _ . -
-const REF = /^([A-Za-z0-9_.-]+)(?:@([A-Za-z0-9_.-]+))?$/;
+// The server's reference syntax (ModuleReferences.cs): NAME[@VERSION], letters, digits, _ . -; an installed
+// marketplace tool is publisher/name@MAJOR.
+const REF = /^((?:[a-z0-9-]+\/)?[A-Za-z0-9_.-]+)(?:@([A-Za-z0-9_.-]+))?$/;
+
+/** True for an installed marketplace tool's reference (`publisher/name`), false for the tenant's own module. */
+export function isMarketplaceRef(name: string): boolean {
+  return name.includes('/');
+}
 
 export function parseModuleRef(s: string): ModuleRef | null {
   const m = REF.exec(s.trim());
@@ -85,7 +91,7 @@ export function formatBytes(n: number): string {
 
 /** A listener name for a module's code block (listener names start with a letter; module names may not). */
 export function listenerNameForModule(name: string): string {
-  const n = name.replace(/[^A-Za-z0-9_-]/g, '_');
+  const n = name.slice(name.lastIndexOf('/') + 1).replace(/[^A-Za-z0-9_-]/g, '_');
   return /^[A-Za-z]/.test(n) ? n : `m${n}`;
 }
 

@@ -1,0 +1,80 @@
+using System.CommandLine;
+using Nextra.Modules.Common;
+using Nextra.Modules.Marketplace;
+
+namespace Nextra.Host.Cli;
+
+/// <summary>
+/// <c>nextra marketplace review list|approve|reject</c>: the operator's queue when <c>[marketplace] review = "manual"</c>.
+/// Uses the configured store (SQLite or Postgres), so it is safe while servers run on the same data.
+/// </summary>
+internal static class MarketplaceCommands
+{
+    public static Command Create(CliContext context)
+    {
+        var state = new Option<string>("--state") { Description = "Which submissions: queued (default), published or rejected", DefaultValueFactory = _ => "queued" };
+        var list = new Command("list", "List submissions waiting for review (id, listing, version, kind, tenant, submitted, failing checks)") { state };
+        list.SetAction((parse, ct) => CliGuard.GuardAsync(parse, async () =>
+        {
+            await using var app = await context.BuildForCommandAsync(parse, ct);
+            var items = await app.Services.GetRequiredService<MarketplaceReview>().ListAsync(parse.GetValue(state) ?? "queued", ct);
+            var output = parse.InvocationConfiguration.Output;
+            if (items.Count == 0)
+            {
+                output.WriteLine($"no {parse.GetValue(state)} submissions");
+                return;
+            }
+            var width = Math.Max(7, items.Max(i => $"{i.ListingId}@{i.Version}".Length));
+            output.WriteLine($"{"ID",-36}  {"LISTING".PadRight(width)}  {"KIND",-4}  {"STATE",-9}  {"SUBMITTED",-20}  TENANT");
+            foreach (var i in items)
+                output.WriteLine($"{i.Id,-36}  {$"{i.ListingId}@{i.Version}".PadRight(width)}  {i.Kind,-4}  {i.State,-9}  {i.CreatedAt,-20}  {i.TenantId}");
+        }));
+
+        var approveId = new Argument<string>("SUBMISSION") { Description = "A submission id from nextra marketplace review list" };
+        var approveReason = new Option<string?>("--reason") { Description = "A note recorded with the approval" };
+        var approve = new Command("approve", "Approve a queued submission: the registry countersigns it and it is listed") { approveId, approveReason };
+        approve.SetAction((parse, ct) => CliGuard.GuardAsync(parse, async () =>
+        {
+            await using var app = await context.BuildForCommandAsync(parse, ct);
+            var item = await app.Services.GetRequiredService<MarketplaceReview>().ApproveAsync(parse.GetValue(approveId)!, parse.GetValue(approveReason), ct);
+            await AuditAsync(app, item, "marketplace.approve", ct);
+            parse.InvocationConfiguration.Output.WriteLine($"approved {item.Id}: {item.ListingId}@{item.Version} is {item.State}");
+        }));
+
+        var rejectId = new Argument<string>("SUBMISSION") { Description = "A submission id from nextra marketplace review list" };
+        var rejectReason = new Option<string>("--reason") { Description = "Why (the author sees it in the submission's checks)", Required = true };
+        var reject = new Command("reject", "Reject a queued submission with a reason") { rejectId, rejectReason };
+        reject.SetAction((parse, ct) => CliGuard.GuardAsync(parse, async () =>
+        {
+            await using var app = await context.BuildForCommandAsync(parse, ct);
+            var item = await app.Services.GetRequiredService<MarketplaceReview>().RejectAsync(parse.GetValue(rejectId)!, parse.GetValue(rejectReason)!, ct);
+            await AuditAsync(app, item, "marketplace.reject", ct);
+            parse.InvocationConfiguration.Output.WriteLine($"rejected {item.Id}: {item.ListingId}@{item.Version}");
+        }));
+
+        var review = new Command("review", "The manual review queue ([marketplace] review = \"manual\")") { list, approve, reject };
+        return new Command("marketplace", "Operate the marketplace") { review, Pack() };
+    }
+
+    /// <summary><c>nextra marketplace pack DIR [-o FILE]</c>: zips a folder into a .ntpkg (no server, no database) and checks it reads back.</summary>
+    private static Command Pack()
+    {
+        var dir = new Argument<string>("DIR") { Description = "A folder with manifest.json, README.md and module.wasm / module.wat (a tool) or flow.yaml (a template)" };
+        var output = new Option<string?>("--output", "-o") { Description = "The package file to write (default: NAME-VERSION.ntpkg in the current folder)" };
+        var pack = new Command("pack", "Build a .ntpkg to publish with POST /api/marketplace/publish (multipart field 'package')") { dir, output };
+        pack.SetAction((parse, _) => CliGuard.GuardAsync(parse, async () =>
+        {
+            var folder = parse.GetValue(dir)!;
+            var bytes = NtpkgPackage.Pack(folder, new MarketplaceOptions().MaxToolBytes);
+            var request = NtpkgPackage.Read(new MemoryStream(bytes), long.MaxValue).Request;
+            var target = parse.GetValue(output) ?? $"{request.Name}-{request.Version}.ntpkg";
+            await File.WriteAllBytesAsync(target, bytes);
+            parse.InvocationConfiguration.Output.WriteLine($"packed {request.Kind} {request.Name}@{request.Version} into {target} ({bytes.Length} bytes)");
+        }));
+        return pack;
+    }
+
+    private static Task AuditAsync(WebApplication app, ReviewItem item, string action, CancellationToken ct) =>
+        app.Services.GetRequiredService<IAuditLog>().RecordAsync(new AuditRecord(item.TenantId,
+            new AuditActor(null, Environment.UserName, AuditVia.Cli), action, $"{item.ListingId}@{item.Version}", "submission=" + item.Id), ct);
+}
