@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Create and start N copies of greeter.yaml through the API (one process, so 1,000 flows take seconds).
-Usage: deploy.py BASE KEY N PREFIX -> prints "FLOWID HOOKURL" of the first."""
+"""Create and start N copies of greeter.yaml (or YAML, a file beside this script) through the API (one process, so
+1,000 flows take seconds). Usage: deploy.py BASE KEY N PREFIX [YAML] -> prints "FLOWID HOOKURL" of the first."""
 import json, os, sys, urllib.request
 
 base, key, n, prefix = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-yaml = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "greeter.yaml")).read()
+name = sys.argv[5] if len(sys.argv) > 5 else "greeter.yaml"
+yaml = open(name if os.path.isabs(name) else os.path.join(os.path.dirname(os.path.abspath(__file__)), name)).read()
 
 def call(method, path, body=None):
     req = urllib.request.Request(base + path, method=method, data=None if body is None else json.dumps(body).encode(),

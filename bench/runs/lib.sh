@@ -12,8 +12,8 @@ start_server() { # DATADIR PORT [ENV=VALUE...] -> sets SERVER_PID, BASE
   echo "server did not start; see $data.log" >&2; return 1
 }
 stop_server() { kill -TERM "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; }
-deploy_flow() { # NAME [COUNT] -> prints "FLOWID HOOKURL" of the first
-  python3 "$HERE/deploy.py" "$BASE" "$KEY" "${2:-1}" "$1"
+deploy_flow() { # NAME [COUNT] [YAML beside deploy.py, default greeter.yaml] -> prints "FLOWID HOOKURL" of the first
+  python3 "$HERE/deploy.py" "$BASE" "$KEY" "${2:-1}" "$1" ${3:+"$3"}
 }
 ms_of() { # wrk latency like 1.23ms / 850.00us / 1.02s -> ms
   python3 -c 'import sys,re; v=sys.argv[1]; m=re.match(r"([0-9.]+)(us|ms|s)",v); f={"us":0.001,"ms":1,"s":1000}; print("%.2f" % (float(m.group(1))*f[m.group(2)]) if m else "nan")' "$1"

@@ -23,10 +23,10 @@ internal static class TriggerEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapPost("/api/triggers/{flowId}/webhook/{token}", WebhookAsync).AllowAnonymous().WithTags("Triggers")
-            .WithName("Webhook").WithSummary("Run a flow from its webhook trigger; 202 {runId}, or ?wait=SECONDS for the run.")
+            .WithName("Webhook").WithSummary("Run a flow from its webhook trigger; 202 {runId}, or ?wait=SECONDS for the run (&answer=output: its output payload alone).")
             .Produces<RunView>(StatusCodes.Status200OK).Produces<RunAccepted>(StatusCodes.Status202Accepted).Produces<RunAccepted>(StatusCodes.Status504GatewayTimeout);
         app.MapPost("/api/triggers/{flowId}/inject", InjectAsync).WithTags("Triggers")
-            .WithName("Inject").WithSummary("Run a flow with a payload (starts it if stopped); 202 {runId}, or ?wait=SECONDS.")
+            .WithName("Inject").WithSummary("Run a flow with a payload (starts it if stopped); 202 {runId}, or ?wait=SECONDS (&answer=output: the output payload alone).")
             .Produces<RunView>(StatusCodes.Status200OK).Produces<RunAccepted>(StatusCodes.Status202Accepted).Produces<RunAccepted>(StatusCodes.Status504GatewayTimeout);
         var flows = app.MapGroup("/api/flows/{id}/triggers").WithTags("Triggers");
         flows.MapGet("", ListAsync).WithName("ListTriggers").WithSummary("A flow's triggers with webhook URLs and next fire times.")
@@ -36,7 +36,7 @@ internal static class TriggerEndpoints
             .Produces<RotatedUrl>();
     }
 
-    internal static async Task<IResult> WebhookAsync(string flowId, string token, double? wait, HttpContext http, FlowSupervisor supervisor,
+    internal static async Task<IResult> WebhookAsync(string flowId, string token, double? wait, string? answer, HttpContext http, FlowSupervisor supervisor,
         RunningFlows flows, WebhookTokens tokens, WebhookRateLimiter limiter, TriggerIntake intake, IOptions<TriggersOptions> options, IUsageMeter usage,
         TimeProvider time, CancellationToken ct)
     {
@@ -65,7 +65,7 @@ internal static class TriggerEndpoints
             Id = RunIds.New(time), TenantId = flow.TenantId, FlowId = flowId, Source = RunSource.ForWebhook(trigger), PayloadXml = xml, PayloadJson = json,
             CreatedAt = time.GetUtcNow(),
         };
-        var accepted = await intake.AcceptAsync(request, wait, ct).ConfigureAwait(false);
+        var accepted = await intake.AcceptAsync(request, wait, ct, answer).ConfigureAwait(false);
         // Metered once accepted (a refused or rate-limited body is not the tenant's usage).
         await usage.AddAsync(flow.TenantId, request.CreatedAt, new UsageDelta(WebhookBytesIn: Encoding.UTF8.GetByteCount(xml ?? json ?? "")), ct).ConfigureAwait(false);
         return accepted;
@@ -82,7 +82,7 @@ internal static class TriggerEndpoints
         return null;
     }
 
-    internal static async Task<IResult> InjectAsync(string flowId, double? wait, InjectRequest body, ICurrentUser user, IFlowCatalog catalog,
+    internal static async Task<IResult> InjectAsync(string flowId, double? wait, string? answer, InjectRequest body, ICurrentUser user, IFlowCatalog catalog,
         RunningFlows flows, FlowSupervisor supervisor, IFlowCompiler compiler, TriggerIntake intake, ExecutionMeter meter,
         IOptions<TriggersOptions> options, TimeProvider time, CancellationToken ct)
     {
@@ -108,7 +108,7 @@ internal static class TriggerEndpoints
             Id = RunIds.New(time), TenantId = flow.TenantId, FlowId = flowId, Source = RunSource.ForManual(), Target = body.Target,
             PayloadClass = body.PayloadClass, PayloadXml = xml, PayloadJson = json, CreatedAt = time.GetUtcNow(),
         };
-        return await intake.AcceptAsync(request, wait, ct).ConfigureAwait(false);
+        return await intake.AcceptAsync(request, wait, ct, answer).ConfigureAwait(false);
     }
 
     /// <summary>Starts a stopped flow for an inject or a replay; over the month's executions, 429 before waking it for nothing.</summary>

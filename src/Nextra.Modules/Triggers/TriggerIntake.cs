@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using Nextra.Modules.Common;
 using Nextra.Modules.Observability;
 using Nextra.Modules.Orchestration;
 using Nextra.Modules.Runs;
@@ -15,8 +16,17 @@ namespace Nextra.Modules.Triggers;
 public sealed class TriggerIntake(IInboxStore inbox, FlowSupervisor supervisor, IFlowOwnership ownership, IRunSignals signals, ITraceStore traces,
     Metrics metrics, ExecutionMeter meter, IOptions<TriggersOptions> options)
 {
-    public async Task<IResult> AcceptAsync(RunRequest request, double? waitSeconds, CancellationToken ct)
+    /// <summary>The <c>?answer=</c> values: the full run (the default) or the run's output payload alone.</summary>
+    public const string AnswerRun = "run", AnswerOutput = "output";
+
+    public async Task<IResult> AcceptAsync(RunRequest request, double? waitSeconds, CancellationToken ct, string? answer = null)
     {
+        var outputOnly = answer switch
+        {
+            null or "" or AnswerRun => false,
+            AnswerOutput => true,
+            _ => throw ApiException.BadRequest(ErrorCodes.BadRequest, $"answer must be '{AnswerRun}' (the default: the run object) or '{AnswerOutput}' (the output payload alone)."),
+        };
         // The tier's monthly executions: 429 quota_exceeded before anything is written.
         await meter.ReserveAsync(request.TenantId, request.CreatedAt, ct).ConfigureAwait(false);
         var wait = waitSeconds is > 0 ? TimeSpan.FromSeconds(Math.Min(waitSeconds.Value, options.Value.MaxWaitSeconds)) : (TimeSpan?)null;
@@ -28,16 +38,48 @@ public sealed class TriggerIntake(IInboxStore inbox, FlowSupervisor supervisor, 
         if (waiter is null) return TypedResults.Json(accepted, TriggersJsonContext.Default.RunAccepted, statusCode: StatusCodes.Status202Accepted);
         try
         {
-            return TypedResults.Ok(await waiter.Completion.WaitAsync(wait!.Value, ct).ConfigureAwait(false));
+            var finished = await waiter.Completion.WaitAsync(wait!.Value, ct).ConfigureAwait(false);
+            return outputOnly ? OutputOf(finished) : TypedResults.Ok(finished);
         }
         catch (TimeoutException)
         {
             // It may have finished between the timeout and now.
             return await traces.GetAsync(request.TenantId, request.Id, ct).ConfigureAwait(false) is { } run
-                ? TypedResults.Ok(run)
+                ? outputOnly ? OutputOf(run) : TypedResults.Ok(run)
                 : TypedResults.Json(accepted, TriggersJsonContext.Default.RunAccepted, statusCode: StatusCodes.Status504GatewayTimeout);
         }
     }
+
+    /// <summary>
+    /// <c>?answer=output</c>: a succeeded run answers 200 with its output's payload (a JSON array of them when it had
+    /// several), 204 when it had none; a run that failed or was cancelled answers problem+json <c>run_failed</c> (500)
+    /// with the run id and the error, so the caller can look the run up.
+    /// </summary>
+    internal static IResult OutputOf(RunView run)
+    {
+        if (run.Status != "succeeded")
+        {
+            var ex = new ApiException(500, RunFailed, "Run failed",
+                $"Run {run.RunId} ended {run.Status}" + (run.Error is { } e ? $": {e.Code}: {e.Message}" : "") + "; GET /api/runs/" + run.RunId + " shows its steps.");
+            ex.Extensions["runId"] = run.RunId;
+            ex.Extensions["runStatus"] = run.Status;
+            if (run.Error is { } error) ex.Extensions["errorCode"] = error.Code;
+            throw ex;
+        }
+        if (run.Outputs.Count == 0) return TypedResults.NoContent();
+        string json;
+        if (run.Outputs.Count == 1) json = run.Outputs[0].Payload.ToJsonString();
+        else
+        {
+            var sb = new System.Text.StringBuilder("[");
+            for (var i = 0; i < run.Outputs.Count; i++) sb.Append(i == 0 ? "" : ",").Append(run.Outputs[i].Payload.ToJsonString());
+            json = sb.Append(']').ToString();
+        }
+        return TypedResults.Text(json, "application/json; charset=utf-8", System.Text.Encoding.UTF8);
+    }
+
+    /// <summary>Problem code of <c>?answer=output</c> for a run that did not complete.</summary>
+    public const string RunFailed = "run_failed";
 
     /// <summary>Commits the row (the execution is already reserved, and given back when the write fails) and hands it on.</summary>
     internal async Task AppendAndDispatchAsync(RunRequest request, CancellationToken ct)
