@@ -27,8 +27,9 @@ public sealed partial class FlowSupervisor
                 {
                     if (flow.Status == FlowStatuses.Stopping)
                         await catalog.SetStatusAsync(flow.TenantId, flow.Id, FlowStatuses.Stopped, token).ConfigureAwait(false);
-                    else
-                        await StartAsync(flow, token).ConfigureAwait(false);
+                    // The list may be stale by now (a stop right after start-up): start what is still meant to run.
+                    else if (await catalog.GetAsync(flow.TenantId, flow.Id, token).ConfigureAwait(false) is { Status: FlowStatuses.Running or FlowStatuses.Starting } current)
+                        await StartAsync(current, token).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
