@@ -50,5 +50,12 @@ else
   echo "== Native AOT smoke test skipped (set NEXTRA_TEST_AOT=1)"; skipped=$((skipped+1))
 fi
 
+# Name every failure again at the very end, so a truncated CI log still says which test failed.
+if [ "$failed" -gt 0 ]; then
+  echo "== Failures"
+  grep -hE '^\s*Failed [A-Za-z_].* \[|\[FAIL\]' "$logdir/dotnet.log" 2>/dev/null | sed 's/^ */  /' | sort -u | head -40
+  grep -hE '^\s*not ok ' "$logdir/e2e.log" 2>/dev/null | sed 's/^ */  /' | head -20
+  grep -hE 'FAIL ' "$logdir"/vitest*.log 2>/dev/null | head -20
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $rc
