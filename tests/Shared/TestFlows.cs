@@ -47,8 +47,8 @@ internal static class TestFlows
           - {name: done, description: the answer, payload_class: Greeting, handler: output}
         """;
 
-    /// <summary>A schedule every minute with the given missed-slot policy.</summary>
-    public static string Scheduled(string policy) => $$$"""
+    /// <summary>A schedule (every minute unless <paramref name="cron"/> says otherwise) with the given missed-slot policy.</summary>
+    public static string Scheduled(string policy, string cron = "* * * * *") => $$$"""
         organism:
           name: ticker
         payloads:
@@ -56,11 +56,35 @@ internal static class TestFlows
             fields:
               note: {type: string, optional: true}
         triggers:
-          - {name: tick, type: schedule, cron: "* * * * *", timezone: UTC, missed_policy: {{{policy}}}, target: done, payload: Tick}
+          - {name: tick, type: schedule, cron: "{{{cron}}}", timezone: UTC, missed_policy: {{{policy}}}, target: done, payload: Tick}
         listeners:
           - {name: done, description: the answer, payload_class: Tick, handler: output}
         """;
 
     /// <summary>Not a flow: listeners must be a list.</summary>
+    /// <summary>A code block whose WASM traps on every call: every run fails.</summary>
+    public const string Trapping = """
+        organism:
+          name: trapper
+        payloads:
+          Ping: {fields: {Text: string}}
+        triggers:
+          - {name: hook, type: webhook, target: trap, payload: Ping}
+        listeners:
+          - name: trap
+            description: always traps
+            payload_class: Ping
+            handler: code
+            config:
+              fuel: 100000
+              memory_mb: 1
+              timeout_ms: 1000
+              wat: |
+                (module
+                  (memory (export "memory") 1)
+                  (func (export "alloc") (param i32) (result i32) (i32.const 1024))
+                  (func (export "handle") (param i32 i32) (result i64) unreachable))
+        """;
+
     public const string Invalid = "organism: {name: broken}\nlisteners: 12\n";
 }

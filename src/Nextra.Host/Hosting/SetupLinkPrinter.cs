@@ -36,7 +36,7 @@ internal sealed class SetupLinkPrinter(
                 if (terminal) await Console.Out.WriteLineAsync(Ready(BaseUrl(), terminal));
                 return;
             }
-            var link = $"{BaseUrl()}/setup?token={tokens.Issue()}";
+            var link = $"{BaseUrl()}/setup?token={await tokens.IssueAsync(ct)}";
             logger.LogInformation("No account yet; setup link issued");
             await Console.Out.WriteLineAsync(Format(link, terminal));
         }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using Nextra.Modules.Accounts.Stores;
 using Nextra.Modules.Common;
@@ -15,7 +14,7 @@ internal sealed class AccountService(
     SetupTokens setupTokens,
     IOptions<AccountsOptions> options,
     ITierLimits tiers,
-    TimeProvider time)
+    TimeProvider time) : ISessionStarter
 {
     public const string DefaultTenantName = "Default";
 
@@ -29,7 +28,7 @@ internal sealed class AccountService(
             throw new ApiException(409, ErrorCodes.SetupDone, "Setup already done", "An owner account exists; sign in instead.");
         }
         var normalized = ValidateCredentials(email, password);
-        if (!setupTokens.TryConsume(token))
+        if (!await setupTokens.TryConsumeAsync(token, ct))
         {
             throw new ApiException(403, ErrorCodes.InvalidSetupToken, "Invalid setup token",
                 "Use the setup link printed by the server at start.");
@@ -175,12 +174,11 @@ internal sealed class AccountService(
 
     public Task EndSessionAsync(string token, CancellationToken ct) => sessions.DeleteAsync(Tokens.Sha256Hex(token), ct);
 
-    internal static AuthenticatedUser ToUser(PrincipalRow row, string scheme) =>
-        new(row.UserId, row.TenantId, row.TenantName, row.Email, Roles.TryParse(row.Role, out var r) ? r : Role.Viewer) { Scheme = scheme };
+    internal static AuthenticatedUser ToUser(PrincipalRow row, string scheme) => AccountRows.ToUser(row, scheme);
 
     internal static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
 
-    internal static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+    internal static string Iso(DateTimeOffset at) => AccountRows.Iso(at);
 
     private string Now() => Iso(time.GetUtcNow());
 

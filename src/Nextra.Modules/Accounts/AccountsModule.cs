@@ -33,9 +33,11 @@ public static class AccountsModule
         services.AddStore<IMembershipStore, SqliteMembershipStore, PostgresMembershipStore>();
         services.AddStore<IInviteStore, SqliteInviteStore, PostgresInviteStore>();
         services.AddStore<IUserLifecycle, SqliteUserLifecycleStore, PostgresUserLifecycleStore>();
+        services.AddStore<ISetupTokenStore, SqliteSetupTokenStore, PostgresSetupTokenStore>();
         services.TryAddSingleton<PasswordHasher>();
         services.TryAddSingleton<SetupTokens>();
         services.TryAddSingleton<AccountService>();
+        services.TryAddSingleton<ISessionStarter>(sp => sp.GetRequiredService<AccountService>());
         services.TryAddSingleton<ApiKeyService>();
         services.TryAddSingleton<MembersService>();
         services.AddHostedService<SessionSweeper>();

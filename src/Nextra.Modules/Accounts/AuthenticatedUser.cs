@@ -3,7 +3,7 @@ using Nextra.Modules.Common;
 namespace Nextra.Modules.Accounts;
 
 /// <summary>Who a credential belongs to; becomes the request principal.</summary>
-internal sealed record AuthenticatedUser(string UserId, string TenantId, string TenantName, string Email, Role Role)
+public sealed record AuthenticatedUser(string UserId, string TenantId, string TenantName, string Email, Role Role)
 {
     /// <summary>The session's CSRF token (cookie sessions only).</summary>
     public string? Csrf { get; init; }

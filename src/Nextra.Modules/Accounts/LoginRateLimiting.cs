@@ -12,7 +12,7 @@ namespace Nextra.Modules.Accounts;
 /// rate-limiter seam (shared by every instance in hosted mode). Past it: 429 <c>rate_limited</c> with
 /// <c>Retry-After</c>.
 /// </summary>
-internal static class LoginRateLimiting
+public static class LoginRateLimiting
 {
     /// <summary>Adds the limit to a login or setup endpoint.</summary>
     public static RouteHandlerBuilder RequireLoginRateLimit(this RouteHandlerBuilder endpoint) => endpoint.AddEndpointFilter(async (context, next) =>

@@ -4,7 +4,7 @@ using System.Text;
 namespace Nextra.Modules.Accounts;
 
 /// <summary>Random secrets and their stored digests.</summary>
-internal static class Tokens
+public static class Tokens
 {
     /// <summary>URL-safe random string carrying <paramref name="bytes"/> bytes of entropy.</summary>
     public static string Random(int bytes = 32) => Base64Url(RandomNumberGenerator.GetBytes(bytes));

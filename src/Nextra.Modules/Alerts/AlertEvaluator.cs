@@ -12,7 +12,7 @@ namespace Nextra.Modules.Alerts;
 /// Every <c>[alerts] evaluation_seconds</c>, evaluates the four rules on every flow this instance runs (each instance
 /// evaluates its own flows; the store makes a transition happen once across instances) and fires or resolves alerts.
 /// </summary>
-public sealed class AlertEvaluator(FlowSupervisor supervisor, ITraceStore traces, IAlertStore store, ProcessMemory memory,
+public sealed class AlertEvaluator(IFlowRuntime supervisor, ITraceStore traces, IAlertStore store, ProcessMemory memory,
     IOptions<AlertsOptions> options, TimeProvider time, ILogger<AlertEvaluator> logger) : BackgroundService
 {
     /// <summary>The flow id of the process-wide memory alert (shown as <c>flowId: null</c>).</summary>

@@ -8,7 +8,7 @@ namespace Nextra.Modules.Billing;
 /// tier cache at once): an active or trialing subscription gets its plan's tier; a past-due one keeps it for
 /// <c>grace_days</c>; anything else gets <c>free_tier</c>.
 /// </summary>
-internal sealed class BillingTiers(IBillingStore store, BillingOptions options, TierService tiers, TimeProvider time, ILogger<BillingTiers> logger)
+internal sealed class BillingTiers(IBillingStore store, BillingOptions options, ITierAssignment tiers, TimeProvider time, ILogger<BillingTiers> logger)
 {
     public string EffectiveTier(BillingAccount account, DateTimeOffset now) => account.Status switch
     {

@@ -11,7 +11,7 @@ namespace Nextra.Modules.Billing;
 /// Idempotency-Key) is tenant + month + the total reached, so two instances reporting the same total make one
 /// event; the total reported is then moved in the store from what was read, so the next pass sends only what is new.
 /// </summary>
-internal sealed class MeterReporter(IBillingStore store, BillingOptions options, ITierLimits tiers, ExecutionMeter executions, StripeClient stripe,
+internal sealed class MeterReporter(IBillingStore store, BillingOptions options, ITierLimits tiers, IExecutionMeter executions, StripeClient stripe,
     TimeProvider time, ILogger<MeterReporter> logger) : BackgroundService
 {
     internal static readonly TimeSpan Interval = TimeSpan.FromHours(1);

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 namespace Nextra.Modules.Common;
 
 /// <summary><see cref="ICacheInvalidator"/> for one process: subscribers are called synchronously.</summary>
+[ModuleContract("the embedded implementation of a seam; the Cluster module's one switch selects it when no Redis is configured")]
 public sealed class InProcessCacheInvalidator : ICacheInvalidator
 {
     private readonly ConcurrentDictionary<string, ImmutableSubscribers> _subscribers = new(StringComparer.Ordinal);

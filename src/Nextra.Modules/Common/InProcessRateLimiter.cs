@@ -7,6 +7,7 @@ namespace Nextra.Modules.Common;
 /// partitioned by (key, rule). Buckets replenish every 100 ms from the partitioned limiter's one shared timer (not a
 /// timer per bucket), and idle ones are dropped by it.
 /// </summary>
+[ModuleContract("the embedded implementation of a seam; the Cluster module's one switch selects it when no Redis is configured")]
 public sealed class InProcessRateLimiter : IRateLimiter, IDisposable
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);

@@ -19,7 +19,7 @@ namespace Nextra.Modules.Engine;
 internal sealed class EngineFlowServicesFactory(
     EngineKinds kinds,
     ISecretResolverFactory secrets,
-    ProjectMemoryService memory,
+    IProjectMemories memory,
     ITierLimits tiers,
     ITenantModuleSources modules,
     ISharedStateProvider sharedState,

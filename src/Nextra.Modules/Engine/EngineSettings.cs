@@ -4,6 +4,7 @@ using Nextra.Pump.Handlers.Dotnet;
 using Nextra.Pump.Net;
 using Nextra.Pump.Wasm;
 using Nextra.Pump.Wasm.AssemblyScript;
+using Nextra.Modules.Common;
 
 namespace Nextra.Modules.Engine;
 
@@ -14,6 +15,7 @@ namespace Nextra.Modules.Engine;
 /// parse, or is out of range, stops the server with the key named (<see cref="InvalidOperationException"/>) instead of
 /// falling back to the default. Bound by hand (no reflection binder) so the AOT build keeps them.
 /// </summary>
+[ModuleContract("the engine's validated settings (egress limits, timeouts) other modules' outbound calls honour")]
 public sealed class EngineSettings
 {
     public EgressOptions Egress { get; } = new();

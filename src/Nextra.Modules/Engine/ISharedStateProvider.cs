@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Nextra.Pump.Memory;
+using Nextra.Modules.Common;
 
 namespace Nextra.Modules.Engine;
 
@@ -14,6 +15,7 @@ public interface ISharedStateProvider
 }
 
 /// <summary>The embedded <see cref="ISharedStateProvider"/>: one <see cref="InMemorySharedBackend"/> per flow.</summary>
+[ModuleContract("the embedded implementation of a seam; the Cluster module's one switch selects it when no Redis is configured")]
 public sealed class InMemorySharedStateProvider : ISharedStateProvider
 {
     private readonly ConcurrentDictionary<(string, string), InMemorySharedBackend> _backends = new();

@@ -23,6 +23,7 @@ public static class FlowsModule
         services.TryAddSingleton<IFlowValidator, YamlSyntaxValidator>();
         services.TryAddSingleton<ILastRunLookup, NoLastRuns>();
         services.TryAddSingleton<FlowService>();
+        services.TryAddSingleton<IFlowLibrary, FlowLibrary>();
         services.TryAddSingleton<IFlowCatalog, FlowCatalog>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(FlowsJsonContext.Default));
         return services;

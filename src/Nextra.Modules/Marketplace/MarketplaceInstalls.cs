@@ -18,8 +18,7 @@ internal sealed class MarketplaceInstalls(
     PackageVerifier verifier,
     MarketplaceService service,
     ITierLimits tiers,
-    FlowService flows,
-    SecretService secrets,
+    IFlowLibrary flows,
     TimeProvider time)
 {
     private string Now() => SqliteCommands.Iso(time.GetUtcNow());
@@ -133,7 +132,7 @@ internal sealed class MarketplaceInstalls(
         var flowName = string.IsNullOrWhiteSpace(body.Name) ? listing.DisplayName : body.Name.Trim();
         var row = await flows.CreateAsync(tenantId, createdBy, new FlowRequest(flowName, $"From template {listing.Id}@{version.Version}: {listing.Summary}", yaml, null), ct);
         await store.RecordUsageAsync(tenantId, listing.Id, time.GetUtcNow().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ct);
-        return FlowsEndpoints.ToResponse(row);
+        return row;
     }
 
     private async Task VerifyToolAsync(ListingRow listing, VersionRow version, ToolPermissions permissions, CancellationToken ct)
@@ -162,11 +161,11 @@ internal sealed class MarketplaceInstalls(
         foreach (var secret in permissions.Secrets ?? [])
         {
             var target = given?.GetValueOrDefault(secret.Name) ?? secret.Name;
-            if (!SecretService.IsValidName(target))
+            if (!SecretNames.IsValid(target))
                 throw MarketplaceErrors.Invalid("secretBindings", $"'{target}' is not a secret name.");
             bindings[secret.Name] = target;
         }
-        _ = secrets; // bindings may name a secret created later; the flow stays incomplete until it exists
+        // bindings may name a secret created later; the flow stays incomplete until it exists
         await Task.CompletedTask;
         return JsonSerializer.Serialize(bindings, MarketplaceJsonContext.Default.DictionaryStringString);
     }

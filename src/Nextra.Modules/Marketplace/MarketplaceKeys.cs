@@ -10,7 +10,7 @@ namespace Nextra.Modules.Marketplace;
 /// The registry's countersigning key (one per deployment, in the database so every instance shares it; the first instance to
 /// start creates it) and the custodial per-publisher keys, both with private halves encrypted by the secrets cipher.
 /// </summary>
-internal sealed class MarketplaceKeys(IMarketplaceStore store, SecretCipher cipher, TimeProvider time, IOptions<MarketplaceOptions> options)
+internal sealed class MarketplaceKeys(IMarketplaceStore store, ISecretCipher cipher, TimeProvider time, IOptions<MarketplaceOptions> options)
 {
     private const string ServerKeyName = "registry";
     private const string SystemTenant = "system";

@@ -21,8 +21,8 @@ internal sealed partial class MarketplaceService(
     IMarketplaceStore store,
     MarketplaceKeys keys,
     ITierLimits tiers,
-    FlowService flows,
-    WasmModuleService modules,
+    IFlowLibrary flows,
+    IWasmModuleCode modules,
     WasmRuntime runtime,
     IOptions<MarketplaceOptions> options,
     TimeProvider time)

@@ -25,6 +25,7 @@ public static class MemoryModule
         services.TryAddSingleton(sp => new ProjectMemoryService(sp.GetRequiredService<IProjectMemoryStore>(),
             sp.GetRequiredService<IFlowCatalog>(), sp.GetRequiredService<IOptions<MemoryOptions>>(), sp.GetService<TimeProvider>() ?? TimeProvider.System,
             sp.GetRequiredService<ITierLimits>()));
+        services.TryAddSingleton<IProjectMemories>(sp => sp.GetRequiredService<ProjectMemoryService>());
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(MemoryJsonContext.Default));
         return services;
     }

@@ -18,7 +18,7 @@ namespace Nextra.Modules.Memory;
 /// (<c>project_memory: true</c>) can be written to (403 <c>project_memory_off</c> otherwise); reading, listing and
 /// deleting stay open, so a flow that opted out again can still be inspected and cleaned up.
 /// </summary>
-public sealed class ProjectMemoryService
+public sealed class ProjectMemoryService : IProjectMemories
 {
     /// <summary>The <c>code</c> of a PUT on a flow without <c>project_memory: true</c>.</summary>
     public const string OffCode = "project_memory_off";
@@ -35,7 +35,7 @@ public sealed class ProjectMemoryService
         _flows = flows;
         _options = options.Value;
         _time = time;
-        _tiers = tiers ?? new ConfiguredTierLimits(new TiersOptions());
+        _tiers = tiers ?? ConfiguredTiers.From(new TiersOptions());
     }
 
     /// <summary>The tenant's per-flow cap in bytes: null = unlimited, 0 = not available.</summary>

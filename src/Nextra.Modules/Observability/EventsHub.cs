@@ -13,7 +13,7 @@ namespace Nextra.Modules.Observability;
 /// <see cref="EventsClient"/>: a <c>Hub&lt;IEventsClient&gt;</c> needs a runtime-generated proxy, which Native AOT
 /// publishing refuses; the contract is the same and checked by the compiler.
 /// </summary>
-public sealed class EventsHub(IFlowCatalog catalog, RunQueries runs, HubPresence presence) : Hub
+public sealed class EventsHub(IFlowCatalog catalog, IRunQueries runs, HubPresence presence) : Hub
 {
     internal static string TenantGroup(string tenantId) => $"t:{tenantId}";
     internal static string FlowGroup(string tenantId, string flowId) => $"t:{tenantId}:f:{flowId}";

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Nextra.Modules.Common;
 
 namespace Nextra.Modules.Observability;
 
@@ -7,6 +8,7 @@ namespace Nextra.Modules.Observability;
 /// life of the process, every later one is reported as <see cref="Other"/>. Admission is first come, first kept, so a
 /// series never changes its name while Prometheus scrapes it.
 /// </summary>
+[ModuleContract("the bounded set of flow_id labels of Metrics, which other modules' gauges label through")]
 public sealed class FlowSeries(int max)
 {
     public const string Other = "other";

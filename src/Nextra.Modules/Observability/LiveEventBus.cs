@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Nextra.Modules.Runs;
+using Nextra.Modules.Common;
 
 namespace Nextra.Modules.Observability;
 
@@ -9,6 +10,7 @@ namespace Nextra.Modules.Observability;
 /// receives through <see cref="Deliver"/>. A failing sink is logged and skipped: live events are never needed for
 /// correctness.
 /// </summary>
+[ModuleContract("the embedded implementation of a seam; the Cluster module's one switch selects it when no Redis is configured")]
 public sealed class LiveEventBus(IEnumerable<ILiveEventSink> sinks, ITraceStore traces, ILogger<LiveEventBus> logger) : ILiveEvents
 {
     private readonly ILiveEventSink[] _sinks = [.. sinks];

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Nextra.Modules.Common;
 
 namespace Nextra.Modules.Observability;
 
@@ -11,6 +12,7 @@ namespace Nextra.Modules.Observability;
 /// other label has a closed set of values (statuses, route templates, methods), so cardinality stays bounded.
 /// <c>/metrics</c> is written from these instruments by <see cref="PrometheusExposition"/>.
 /// </summary>
+[ModuleContract("the process's one meter: modules record runs, steps and triggers on its instruments")]
 public sealed class Metrics : IDisposable
 {
     public const string MeterName = "Nextra";

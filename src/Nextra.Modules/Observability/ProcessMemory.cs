@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Nextra.Modules.Common;
 
 namespace Nextra.Modules.Observability;
 
@@ -6,6 +7,7 @@ namespace Nextra.Modules.Observability;
 /// The process's memory and its limit: the cgroup (v2 <c>memory.max</c>, v1 <c>memory.limit_in_bytes</c>) when one is
 /// set, else what the GC sees as available. Used by the memory gauges and the <c>memory_pressure</c> alert.
 /// </summary>
+[ModuleContract("reads the process's memory and its limit (no state) for the gauges and the memory alert")]
 public sealed class ProcessMemory
 {
     private readonly Lazy<long?> _cgroup = new(ReadCgroupLimit);

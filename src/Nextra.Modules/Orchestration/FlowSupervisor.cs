@@ -36,7 +36,7 @@ public sealed partial class FlowSupervisor(
     ITierLimits tiers,
     PlanLimits planLimits,
     TimeProvider time,
-    ILogger<FlowSupervisor> logger) : IFlowChangeHandler, IRunSignalHandler, ILiveRunSource, IOwnershipListener, IRunDispatcher
+    ILogger<FlowSupervisor> logger) : IFlowChangeHandler, IRunSignalHandler, ILiveRunSource, IOwnershipListener, IFlowRuntime
 {
     private readonly ConcurrentDictionary<string, FlowSlot> _slots = new();
     private readonly IFlowRuntimeListener[] _listeners = [.. listeners];

@@ -45,6 +45,8 @@ public static class OrchestrationModule
             new PumpOptions { MaxXmlDepth = sp.GetRequiredService<IOptions<PumpLimits>>().Value.MaxXmlDepth }));
         services.TryAddSingleton<RunRecorder>();
         services.TryAddSingleton<FlowSupervisor>();
+        services.TryAddSingleton<IFlowRuntime>(sp => sp.GetRequiredService<FlowSupervisor>());
+        services.TryAddSingleton<IRunFailures>(sp => sp.GetRequiredService<RunRecorder>());
         // Downgrades never delete: flows above a lower tier's flows stop with reason over_plan_limit (a Tiers event).
         services.TryAddSingleton<PlanLimits>();
         services.AddSingleton<ITierChangeHandler>(sp => sp.GetRequiredService<PlanLimits>());

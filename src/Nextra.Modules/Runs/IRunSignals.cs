@@ -1,3 +1,5 @@
+using Nextra.Modules.Common;
+
 namespace Nextra.Modules.Runs;
 
 /// <summary>
@@ -45,6 +47,7 @@ public interface IRunSignalHandler
 }
 
 /// <summary>A pending wait for one run; <see cref="Completion"/> completes with the finished run.</summary>
+[ModuleContract("the handle IRunSignals.WaitAsync returns")]
 public sealed class RunWaiter(string runId, Task<RunView> completion, Action<RunWaiter> forget) : IDisposable
 {
     public string RunId { get; } = runId;

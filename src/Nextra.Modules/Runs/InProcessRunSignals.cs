@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Nextra.Modules.Common;
 
 namespace Nextra.Modules.Runs;
 
@@ -6,6 +7,7 @@ namespace Nextra.Modules.Runs;
 /// <see cref="IRunSignals"/> inside one process (embedded mode). Also the local half of a hosted backplane: the
 /// Redis implementation delivers what it receives through <see cref="DeliverFinished"/> and <see cref="Handlers"/>.
 /// </summary>
+[ModuleContract("the embedded implementation of a seam; the Cluster module's one switch selects it when no Redis is configured")]
 public sealed class InProcessRunSignals : IRunSignals
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource<RunView>> _waiters = new(StringComparer.Ordinal);

@@ -1,7 +1,14 @@
 namespace Nextra.Modules.Runs;
 
 /// <summary>Finds a run wherever it is: finished (traces), executing or pending (the live sources).</summary>
-public sealed class RunQueries(ITraceStore traces, IEnumerable<ILiveRunSource> sources)
+public interface IRunQueries
+{
+    /// <summary>The tenant's run, or null. Never misses a run that finishes while it looks.</summary>
+    Task<RunView?> FindAsync(string tenantId, string runId, CancellationToken ct);
+}
+
+/// <inheritdoc cref="IRunQueries"/>
+public sealed class RunQueries(ITraceStore traces, IEnumerable<ILiveRunSource> sources) : IRunQueries
 {
     private readonly ILiveRunSource[] _sources = [.. sources.OrderBy(s => s.Order)];
 

@@ -1,8 +1,10 @@
 using Nextra.Pump.Runs;
+using Nextra.Modules.Common;
 
 namespace Nextra.Modules.Runs;
 
 /// <summary>The <c>Run</c> object of the API: the run record <c>nextra run</c> prints plus flow and trigger.</summary>
+[ModuleContract("the API's Run object, which triggers answer with and signals carry")]
 public sealed class RunView
 {
     public required string RunId { get; init; }

@@ -26,6 +26,7 @@ public static class RunsModule
         services.TryAddSingleton<InProcessRunSignals>();
         services.TryAddSingleton<IRunSignals>(sp => sp.GetRequiredService<InProcessRunSignals>());
         services.TryAddSingleton<RunQueries>();
+        services.TryAddSingleton<IRunQueries>(sp => sp.GetRequiredService<RunQueries>());
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(RunsJsonContext.Default));
         services.AddTierDefaults(configuration); // retention per tier
         services.AddSingleton<Flows.ILastRunLookup, TraceLastRunLookup>();

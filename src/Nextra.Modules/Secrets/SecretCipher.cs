@@ -8,7 +8,7 @@ namespace Nextra.Modules.Secrets;
 /// The tenant id and secret name are authenticated data, so a stored value cannot be moved to
 /// another tenant's or another name's row and still decrypt.
 /// </summary>
-public sealed class SecretCipher(byte[] key)
+public sealed class SecretCipher(byte[] key) : ISecretCipher
 {
     private const byte Version = 1;
     private const int NonceBytes = 12;

@@ -13,10 +13,7 @@ namespace Nextra.Modules.Secrets;
 /// </summary>
 internal sealed partial class SecretService(ISecretStore store, SecretCipher cipher, IOptions<SecretsOptions> options, TimeProvider time)
 {
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_.\-]{0,127}$", RegexOptions.CultureInvariant)]
-    private static partial Regex NamePattern();
-
-    public static bool IsValidName(string name) => NamePattern().IsMatch(name);
+    public static bool IsValidName(string name) => SecretNames.IsValid(name);
 
     public async Task<IReadOnlyList<SecretListItem>> ListAsync(string tenantId, CancellationToken ct) =>
         (await store.ListAsync(tenantId, ct))

@@ -34,6 +34,7 @@ public static class SecretsModule
         services.AddStore<ISecretStore, SqliteSecretStore, PostgresSecretStore>();
         services.TryAddSingleton<SecretService>();
         services.TryAddSingleton<ISecretResolverFactory, SecretResolverFactory>();
+        services.TryAddSingleton<ISecretCipher>(sp => sp.GetRequiredService<SecretCipher>());
         services.AddStartupCheck<SecretCipher>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(SecretsJsonContext.Default));
         return services;

@@ -7,7 +7,7 @@ using Nextra.Modules.Runs;
 namespace Nextra.Modules.Sla;
 
 /// <summary>Every <c>[sla] sample_seconds</c>, records the minute as running for each flow in status running on this instance.</summary>
-internal sealed class SlaSampler(FlowSupervisor supervisor, IRunRollupStore rollups, IOptions<SlaOptions> options, TimeProvider time,
+internal sealed class SlaSampler(IFlowRuntime supervisor, IRunRollupStore rollups, IOptions<SlaOptions> options, TimeProvider time,
     ILogger<SlaSampler> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

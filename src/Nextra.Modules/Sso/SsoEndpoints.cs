@@ -97,7 +97,7 @@ internal static class SsoEndpoints
             IdpCertificate = (body.IdpCertificate ?? "").Trim(),
         };
         Validate(kind, settings);
-        var now = AccountService.Iso(time.GetUtcNow());
+        var now = AccountRows.Iso(time.GetUtcNow());
         var secret = body.ClientSecret switch
         {
             null => existing?.Secret,

@@ -8,7 +8,7 @@ using Nextra.Modules.Sso.Stores;
 namespace Nextra.Modules.Sso;
 
 /// <summary>Providers by name: the operator's (<c>[[oidc.providers]]</c>, <c>[[saml.providers]]</c>) first, then tenants'.</summary>
-internal sealed class SsoProviderCatalog(IOptions<OidcOptions> oidc, IOptions<SamlOptions> saml, ISsoStore store, SecretCipher cipher)
+internal sealed class SsoProviderCatalog(IOptions<OidcOptions> oidc, IOptions<SamlOptions> saml, ISsoStore store, ISecretCipher cipher)
 {
     public const string KindOidc = "oidc";
     public const string KindSaml = "saml";

@@ -53,7 +53,7 @@ internal sealed class SsoSignIn(IAccountStore accounts, IMembershipStore members
             {
                 throw new SsoException("not_member", $"{identity.Email} is not a member of the tenant (or is disabled); ask its admin to invite you.");
             }
-            signedIn = AccountService.ToUser(principal, "cookie");
+            signedIn = AccountRows.ToUser(principal, "cookie");
         }
         else if (!landing.AutoProvision)
         {
@@ -65,7 +65,7 @@ internal sealed class SsoSignIn(IAccountStore accounts, IMembershipStore members
             {
                 Id = NewId(now),
                 Name = landing.Tenant.Length > 0 ? landing.Tenant : identity.Email,
-                CreatedAt = AccountService.Iso(now),
+                CreatedAt = AccountRows.Iso(now),
             };
             var row = NewUser(tenant.Id, identity.Email, Role.Owner, now);
             await accounts.CreateTenantWithUserAsync(tenant, row, onlyIfNoUsers: false, ct);
@@ -81,7 +81,7 @@ internal sealed class SsoSignIn(IAccountStore accounts, IMembershipStore members
             }
             var principal = await accounts.FindPrincipalAsync(tenantId, row.Id, ct)
                 ?? throw new SsoException("not_member", $"{identity.Email} has no access to the tenant.");
-            signedIn = AccountService.ToUser(principal, "cookie");
+            signedIn = AccountRows.ToUser(principal, "cookie");
         }
         await sso.LinkIdentityAsync(identity.Provider, identity.Subject, signedIn.UserId, now, ct);
         return signedIn;
@@ -94,8 +94,8 @@ internal sealed class SsoSignIn(IAccountStore accounts, IMembershipStore members
         Email = email,
         PasswordHash = NoPassword,
         Role = role.ToWire(),
-        CreatedAt = AccountService.Iso(now),
-        UpdatedAt = AccountService.Iso(now),
+        CreatedAt = AccountRows.Iso(now),
+        UpdatedAt = AccountRows.Iso(now),
     };
 
     private static string NewId(DateTimeOffset now) => Guid.CreateVersion7(now).ToString();

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using Nextra.Modules.Common;
 
 namespace Nextra.Modules.Storage;
 
@@ -8,6 +9,7 @@ namespace Nextra.Modules.Storage;
 /// one transaction, then completes each caller. Thousands of small durable writes per second
 /// cost one WAL append each batch instead of one transaction each.
 /// </summary>
+[ModuleContract("the storage stack's batched SQLite writer the SQLite inbox and trace stores share")]
 public sealed class SqliteBatchWriter : IAsyncDisposable
 {
     private readonly Channel<(Action<SqliteConnection, SqliteTransaction> Work, TaskCompletionSource Done)> _queue =

@@ -6,7 +6,26 @@ namespace Nextra.Modules.Tiers;
 /// shared) check in front of it. A reservation made before the inbox write is given back with
 /// <see cref="ReleaseAsync"/> when the write fails.
 /// </summary>
-public sealed class ExecutionMeter(IQuotaCounter counter, ITierLimits tiers)
+public interface IExecutionMeter
+{
+    /// <summary>Counts one execution of the tenant's month of <paramref name="at"/>; throws <c>quota_exceeded</c> (429) at the limit.</summary>
+    ValueTask ReserveAsync(string tenantId, DateTimeOffset at, CancellationToken ct);
+
+    /// <summary>Counts one execution unless the month is used up; false when refused (schedules record the refusal as a run).</summary>
+    ValueTask<bool> TryReserveAsync(string tenantId, DateTimeOffset at, CancellationToken ct);
+
+    /// <summary>Throws <c>quota_exceeded</c> (429) when the month's executions are used up, without counting one.</summary>
+    ValueTask EnsureAvailableAsync(string tenantId, DateTimeOffset at, CancellationToken ct);
+
+    /// <summary>Gives back a reservation whose inbox row was not written.</summary>
+    ValueTask ReleaseAsync(string tenantId, DateTimeOffset at, CancellationToken ct = default);
+
+    /// <summary>Executions of the tenant in the UTC month of <paramref name="now"/>.</summary>
+    ValueTask<long> UsedAsync(string tenantId, DateTimeOffset now, CancellationToken ct = default);
+}
+
+/// <inheritdoc cref="IExecutionMeter"/>
+public sealed class ExecutionMeter(IQuotaCounter counter, ITierLimits tiers) : IExecutionMeter
 {
     /// <summary>Counts one execution of the tenant's month of <paramref name="at"/>; throws <c>quota_exceeded</c> (429) at the limit.</summary>
     public async ValueTask ReserveAsync(string tenantId, DateTimeOffset at, CancellationToken ct)

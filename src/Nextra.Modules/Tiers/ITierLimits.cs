@@ -24,11 +24,17 @@ public interface ITierLimits
 }
 
 /// <summary>Every tenant on the configured default tier: the registration modules fall back to without the Tiers module.</summary>
-public sealed class ConfiguredTierLimits(TiersOptions options) : ITierLimits
+internal sealed class ConfiguredTierLimits(TiersOptions options) : ITierLimits
 {
     public TiersOptions Options { get; } = options;
 
     public ValueTask<TierLimits> ForTenantAsync(string tenantId, CancellationToken ct) => new(Options.Default);
 
     public TierLimits ForTenant(string tenantId) => Options.Default;
+}
+
+/// <summary>The tier limits of the configuration alone, for modules and tools that run without the Tiers store.</summary>
+public static class ConfiguredTiers
+{
+    public static ITierLimits From(TiersOptions options) => new ConfiguredTierLimits(options);
 }

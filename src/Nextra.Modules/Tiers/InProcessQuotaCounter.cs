@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Nextra.Modules.Common;
 
 namespace Nextra.Modules.Tiers;
 
@@ -7,6 +8,7 @@ namespace Nextra.Modules.Tiers;
 /// durable source once per tenant and period, so a check on the webhook hot path is a lock and an add, never a
 /// COUNT(*). A new period (or a clock that moved back) starts from what the database holds for it.
 /// </summary>
+[ModuleContract("the embedded implementation of a seam; the Cluster module's one switch selects it when no Redis is configured")]
 public sealed class InProcessQuotaCounter(IEnumerable<IQuotaCountSource> sources) : IQuotaCounter
 {
     private readonly Dictionary<string, IQuotaCountSource> _sources = sources.ToDictionary(s => s.Counter, StringComparer.Ordinal);

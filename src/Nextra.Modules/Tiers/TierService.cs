@@ -12,7 +12,7 @@ namespace Nextra.Modules.Tiers;
 /// process) applies within <c>cache_seconds</c>. A tier name in the database that the configuration
 /// no longer has falls back to the default tier, with a warning logged once per tenant.
 /// </summary>
-public sealed class TierService : ITierLimits
+public sealed class TierService : ITierAssignment
 {
     private readonly ITenantTierStore _store;
     private readonly TimeProvider _time;

@@ -25,6 +25,7 @@ public static class TiersModule
         // Embedded default; hosted mode adds the Redis-backed counter (the last registration wins).
         services.TryAddSingleton<IQuotaCounter, InProcessQuotaCounter>();
         services.TryAddSingleton<ExecutionMeter>();
+        services.TryAddSingleton<IExecutionMeter>(sp => sp.GetRequiredService<ExecutionMeter>());
         // Without the Tiers module's database (a module composed alone) usage is not metered; AddTiers replaces this.
         services.TryAddSingleton<IUsageMeter, NoUsageMeter>();
         return services;
@@ -44,6 +45,7 @@ public static class TiersModule
             sp.GetServices<ITierChangeHandler>()));
         // Added, not tried: it wins over AddTierDefaults' config-only limits whichever module registers first.
         services.AddSingleton<ITierLimits>(sp => sp.GetRequiredService<TierService>());
+        services.TryAddSingleton<ITierAssignment>(sp => sp.GetRequiredService<TierService>());
         services.AddStartupCheck<TiersOptions>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(TiersJsonContext.Default));
         return services;

@@ -64,23 +64,25 @@ public sealed class CronSchedule
     }
 
     /// <summary>
-    /// The slots to fire now, given the last slot fired (or the time the schedule was armed) and
-    /// the current time: the slot that is due is always fired; slots missed while the server was
-    /// down are dropped (<c>skip</c>) or collapsed into one fire of the latest (<c>run_once</c>).
+    /// The slots to fire now, given the last slot fired (or the time the schedule was armed) and the current time:
+    /// every slot within the grace window is on time and fires, each once (a late timer tick, or another instance
+    /// taking the flow over after its owner died, loses none of them); slots older than that were missed while
+    /// nothing ran the flow: dropped (<c>skip</c>) or, when nothing is on time, collapsed into one fire of the
+    /// latest of them (<c>run_once</c>).
     /// </summary>
     public IReadOnlyList<DateTimeOffset> DueSlots(DateTimeOffset lastFired, DateTimeOffset now, string missedPolicy, TimeSpan grace)
     {
-        DateTimeOffset? latest = null;
+        var due = new List<DateTimeOffset>();
+        DateTimeOffset? missed = null;
         var cursor = lastFired;
-        // Walk forward to the latest slot <= now; cap the walk so a "* * * * * *" after a month down stays cheap.
+        // Walk forward to now; cap the walk so a "* * * * * *" after a month down stays cheap.
         for (var i = 0; i < 100_000 && Next(cursor) is { } slot && slot <= now; i++)
         {
-            latest = slot;
+            if (now - slot <= grace) due.Add(slot);
+            else missed = slot;
             cursor = slot;
         }
-        if (latest is null) return [];
-        // A slot within the grace window is on time (the timer woke a little late), not missed.
-        if (now - latest.Value <= grace) return [latest.Value];
-        return missedPolicy == "run_once" ? [latest.Value] : [];
+        if (due.Count == 0 && missed is { } latest && missedPolicy == "run_once") due.Add(latest);
+        return due;
     }
 }

@@ -18,7 +18,7 @@ namespace Nextra.Modules.Triggers;
 internal sealed class InboxDispatcher(
     IInboxStore inbox,
     ITraceStore traces,
-    RunRecorder recorder,
+    IRunFailures recorder,
     IFlowOwnership ownership,
     IRunSignals signals,
     IOptions<OrchestrationOptions> orchestration,

@@ -28,7 +28,7 @@ internal static class RunControlEndpoints
     }
 
     internal static async Task<IResult> ReplayAsync(string id, double? wait, ICurrentUser user, ITraceStore traces, IFlowCatalog catalog,
-        RunningFlows flows, FlowSupervisor supervisor, TriggerIntake intake, ExecutionMeter meter, TimeProvider time, CancellationToken ct)
+        RunningFlows flows, IFlowRuntime supervisor, TriggerIntake intake, IExecutionMeter meter, TimeProvider time, CancellationToken ct)
     {
         var run = await traces.GetSummaryAsync(user.TenantId, id, ct).ConfigureAwait(false);
         if (run is null || await traces.GetInjectionAsync(user.TenantId, id, ct).ConfigureAwait(false) is not { } injection) throw ApiException.NotFound("Run");
@@ -39,7 +39,7 @@ internal static class RunControlEndpoints
     }
 
     internal static async Task<IResult> ReplayStepAsync(string id, int n, double? wait, HttpRequest http, ICurrentUser user, ITraceStore traces,
-        IFlowCatalog catalog, RunningFlows flows, FlowSupervisor supervisor, IFlowCompiler compiler, TriggerIntake intake, ExecutionMeter meter,
+        IFlowCatalog catalog, RunningFlows flows, IFlowRuntime supervisor, IFlowCompiler compiler, TriggerIntake intake, IExecutionMeter meter,
         IOptions<TriggersOptions> options, TimeProvider time, CancellationToken ct)
     {
         // The body is optional (no body replays the recorded input), so it is read here rather than bound:

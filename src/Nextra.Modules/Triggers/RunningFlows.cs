@@ -14,7 +14,7 @@ public sealed record RunningFlow(string TenantId, FlowDefinition Definition);
 /// flow whose partition this instance has just taken over and not started yet: its triggers are acknowledged into the
 /// inbox (not refused with 404) and run once the flow starts here.
 /// </summary>
-public sealed class RunningFlows(FlowSupervisor supervisor, IFlowCatalog catalog, IFlowCompiler compiler)
+public sealed class RunningFlows(IFlowRuntime supervisor, IFlowCatalog catalog, IFlowCompiler compiler)
 {
     private readonly ConcurrentDictionary<string, (long Version, FlowDefinition Definition)> _compiled = new(StringComparer.Ordinal);
 

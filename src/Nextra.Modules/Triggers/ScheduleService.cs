@@ -61,11 +61,11 @@ internal sealed class ArmedSchedule(string tenantId, CronSchedule schedule, stri
 public sealed class ScheduleService(
     ScheduleArming arming,
     IInboxStore inbox,
-    FlowSupervisor supervisor,
+    IFlowRuntime supervisor,
     IFlowOwnership ownership,
-    ExecutionMeter meter,
+    IExecutionMeter meter,
     ITierLimits tiers,
-    RunRecorder recorder,
+    IRunFailures recorder,
     IOptions<TriggersOptions> options,
     TimeProvider time,
     ILogger<ScheduleService> logger) : BackgroundService

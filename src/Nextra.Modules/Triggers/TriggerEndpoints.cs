@@ -36,7 +36,7 @@ internal static class TriggerEndpoints
             .Produces<RotatedUrl>();
     }
 
-    internal static async Task<IResult> WebhookAsync(string flowId, string token, double? wait, string? answer, HttpContext http, FlowSupervisor supervisor,
+    internal static async Task<IResult> WebhookAsync(string flowId, string token, double? wait, string? answer, HttpContext http, IFlowRuntime supervisor,
         RunningFlows flows, WebhookTokens tokens, WebhookRateLimiter limiter, TriggerIntake intake, IOptions<TriggersOptions> options, IUsageMeter usage,
         TimeProvider time, CancellationToken ct)
     {
@@ -83,7 +83,7 @@ internal static class TriggerEndpoints
     }
 
     internal static async Task<IResult> InjectAsync(string flowId, double? wait, string? answer, InjectRequest body, ICurrentUser user, IFlowCatalog catalog,
-        RunningFlows flows, FlowSupervisor supervisor, IFlowCompiler compiler, TriggerIntake intake, ExecutionMeter meter,
+        RunningFlows flows, IFlowRuntime supervisor, IFlowCompiler compiler, TriggerIntake intake, IExecutionMeter meter,
         IOptions<TriggersOptions> options, TimeProvider time, CancellationToken ct)
     {
         if (supervisor.Draining) throw new ApiException(503, "shutting_down", "Shutting down", "The server is shutting down; retry shortly.");
@@ -112,13 +112,13 @@ internal static class TriggerEndpoints
     }
 
     /// <summary>Starts a stopped flow for an inject or a replay; over the month's executions, 429 before waking it for nothing.</summary>
-    internal static async Task EnsureRunningAsync(FlowSnapshot flow, RunningFlows flows, FlowSupervisor supervisor, ExecutionMeter meter,
+    internal static async Task EnsureRunningAsync(FlowSnapshot flow, RunningFlows flows, IFlowRuntime supervisor, IExecutionMeter meter,
         TimeProvider time, CancellationToken ct)
     {
         if (await flows.FindAsync(flow.TenantId, flow.Id, ct).ConfigureAwait(false) is null) await StartAsync(flow, supervisor, meter, time, ct).ConfigureAwait(false);
     }
 
-    private static async Task StartAsync(FlowSnapshot flow, FlowSupervisor supervisor, ExecutionMeter meter, TimeProvider time, CancellationToken ct)
+    private static async Task StartAsync(FlowSnapshot flow, IFlowRuntime supervisor, IExecutionMeter meter, TimeProvider time, CancellationToken ct)
     {
         await meter.EnsureAvailableAsync(flow.TenantId, time.GetUtcNow(), ct).ConfigureAwait(false);
         var status = await supervisor.StartWithinPlanAsync(flow, ct).ConfigureAwait(false); // a flow stopped over the plan limit stays stopped
@@ -127,7 +127,7 @@ internal static class TriggerEndpoints
     }
 
     internal static async Task<IResult> ListAsync(string id, HttpContext http, ICurrentUser user, IFlowCatalog catalog, IFlowCompiler compiler,
-        FlowSupervisor supervisor, WebhookTokens tokens, IOptions<TriggersOptions> options, TimeProvider time, CancellationToken ct)
+        IFlowRuntime supervisor, WebhookTokens tokens, IOptions<TriggersOptions> options, TimeProvider time, CancellationToken ct)
     {
         var flow = await catalog.GetAsync(user.TenantId, id, ct).ConfigureAwait(false) ?? throw ApiException.NotFound("Flow");
         var definition = supervisor.ActiveDefinition(id) ?? compiler.Compile(flow.OrganismYaml).Flow;
@@ -150,7 +150,7 @@ internal static class TriggerEndpoints
     }
 
     internal static async Task<IResult> RotateAsync(string id, string name, HttpContext http, ICurrentUser user, IFlowCatalog catalog,
-        IFlowCompiler compiler, FlowSupervisor supervisor, WebhookTokens tokens, IOptions<TriggersOptions> options, CancellationToken ct)
+        IFlowCompiler compiler, IFlowRuntime supervisor, WebhookTokens tokens, IOptions<TriggersOptions> options, CancellationToken ct)
     {
         var flow = await catalog.GetAsync(user.TenantId, id, ct).ConfigureAwait(false) ?? throw ApiException.NotFound("Flow");
         var definition = supervisor.ActiveDefinition(id) ?? compiler.Compile(flow.OrganismYaml).Flow;

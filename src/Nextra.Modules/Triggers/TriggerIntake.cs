@@ -13,8 +13,8 @@ namespace Nextra.Modules.Triggers;
 /// flow (this instance's dispatch loop when it runs the flow, else a wake-up for the instance that does), answer 202
 /// with the run id, or with <c>?wait=</c> the finished run (504 when the wait runs out).
 /// </summary>
-public sealed class TriggerIntake(IInboxStore inbox, FlowSupervisor supervisor, IFlowOwnership ownership, IRunSignals signals, ITraceStore traces,
-    Metrics metrics, ExecutionMeter meter, IOptions<TriggersOptions> options)
+public sealed class TriggerIntake(IInboxStore inbox, IFlowRuntime supervisor, IFlowOwnership ownership, IRunSignals signals, ITraceStore traces,
+    Metrics metrics, IExecutionMeter meter, IOptions<TriggersOptions> options)
 {
     /// <summary>The <c>?answer=</c> values: the full run (the default) or the run's output payload alone.</summary>
     public const string AnswerRun = "run", AnswerOutput = "output";

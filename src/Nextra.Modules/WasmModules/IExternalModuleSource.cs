@@ -19,5 +19,12 @@ public interface IExternalModuleSource
 /// </summary>
 public sealed record ExternalModule(string Name, string Version, WasmModuleRecord? Record, string? ErrorCode = null, string? Error = null);
 
+/// <summary>Reads a tenant's registered modules' code (the marketplace publishes a tool from it).</summary>
+public interface IWasmModuleCode
+{
+    /// <summary>The runnable code of one module version (format <c>wasm</c> or <c>wat</c>), or null; scoped to the tenant.</summary>
+    Task<ModuleCode?> GetCodeAsync(string tenantId, string id, CancellationToken ct);
+}
+
 /// <summary>The runnable code of one registered module version, as another module (the marketplace's publish) reads it.</summary>
 public sealed record ModuleCode(string Name, string Version, string Format, byte[] Content);

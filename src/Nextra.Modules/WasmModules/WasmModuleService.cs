@@ -17,22 +17,22 @@ namespace Nextra.Modules.WasmModules;
 /// list, delete (refused while a flow uses the module) and AssemblyScript builds. Running flows and the validator read
 /// the registry through <see cref="ITenantModuleSources"/> instead.
 /// </summary>
-public sealed partial class WasmModuleService
+public sealed partial class WasmModuleService : IWasmModuleCode
 {
     private static readonly string[] Kinds = ["wasm", "wat", "assemblyscript"];
     private readonly IWasmModuleStore _store;
     private readonly WasmRuntime _runtime;
     private readonly AscCompiler _compiler;
-    private readonly FlowService _flows;
+    private readonly IFlowLibrary _flows;
     private readonly WasmModulesOptions _options;
     private readonly SemaphoreSlim _insertGate = new(1, 1);
     private readonly TimeProvider _time;
     private readonly ITierLimits _tiers;
 
-    internal WasmModuleService(IWasmModuleStore store, WasmRuntime runtime, AscCompiler compiler, FlowService flows,
+    internal WasmModuleService(IWasmModuleStore store, WasmRuntime runtime, AscCompiler compiler, IFlowLibrary flows,
         IOptions<WasmModulesOptions> options, TimeProvider time, ITierLimits? tiers = null)
     {
-        _tiers = tiers ?? new ConfiguredTierLimits(new TiersOptions());
+        _tiers = tiers ?? ConfiguredTiers.From(new TiersOptions());
         _store = store;
         _runtime = runtime;
         _compiler = compiler;

@@ -32,8 +32,9 @@ public static class WasmModulesModule
         services.AddTierDefaults(configuration);
         services.AddStore<IWasmModuleStore, SqliteWasmModuleStore, PostgresWasmModuleStore>();
         services.TryAddSingleton(sp => new WasmModuleService(sp.GetRequiredService<IWasmModuleStore>(), sp.GetRequiredService<WasmRuntime>(),
-            sp.GetRequiredService<AscCompiler>(), sp.GetRequiredService<FlowService>(), sp.GetRequiredService<IOptions<WasmModulesOptions>>(),
+            sp.GetRequiredService<AscCompiler>(), sp.GetRequiredService<IFlowLibrary>(), sp.GetRequiredService<IOptions<WasmModulesOptions>>(),
             sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ITierLimits>()));
+        services.TryAddSingleton<IWasmModuleCode>(sp => sp.GetRequiredService<WasmModuleService>());
         // Added, not tried: wins over the engine's empty default whichever module registers first.
         services.AddSingleton<ITenantModuleSources, TenantModuleSources>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(WasmModulesJsonContext.Default));

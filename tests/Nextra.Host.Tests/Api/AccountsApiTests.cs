@@ -18,7 +18,7 @@ public sealed class AccountsApiTests(NextraFactory factory) : IClassFixture<Next
         using var fresh = new NextraFactory();
         var client = fresh.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
         Assert.True((await client.GetFromJsonAsync<JsonObject>("/api/setup"))!["needed"]!.GetValue<bool>());
-        var token = fresh.Services.GetRequiredService<SetupTokens>().Issue();
+        var token = await fresh.Services.GetRequiredService<SetupTokens>().IssueAsync(default);
 
         var wrong = await Json.PostAsync(client, "/api/setup", new { token = "nope", email = "owner@example.test", password = TestUser.Password }, 403);
         Assert.Equal("invalid_setup_token", wrong["code"]!.GetValue<string>());

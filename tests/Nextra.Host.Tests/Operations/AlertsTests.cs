@@ -15,8 +15,8 @@ namespace Nextra.Host.Tests.Operations;
 /// </summary>
 public sealed class AlertsFactory : NextraFactory
 {
-    public LoopbackReceiver Hooks { get; } = new();
-    public LoopbackReceiver SlowApi { get; } = new() { Delay = TimeSpan.FromSeconds(8) };
+    public ScriptedServer Hooks { get; } = new() { Fallback = ScriptedServer.Json("{}") };
+    public ScriptedServer SlowApi { get; } = new() { Fallback = ScriptedServer.Hang(TimeSpan.FromSeconds(8), ScriptedServer.Json("{}")) };
     public SmtpReceiver Smtp { get; } = new();
     private int _disposed;
 
@@ -47,30 +47,6 @@ public sealed class AlertsFactory : NextraFactory
 
 public sealed class AlertsTests(AlertsFactory factory) : IClassFixture<AlertsFactory>
 {
-    /// <summary>A code block whose WASM traps on every call: every run fails.</summary>
-    private const string Trapping = """
-        organism:
-          name: trapper
-        payloads:
-          Ping: {fields: {Text: string}}
-        triggers:
-          - {name: hook, type: webhook, target: trap, payload: Ping}
-        listeners:
-          - name: trap
-            description: always traps
-            payload_class: Ping
-            handler: code
-            config:
-              fuel: 100000
-              memory_mb: 1
-              timeout_ms: 1000
-              wat: |
-                (module
-                  (memory (export "memory") 1)
-                  (func (export "alloc") (param i32) (result i32) (i32.const 1024))
-                  (func (export "handle") (param i32 i32) (result i64) unreachable))
-        """;
-
     private static string Slow(string url) => $$$"""
         organism:
           name: slow
@@ -94,8 +70,8 @@ public sealed class AlertsTests(AlertsFactory factory) : IClassFixture<AlertsFac
     {
         var owner = await factory.CreateUserAsync(tenant);
         Assert.Equal(HttpStatusCode.NoContent, (await owner.Client.PutAsync("/api/secrets/HOOK_KEY", Json.Body("""{"value":"s3cret-signing-key"}"""))).StatusCode);
-        await Json.PutAsync(owner.Client, "/api/alerts/channels/hook", new { type = "webhook", url = factory.Hooks.BaseUrl + "/hook", secretName = "HOOK_KEY" }, 200);
-        await Json.PutAsync(owner.Client, "/api/alerts/channels/slack", new { type = "slack", url = factory.Hooks.BaseUrl + "/slack" }, 200);
+        await Json.PutAsync(owner.Client, "/api/alerts/channels/hook", new { type = "webhook", url = factory.Hooks.Origin + "/hook", secretName = "HOOK_KEY" }, 200);
+        await Json.PutAsync(owner.Client, "/api/alerts/channels/slack", new { type = "slack", url = factory.Hooks.Origin + "/slack" }, 200);
         await Json.PutAsync(owner.Client, "/api/alerts/channels/mail", new { type = "email", to = "oncall@example.test" }, 200);
         return owner;
     }
@@ -116,14 +92,14 @@ public sealed class AlertsTests(AlertsFactory factory) : IClassFixture<AlertsFac
     }
 
     private List<JsonObject> Webhooks(string rule, string flowId) =>
-        [.. factory.Hooks.Requests.Where(r => r.Path == "/hook").Select(r => JsonNode.Parse(r.Text)!.AsObject())
+        [.. factory.Hooks.Requests.Where(r => r.Path == "/hook").Select(r => JsonNode.Parse(r.Body)!.AsObject())
             .Where(b => b["alert"]!.GetValue<string>() == rule && b["flow"]?.GetValue<string>() == flowId)];
 
     [Fact]
     public async Task ErrorRate_TrappingCodeBlock_FiresOnceNotifiesEveryChannelThenResolves()
     {
         var owner = await OwnerWithChannelsAsync("alerts-error-rate");
-        var (flowId, hook) = await RunFlows.DeployAsync(owner.Client, Trapping);
+        var (flowId, hook) = await RunFlows.DeployAsync(owner.Client, TestFlows.Trapping);
         for (var i = 0; i < 3; i++)
         {
             var run = await RunFlows.SendAsync(factory.CreateClient(), hook, """{"Text":"x"}""", HttpStatusCode.OK);
@@ -135,14 +111,14 @@ public sealed class AlertsTests(AlertsFactory factory) : IClassFixture<AlertsFac
 
         // Signed webhook, Slack text and e-mail, each once for the transition.
         var hooks = await factory.Hooks.WaitForAsync(_ => Webhooks("error_rate", flowId).Count >= 1);
-        var request = hooks.First(r => r.Path == "/hook" && r.Text.Contains(flowId, StringComparison.Ordinal));
-        var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData("s3cret-signing-key"u8.ToArray(), request.Body));
+        var request = hooks.First(r => r.Path == "/hook" && r.Body.Contains(flowId, StringComparison.Ordinal));
+        var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData("s3cret-signing-key"u8.ToArray(), request.Bytes));
         Assert.Equal(expected, request.Headers["X-Nextra-Signature"]);
-        var body = JsonNode.Parse(request.Text)!.AsObject();
+        var body = JsonNode.Parse(request.Body)!.AsObject();
         Assert.Equal(["alert", "at", "detail", "flow", "state", "tenant", "url"], body.Select(p => p.Key).Order());
         Assert.Equal(("firing", owner.TenantId), (body["state"]!.GetValue<string>(), body["tenant"]!.GetValue<string>()));
         Assert.EndsWith("/alerts?id=" + firing["id"]!.GetValue<string>(), body["url"]!.GetValue<string>());
-        await factory.Hooks.WaitForAsync(r => r.Any(x => x.Path == "/slack" && x.Text.Contains("error_rate firing on flow " + flowId, StringComparison.Ordinal)));
+        await factory.Hooks.WaitForAsync(r => r.Any(x => x.Path == "/slack" && x.Body.Contains("error_rate firing on flow " + flowId, StringComparison.Ordinal)));
         // Header lines fold and quoted-printable bodies wrap: unfold before matching.
         static string Unfold(string data) => data.Replace("=\n", "", StringComparison.Ordinal).Replace("\n ", " ", StringComparison.Ordinal);
         var until = Environment.TickCount64 + 30_000;
@@ -166,7 +142,7 @@ public sealed class AlertsTests(AlertsFactory factory) : IClassFixture<AlertsFac
     public async Task StuckFlow_SlowStep_FiresThenResolves()
     {
         var owner = await factory.CreateUserAsync("alerts-stuck");
-        var (flowId, hook) = await RunFlows.DeployAsync(owner.Client, Slow(factory.SlowApi.BaseUrl + "/slow"));
+        var (flowId, hook) = await RunFlows.DeployAsync(owner.Client, Slow(factory.SlowApi.Origin + "/slow"));
         var big = new string('x', 30_000);
         await RunFlows.SendAsync(factory.CreateClient(), hook, $$"""{"Text":"{{big}}"}""", HttpStatusCode.Accepted, "");
 
@@ -190,7 +166,7 @@ public sealed class AlertsTests(AlertsFactory factory) : IClassFixture<AlertsFac
     public async Task MemoryPressure_CodeBlockGrowingItsMemory_FiresWithTheWasmBytesThenResolves()
     {
         var owner = await OwnerWithChannelsAsync("alerts-memory");
-        var (flowId, hook) = await RunFlows.DeployAsync(owner.Client, Grower(factory.SlowApi.BaseUrl + "/slow"));
+        var (flowId, hook) = await RunFlows.DeployAsync(owner.Client, Grower(factory.SlowApi.Origin + "/slow"));
         await RunFlows.SendAsync(factory.CreateClient(), hook, """{"Text":"hi"}""", HttpStatusCode.Accepted, "");
 
         var firing = await WaitForAlertAsync(owner, "memory_pressure", flowId, "firing");

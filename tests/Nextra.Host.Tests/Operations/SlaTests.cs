@@ -13,35 +13,12 @@ public sealed class SlaFactory : NextraFactory
 
 public sealed class SlaTests(SlaFactory factory) : IClassFixture<SlaFactory>
 {
-    private const string Trapping = """
-        organism:
-          name: trapper
-        payloads:
-          Ping: {fields: {Text: string}}
-        triggers:
-          - {name: hook, type: webhook, target: trap, payload: Ping}
-        listeners:
-          - name: trap
-            description: always traps
-            payload_class: Ping
-            handler: code
-            config:
-              fuel: 100000
-              memory_mb: 1
-              timeout_ms: 1000
-              wat: |
-                (module
-                  (memory (export "memory") 1)
-                  (func (export "alloc") (param i32) (result i32) (i32.const 1024))
-                  (func (export "handle") (param i32 i32) (result i64) unreachable))
-        """;
-
     [Fact]
     public async Task Sla_KnownRuns_NumbersPerFlowAndForTheTenant()
     {
         var owner = await factory.CreateUserAsync("sla-known");
         var (good, goodHook) = await RunFlows.DeployAsync(owner.Client);
-        var (bad, badHook) = await RunFlows.DeployAsync(owner.Client, Trapping);
+        var (bad, badHook) = await RunFlows.DeployAsync(owner.Client, TestFlows.Trapping);
         var anonymous = factory.CreateClient();
         var durations = new List<long>();
         for (var i = 0; i < 4; i++)

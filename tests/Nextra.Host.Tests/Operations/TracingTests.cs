@@ -8,11 +8,11 @@ namespace Nextra.Host.Tests.Operations;
 /// <summary>The host exporting over OTLP/HTTP to a scripted collector on loopback.</summary>
 public sealed class TracingFactory : NextraFactory
 {
-    public LoopbackReceiver Collector { get; } = new();
+    public ScriptedServer Collector { get; } = new() { Fallback = ScriptedServer.Json("{}") };
 
     protected override IEnumerable<KeyValuePair<string, string?>> ExtraSettings =>
     [
-        new("Telemetry:OtlpEndpoint", Collector.BaseUrl),
+        new("Telemetry:OtlpEndpoint", Collector.Origin),
         new("Telemetry:ExportMetrics", "false"),
     ];
 
@@ -42,8 +42,8 @@ public sealed class TracingTests(TracingFactory factory) : IClassFixture<Tracing
         Assert.Equal(traceId, run["traceId"]!.GetValue<string>());
         var runId = run["runId"]!.GetValue<string>();
 
-        List<OtlpSpan> Spans(List<ReceivedRequest> seen) =>
-            [.. seen.Where(r => r.Path == "/v1/traces").SelectMany(r => OtlpSpans.Decode(r.Body)).Where(s => s.TraceId == traceId)];
+        List<OtlpSpan> Spans(List<RecordedRequest> seen) =>
+            [.. seen.Where(r => r.Path == "/v1/traces").SelectMany(r => OtlpSpans.Decode(r.Bytes)).Where(s => s.TraceId == traceId)];
         var seen = await factory.Collector.WaitForAsync(r => Spans(r).Count(s => s.Name.StartsWith("step ", StringComparison.Ordinal)) >= 2
             && Spans(r).Any(s => s.Name == "run " + flowId));
         var spans = Spans(seen);
@@ -72,7 +72,7 @@ public sealed class TracingTests(TracingFactory factory) : IClassFixture<Tracing
         Assert.Matches("^[0-9a-f]{32}$", traceId);
         var stored = (await owner.Client.GetFromJsonAsync<JsonObject>($"/api/runs/{run["runId"]!.GetValue<string>()}"))!;
         Assert.Equal(traceId, stored["traceId"]!.GetValue<string>());
-        await factory.Collector.WaitForAsync(r => r.Where(x => x.Path == "/v1/traces").SelectMany(x => OtlpSpans.Decode(x.Body))
+        await factory.Collector.WaitForAsync(r => r.Where(x => x.Path == "/v1/traces").SelectMany(x => OtlpSpans.Decode(x.Bytes))
             .Any(s => s.TraceId == traceId && s.Name == "run " + flowId));
     }
 }

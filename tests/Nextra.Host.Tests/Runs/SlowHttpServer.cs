@@ -4,14 +4,21 @@ using System.Text;
 
 namespace Nextra.Host.Tests.Runs;
 
-/// <summary>An HTTP server on loopback that answers every request 200 after a delay.</summary>
+/// <summary>
+/// An HTTP server on loopback that answers every request 200 after a delay; gated, it holds every request past
+/// those <see cref="Allow"/> let through (requests held for a killed server die with their connection) until <see cref="Open"/>.
+/// </summary>
 internal sealed class SlowHttpServer : IDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
+    private long _arrivals;
+    private long _allowed;
+    private volatile bool _gated;
 
-    public SlowHttpServer(TimeSpan delay)
+    public SlowHttpServer(TimeSpan delay, bool gated = false)
     {
+        _gated = gated;
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _ = Task.Run(async () =>
@@ -34,9 +41,21 @@ internal sealed class SlowHttpServer : IDisposable
 
     public int Port { get; }
 
-    /// <summary>Requests received so far (counted when their headers are read, before the delay).</summary>
-    public int Requests => Volatile.Read(ref _requests);
-    private int _requests;
+    /// <summary>Requests received so far (counted when their headers are read, before the gate and the delay).</summary>
+    public long Requests => Interlocked.Read(ref _arrivals);
+
+    /// <summary>Lets the next <paramref name="requests"/> requests to arrive through.</summary>
+    public void Allow(int requests) => Interlocked.Exchange(ref _allowed, Interlocked.Read(ref _arrivals) + requests);
+
+    public void Open() => _gated = false;
+
+    public long Allowed => Interlocked.Read(ref _allowed);
+
+    /// <summary>Waits until a request is held by the gate (or 60 s).</summary>
+    public async Task WaitForRequestAsync()
+    {
+        for (var i = 0; i < 3000 && Interlocked.Read(ref _arrivals) <= Interlocked.Read(ref _allowed); i++) await Task.Delay(20);
+    }
 
     private async Task ServeAsync(TcpClient client, TimeSpan delay)
     {
@@ -47,7 +66,8 @@ internal sealed class SlowHttpServer : IDisposable
                 var stream = client.GetStream();
                 using var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
                 while (!string.IsNullOrEmpty(await reader.ReadLineAsync(_stop.Token))) { }
-                Interlocked.Increment(ref _requests);
+                var number = Interlocked.Increment(ref _arrivals);
+                while (_gated && number > Interlocked.Read(ref _allowed)) await Task.Delay(20, _stop.Token);
                 await Task.Delay(delay, _stop.Token);
                 var body = "{\"ok\":true}";
                 var response = $"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}";

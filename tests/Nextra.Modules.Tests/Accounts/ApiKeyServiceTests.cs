@@ -24,8 +24,8 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
             storage, TimeProvider.System, NullLogger<SqliteMigrationRunner>.Instance).ApplyAsync();
         var accountsStore = new SqliteAccountStore(_db);
         var options = Options.Create(new AccountsOptions { PasswordIterations = 1000 });
-        _accounts = new AccountService(accountsStore, new SqliteSessionStore(_db), new SqliteMembershipStore(_db), new PasswordHasher(options), new SetupTokens(), options,
-            new Nextra.Modules.Tiers.ConfiguredTierLimits(new Nextra.Modules.Tiers.TiersOptions()), TimeProvider.System);
+        _accounts = new AccountService(accountsStore, new SqliteSessionStore(_db), new SqliteMembershipStore(_db), new PasswordHasher(options), new SetupTokens(new SqliteSetupTokenStore(_db), TimeProvider.System), options,
+            Nextra.Modules.Tiers.ConfiguredTiers.From(new Nextra.Modules.Tiers.TiersOptions()), TimeProvider.System);
         _keys = new ApiKeyService(new SqliteApiKeyStore(_db), accountsStore, TimeProvider.System);
     }
 

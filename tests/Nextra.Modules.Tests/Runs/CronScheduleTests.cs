@@ -48,6 +48,22 @@ public class CronScheduleTests
     }
 
     [Fact]
+    public void DueSlots_SeveralOnTime_FiresEachOnce()
+    {
+        // A late tick (or a takeover after the owner died) finds three slots within the grace window: none is lost.
+        var schedule = CronSchedule.Parse("*/2 * * * * *", "UTC");
+        Assert.Equal([T0.AddSeconds(2), T0.AddSeconds(4), T0.AddSeconds(6)], schedule.DueSlots(T0, T0.AddSeconds(7), "skip", TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public void DueSlots_MissedAndOnTime_FiresOnlyTheOnTimeOnes()
+    {
+        var schedule = CronSchedule.Parse("* * * * *", null);
+        var due = schedule.DueSlots(T0, T0.AddHours(2).AddSeconds(70), "run_once", TimeSpan.FromSeconds(90));
+        Assert.Equal([T0.AddHours(2), T0.AddHours(2).AddMinutes(1)], due);
+    }
+
+    [Fact]
     public void DueSlots_MissedWithSkip_FiresNothing()
     {
         var schedule = CronSchedule.Parse("* * * * *", null);

@@ -55,7 +55,7 @@ public sealed class WasmModuleServiceTests : IAsyncLifetime
         _compiler = new AscCompiler(new AscOptions { TimeoutSeconds = 300 });
         var flows = new FlowService(new SqliteFlowStore(_db.Factory), new YamlSyntaxValidator(), TimeProvider.System, new Nextra.Modules.Tiers.ConfiguredTierLimits(new Nextra.Modules.Tiers.TiersOptions()), [], Microsoft.Extensions.Logging.Abstractions.NullLogger<FlowService>.Instance);
         _sources = new TenantModuleSources(new SqliteWasmModuleStore(_db.Factory));
-        _modules = new WasmModuleService(new SqliteWasmModuleStore(_db.Factory), _runtime, _compiler, flows,
+        _modules = new WasmModuleService(new SqliteWasmModuleStore(_db.Factory), _runtime, _compiler, new FlowLibrary(flows),
             Options.Create(new WasmModulesOptions { MaxModulesPerTenant = 5, MaxModuleBytes = 64 * 1024 }), TimeProvider.System);
     }
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 namespace Nextra.Modules.Accounts.Auth;
 
 /// <summary>The session and CSRF cookies of docs/api.md.</summary>
-internal static class AuthCookies
+public static class AuthCookies
 {
     public const string Session = "nextra_session";
     public const string Csrf = "nextra_csrf";

@@ -1,8 +1,11 @@
+using Nextra.Modules.Common;
+
 namespace Nextra.Modules.Accounts.Stores;
 
 // Store rows: mutable classes because Dapper.AOT materialises through setters. Never serialised to clients.
 
-internal sealed class TenantRow
+[ModuleContract("a row of IAccountStore, which the SSO module signs users in with")]
+public sealed class TenantRow
 {
     public string Id { get; set; } = "";
     public string Name { get; set; } = "";
@@ -11,7 +14,8 @@ internal sealed class TenantRow
     public string? Tier { get; set; }
 }
 
-internal sealed class UserRow
+[ModuleContract("a row of IAccountStore, which the SSO module signs users in with")]
+public sealed class UserRow
 {
     public string Id { get; set; } = "";
     public string TenantId { get; set; } = "";
@@ -24,7 +28,8 @@ internal sealed class UserRow
 }
 
 /// <summary>A user joined with their tenant: everything a request principal needs.</summary>
-internal sealed class PrincipalRow
+[ModuleContract("a row of IAccountStore, which the SSO module signs users in with")]
+public sealed class PrincipalRow
 {
     public string UserId { get; set; } = "";
     public string TenantId { get; set; } = "";

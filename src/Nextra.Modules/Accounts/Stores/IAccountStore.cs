@@ -1,7 +1,9 @@
+using Nextra.Modules.Common;
+
 namespace Nextra.Modules.Accounts.Stores;
 
 /// <summary>Tenants and users. Every user lookup after login is scoped by tenant.</summary>
-internal interface IAccountStore
+public interface IAccountStore
 {
     Task<bool> AnyUserAsync(CancellationToken ct);
 

@@ -68,11 +68,11 @@ internal sealed class ClerkSync(IAccountStore accounts, IMembershipStore members
             }
             else
             {
-                var tenant = new TenantRow { Id = NewId(now), Name = name.Length > 0 ? name : email, CreatedAt = AccountService.Iso(now) };
+                var tenant = new TenantRow { Id = NewId(now), Name = name.Length > 0 ? name : email, CreatedAt = AccountRows.Iso(now) };
                 var user = new UserRow
                 {
                     Id = NewId(now), TenantId = tenant.Id, Email = email, PasswordHash = SsoSignIn.NoPassword, Role = Role.Owner.ToWire(),
-                    CreatedAt = AccountService.Iso(now), UpdatedAt = AccountService.Iso(now),
+                    CreatedAt = AccountRows.Iso(now), UpdatedAt = AccountRows.Iso(now),
                 };
                 await accounts.CreateTenantWithUserAsync(tenant, user, onlyIfNoUsers: false, ct);
                 userId = user.Id;

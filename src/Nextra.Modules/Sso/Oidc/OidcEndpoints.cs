@@ -61,8 +61,8 @@ internal static class OidcEndpoints
             Nonce = nonce,
             CodeVerifier = verifier,
             ReturnUrl = SsoUrls.SafeReturn(returnUrl),
-            CreatedAt = AccountService.Iso(now),
-            ExpiresAt = AccountService.Iso(now + RequestLifetime),
+            CreatedAt = AccountRows.Iso(now),
+            ExpiresAt = AccountRows.Iso(now + RequestLifetime),
         }, now, ct);
         // The state also lives in a cookie of this browser: a callback carrying someone else's state is refused (login CSRF).
         http.Response.Cookies.Append(StateCookie, state, new CookieOptions
@@ -91,7 +91,7 @@ internal static class OidcEndpoints
     }
 
     internal static async Task<Results<RedirectHttpResult, ProblemHttpResult>> CallbackAsync(string provider, string? code, string? state,
-        string? error, SsoProviderCatalog catalog, OidcClient oidc, ISsoStore store, SsoSignIn signIn, AccountService accountService,
+        string? error, SsoProviderCatalog catalog, OidcClient oidc, ISsoStore store, SsoSignIn signIn, ISessionStarter accountService,
         SsoUrls urls, IOptions<AccountsOptions> accounts, TimeProvider time, ILoggerFactory logs, HttpContext http, CancellationToken ct)
     {
         var p = await catalog.FindOidcAsync(provider, ct);

@@ -43,7 +43,7 @@ internal static class SamlEndpoints
         await store.SaveRequestAsync(new SsoRequestRow
         {
             Id = Tokens.Sha256Hex(id), Provider = p.Name, Nonce = "", CodeVerifier = "", ReturnUrl = SsoUrls.SafeReturn(returnUrl),
-            CreatedAt = AccountService.Iso(now), ExpiresAt = AccountService.Iso(now + RequestLifetime),
+            CreatedAt = AccountRows.Iso(now), ExpiresAt = AccountRows.Iso(now + RequestLifetime),
         }, now, ct);
         var xml = $"""<samlp:AuthnRequest xmlns:samlp="{SamlNames.Protocol}" xmlns:saml="{SamlNames.Assertion}" ID="{id}" Version="2.0" IssueInstant="{now.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}" Destination="{Esc(p.IdpSsoUrl)}" AssertionConsumerServiceURL="{Esc(Acs(urls, http.Request, p.Name))}" ProtocolBinding="{SamlNames.PostBinding}"><saml:Issuer>{Esc(EntityId(urls, http.Request, p.Name))}</saml:Issuer><samlp:NameIDPolicy Format="{SamlNames.EmailFormat}" AllowCreate="true"/></samlp:AuthnRequest>""";
         var separator = p.IdpSsoUrl.Contains('?', StringComparison.Ordinal) ? "&" : "?";
@@ -68,7 +68,7 @@ internal static class SamlEndpoints
     }
 
     internal static async Task<Results<RedirectHttpResult, ProblemHttpResult>> AcsAsync(string provider, SsoProviderCatalog catalog, ISsoStore store,
-        SsoSignIn signIn, AccountService accountService, SsoUrls urls, IOptions<AccountsOptions> accounts, TimeProvider time,
+        SsoSignIn signIn, ISessionStarter accountService, SsoUrls urls, IOptions<AccountsOptions> accounts, TimeProvider time,
         ILoggerFactory logs, HttpContext http, CancellationToken ct)
     {
         var p = await catalog.FindSamlAsync(provider, ct);

@@ -5,18 +5,21 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Nextra.Pump.Tests.Llm;
+namespace Nextra.Tests.Shared;
 
-/// <summary>A request the scripted server received.</summary>
-public sealed record RecordedRequest(string Method, string Path, Dictionary<string, string> Headers, string Body, DateTimeOffset At)
+/// <summary>A request the scripted server received (<see cref="Bytes"/> as sent, <see cref="Body"/> as UTF-8 text).</summary>
+public sealed record RecordedRequest(string Method, string Path, Dictionary<string, string> Headers, byte[] Bytes, DateTimeOffset At)
 {
+    public string Body => Encoding.UTF8.GetString(Bytes);
+
     public JsonObject Json => JsonNode.Parse(Body)!.AsObject();
 }
 
 /// <summary>
-/// A real HTTP server on 127.0.0.1 (HttpListener) answering from a per-test script: each request takes
-/// the next step of the script (or the fallback). Speaks OpenAI chat completions (plain and SSE) and
-/// Anthropic messages (plain and SSE) through the helpers below.
+/// A real HTTP server on 127.0.0.1 (HttpListener) that records every request and answers from a per-test script:
+/// each request takes the next step of the script (or the fallback). Speaks OpenAI chat completions (plain and SSE)
+/// and Anthropic messages (plain and SSE) through the helpers below; with a plain fallback it is the scripted OTLP
+/// collector, webhook or Slack endpoint of the host tests. One copy for every test project (linked in each .csproj).
 /// </summary>
 public sealed class ScriptedServer : IAsyncDisposable
 {
@@ -46,6 +49,9 @@ public sealed class ScriptedServer : IAsyncDisposable
     }
 
     public Uri BaseUrl { get; private set; } = null!;
+
+    /// <summary><see cref="BaseUrl"/> without the trailing slash, to append paths to.</summary>
+    public string Origin => BaseUrl.GetLeftPart(UriPartial.Authority);
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
     public Func<HttpListenerContext, Task>? Fallback { get; set; }
 
@@ -53,6 +59,19 @@ public sealed class ScriptedServer : IAsyncDisposable
     {
         _script.Enqueue(step);
         return this;
+    }
+
+    /// <summary>Polls until <paramref name="done"/> holds over the requests so far, or fails after <paramref name="seconds"/>.</summary>
+    public async Task<List<RecordedRequest>> WaitForAsync(Func<List<RecordedRequest>, bool> done, int seconds = 60)
+    {
+        var until = Environment.TickCount64 + seconds * 1000L;
+        while (true)
+        {
+            var seen = Requests.ToList();
+            if (done(seen)) return seen;
+            if (Environment.TickCount64 > until) throw new TimeoutException($"the server saw {seen.Count} request(s), not what the test waited for");
+            await Task.Delay(100);
+        }
     }
 
     private static int FreePort()
@@ -93,10 +112,10 @@ public sealed class ScriptedServer : IAsyncDisposable
     {
         try
         {
-            using var reader = new StreamReader(ctx.Request.InputStream, Encoding.UTF8);
-            var body = await reader.ReadToEndAsync();
+            using var body = new MemoryStream();
+            await ctx.Request.InputStream.CopyToAsync(body);
             var headers = ctx.Request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => ctx.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase);
-            Requests.Enqueue(new RecordedRequest(ctx.Request.HttpMethod, ctx.Request.Url!.PathAndQuery, headers, body, DateTimeOffset.UtcNow));
+            Requests.Enqueue(new RecordedRequest(ctx.Request.HttpMethod, ctx.Request.Url!.PathAndQuery, headers, body.ToArray(), DateTimeOffset.UtcNow));
             var step = _script.TryDequeue(out var s) ? s : Fallback ?? (c => Status(500, "script exhausted")(c));
             await step(ctx);
             ctx.Response.Close();
