@@ -77,6 +77,7 @@ for build in $BUILDS; do
   if [ "$build" = jit ] && [ -n "${GCDUMP:-}" ]; then
     "$GCDUMP" collect -p "$SERVER_PID" -o "$OUT/idle-$N.gcdump" >/dev/null 2>&1 && \
       "$GCDUMP" report "$OUT/idle-$N.gcdump" 2>/dev/null | head -32 | sed 's/^/   /' || echo "   gcdump failed"
+    sleep 2; echo "   after the full GC the snapshot induced: RSS $(( $(rss_kib "$SERVER_PID") / 1024 )) MiB, managed heap $(mib "$(heap_bytes)") MiB"
   fi
   python3 "$HERE/sample.py" "$BASE" "$KEY" "$OUT/ids-$build.txt" "$SAMPLE" | sed 's/^/   /'
   echo "   after the sample: RSS $(( $(rss_kib "$SERVER_PID") / 1024 )) MiB"
