@@ -38,12 +38,18 @@ internal static class MarketplaceEndpoints
             .WithSummary("One flow created from a template; 404 when the flow was not. A flow with unbound secrets does not start (409 secrets_unbound).");
         group.MapPost("/publish", PublishAsync).WithName("PublishListing")
             .WithSummary("Publish a tool (from a module) or a template (from a flow), as JSON or a .ntpkg in the multipart field 'package'; 202 {submissionId} once the automated checks pass, 422 with the failing checks.")
-            .Accepts<PublishRequest>("application/json", "multipart/form-data")
+            // "*/*" keeps routing from refusing other media types before the handler (which answers them 415 with what to send);
+            // the document lists only the two real bodies.
+            .Accepts<PublishRequest>("application/json", "multipart/form-data", "*/*")
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
                 // Two request bodies: the JSON form (PublishRequest, from Accepts) and a .ntpkg upload in the multipart field 'package'.
-                if (operation.RequestBody?.Content is { } content && content.TryGetValue("multipart/form-data", out var multipart))
-                    multipart.Schema = PackageUploadSchema();
+                if (operation.RequestBody?.Content is { } content)
+                {
+                    content.Remove("*/*");
+                    if (content.TryGetValue("multipart/form-data", out var multipart))
+                        multipart.Schema = PackageUploadSchema();
+                }
                 return Task.CompletedTask;
             });
         group.MapGet("/submissions/{id}", SubmissionAsync).WithName("GetSubmission").WithSummary("A submission's state and check results.");
