@@ -73,6 +73,7 @@ public sealed class PublisherStatsTests(NextraFactory factory) : IClassFixture<N
     {
         var doc = (await factory.CreateClient().GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!;
         var content = doc["paths"]!["/api/marketplace/publish"]!["post"]!["requestBody"]!["content"]!.AsObject();
+        Assert.Equal(["application/json", "multipart/form-data"], content.Select(c => c.Key).Order(StringComparer.Ordinal));
         Assert.EndsWith("PublishRequest", content["application/json"]!["schema"]!["$ref"]!.GetValue<string>());
         var multipart = content["multipart/form-data"]!["schema"]!;
         Assert.Equal("binary", multipart["properties"]!["package"]!["format"]!.GetValue<string>());
