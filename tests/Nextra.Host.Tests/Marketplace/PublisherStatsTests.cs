@@ -36,12 +36,12 @@ public sealed class PublisherStatsTests(NextraFactory factory) : IClassFixture<N
 
         var b = await factory.CreateUserAsync("stats-b");
         await Json.PostAsync(b.Client, "/api/marketplace/installs", new { id, acceptPermissions = true }, 201);
-        var flow = await Json.PostAsync(b.Client, "/api/flows", Flows.Create("Stats tool", $$"""
+        var flow = await Json.PostAsync(b.Client, "/api/flows", Flows.Create("Stats tool", $$$"""
             organism: {name: stats}
             payloads:
               Text: {fields: {Text: string}}
             listeners:
-              - {name: a, description: echo, payload_class: Text, handler: code, config: {module: "{{id}}@1"}}
+              - {name: a, description: echo, payload_class: Text, handler: code, config: {module: "{{{id}}}@1"}}
             """), 201);
         var run = await Json.PostAsync(b.Client, $"/api/triggers/{flow["id"]}/inject?wait=20", new { payload = new { text = "x" }, target = "a", payloadClass = "Text" }, 200);
         Assert.Equal("succeeded", run["status"]!.GetValue<string>());

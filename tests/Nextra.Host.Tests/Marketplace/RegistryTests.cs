@@ -52,7 +52,7 @@ public sealed class RegistryTests(TrustingFactory factory) : IClassFixture<Trust
     private async Task<string> PublishAsync(TestUser user, string name, params string[] versions)
     {
         var handle = (await user.Client.GetFromJsonAsync<JsonObject>("/api/marketplace/publisher"))!["handle"]!.GetValue<string>();
-        var module = await Json.PostAsync(user.Client, "/api/modules", new { name = name.Replace('-', '_'), kind = "wat", content = Echo }, 201);
+        var module = await Json.PostAsync(user.Client, "/api/modules", new { name = name.Replace('-', '_'), kind = "wat", content = Echo + "\n;; " + name }, 201); // own bytes, own digest
         foreach (var version in versions)
         {
             await Json.PostAsync(user.Client, "/api/marketplace/publish", new
@@ -74,7 +74,9 @@ public sealed class RegistryTests(TrustingFactory factory) : IClassFixture<Trust
         Assert.Equal(Ed25519Keys.KeyId(pub), key["keyId"]!.GetValue<string>());
         Assert.Equal(key["keyId"]!.GetValue<string>(), keys["keyId"]!.GetValue<string>());
         var document = keys["document"]!.GetValue<string>();
-        Assert.Contains(key["publicKey"]!.GetValue<string>(), document);
+        var signed = JsonNode.Parse(document)!; // what the signature covers: the verifier reads the keys from here
+        Assert.Equal(key["publicKey"]!.GetValue<string>(), signed["keys"]![0]!["public_key"]!.GetValue<string>());
+        Assert.Equal("nextra.keys/v1", signed["type"]!.GetValue<string>());
         Assert.True(Ed25519Keys.Verify(pub, MarketplaceRegistry.KeysMessage(document), Convert.FromBase64String(keys["signature"]!.GetValue<string>())));
         Assert.False(Ed25519Keys.Verify(pub, MarketplaceRegistry.KeysMessage(document.Replace("registry", "publisher", StringComparison.Ordinal)),
             Convert.FromBase64String(keys["signature"]!.GetValue<string>())));

@@ -59,13 +59,13 @@ public class TemplateSetupTests(NextraFactory factory) : IClassFixture<NextraFac
         var user = await factory.CreateUserAsync("tpl-bound-" + Guid.NewGuid().ToString("N")[..6]);
         await Json.PutAsync(user.Client, "/api/secrets/ORDERS_TOKEN", new { value = "token-456" }, 204);
         var used = await Json.PostAsync(user.Client, $"/api/marketplace/flows/{Template}/use",
-            new { inputs = new { api_url = "https://api.example.com/orders" }, secretBindings = new { API_TOKEN = "ORDERS_TOKEN" } }, 201);
+            new { inputs = new { api_url = "https://api.example.com/orders" }, secretBindings = new Dictionary<string, string> { ["API_TOKEN"] = "ORDERS_TOKEN" } }, 201);
         Assert.True(used["setupComplete"]!.GetValue<bool>());
         Assert.Contains("{{secret:ORDERS_TOKEN}}", used["organismYaml"]!.GetValue<string>());
         Assert.DoesNotContain("API_TOKEN", used["organismYaml"]!.GetValue<string>());
 
         var unknown = await Json.PostAsync(user.Client, $"/api/marketplace/flows/{Template}/use",
-            new { inputs = new { api_url = "https://api.example.com/orders" }, secretBindings = new { NOT_A_SECRET_OF_IT = "ORDERS_TOKEN" } }, 422);
+            new { inputs = new { api_url = "https://api.example.com/orders" }, secretBindings = new Dictionary<string, string> { ["NOT_A_SECRET_OF_IT"] = "ORDERS_TOKEN" } }, 422);
         Assert.Contains("NOT_A_SECRET_OF_IT", unknown["detail"]!.GetValue<string>());
         // A flow not made from a template has no setup record and starts as before.
         var plain = await Json.PostAsync(user.Client, "/api/flows", Api.Flows.Create("Plain"), 201);
