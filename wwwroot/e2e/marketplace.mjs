@@ -1,6 +1,8 @@
 // The marketplace in the browser (issue 14): a fresh install shows the starter catalogue; search, open a template, see
 // its inputs, use it (a stopped flow in the editor); open a tool, see its permissions in plain words in the consent
-// dialog, install it, and run it in a flow. Own server and browser.
+// dialog, install it, and run it in a flow; a template flow with unbound secrets is marked and refused until they are set;
+// a module is published from the Modules page (checks, submission state, a refused import), the publisher's stats, a report.
+// Own server and browser.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, describe } from 'node:test';
@@ -42,6 +44,18 @@ listeners:
 `;
 
 const yamlText = () => page.evaluate(() => window.__nextraYaml?.getValue());
+
+const echoWat = `(module
+  (memory (export "memory") 1)
+  (func (export "alloc") (param i32) (result i32) (i32.const 1024))
+  (func (export "handle") (param $p i32) (param $l i32) (result i64)
+    (i64.or (i64.shl (i64.extend_i32_u (local.get $p)) (i64.const 32)) (i64.extend_i32_u (local.get $l)))))`;
+
+const fetchWat = `(module
+  (import "nextra" "http_fetch" (func $fetch (param i32 i32) (result i64)))
+  (memory (export "memory") 1)
+  (func (export "alloc") (param i32) (result i32) (i32.const 1024))
+  (func (export "handle") (param $p i32) (param $l i32) (result i64) (call $fetch (local.get $p) (local.get $l))))`;
 
 describe('the marketplace', () => {
   before(async () => {
@@ -146,6 +160,90 @@ describe('the marketplace', () => {
     await page.waitForSelector('[data-testid=readme] h1');
     assert.equal(await page.locator('[data-testid=readme] script').count(), 0);
     assert.match(await page.locator('[data-testid=listing]').innerText(), /label/);
+  });
+
+  scenario('a template with a secret: incomplete on the dashboard and in the editor, start refused until the secret is set there', async () => {
+    await page.goto(`${server.base}/marketplace`);
+    await page.fill('[data-testid=market-q]', 'failure queue');
+    await page.press('[data-testid=market-q]', 'Enter');
+    await page.waitForSelector('[data-testid="listing-nextra/api-call-failure-queue"]');
+    await page.click('[data-testid="listing-nextra/api-call-failure-queue"]');
+    await page.click('[data-testid=use-template]');
+    await page.waitForSelector('[data-testid=consent-dialog]');
+    await page.fill('[data-testid=input-api_url]', 'https://api.example.com/orders');
+    await page.fill('[data-testid=template-name]', 'Orders with a token');
+    await page.click('[data-testid=consent-confirm]');
+    await page.waitForURL(/\/flow\/[^/]+\/split$/);
+    const id = page.url().split('/flow/')[1].split('/')[0];
+    await page.waitForSelector('[data-testid=template-setup]');
+    assert.match(await page.locator('[data-testid=template-setup]').innerText(), /nextra\/api-call-failure-queue@1\.0\.0[\s\S]*API_TOKEN/);
+    const refused = await apiCall('POST', `/api/flows/${id}/start`, {});
+    assert.equal(refused.status, 409, JSON.stringify(refused.body));
+    assert.equal(refused.body.code, 'secrets_unbound');
+    assert.deepEqual(refused.body.secrets, ['API_TOKEN']);
+
+    await page.goto(`${server.base}/dashboard`);
+    const row = page.locator('[data-testid=flow-row]', { hasText: 'Orders with a token' });
+    await row.locator('[data-testid=flow-setup-incomplete]').waitFor();
+    assert.match(await row.locator('[data-testid=flow-setup-incomplete]').innerText(), /Needs secrets: API_TOKEN/);
+
+    await row.locator('[data-testid=flow-setup-incomplete] a').click();
+    await page.waitForSelector('[data-testid=setup-secret-API_TOKEN]');
+    await page.fill('[data-testid=setup-secret-API_TOKEN]', 'token-from-the-editor');
+    await page.click('[data-testid=setup-save-API_TOKEN]');
+    await waitFor(async () => (await page.locator('[data-testid=template-setup]').count()) === 0, 'the setup banner gone');
+    const started = await apiCall('POST', `/api/flows/${id}/start`, {});
+    assert.equal(started.status, 200, JSON.stringify(started.body));
+    assert.equal(started.body.status, 'running');
+    await apiCall('POST', `/api/flows/${id}/stop`, {});
+    await page.goto(`${server.base}/dashboard`);
+    await page.locator('[data-testid=flow-row]', { hasText: 'Orders with a token' }).waitFor();
+    assert.equal(await page.locator('[data-testid=flow-row]', { hasText: 'Orders with a token' }).locator('[data-testid=flow-setup-incomplete]').count(), 0);
+  });
+
+  scenario('publish a module from the Modules page: checks and submission state; an ungranted import is refused; stats and a report', async () => {
+    const module = await apiCall('POST', '/api/modules', { name: 'e2e_echo', kind: 'wat', content: echoWat });
+    assert.equal(module.status, 201, JSON.stringify(module.body));
+    const sneaky = await apiCall('POST', '/api/modules', { name: 'e2e_fetch', kind: 'wat', content: fetchWat });
+    assert.equal(sneaky.status, 201, JSON.stringify(sneaky.body));
+    await page.goto(`${server.base}/modules`);
+    await page.click('[data-testid=module-row][data-module^="e2e_echo@"] [data-testid=module-publish]');
+    await page.waitForSelector('[data-testid=publish-dialog]');
+    assert.equal(await page.inputValue('[data-testid=publish-name]'), 'e2e-echo');
+    await page.fill('[data-testid=publish-summary]', 'Answers with its input');
+    await page.fill('[data-testid=publish-readme]', '# Echo\nAnswers with its input.');
+    await page.click('[data-testid=publish-submit]');
+    await page.waitForSelector('[data-testid=submission]');
+    assert.equal(await page.locator('[data-testid=submission-state]').innerText(), 'published');
+    for (const check of ['schema', 'namespace', 'hosts', 'secrets', 'imports', 'signature', 'review']) {
+      assert.equal(await page.locator(`[data-testid=publish-checks] [data-check=${check}]`).getAttribute('data-ok'), 'true', check);
+    }
+    assert.match(await page.locator('[data-testid=submission-listing]').innerText(), /\/e2e-echo/);
+    await page.click('[data-testid=publish-dialog] .dialog-actions button.primary');
+
+    await page.click('[data-testid=module-row][data-module^="e2e_fetch@"] [data-testid=module-publish]');
+    await page.waitForSelector('[data-testid=publish-dialog]');
+    await page.fill('[data-testid=publish-summary]', 'Fetches without asking');
+    await page.click('[data-testid=publish-submit]');
+    await page.waitForSelector('[data-testid=publish-refused]');
+    assert.equal(await page.locator('[data-testid=publish-refused] [data-check=imports]').getAttribute('data-ok'), 'false');
+    assert.match(await page.locator('[data-testid=publish-error]').innerText(), /http_fetch/);
+    await page.click('[data-testid=publish-dialog] .dialog-actions button[type=button]');
+
+    await page.goto(`${server.base}/marketplace?tab=mine`);
+    await page.waitForSelector('[data-testid=publisher-stats]');
+    const stat = page.locator('[data-testid=publisher-stat]', { hasText: 'e2e-echo' });
+    await stat.waitFor();
+    assert.equal(await stat.locator('[data-testid=stat-installs]').innerText(), '0');
+    assert.equal(await stat.locator('[data-testid=stat-reports]').innerText(), '0');
+
+    await page.goto(`${server.base}/marketplace?tab=tools&listing=${encodeURIComponent('nextra/json-path-pick')}`);
+    await page.click('[data-testid=report]');
+    await page.selectOption('[data-testid=report-reason]', 'broken');
+    await page.fill('[data-testid=report-text]', 'returns nothing for arrays');
+    await page.click('[data-testid=report-submit]');
+    await page.waitForSelector('[data-testid=listing-info]');
+    assert.match(await page.locator('[data-testid=listing-info]').innerText(), /Reported/);
   });
 
   scenario('the palette\'s Marketplace tab lists the installed tool and drags it in as publisher/name@MAJOR', async () => {

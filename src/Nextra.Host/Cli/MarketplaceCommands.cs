@@ -5,7 +5,8 @@ using Nextra.Modules.Marketplace;
 namespace Nextra.Host.Cli;
 
 /// <summary>
-/// <c>nextra marketplace review list|approve|reject</c>: the operator's queue when <c>[marketplace] review = "manual"</c>.
+/// <c>nextra marketplace review list|approve|reject</c>: the operator's queue when <c>[marketplace] review = "manual"</c>;
+/// <c>revoke</c>, <c>revocations</c>, <c>keys</c> and <c>reports</c>: the revocation list, the keys to trust elsewhere, abuse reports.
 /// Uses the configured store (SQLite or Postgres), so it is safe while servers run on the same data.
 /// </summary>
 internal static class MarketplaceCommands
@@ -53,7 +54,7 @@ internal static class MarketplaceCommands
         }));
 
         var review = new Command("review", "The manual review queue ([marketplace] review = \"manual\")") { list, approve, reject };
-        return new Command("marketplace", "Operate the marketplace") { review, Pack() };
+        return new Command("marketplace", "Operate the marketplace") { review, Pack(), Revoke(context), Revocations(context), Keys(context), Reports(context) };
     }
 
     /// <summary><c>nextra marketplace pack DIR [-o FILE]</c>: zips a folder into a .ntpkg (no server, no database) and checks it reads back.</summary>
@@ -74,7 +75,74 @@ internal static class MarketplaceCommands
         return pack;
     }
 
+    /// <summary><c>nextra marketplace revoke TARGET --reason TEXT</c>: adds a key id, digest or version to the revocation list.</summary>
+    private static Command Revoke(CliContext context)
+    {
+        var target = new Argument<string>("TARGET") { Description = "key:KEYID, sha256:DIGEST, or publisher/name@VERSION (@* for every version)" };
+        var reason = new Option<string>("--reason") { Description = "Why (installers and GET /api/marketplace/revoked.json show it)", Required = true };
+        var revoke = new Command("revoke", "Revoke a signing key, a digest or a version: installs and every load refuse it (key_revoked / tool_revoked)") { target, reason };
+        revoke.SetAction((parse, ct) => CliGuard.GuardAsync(parse, async () =>
+        {
+            await using var app = await context.BuildForCommandAsync(parse, ct);
+            var added = await app.Services.GetRequiredService<MarketplaceRegistry>().RevokeAsync(parse.GetValue(target)!, parse.GetValue(reason)!, ct);
+            parse.InvocationConfiguration.Output.WriteLine(added ? $"revoked {parse.GetValue(target)!.Trim()}" : $"{parse.GetValue(target)!.Trim()} was already revoked");
+        }));
+        return revoke;
+    }
+
+    private static Command Revocations(CliContext context)
+    {
+        var list = new Command("revocations", "List the revocation list (the store's entries and [marketplace] revoked)");
+        list.SetAction((parse, ct) => CliGuard.GuardAsync(parse, async () =>
+        {
+            await using var app = await context.BuildForCommandAsync(parse, ct);
+            var items = await app.Services.GetRequiredService<MarketplaceRegistry>().ListAsync(ct);
+            var output = parse.InvocationConfiguration.Output;
+            if (items.Count == 0)
+                output.WriteLine("nothing is revoked");
+            foreach (var r in items)
+                output.WriteLine($"{r.Kind,-8} {r.Value}  {r.At}  {r.Reason}");
+        }));
+        return list;
+    }
+
+    /// <summary><c>nextra marketplace keys</c>: the registry's public key, as a line for another server's nextra.toml, and the signed keys.json.</summary>
+    private static Command Keys(CliContext context)
+    {
+        var keys = new Command("keys", "Print this registry's public key (for [marketplace] trusted_keys on other servers) and its signed keys.json");
+        keys.SetAction((parse, ct) => CliGuard.GuardAsync(parse, async () =>
+        {
+            await using var app = await context.BuildForCommandAsync(parse, ct);
+            var doc = await app.Services.GetRequiredService<MarketplaceRegistry>().KeysAsync(ct);
+            var output = parse.InvocationConfiguration.Output;
+            output.WriteLine($"# trust what this server approved, in the other server's nextra.toml:\n[marketplace]\ntrusted_keys = [{string.Join(", ", doc.Keys.Select(k => $"\"{k.PublicKey}\""))}]");
+            output.WriteLine(System.Text.Json.JsonSerializer.Serialize(doc, MarketplaceCliJson.Default.KeysDocument));
+        }));
+        return keys;
+    }
+
+    private static Command Reports(CliContext context)
+    {
+        var limit = new Option<int>("--limit") { Description = "How many (newest first)", DefaultValueFactory = _ => 100 };
+        var reports = new Command("reports", "List abuse reports on listings, newest first") { limit };
+        reports.SetAction((parse, ct) => CliGuard.GuardAsync(parse, async () =>
+        {
+            await using var app = await context.BuildForCommandAsync(parse, ct);
+            var items = await app.Services.GetRequiredService<MarketplaceRegistry>().ReportsAsync(parse.GetValue(limit), ct);
+            var output = parse.InvocationConfiguration.Output;
+            if (items.Count == 0)
+                output.WriteLine("no reports");
+            foreach (var r in items)
+                output.WriteLine($"{r.CreatedAt}  {r.ListingId}  {r.Reason}  tenant={r.TenantId}{(r.Text is null ? "" : "  " + r.Text)}");
+        }));
+        return reports;
+    }
+
     private static Task AuditAsync(WebApplication app, ReviewItem item, string action, CancellationToken ct) =>
         app.Services.GetRequiredService<IAuditLog>().RecordAsync(new AuditRecord(item.TenantId,
             new AuditActor(null, Environment.UserName, AuditVia.Cli), action, $"{item.ListingId}@{item.Version}", "submission=" + item.Id), ct);
 }
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, WriteIndented = true)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(KeysDocument))]
+internal sealed partial class MarketplaceCliJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -12,7 +12,7 @@ internal sealed class AuditLog(IAuditStore store, TimeProvider time) : IAuditLog
         var now = time.GetUtcNow();
         return store.AppendAsync(new AuditRow
         {
-            Id = Guid.CreateVersion7(now).ToString(),
+            Id = SortableId.New(now),
             TenantId = record.TenantId,
             At = SqliteCommands.Iso(now),
             ActorUserId = record.Actor.UserId,

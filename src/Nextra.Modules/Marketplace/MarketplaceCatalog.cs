@@ -128,4 +128,33 @@ internal sealed class MarketplaceCatalog(IMarketplaceStore store, PackageVerifie
         var after = await store.GetListingAsync(tenantId, l.Id, ct) ?? l;
         return new VoteResponse(after.VotesUp, after.VotesDown);
     }
+
+    public static readonly string[] ReportReasons = ["malware", "stolen-credentials", "spam", "broken", "impersonation", "other"];
+
+    /// <summary>An abuse report (R5): any tenant but the publisher's, one per tenant and listing (a repeat replaces it).</summary>
+    public async Task<ReportResponse> ReportAsync(string tenantId, string kind, string publisher, string name, ReportRequest body, CancellationToken ct)
+    {
+        var l = await ListingAsync(tenantId, kind, publisher, name, ct);
+        var reason = body.Reason?.Trim().ToLowerInvariant() ?? "";
+        if (!ReportReasons.Contains(reason))
+            throw MarketplaceErrors.Invalid("reason", $"reason is one of {string.Join(", ", ReportReasons)}.");
+        if (body.Text is { Length: > 2000 })
+            throw MarketplaceErrors.Invalid("text", "A report is at most 2,000 characters.");
+        if (l.TenantId == tenantId)
+            throw MarketplaceErrors.Invalid("id", "A publisher does not report its own listing; publish a new version or make it private instead.");
+        var first = await store.UpsertReportAsync(new ReportRow
+        {
+            ListingId = l.Id, TenantId = tenantId, Reason = reason, Text = string.IsNullOrWhiteSpace(body.Text) ? null : body.Text.Trim(),
+            CreatedAt = SqliteCommands.Iso(time.GetUtcNow()),
+        }, ct);
+        return new ReportResponse(l.Id, reason, first ? "received" : "updated");
+    }
+
+    /// <summary>The publisher's listings with installs, votes, tenants active in the last 30 days and reports (R8 publisher stats).</summary>
+    public async Task<PublisherStats> StatsAsync(string tenantId, string handle, CancellationToken ct)
+    {
+        var rows = await store.PublisherStatsAsync(tenantId, time.GetUtcNow().AddDays(-30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ct);
+        return new PublisherStats(handle, [.. rows.Select(r => new ListingStats(r.ListingId, r.Kind, r.LatestVersion, r.Visibility, r.Installs, r.VotesUp,
+            r.VotesDown, r.ActiveTenants, r.Reports))]);
+    }
 }

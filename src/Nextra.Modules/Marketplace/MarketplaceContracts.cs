@@ -60,3 +60,27 @@ public sealed record VoteResponse(long VotesUp, long VotesDown);
 public sealed record PublisherResponse(string Handle, bool Published, string KeyId, string PublicKey);
 
 public sealed record PublisherRequest(string? Handle);
+
+/// <summary>The template a flow was created from (R6): its id, version, digest and the inputs used.</summary>
+public sealed record TemplateOrigin(string Id, string Version, string Digest, Dictionary<string, string> Inputs);
+
+/// <summary>A tenant secret a template flow needs: whether the flow's YAML still uses it, and whether the tenant has it (bound).</summary>
+public sealed record TemplateFlowSecret(string Name, bool Used, bool Bound);
+
+/// <summary><c>GET /api/marketplace/template-flows[/{flowId}]</c>: a flow made from a template and whether its setup is complete (every used secret bound).</summary>
+public sealed record TemplateFlowSetup(string FlowId, TemplateOrigin Template, TemplateFlowSecret[] Secrets, bool SetupComplete, string[] UnboundSecrets);
+
+/// <summary><c>POST /api/marketplace/flows/{publisher}/{name}/use</c> → 201: the new (stopped) Flow, with its template and what is still unbound.</summary>
+public sealed record UsedTemplateFlow(string Id, string Name, string Description, string OrganismYaml, JsonElement? CanvasState, string Status, long Version,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, TemplateOrigin Template, bool SetupComplete, string[] UnboundSecrets);
+
+/// <summary><c>POST /api/marketplace/{tools|flows}/{publisher}/{name}/reports</c>: reason malware | stolen-credentials | spam | broken | impersonation | other.</summary>
+public sealed record ReportRequest(string? Reason, string? Text);
+
+public sealed record ReportResponse(string ListingId, string Reason, string State);
+
+/// <summary>One of the publisher's listings in <c>GET /api/marketplace/publisher/stats</c>.</summary>
+public sealed record ListingStats(string Id, string Kind, string? Version, string Visibility, long Installs, long VotesUp, long VotesDown,
+    long ActiveTenants30d, long Reports);
+
+public sealed record PublisherStats(string Handle, ListingStats[] Listings);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.OpenApi;
 using Nextra.Modules.Common;
 using Nextra.Modules.Flows;
 
@@ -25,11 +26,32 @@ internal static class MarketplaceEndpoints
             group.MapPost($"/{segment}/{{publisher}}/{{name}}/votes", (string publisher, string name, VoteRequest body, ICurrentUser user, MarketplaceCatalog catalog, CancellationToken ct) =>
                     VoteAsync(kind, publisher, name, body, user, catalog, ct))
                 .WithName($"Vote{name}").WithSummary("One vote (and optional review) per tenant; a repeat replaces it. Only tenants that used the listing.");
+            group.MapPost($"/{segment}/{{publisher}}/{{name}}/reports", (string publisher, string name, ReportRequest body, ICurrentUser user, MarketplaceCatalog catalog, CancellationToken ct) =>
+                    ReportAsync(kind, publisher, name, body, user, catalog, ct))
+                .WithName($"Report{name}").WithSummary("Report abuse (malware, stolen-credentials, spam, broken, impersonation, other); one per tenant, a repeat replaces it. Operators read them with nextra marketplace reports.");
         }
         group.MapPost("/flows/{publisher}/{name}/use", UseAsync).WithName("UseTemplate")
-            .WithSummary("Create a stopped flow from a template with inputs and secret bindings; 201 with the flow.");
+            .WithSummary("Create a stopped flow from a template with inputs and secret bindings; 201 with the flow, its template and the secrets still unbound (setupComplete).");
+        group.MapGet("/template-flows", ListTemplateFlowsAsync).WithName("ListTemplateFlows")
+            .WithSummary("The tenant's flows created from templates: template id, version, digest, inputs, secrets needed and whether the setup is complete.");
+        group.MapGet("/template-flows/{flowId}", GetTemplateFlowAsync).WithName("GetTemplateFlow")
+            .WithSummary("One flow created from a template; 404 when the flow was not. A flow with unbound secrets does not start (409 secrets_unbound).");
         group.MapPost("/publish", PublishAsync).WithName("PublishListing")
-            .WithSummary("Publish a tool (from a module) or a template (from a flow), as JSON or a .ntpkg in the multipart field 'package'; 202 {submissionId} once the automated checks pass, 422 with the failing checks.");
+            .WithSummary("Publish a tool (from a module) or a template (from a flow), as JSON or a .ntpkg in the multipart field 'package'; 202 {submissionId} once the automated checks pass, 422 with the failing checks.")
+            // "*/*" keeps routing from refusing other media types before the handler (which answers them 415 with what to send);
+            // the document lists only the two real bodies.
+            .Accepts<PublishRequest>("application/json", "multipart/form-data", "*/*")
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // Two request bodies: the JSON form (PublishRequest, from Accepts) and a .ntpkg upload in the multipart field 'package'.
+                if (operation.RequestBody?.Content is { } content)
+                {
+                    content.Remove("*/*");
+                    if (content.TryGetValue("multipart/form-data", out var multipart))
+                        multipart.Schema = PackageUploadSchema();
+                }
+                return Task.CompletedTask;
+            });
         group.MapGet("/submissions/{id}", SubmissionAsync).WithName("GetSubmission").WithSummary("A submission's state and check results.");
         group.MapGet("/installs", ListInstallsAsync).WithName("ListInstalls").WithSummary("The tenant's installed tools.");
         group.MapPost("/installs", InstallAsync).WithName("InstallTool")
@@ -38,6 +60,12 @@ internal static class MarketplaceEndpoints
             .WithSummary("Upgrade (409 permission_approval_required when it widens permissions), approve, roll back, toggle auto-update.");
         group.MapDelete("/installs/{id}", DeleteInstallAsync).WithName("UninstallTool")
             .WithSummary("Uninstall; 409 tool_in_use naming the flows that use it.");
+        group.MapGet("/publisher/stats", StatsAsync).WithName("GetPublisherStats")
+            .WithSummary("The tenant's listings with installs, votes, tenants active in the last 30 days and abuse reports.");
+        group.MapGet("/keys.json", KeysAsync).WithName("GetMarketplaceKeys")
+            .WithSummary("The registry's public keys (signed): add the registry key to another server's [marketplace] trusted_keys to trust what this one approved.");
+        group.MapGet("/revoked.json", RevokedAsync).WithName("GetMarketplaceRevocations")
+            .WithSummary("The revocation list (signed): revoked versions (id@version or id@*), digests and key ids; each refuses installs and loads.");
         group.MapGet("/publisher", PublisherAsync).WithName("GetPublisher").WithSummary("The tenant's publisher handle and key id.");
         group.MapPut("/publisher", SetPublisherAsync).WithName("SetPublisher")
             .WithSummary("Change the publisher handle (until the first publication).");
@@ -52,11 +80,32 @@ internal static class MarketplaceEndpoints
     internal static async Task<Ok<VoteResponse>> VoteAsync(string kind, string publisher, string name, VoteRequest body, ICurrentUser user, MarketplaceCatalog catalog, CancellationToken ct) =>
         TypedResults.Ok(await catalog.VoteAsync(user.TenantId, kind, publisher, name, body, ct));
 
-    internal static async Task<Created<FlowResponse>> UseAsync(string publisher, string name, UseTemplateRequest body, ICurrentUser user, MarketplaceInstalls installs, CancellationToken ct)
+    internal static async Task<Created<UsedTemplateFlow>> UseAsync(string publisher, string name, UseTemplateRequest body, ICurrentUser user, MarketplaceInstalls installs, CancellationToken ct)
     {
         var flow = await installs.UseAsync(user.TenantId, user.Email, publisher, name, body, ct);
         return TypedResults.Created($"/api/flows/{flow.Id}", flow);
     }
+
+    internal static async Task<Ok<TemplateFlowSetup[]>> ListTemplateFlowsAsync(ICurrentUser user, TemplateFlows templates, CancellationToken ct) =>
+        TypedResults.Ok(await templates.ListAsync(user.TenantId, ct));
+
+    internal static async Task<Ok<TemplateFlowSetup>> GetTemplateFlowAsync(string flowId, ICurrentUser user, TemplateFlows templates, CancellationToken ct) =>
+        TypedResults.Ok(await templates.GetAsync(user.TenantId, flowId, ct) ?? throw ApiException.NotFound("Flow made from a template"));
+
+    /// <summary>The multipart body of <c>POST /api/marketplace/publish</c>: one file, the <c>.ntpkg</c>, in the field <c>package</c>.</summary>
+    private static OpenApiSchema PackageUploadSchema() => new()
+    {
+        Type = JsonSchemaType.Object,
+        Required = new HashSet<string>(StringComparer.Ordinal) { "package" },
+        Properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal)
+        {
+            ["package"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String, Format = "binary",
+                Description = "The .ntpkg (a zip of manifest.json, README.md and module.wasm|module.wat or flow.yaml; build it with nextra marketplace pack).",
+            },
+        },
+    };
 
     internal static async Task<Accepted<PublishAccepted>> PublishAsync(HttpRequest request, ICurrentUser user, MarketplaceService service,
         Microsoft.Extensions.Options.IOptions<MarketplaceOptions> options, CancellationToken ct)
@@ -113,6 +162,19 @@ internal static class MarketplaceEndpoints
         await installs.DeleteAsync(user.TenantId, id, ct);
         return TypedResults.NoContent();
     }
+
+    internal static async Task<Ok<ReportResponse>> ReportAsync(string kind, string publisher, string name, ReportRequest body, ICurrentUser user,
+        MarketplaceCatalog catalog, CancellationToken ct) => TypedResults.Ok(await catalog.ReportAsync(user.TenantId, kind, publisher, name, body, ct));
+
+    internal static async Task<Ok<PublisherStats>> StatsAsync(ICurrentUser user, MarketplaceService service, MarketplaceCatalog catalog, CancellationToken ct)
+    {
+        var p = await service.PublisherAsync(user.TenantId, user.Email, ct);
+        return TypedResults.Ok(await catalog.StatsAsync(user.TenantId, p.Handle, ct));
+    }
+
+    internal static async Task<Ok<KeysDocument>> KeysAsync(MarketplaceRegistry registry, CancellationToken ct) => TypedResults.Ok(await registry.KeysAsync(ct));
+
+    internal static async Task<Ok<RevokedDocument>> RevokedAsync(MarketplaceRegistry registry, CancellationToken ct) => TypedResults.Ok(await registry.RevokedAsync(ct));
 
     internal static async Task<Ok<PublisherResponse>> PublisherAsync(ICurrentUser user, MarketplaceService service, CancellationToken ct)
     {

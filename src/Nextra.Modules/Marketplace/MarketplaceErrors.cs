@@ -13,6 +13,10 @@ public static class MarketplaceErrors
     public const string TierRequired = "tier_required";
     public const string TemplateSecretFound = "template_secret_found";
     public const string VoteRequiresUse = "vote_requires_use";
+    /// <summary>The listing's namespace belongs to another publisher's key (a key signs only ids under its own publisher).</summary>
+    public const string NamespaceMismatch = "namespace_mismatch";
+    /// <summary>A version lower than the installed one without an explicit rollback (no silent downgrade).</summary>
+    public const string DowngradeRefused = "downgrade_refused";
 
     public static ApiException Tier(string what, string needed, string current)
     {

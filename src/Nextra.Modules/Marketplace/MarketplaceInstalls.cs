@@ -19,6 +19,7 @@ internal sealed class MarketplaceInstalls(
     MarketplaceService service,
     ITierLimits tiers,
     IFlowLibrary flows,
+    ISecretList secrets,
     TimeProvider time)
 {
     private string Now() => SqliteCommands.Iso(time.GetUtcNow());
@@ -61,6 +62,13 @@ internal sealed class MarketplaceInstalls(
         if (target is not null && target != row.Version)
         {
             var version = await PublishedAsync(listing, target, ct);
+            if (body.Rollback != true && MarketplaceService.Compare(version.Version, row.Version) < 0)
+            {
+                var down = new ApiException(409, MarketplaceErrors.DowngradeRefused, "Downgrade refused",
+                    $"{listing.Id}@{version.Version} is lower than the installed {row.Version}: no silent downgrade. Roll back with rollback: true (to {row.PreviousVersion ?? "the previous version"}).");
+                down.Extensions["installed"] = row.Version;
+                throw down;
+            }
             if (MarketplaceService.MajorOf(version.Version) != row.Major)
                 throw MarketplaceErrors.Invalid("version", $"{version.Version} is another major; install {listing.Id}@{MarketplaceService.MajorOf(version.Version)} beside this one.");
             var next = PackageVerifier.ToolPermissionsOf(version);
@@ -112,7 +120,7 @@ internal sealed class MarketplaceInstalls(
     }
 
     /// <summary>Creates a stopped flow from a template version: inputs substituted in scalars, secrets renamed to the tenant's bindings.</summary>
-    public async Task<FlowResponse> UseAsync(string tenantId, string createdBy, string publisher, string name, UseTemplateRequest body, CancellationToken ct)
+    public async Task<UsedTemplateFlow> UseAsync(string tenantId, string createdBy, string publisher, string name, UseTemplateRequest body, CancellationToken ct)
     {
         var listing = await store.GetListingAsync(tenantId, $"{publisher}/{name}", ct);
         if (listing is null || listing.Kind != "flow")
@@ -128,11 +136,34 @@ internal sealed class MarketplaceInstalls(
             ex.Extensions["tools"] = missing;
             throw ex;
         }
-        var yaml = TemplateRenderer.Render(System.Text.Encoding.UTF8.GetString(version.Content), header.Inputs, body.Inputs ?? [], body.SecretBindings ?? []);
+        var bindings = body.SecretBindings ?? [];
+        foreach (var (from, to) in bindings)
+        {
+            if (!header.Secrets.Contains(from))
+                throw MarketplaceErrors.Invalid("secretBindings", $"'{from}' is not a secret of this template (it names: {(header.Secrets.Length == 0 ? "none" : string.Join(", ", header.Secrets))}).");
+            if (!SecretNames.IsValid(to))
+                throw MarketplaceErrors.Invalid("secretBindings", $"'{to}' is not a secret name.");
+        }
+        var inputs = TemplateRenderer.Resolve(header.Inputs, body.Inputs ?? []);
+        var yaml = TemplateRenderer.Render(System.Text.Encoding.UTF8.GetString(version.Content), header.Inputs, body.Inputs ?? [], bindings);
         var flowName = string.IsNullOrWhiteSpace(body.Name) ? listing.DisplayName : body.Name.Trim();
         var row = await flows.CreateAsync(tenantId, createdBy, new FlowRequest(flowName, $"From template {listing.Id}@{version.Version}: {listing.Summary}", yaml, null), ct);
+        // The flow remembers its template and the tenant secrets it needs (after the bindings): it is incomplete, and will not
+        // start, until each one it still uses exists.
+        var needed = header.Secrets.Select(s => bindings.GetValueOrDefault(s) ?? s).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var origin = new TemplateFlowRow
+        {
+            TenantId = tenantId, FlowId = row.Id, ListingId = listing.Id, Version = version.Version, Digest = version.Digest,
+            Inputs = JsonSerializer.Serialize(inputs, MarketplaceJsonContext.Default.DictionaryStringString),
+            Secrets = JsonSerializer.Serialize(needed, MarketplaceJsonContext.Default.StringArray), CreatedAt = Now(),
+        };
+        await store.SaveTemplateFlowAsync(origin, ct);
         await store.RecordUsageAsync(tenantId, listing.Id, time.GetUtcNow().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ct);
-        return row;
+        var existing = (await secrets.ListAsync(tenantId, ct)).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var setup = TemplateFlows.View(origin, row.OrganismYaml, existing);
+        var flow = row;
+        return new UsedTemplateFlow(flow.Id, flow.Name, flow.Description, flow.OrganismYaml, flow.CanvasState, flow.Status, flow.Version, flow.CreatedAt,
+            flow.UpdatedAt, setup.Template, setup.SetupComplete, setup.UnboundSecrets);
     }
 
     private async Task VerifyToolAsync(ListingRow listing, VersionRow version, ToolPermissions permissions, CancellationToken ct)

@@ -21,15 +21,22 @@ public static class MarketplaceModule
         services.AddOptions<MarketplaceOptions>().Bind(configuration.GetSection(MarketplaceOptions.Section))
             .Validate(o => o.Review is "auto" or "manual", "[marketplace] review is \"auto\" or \"manual\"")
             .Validate(o => o.TrustedKeys.All(k => IsKey(k)), "[marketplace] trusted_keys holds base64 Ed25519 public keys (32 bytes)")
+            .Validate(o => o.Revoked.All(r => MarketplaceRegistry.ParseTarget(r) is not null),
+                "[marketplace] revoked holds key:KEYID, sha256:DIGEST or publisher/name@VERSION (or @*) entries")
             .ValidateOnStart();
         services.AddMigrations("marketplace", typeof(MarketplaceModule).Assembly, after: "accounts");
         services.TryAddSingleton(TimeProvider.System);
         services.AddStore<IMarketplaceStore, SqliteMarketplaceStore, PostgresMarketplaceStore>();
         services.TryAddSingleton<MarketplaceKeys>();
         services.TryAddSingleton<PackageVerifier>();
+        services.TryAddSingleton(sp => new MarketplaceRegistry(sp.GetRequiredService<IMarketplaceStore>(), sp.GetRequiredService<MarketplaceKeys>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MarketplaceOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<MarketplaceService>();
         services.TryAddSingleton<MarketplaceCatalog>();
         services.TryAddSingleton<MarketplaceInstalls>();
+        services.TryAddSingleton<TemplateFlows>();
+        services.AddSingleton<Flows.IFlowStartCheck>(sp => sp.GetRequiredService<TemplateFlows>());
+        services.AddSingleton<Flows.IFlowChangeHandler>(sp => sp.GetRequiredService<TemplateFlows>());
         services.TryAddSingleton(sp => new MarketplaceReview(sp.GetRequiredService<IMarketplaceStore>(), sp.GetRequiredService<MarketplaceService>()));
         services.AddSingleton<IExternalModuleSource, ToolModuleSource>();
         // After the migrations' hosted service (registered by AddStorage, earlier): a fresh install shows the starter catalogue.

@@ -11,6 +11,13 @@ public sealed class MarketplaceOptions
     /// <summary>Extra countersigning keys trusted for installs (other servers, an organisation): base64 Ed25519 public keys.</summary>
     public string[] TrustedKeys { get; set; } = [];
 
+    /// <summary>
+    /// Revoked keys, digests and versions, for offline and organisation use (beside <c>nextra marketplace revoke</c>):
+    /// <c>key:KEYID</c>, <c>sha256:DIGEST</c> or <c>publisher/name@VERSION</c> (<c>@*</c> for every version). A match refuses the
+    /// install and every load (<c>key_revoked</c> / <c>tool_revoked</c>).
+    /// </summary>
+    public string[] Revoked { get; set; } = [];
+
     /// <summary>Seed the built-in <c>nextra</c> starter catalogue at start (idempotent).</summary>
     public bool Starter { get; set; } = true;
 

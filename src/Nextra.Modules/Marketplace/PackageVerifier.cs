@@ -8,9 +8,10 @@ namespace Nextra.Modules.Marketplace;
 /// <summary>
 /// The install and load checks of R3 on a stored version, in order, each failure with its own code: the publisher signature
 /// (by the key that owns the id's namespace) over the statement, verified before the statement is parsed; the registry
-/// countersignature by a trusted key; then the file and permission digests against the stored bytes; then revocation.
+/// countersignature by a trusted key; then the file and permission digests against the stored bytes; then revocation
+/// (the version's state and the revocation list: <c>tool_revoked</c>, or <c>key_revoked</c> for a revoked signing key).
 /// </summary>
-internal sealed class PackageVerifier(IMarketplaceStore store, MarketplaceKeys keys)
+internal sealed class PackageVerifier(IMarketplaceStore store, MarketplaceKeys keys, MarketplaceRegistry registry)
 {
     public const string SystemTenant = "";
 
@@ -24,7 +25,7 @@ internal sealed class PackageVerifier(IMarketplaceStore store, MarketplaceKeys k
         else if (await store.FindPublisherByHandleAsync(listing.Publisher, ct) is { } publisher && publisher.TenantId == listing.TenantId)
             publisherKey = Convert.FromBase64String(publisher.PublicKey);
         else
-            throw Refused(MarketplaceErrors.SignatureInvalid, $"{label}: no key owns the namespace '{listing.Publisher}'.");
+            throw Refused(MarketplaceErrors.NamespaceMismatch, $"{label}: the namespace '{listing.Publisher}' belongs to another publisher; its key may not sign {listing.Id}.");
         if (Ed25519Keys.KeyId(publisherKey) != version.SignerKeyId
             || !Ed25519Keys.Verify(publisherKey, PackageStatement.PublisherMessage(version.Statement), Base64(version.Signature)))
             throw Refused(MarketplaceErrors.SignatureInvalid, $"{label}: the publisher signature does not verify; the package was altered or signed by another key.");
@@ -45,9 +46,13 @@ internal sealed class PackageVerifier(IMarketplaceStore store, MarketplaceKeys k
             throw Refused(MarketplaceErrors.DigestMismatch, $"{label}: the stored {file ?? "artifact"} does not match its signed digest; it was altered after signing.");
         if (listing.Kind == "tool" && PackageStatement.Field(version.Statement, "permissions_sha256") != ToolPermissionsOf(version).Hash())
             throw Refused(MarketplaceErrors.DigestMismatch, $"{label}: the stored permissions do not match the signed ones.");
-        // 4. Revocation.
+        // 4. Revocation: the version's state, then the revocation list (its id and version, its digest, either signing key).
         if (version.State == "revoked")
             throw Refused(MarketplaceErrors.ToolRevoked, $"{label} was revoked by the marketplace; use another version.");
+        if (await registry.FindAsync(listing.Id, version.Version, version.Digest, [version.SignerKeyId, version.CounterKeyId], ct) is { } revoked)
+            throw revoked.Kind == "key"
+                ? Refused(MarketplaceRegistry.KeyRevoked, $"{label} is signed by the revoked key {revoked.Value} ({revoked.Reason}); nothing it signed installs or loads.")
+                : Refused(MarketplaceErrors.ToolRevoked, $"{label} is revoked ({revoked.Kind} {revoked.Value}: {revoked.Reason}); use another version.");
     }
 
     public static ToolPermissions ToolPermissionsOf(VersionRow version) =>
@@ -81,6 +86,8 @@ internal sealed class PackageVerifier(IMarketplaceStore store, MarketplaceKeys k
     {
         MarketplaceErrors.DigestMismatch => "Digest mismatch",
         MarketplaceErrors.ToolRevoked => "Tool revoked",
+        MarketplaceRegistry.KeyRevoked => "Key revoked",
+        MarketplaceErrors.NamespaceMismatch => "Namespace mismatch",
         _ => "Signature invalid",
     }, detail);
 }

@@ -38,6 +38,7 @@ internal sealed class ToolModuleSource(IMarketplaceStore store, PackageVerifier 
                     Grants = MarketplaceService.Grants(permissions),
                     Limits = new WasmTierLimits(limits?.FuelPerCall is { } f ? (ulong)Math.Max(0, f) : max.MaxFuel, limits?.MemoryMib ?? max.MaxMemoryMb, limits?.TimeoutMs ?? max.MaxTimeoutMs),
                     AllowsUrl = url => hosts.Any(h => HostPatterns.Matches(h, url)),
+                    Secrets = SecretGrants(permissions, install.SecretBindings),
                     Digest = version.Digest,
                 }));
                 await store.RecordUsageAsync(tenantId, install.ListingId, day, ct);
@@ -48,5 +49,16 @@ internal sealed class ToolModuleSource(IMarketplaceStore store, PackageVerifier 
             }
         }
         return result;
+    }
+
+    /// <summary>Each granted secret, bound to the tenant secret named at install, and sent only to its own hosts.</summary>
+    internal static WasmSecretGrant[] SecretGrants(ToolPermissions permissions, string bindingsJson)
+    {
+        var bindings = System.Text.Json.JsonSerializer.Deserialize(bindingsJson, MarketplaceJsonContext.Default.DictionaryStringString) ?? [];
+        return [.. (permissions.Secrets ?? []).Select(s =>
+        {
+            var own = s.Hosts.ToArray();
+            return new WasmSecretGrant(s.Name, bindings.GetValueOrDefault(s.Name) ?? s.Name, url => own.Any(h => HostPatterns.Matches(h, url)));
+        })];
     }
 }

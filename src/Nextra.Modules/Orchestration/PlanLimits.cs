@@ -13,7 +13,8 @@ namespace Nextra.Modules.Orchestration;
 /// instance, is told through <see cref="IRunSignals"/> and converges. Starting is refused while the tenant is at its
 /// limit; after an upgrade the stopped flows start again.
 /// </summary>
-public sealed class PlanLimits(IFlowCatalog catalog, IFlowRuntimeStore runtime, IRunSignals signals, ILogger<PlanLimits> logger) : ITierChangeHandler
+public sealed class PlanLimits(IFlowCatalog catalog, IFlowRuntimeStore runtime, IRunSignals signals, ILogger<PlanLimits> logger,
+    IEnumerable<IFlowStartCheck> startChecks) : ITierChangeHandler
 {
     /// <summary>The status reason of a flow stopped because the tenant's tier runs fewer flows.</summary>
     public const string OverPlanLimit = "over_plan_limit";
@@ -39,10 +40,14 @@ public sealed class PlanLimits(IFlowCatalog catalog, IFlowRuntimeStore runtime, 
         return [.. stop.Select(f => f.Id)];
     }
 
-    /// <summary>Refuses to start <paramref name="flow"/> when the tenant already runs as many flows as its tier allows.</summary>
+    /// <summary>Refuses to start <paramref name="flow"/> when an <see cref="IFlowStartCheck"/> refuses, or the tenant already runs as many flows as its tier allows.</summary>
     public async Task CheckStartAsync(FlowSnapshot flow, TierLimits tier, CancellationToken ct)
     {
-        if (tier.Flows is not { } max || flow.Status is FlowStatuses.Running or FlowStatuses.Starting) return;
+        if (flow.Status is FlowStatuses.Running or FlowStatuses.Starting) return;
+        // Other modules' conditions first (a template flow whose secrets are unbound): fixing them needs no plan change.
+        foreach (var check in startChecks)
+            await check.CheckStartAsync(flow, ct).ConfigureAwait(false);
+        if (tier.Flows is not { } max) return;
         var others = Running(await catalog.ListForTenantAsync(flow.TenantId, ct).ConfigureAwait(false), flow.Id).Count;
         if (others < max) return;
         var ex = new ApiException(403, OverPlanLimit, "Over plan limit",

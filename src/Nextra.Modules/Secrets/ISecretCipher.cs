@@ -12,6 +12,12 @@ public interface ISecretCipher
     string Decrypt(string tenantId, string name, byte[] blob);
 }
 
+/// <summary>The names of a tenant's secrets (never their values): the marketplace checks a template's bindings with it.</summary>
+public interface ISecretList
+{
+    Task<IReadOnlyList<SecretListItem>> ListAsync(string tenantId, CancellationToken ct);
+}
+
 /// <summary>What a secret's name may be (letters, digits, <c>_ . -</c>, up to 128, not starting with a digit).</summary>
 public static partial class SecretNames
 {

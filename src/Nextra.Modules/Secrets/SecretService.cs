@@ -11,7 +11,7 @@ namespace Nextra.Modules.Secrets;
 /// Tenant secrets: write-only over the API, encrypted at rest, readable only by flows of the same tenant
 /// (through <see cref="ISecretResolverFactory"/>). Nothing here logs a value.
 /// </summary>
-internal sealed partial class SecretService(ISecretStore store, SecretCipher cipher, IOptions<SecretsOptions> options, TimeProvider time)
+internal sealed partial class SecretService(ISecretStore store, SecretCipher cipher, IOptions<SecretsOptions> options, TimeProvider time) : ISecretList
 {
     public static bool IsValidName(string name) => SecretNames.IsValid(name);
 

@@ -33,6 +33,7 @@ public static class SecretsModule
         });
         services.AddStore<ISecretStore, SqliteSecretStore, PostgresSecretStore>();
         services.TryAddSingleton<SecretService>();
+        services.TryAddSingleton<ISecretList>(sp => sp.GetRequiredService<SecretService>());
         services.TryAddSingleton<ISecretResolverFactory, SecretResolverFactory>();
         services.TryAddSingleton<ISecretCipher>(sp => sp.GetRequiredService<SecretCipher>());
         services.AddStartupCheck<SecretCipher>();

@@ -18,6 +18,9 @@ public sealed class EgressException(string code, string message, Exception? inne
     /// <summary>The TLS handshake failed (untrusted or mismatched certificate, no TLS on the other end).</summary>
     public const string Tls = "http_tls";
 
+    /// <summary>A request (or one of its redirects) aimed at a host outside the caller's granted hosts (a marketplace tool's manifest).</summary>
+    public const string HostNotGranted = "http_host_not_granted";
+
     /// <summary>
     /// HttpClient wraps exceptions thrown from ConnectCallback or while buffering content in
     /// HttpRequestException/IOException; this digs the guard's own exception back out.

@@ -17,6 +17,9 @@ internal sealed class EgressGuardHandler(EgressOptions options, EgressPolicy pol
         for (var hop = 0; ; hop++)
         {
             CheckTarget(current.RequestUri);
+            if (current.Options.TryGetValue(EgressHttp.AllowedTargetsOption, out var allows) && !allows(current.RequestUri!))
+                throw new EgressException(EgressException.HostNotGranted,
+                    $"{current.RequestUri!.GetLeftPart(UriPartial.Authority)}: not a granted host{(hop > 0 ? " (reached by a redirect)" : "")}");
             var response = await base.SendAsync(current, cancellationToken).ConfigureAwait(false);
             if (!IsRedirect(response.StatusCode) || response.Headers.Location is null)
                 return Cap(response);

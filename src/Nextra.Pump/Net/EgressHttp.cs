@@ -13,6 +13,12 @@ public static class EgressHttp
     public static readonly HttpRequestOptionsKey<string[]> SensitiveHeadersOption = new("nextra.egress.sensitive-headers");
 
     /// <summary>
+    /// Request option: the only URLs the request may reach, checked on every hop (redirects included) before it is sent;
+    /// a refusal is <see cref="EgressException.HostNotGranted"/> (a marketplace tool's granted hosts).
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<Func<Uri, bool>> AllowedTargetsOption = new("nextra.egress.allowed-targets");
+
+    /// <summary>
     /// A client whose sockets only ever connect to addresses the policy accepts: DNS is resolved here,
     /// every resolved address checked, the connection made to a checked address (so a second lookup
     /// cannot swap in a private one). No proxy, no automatic redirects, no cookies; one instance per

@@ -27,6 +27,9 @@ public sealed record WasmModuleRecord(string Name, string Version, WasmCode Code
     /// <summary>When set, the only URLs the module's <c>http_fetch</c> may reach (the manifest's host list).</summary>
     public Func<Uri, bool>? AllowsUrl { get; init; }
 
+    /// <summary>When set, the secrets the module may put in <c>http_fetch</c> request headers, each only towards its own hosts.</summary>
+    public IReadOnlyList<WasmSecretGrant>? Secrets { get; init; }
+
     /// <summary>Digest of the bytes that run (recorded by the host for traces); null for local modules.</summary>
     public string? Digest { get; init; }
 }

@@ -27,6 +27,9 @@ public sealed class WasmCallState
     /// <summary>When set, <c>http_fetch</c> refuses any URL it does not allow (a marketplace tool's granted hosts).</summary>
     public Func<Uri, bool>? AllowsUrl { get; init; }
 
+    /// <summary>When set, the secrets <c>http_fetch</c> substitutes into request headers (<c>{secret:NAME}</c>), each only towards its own hosts.</summary>
+    public IReadOnlyList<WasmSecretGrant>? Secrets { get; init; }
+
     /// <summary>When set, the call reports its linear memory's size there (at start and at each host call; 0 at the end).</summary>
     public StepMemory? Memory { get; init; }
 

@@ -108,26 +108,26 @@ public sealed class WasmModuleTemplate
         if (state.Cancelled || (ex.InnerException is OperationCanceledException && state.CancellationToken.IsCancellationRequested))
             return new OperationCanceledException("code block cancelled", ex, state.CancellationToken);
         if (state.TimedOut || trap == TrapCode.Interrupt)
-            return Fail(WasmErrorCodes.Timeout, $"exceeded its time limit of {limits.Timeout.TotalMilliseconds:0} ms", store, limits, ex);
+            return Charged(WasmErrorCodes.Timeout, $"exceeded its time limit of {limits.Timeout.TotalMilliseconds:0} ms", store, limits, ex);
         if (trap == TrapCode.OutOfFuel || (trap is not null && store.Fuel == 0))
-            return Fail(WasmErrorCodes.OutOfFuel, $"ran out of fuel ({limits.Fuel} units)", store, limits, ex);
+            return Charged(WasmErrorCodes.OutOfFuel, $"ran out of fuel ({limits.Fuel} units)", store, limits, ex);
         if (ex.InnerException is WasmHostTrapException host)
-            return Fail(WasmErrorCodes.Trap, host.Message, store, limits, ex);
+            return Charged(WasmErrorCodes.Trap, host.Message, store, limits, ex);
         if (memory is null && ex.Message.Contains("concurrent", StringComparison.OrdinalIgnoreCase) && ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
             return Fail(WasmErrorCodes.Busy, $"too many code blocks running at once: {WasmRuntime.FirstLines(ex.Message, 1)}", store, limits, ex);
         if (memory is null && ex.Message.Contains("memory", StringComparison.OrdinalIgnoreCase) && ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
-            return Fail(WasmErrorCodes.MemoryLimit, $"module needs more memory than the {limits.MemoryBytes / (1024 * 1024)} MiB limit: {WasmRuntime.FirstLines(ex.Message, 1)}", store, limits, ex);
+            return Charged(WasmErrorCodes.MemoryLimit, $"module needs more memory than the {limits.MemoryBytes / (1024 * 1024)} MiB limit: {WasmRuntime.FirstLines(ex.Message, 1)}", store, limits, ex);
         // memory.grow past the limit returns -1 rather than trapping; a guest that then traps the way an
         // allocator gives up (unreachable, or a write past the end it assumed was grown) is reported as the memory
         // limit it hit. The probe records the refusal; a module without one falls back to "within a page of the cap".
         if (refusedPages is > 0 && trap is (TrapCode.Unreachable or TrapCode.MemoryOutOfBounds) && memory is not null)
-            return Fail(WasmErrorCodes.MemoryLimit,
+            return Charged(WasmErrorCodes.MemoryLimit,
                 $"memory.grow of {refusedPages} pages ({refusedPages * 64} KiB) was refused at {memory.GetLength() / 1024} KiB in use, over the limit of "
                 + $"{limits.MemoryBytes / (1024 * 1024)} MiB, and the module then trapped ({TrapName(trap)})", store, limits, ex);
         if (refusedPages is null && trap is not null && trap != TrapCode.StackOverflow && memory is not null && memory.GetLength() + 65536 > limits.MemoryBytes)
-            return Fail(WasmErrorCodes.MemoryLimit, $"reached the memory limit of {limits.MemoryBytes / (1024 * 1024)} MiB ({TrapName(trap)})", store, limits, ex);
+            return Charged(WasmErrorCodes.MemoryLimit, $"reached the memory limit of {limits.MemoryBytes / (1024 * 1024)} MiB ({TrapName(trap)})", store, limits, ex);
         var what = trap == TrapCode.StackOverflow ? "stack overflow (recursion too deep)" : TrapName(trap);
-        return Fail(WasmErrorCodes.Trap, $"trapped: {what}: {WasmRuntime.FirstLines(ex.Message, 3)}", store, limits, ex);
+        return Charged(WasmErrorCodes.Trap, $"trapped: {what}: {WasmRuntime.FirstLines(ex.Message, 3)}", store, limits, ex);
     }
 
     private static string TrapName(TrapCode? trap) => trap?.ToString() ?? "error";
@@ -136,4 +136,11 @@ public sealed class WasmModuleTemplate
 
     private static HandlerException Fail(string code, string message, Store store, WasmCallLimits limits, Exception? inner = null) =>
         new(code, message, inner) { Usage = new StepUsage { Fuel = Used(store, limits) } };
+
+    /// <summary>
+    /// A trap, an out-of-fuel trap or a timeout costs the whole call budget (R10), not what was burnt before it: work a module
+    /// hides before trapping is never free (wasmtime#13802: fuel spent before a trap can go unrecorded).
+    /// </summary>
+    private static HandlerException Charged(string code, string message, Store store, WasmCallLimits limits, Exception? inner = null) =>
+        new(code, message, inner) { Usage = new StepUsage { Fuel = limits.Fuel } };
 }

@@ -11,8 +11,9 @@ using Nextra.Modules.Marketplace.Stores;
 namespace Nextra.Host.Tests.Marketplace;
 
 /// <summary>
-/// R11: a tampered file, a wrong key, a foreign namespace, a missing countersignature, altered permissions and a revoked
-/// version each fail the install/load checks with their own code; a module importing an ungranted function, even when
+/// R11: a tampered file (digest_mismatch), a wrong key (signature_invalid), a foreign namespace (namespace_mismatch), a missing
+/// countersignature, altered permissions and a revoked version (tool_revoked) each fail the install/load checks with their own code
+/// (a revoked key and a downgrade: RegistryTests); a module importing an ungranted function, even when
 /// properly signed and countersigned, fails to install with <c>import_not_permitted</c>.
 /// </summary>
 public sealed class PackageVerifierTests(NextraFactory factory) : IClassFixture<NextraFactory>
@@ -83,7 +84,7 @@ public sealed class PackageVerifierTests(NextraFactory factory) : IClassFixture<
 
         var foreign = Copy(listing);
         foreign.Publisher = otherHandle; // the namespace belongs to another tenant's key
-        Assert.Equal(MarketplaceErrors.SignatureInvalid, await CodeOfAsync(verifier, foreign, version));
+        Assert.Equal(MarketplaceErrors.NamespaceMismatch, await CodeOfAsync(verifier, foreign, version));
 
         var uncountersigned = Copy(version);
         uncountersigned.Countersignature = null;

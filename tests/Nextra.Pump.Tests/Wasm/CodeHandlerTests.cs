@@ -156,6 +156,20 @@ public sealed class CodeHandlerTests(WasmRuntimeFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Trap_ChargedTheWholeCallBudget_NotWhatRanBeforeIt()
+    {
+        // R10/R11: a trap costs the call's whole budget, so work hidden before a trap is never free.
+        var trap = await FailAsync(WatModules.PlainTrap, new JsonObject { ["fuel"] = 2_000_000 });
+        Assert.Equal(WasmErrorCodes.Trap, trap.Code);
+        Assert.Equal(2_000_000UL, trap.Usage!.Fuel);
+        var timeout = await FailAsync(WatModules.InfiniteLoop, new JsonObject { ["fuel"] = 10_000_000_000, ["timeout_ms"] = 150 });
+        Assert.Equal(WasmErrorCodes.Timeout, timeout.Code);
+        Assert.Equal(10_000_000_000UL, timeout.Usage!.Fuel);
+        var ok = await RunAsync(WatModules.Echo, new JsonObject { ["fuel"] = 2_000_000 });
+        Assert.InRange(ok.Usage!.Fuel!.Value, 1UL, 1_999_999UL); // a normal return costs budget − remaining
+    }
+
+    [Fact]
     public async Task FlowServicesTierLimits_CapTheBlocksFuel()
     {
         // The server passes the flow owner's tier through IFlowServices; it wins over the factory's own caps.

@@ -4,9 +4,9 @@ using Nextra.Pump.Handlers;
 namespace Nextra.Pump.Tests.Wasm;
 
 /// <summary>Flow services for handler tests: a real in-memory project memory, a recording event sink.</summary>
-internal sealed class TestServices(HttpClient? egress = null, bool withMemory = true) : IFlowServices
+internal sealed class TestServices(HttpClient? egress = null, bool withMemory = true, IReadOnlyDictionary<string, string>? secrets = null) : IFlowServices
 {
-    public ISecretResolver Secrets => throw new NotSupportedException();
+    public ISecretResolver Secrets => secrets is null ? throw new NotSupportedException() : new MapSecrets(secrets);
     public IProjectMemory? Memory { get; } = withMemory ? new InMemoryProjectMemory() : null;
     public RecordingSink Sink { get; } = new();
     public IRunEventSink Events => Sink;
@@ -38,4 +38,9 @@ internal sealed class RecordingSink : IRunEventSink
     public ConcurrentQueue<(string Listener, string Level, string Message)> Logs { get; } = new();
     public void Token(string runId, int stepIndex, string listener, string text) { }
     public void Log(string runId, int stepIndex, string listener, string level, string message) => Logs.Enqueue((listener, level, message));
+}
+
+internal sealed class MapSecrets(IReadOnlyDictionary<string, string> values) : ISecretResolver
+{
+    public ValueTask<string?> GetAsync(string name, CancellationToken ct) => ValueTask.FromResult(values.TryGetValue(name, out var v) ? v : null);
 }

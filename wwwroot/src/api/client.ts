@@ -4,7 +4,7 @@ import type {
   Alert, AlertChannel, AlertDelivery, ApiKey, AuditPage, Billing, BuildResult, CreatedInvite, Flow, FlowInput, FlowStatusInfo,
   FlowTemplate, FlowVersion, FlowVersionSummary, Invite, ListingDetail, ListingPage, LogLine, MarketplaceInstall, Me, PublishRequest, Submission, Member, ModuleUpload,
   NewApiKey, Problem, Run, RunPage, SecretInfo, SlaReport, SsoProviderInfo, SsoProviderInput, SsoProviderView, SsoSettings, TenantInfo,
-  TriggerInfo, Usage, UsageMonth, WasmModule,
+  TriggerInfo, Usage, UsageMonth, WasmModule, TemplateFlowSetup, UsedTemplateFlow, PublisherStats,
 } from './types';
 
 export class ApiError extends Error {
@@ -203,7 +203,12 @@ export function createApi(deps: ApiDeps) {
     install: (id: string, version?: string, secretBindings?: Record<string, string>) =>
       json<MarketplaceInstall>('POST', '/api/marketplace/installs', { id, version, acceptPermissions: true, secretBindings }),
     useTemplate: (id: string, b: { name?: string; inputs: Record<string, string>; secretBindings?: Record<string, string> }) =>
-      json<Flow>('POST', `/api/marketplace/flows/${id.split('/').map(enc).join('/')}/use`, b),
+      json<UsedTemplateFlow>('POST', `/api/marketplace/flows/${id.split('/').map(enc).join('/')}/use`, b),
+    templateFlows: () => json<TemplateFlowSetup[]>('GET', '/api/marketplace/template-flows'),
+    templateFlow: (flowId: string) => json<TemplateFlowSetup>('GET', `/api/marketplace/template-flows/${enc(flowId)}`),
+    report: (kind: 'tools' | 'flows', id: string, reason: string, text?: string) =>
+      json<{ listingId: string; reason: string; state: string }>('POST', `/api/marketplace/${kind}/${id.split('/').map(enc).join('/')}/reports`, { reason, text }),
+    publisherStats: () => json<PublisherStats>('GET', '/api/marketplace/publisher/stats'),
     vote: (kind: 'tools' | 'flows', id: string, up: boolean, text?: string) =>
       json<{ votesUp: number; votesDown: number }>('POST', `/api/marketplace/${kind}/${id.split('/').map(enc).join('/')}/votes`, { up, text }),
     publish: (b: PublishRequest) => json<{ submissionId: string }>('POST', '/api/marketplace/publish', b),

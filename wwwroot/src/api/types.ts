@@ -439,3 +439,25 @@ export interface SsoProviderInput {
   idpSsoUrl?: string;
   idpCertificate?: string;
 }
+
+/** GET /api/marketplace/template-flows[/{flowId}]: a flow made from a template; incomplete while a secret it uses does not exist. */
+export interface TemplateFlowSetup {
+  flowId: string;
+  template: { id: string; version: string; digest: string; inputs: Record<string, string> };
+  secrets: { name: string; used: boolean; bound: boolean }[];
+  setupComplete: boolean;
+  unboundSecrets: string[];
+}
+
+/** POST /api/marketplace/flows/{publisher}/{name}/use → 201: the flow with its template and what is still unbound. */
+export interface UsedTemplateFlow extends Flow {
+  template: TemplateFlowSetup['template'];
+  setupComplete: boolean;
+  unboundSecrets: string[];
+}
+
+/** GET /api/marketplace/publisher/stats. */
+export interface PublisherStats {
+  handle: string;
+  listings: { id: string; kind: 'tool' | 'flow'; version?: string | null; visibility: string; installs: number; votesUp: number; votesDown: number; activeTenants30d: number; reports: number }[];
+}

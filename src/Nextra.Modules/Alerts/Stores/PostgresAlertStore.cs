@@ -1,5 +1,6 @@
 using Npgsql;
 using Nextra.Modules.Storage;
+using Nextra.Modules.Common;
 
 namespace Nextra.Modules.Alerts.Stores;
 
@@ -13,7 +14,7 @@ internal sealed class PostgresAlertStore(IPostgresConnectionFactory db) : IAlert
     {
         await using var c = await db.OpenAsync(ct).ConfigureAwait(false);
         await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
-        var id = Guid.CreateVersion7(at).ToString("N");
+        var id = SortableId.NewGuid(at).ToString("N");
         var inserted = await c.ExecAsync(tx, """
             INSERT INTO alerts(id, tenant_id, rule, flow_id, state, since, detail) VALUES(@id, @t, @r, @f, 'firing', @at, @d)
             ON CONFLICT (tenant_id, rule, flow_id) WHERE state = 'firing' DO NOTHING
@@ -49,7 +50,7 @@ internal sealed class PostgresAlertStore(IPostgresConnectionFactory db) : IAlert
             await c.ExecAsync(tx, """
                 INSERT INTO alert_deliveries(id, tenant_id, alert_id, channel, state, status, attempts, next_at)
                 VALUES(@id, @t, @a, @c, @s, 'pending', 0, @at)
-                """, ct, ("id", Guid.CreateVersion7(at).ToString("N")), ("t", tenantId), ("a", alertId), ("c", channel), ("s", state),
+                """, ct, ("id", SortableId.NewGuid(at).ToString("N")), ("t", tenantId), ("a", alertId), ("c", channel), ("s", state),
                 ("at", at.ToUniversalTime())).ConfigureAwait(false);
         }
     }

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Nextra.Modules.Storage;
+using Nextra.Modules.Common;
 
 namespace Nextra.Modules.Alerts.Stores;
 
@@ -13,7 +14,7 @@ internal sealed class SqliteAlertStore(ISqliteConnectionFactory db) : IAlertStor
     {
         await using var c = await db.OpenAsync(ct: ct).ConfigureAwait(false);
         using var tx = c.BeginTransaction();
-        var id = Guid.CreateVersion7(at).ToString("N");
+        var id = SortableId.NewGuid(at).ToString("N");
         var inserted = c.Exec(tx, """
             INSERT INTO alerts(id, tenant_id, rule, flow_id, state, since, detail) VALUES($id, $t, $r, $f, 'firing', $at, $d)
             ON CONFLICT(tenant_id, rule, flow_id) WHERE state = 'firing' DO NOTHING
@@ -57,7 +58,7 @@ internal sealed class SqliteAlertStore(ISqliteConnectionFactory db) : IAlertStor
             c.Exec(tx, """
                 INSERT INTO alert_deliveries(id, tenant_id, alert_id, channel, state, status, attempts, next_at)
                 VALUES($id, $t, $a, $c, $s, 'pending', 0, $at)
-                """, ("$id", Guid.CreateVersion7(at).ToString("N")), ("$t", tenantId), ("$a", alertId), ("$c", channel), ("$s", state),
+                """, ("$id", SortableId.NewGuid(at).ToString("N")), ("$t", tenantId), ("$a", alertId), ("$c", channel), ("$s", state),
                 ("$at", SqliteCommands.Iso(at)));
         }
     }

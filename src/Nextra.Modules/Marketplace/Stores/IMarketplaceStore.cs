@@ -49,4 +49,22 @@ internal interface IMarketplaceStore
     /// <summary>Records that the tenant used the listing on <paramref name="day"/> (yyyy-MM-dd), at most once a day.</summary>
     Task RecordUsageAsync(string tenantId, string listingId, string day, CancellationToken ct);
     Task<bool> HasUsedAsync(string tenantId, string listingId, CancellationToken ct);
+
+    /// <summary>Records (or replaces) the template a flow of the tenant was created from.</summary>
+    Task SaveTemplateFlowAsync(TemplateFlowRow row, CancellationToken ct);
+    Task<TemplateFlowRow?> GetTemplateFlowAsync(string tenantId, string flowId, CancellationToken ct);
+    Task<IReadOnlyList<TemplateFlowRow>> ListTemplateFlowsAsync(string tenantId, CancellationToken ct);
+    Task DeleteTemplateFlowAsync(string tenantId, string flowId, CancellationToken ct);
+
+    /// <summary>Adds an entry to the revocation list (registry-wide, not tenant data); false when it is already there.</summary>
+    Task<bool> AddRevocationAsync(RevocationRow row, CancellationToken ct);
+    Task<IReadOnlyList<RevocationRow>> ListRevocationsAsync(CancellationToken ct);
+
+    /// <summary>One report per tenant and listing (a repeat replaces it); true when it is the tenant's first on that listing.</summary>
+    Task<bool> UpsertReportAsync(ReportRow row, CancellationToken ct);
+    /// <summary>Operator view: every report, newest first.</summary>
+    Task<IReadOnlyList<ReportRow>> ListReportsAsync(int limit, CancellationToken ct);
+
+    /// <summary>The publishing tenant's listings (every visibility) with installs, votes, tenants active since <paramref name="activeSince"/> (yyyy-MM-dd) and reports.</summary>
+    Task<IReadOnlyList<ListingStatsRow>> PublisherStatsAsync(string tenantId, string activeSince, CancellationToken ct);
 }

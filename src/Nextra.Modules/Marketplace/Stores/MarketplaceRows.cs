@@ -115,3 +115,39 @@ internal sealed class VoteRow
 
 /// <summary>A search hit: the listing, the provider's text relevance (higher is better; 1 without a query) and active tenants in 30 days.</summary>
 internal sealed record ListingHit(ListingRow Listing, double TextScore, long ActiveTenants);
+
+/// <summary>A flow created from a template (R6): which version, its inputs (JSON object) and the tenant secrets it needs (JSON array, after the bindings).</summary>
+internal sealed class TemplateFlowRow
+{
+    public string TenantId { get; set; } = "";
+    public string FlowId { get; set; } = "";
+    public string ListingId { get; set; } = "";
+    public string Version { get; set; } = "";
+    public string Digest { get; set; } = "";
+    public string Inputs { get; set; } = "{}";
+    public string Secrets { get; set; } = "[]";
+    public string CreatedAt { get; set; } = "";
+}
+
+/// <summary>One entry of the revocation list (R3): <see cref="Kind"/> key (a key id), digest (sha256:…) or version (publisher/name@version, or @* for every version).</summary>
+internal sealed class RevocationRow
+{
+    public string Kind { get; set; } = "";
+    public string Value { get; set; } = "";
+    public string Reason { get; set; } = "";
+    public string At { get; set; } = "";
+}
+
+/// <summary>An abuse report on a listing (R5), one per tenant and listing (a repeat replaces it).</summary>
+internal sealed class ReportRow
+{
+    public string ListingId { get; set; } = "";
+    public string TenantId { get; set; } = "";
+    public string Reason { get; set; } = "";
+    public string? Text { get; set; }
+    public string CreatedAt { get; set; } = "";
+}
+
+/// <summary>A publisher's view of one of its listings: installs, votes, tenants active since a day, abuse reports.</summary>
+internal sealed record ListingStatsRow(string ListingId, string Kind, string? LatestVersion, string Visibility, long Installs, long VotesUp, long VotesDown,
+    long ActiveTenants, long Reports);

@@ -240,4 +240,63 @@ internal sealed class SqliteMarketplaceStore(ISqliteConnectionFactory db) : IMar
 
     public async Task<bool> HasUsedAsync(string tenantId, string listingId, CancellationToken ct) =>
         (await QueryAsync("SELECT 1 FROM marketplace_usage WHERE tenant_id = @t AND listing_id = @l LIMIT 1", r => r.GetInt64(0), ct, ("@t", tenantId), ("@l", listingId))).Count > 0;
+
+    private const string TemplateFlowCols = "tenant_id, flow_id, listing_id, version, digest, inputs, secrets, created_at";
+
+    private static TemplateFlowRow TemplateFlow(SqliteDataReader r) => new()
+    {
+        TenantId = r.GetString(0), FlowId = r.GetString(1), ListingId = r.GetString(2), Version = r.GetString(3), Digest = r.GetString(4),
+        Inputs = r.GetString(5), Secrets = r.GetString(6), CreatedAt = r.GetString(7),
+    };
+
+    public Task SaveTemplateFlowAsync(TemplateFlowRow row, CancellationToken ct) => ExecAsync($"""
+        INSERT INTO marketplace_template_flows ({TemplateFlowCols}) VALUES (@t, @f, @l, @v, @d, @i, @s, @c)
+        ON CONFLICT (tenant_id, flow_id) DO UPDATE SET listing_id = excluded.listing_id, version = excluded.version, digest = excluded.digest,
+            inputs = excluded.inputs, secrets = excluded.secrets, created_at = excluded.created_at
+        """, ct, ("@t", row.TenantId), ("@f", row.FlowId), ("@l", row.ListingId), ("@v", row.Version), ("@d", row.Digest), ("@i", row.Inputs),
+        ("@s", row.Secrets), ("@c", row.CreatedAt));
+
+    public async Task<TemplateFlowRow?> GetTemplateFlowAsync(string tenantId, string flowId, CancellationToken ct) =>
+        (await QueryAsync($"SELECT {TemplateFlowCols} FROM marketplace_template_flows WHERE tenant_id = @t AND flow_id = @f", TemplateFlow, ct,
+            ("@t", tenantId), ("@f", flowId))).FirstOrDefault();
+
+    public async Task<IReadOnlyList<TemplateFlowRow>> ListTemplateFlowsAsync(string tenantId, CancellationToken ct) =>
+        await QueryAsync($"SELECT {TemplateFlowCols} FROM marketplace_template_flows WHERE tenant_id = @t ORDER BY created_at, flow_id", TemplateFlow, ct, ("@t", tenantId));
+
+    public Task DeleteTemplateFlowAsync(string tenantId, string flowId, CancellationToken ct) =>
+        ExecAsync("DELETE FROM marketplace_template_flows WHERE tenant_id = @t AND flow_id = @f", ct, ("@t", tenantId), ("@f", flowId));
+
+    public async Task<bool> AddRevocationAsync(RevocationRow row, CancellationToken ct) =>
+        await ExecAsync("INSERT INTO marketplace_revocations (kind, value, reason, at) VALUES (@k, @v, @r, @a) ON CONFLICT (kind, value) DO NOTHING",
+            ct, ("@k", row.Kind), ("@v", row.Value), ("@r", row.Reason), ("@a", row.At)) > 0;
+
+    public async Task<IReadOnlyList<RevocationRow>> ListRevocationsAsync(CancellationToken ct) =>
+        await QueryAsync("SELECT kind, value, reason, at FROM marketplace_revocations ORDER BY at, kind, value",
+            r => new RevocationRow { Kind = r.GetString(0), Value = r.GetString(1), Reason = r.GetString(2), At = r.GetString(3) }, ct);
+
+    public async Task<bool> UpsertReportAsync(ReportRow row, CancellationToken ct)
+    {
+        var first = await ExecAsync("""
+            INSERT INTO marketplace_reports (listing_id, tenant_id, reason, text, created_at) VALUES (@l, @t, @r, @x, @c)
+            ON CONFLICT (listing_id, tenant_id) DO NOTHING
+            """, ct, ("@l", row.ListingId), ("@t", row.TenantId), ("@r", row.Reason), ("@x", row.Text), ("@c", row.CreatedAt)) > 0;
+        if (!first)
+            await ExecAsync("UPDATE marketplace_reports SET reason = @r, text = @x, created_at = @c WHERE listing_id = @l AND tenant_id = @t",
+                ct, ("@l", row.ListingId), ("@t", row.TenantId), ("@r", row.Reason), ("@x", row.Text), ("@c", row.CreatedAt));
+        return first;
+    }
+
+    public async Task<IReadOnlyList<ReportRow>> ListReportsAsync(int limit, CancellationToken ct) =>
+        await QueryAsync("SELECT listing_id, tenant_id, reason, text, created_at FROM marketplace_reports ORDER BY created_at DESC, listing_id LIMIT @n",
+            r => new ReportRow { ListingId = r.GetString(0), TenantId = r.GetString(1), Reason = r.GetString(2), Text = r.StringOrNull(3), CreatedAt = r.GetString(4) },
+            ct, ("@n", limit));
+
+    public async Task<IReadOnlyList<ListingStatsRow>> PublisherStatsAsync(string tenantId, string activeSince, CancellationToken ct) =>
+        await QueryAsync("""
+            SELECT l.id, l.kind, l.latest_version, l.visibility, l.installs, l.votes_up, l.votes_down,
+                (SELECT COUNT(DISTINCT u.tenant_id) FROM marketplace_usage u WHERE u.listing_id = l.id AND u.day >= @since),
+                (SELECT COUNT(*) FROM marketplace_reports p WHERE p.listing_id = l.id)
+            FROM marketplace_listings l WHERE l.tenant_id = @t ORDER BY l.id
+            """, r => new ListingStatsRow(r.GetString(0), r.GetString(1), r.StringOrNull(2), r.GetString(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6),
+                r.GetInt64(7), r.GetInt64(8)), ct, ("@t", tenantId), ("@since", activeSince));
 }

@@ -66,7 +66,7 @@ public sealed class CodeHandlerFactory : IHandlerFactory
         {
             (code, record) = ResolveCode(config, context.Listener.Name, context.Services.Modules ?? _modules);
         }
-        catch (WasmModuleException ex) when (ex.Code is "digest_mismatch" or "signature_invalid" or "tool_revoked")
+        catch (WasmModuleException ex) when (ex.Code is "digest_mismatch" or "signature_invalid" or "tool_revoked" or "key_revoked" or "namespace_mismatch")
         {
             // A tampered or revoked marketplace tool never runs: its steps fail with the refusal's code.
             return new RefusedCodeHandler(ex.Code, ex.Message);
@@ -78,7 +78,7 @@ public sealed class CodeHandlerFactory : IHandlerFactory
         if (record?.Limits is { } manifest)
             tier = new WasmTierLimits(Math.Min(tier.MaxFuel, manifest.MaxFuel), Math.Min(tier.MaxMemoryMb, manifest.MaxMemoryMb), Math.Min(tier.MaxTimeoutMs, manifest.MaxTimeoutMs));
         var limits = WasmCallLimits.Resolve(_runtime.Options, tier, config.Fuel, config.MemoryMb, config.TimeoutMs);
-        return new CodeHandler(template, limits, config.Output, record?.AllowsUrl);
+        return new CodeHandler(template, limits, config.Output, record?.AllowsUrl, record?.Secrets);
     }
 
     private (WasmCode Code, WasmModuleRecord? Record) ResolveCode(CodeBlockConfig config, string listener, IWasmModuleSource? modules)

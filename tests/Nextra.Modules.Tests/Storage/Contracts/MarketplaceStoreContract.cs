@@ -160,6 +160,71 @@ public abstract class MarketplaceStoreContract
         await store.UpdateSubmissionAsync(sub, default);
         Assert.Equal("published", (await store.FindSubmissionAsync("s1", default))!.State);
     }
+
+    [ContractFact]
+    public async Task TemplateFlows_PerTenant_ReplacedAndDeleted()
+    {
+        await using var h = await CreateAsync();
+        var store = h.Get<IMarketplaceStore>();
+        var row = new TemplateFlowRow { TenantId = "t1", FlowId = "f1", ListingId = "acme/desk", Version = "1.0.0", Digest = "sha256:a", Inputs = "{\"label\":\"x\"}", Secrets = "[\"KEY\"]", CreatedAt = T0 };
+        await store.SaveTemplateFlowAsync(row, default);
+        await store.SaveTemplateFlowAsync(new TemplateFlowRow { TenantId = "t2", FlowId = "f2", ListingId = "acme/desk", Version = "1.0.0", Digest = "sha256:a", CreatedAt = T0 }, default);
+        Assert.Null(await store.GetTemplateFlowAsync("t2", "f1", default));
+        var got = await store.GetTemplateFlowAsync("t1", "f1", default);
+        Assert.Equal(("acme/desk", "1.0.0", "sha256:a", "{\"label\":\"x\"}", "[\"KEY\"]"), (got!.ListingId, got.Version, got.Digest, got.Inputs, got.Secrets));
+        row.Version = "1.1.0";
+        row.Secrets = "[]";
+        await store.SaveTemplateFlowAsync(row, default);
+        var only = Assert.Single(await store.ListTemplateFlowsAsync("t1", default));
+        Assert.Equal(("1.1.0", "[]"), (only.Version, only.Secrets));
+        await store.DeleteTemplateFlowAsync("t2", "f1", default); // another tenant's delete touches nothing
+        Assert.NotNull(await store.GetTemplateFlowAsync("t1", "f1", default));
+        await store.DeleteTemplateFlowAsync("t1", "f1", default);
+        Assert.Empty(await store.ListTemplateFlowsAsync("t1", default));
+        Assert.Single(await store.ListTemplateFlowsAsync("t2", default));
+    }
+
+    [ContractFact]
+    public async Task Revocations_AddedOnce_Listed()
+    {
+        await using var h = await CreateAsync();
+        var store = h.Get<IMarketplaceStore>();
+        Assert.True(await store.AddRevocationAsync(new RevocationRow { Kind = "key", Value = "0123456789abcdef", Reason = "leaked", At = T0 }, default));
+        Assert.False(await store.AddRevocationAsync(new RevocationRow { Kind = "key", Value = "0123456789abcdef", Reason = "again", At = T0 }, default));
+        Assert.True(await store.AddRevocationAsync(new RevocationRow { Kind = "version", Value = "acme/x@1.0.0", Reason = "malware", At = T0 }, default));
+        var all = await store.ListRevocationsAsync(default);
+        Assert.Equal(2, all.Count);
+        Assert.Equal("leaked", all.Single(r => r.Kind == "key").Reason);
+    }
+
+    [ContractFact]
+    public async Task Reports_OnePerTenant_StatsCountInstallsVotesActiveTenantsAndReports()
+    {
+        await using var h = await CreateAsync();
+        var store = h.Get<IMarketplaceStore>();
+        await store.SaveListingAsync(Listing("acme/json-path-pick", "t1"), default);
+        await store.SaveListingAsync(Listing("acme/secret-one", "t1", visibility: "private"), default);
+        await store.SaveListingAsync(Listing("other/thing", "t2"), default);
+        Assert.True(await store.InsertInstallAsync(new InstallRow
+        {
+            Id = "i1", TenantId = "t2", ListingId = "acme/json-path-pick", Kind = "tool", Version = "1.0.0", Major = "1", Digest = "d", PermissionsHash = "h",
+            CreatedAt = T0, UpdatedAt = T0,
+        }, default));
+        await store.UpsertVoteAsync(new VoteRow { ListingId = "acme/json-path-pick", TenantId = "t2", Up = true, CreatedAt = T0 }, default);
+        await store.RecordUsageAsync("t2", "acme/json-path-pick", "2026-01-10", default);
+        await store.RecordUsageAsync("t1", "acme/json-path-pick", "2025-11-01", default); // before the window
+        Assert.True(await store.UpsertReportAsync(new ReportRow { ListingId = "acme/json-path-pick", TenantId = "t2", Reason = "spam", CreatedAt = T0 }, default));
+        Assert.False(await store.UpsertReportAsync(new ReportRow { ListingId = "acme/json-path-pick", TenantId = "t2", Reason = "malware", Text = "steals", CreatedAt = "2026-01-02T00:00:00.0000000Z" }, default));
+        var report = Assert.Single(await store.ListReportsAsync(10, default));
+        Assert.Equal(("malware", "steals"), (report.Reason, report.Text));
+
+        var stats = await store.PublisherStatsAsync("t1", "2026-01-01", default);
+        Assert.Equal(["acme/json-path-pick", "acme/secret-one"], stats.Select(s => s.ListingId));
+        var pick = stats[0];
+        Assert.Equal((1L, 1L, 0L, 1L, 1L), (pick.Installs, pick.VotesUp, pick.VotesDown, pick.ActiveTenants, pick.Reports));
+        Assert.Equal("private", stats[1].Visibility);
+        Assert.Equal(["other/thing"], (await store.PublisherStatsAsync("t2", "2026-01-01", default)).Select(s => s.ListingId));
+    }
 }
 
 public sealed class SqliteMarketplaceStoreContract : MarketplaceStoreContract

@@ -19,6 +19,8 @@ export function DashboardPage() {
   const [reasons, setReasons] = useState<Record<string, string>>({});
   /** Flows stopped by a downgrade (status reason over_plan_limit). */
   const [overPlan, setOverPlan] = useState<Record<string, boolean>>({});
+  /** Flows made from a template whose secrets are not all bound (they do not start): flow id → secret names. */
+  const [unbound, setUnbound] = useState<Record<string, string[]>>({});
   const [name, setName] = useState('');
   const [showTemplates, setShowTemplates] = useState(false);
   const fileRef = useRef<HTMLInputElement>(null);
@@ -38,6 +40,7 @@ export function DashboardPage() {
     } catch (e) {
       setError(errorMessage(e));
     }
+    api.templateFlows().then((list) => setUnbound(Object.fromEntries(list.filter((t) => !t.setupComplete).map((t) => [t.flowId, t.unboundSecrets]))), () => {});
     api.usage().then((u) => {
       setUsage(u);
       // Over the plan's flows after a downgrade: say which flows were stopped for it.
@@ -159,6 +162,11 @@ export function DashboardPage() {
                   <span className={`status status-${f.status}`} title={reasons[f.id]}>{f.status}</span>
                   {f.status === 'error' && reasons[f.id] && <div className="error-text" data-testid="flow-error">{reasons[f.id]}</div>}
                   {f.status === 'stopped' && overPlan[f.id] && <div className="error-text" data-testid="flow-over-plan"><Link to="/settings/billing">{OVER_PLAN_TEXT}</Link></div>}
+                  {unbound[f.id] && (
+                    <div className="error-text" data-testid="flow-setup-incomplete">
+                      <Link to={`/flow/${f.id}`}>Needs secrets: {unbound[f.id].join(', ')}</Link>
+                    </div>
+                  )}
                 </td>
                 <td className="wide-only">
                   {f.lastRun ? <Link to={`/runs/${f.lastRun.runId}`}><span className={`status status-${f.lastRun.status}`}>{f.lastRun.status}</span> {ago(f.lastRun.startedAt)}</Link> : <span className="muted">never</span>}

@@ -29,6 +29,7 @@ import { SplitHandle } from './SplitHandle';
 import { loadSplit, saveSplit, splitColumns } from './splitPane';
 import { VersionsPanel } from './VersionsPanel';
 import { PublishDialog } from '../marketplace/PublishDialog';
+import { TemplateSetupBanner } from '../marketplace/TemplateSetup';
 
 const YamlEditor = lazy(() => import('./YamlEditor'));
 const CodeEditor = lazy(() => import('./CodeEditor'));
@@ -287,6 +288,7 @@ function Editor({ flow, view, latest }: { flow: Flow; view: View; latest: { curr
       />
       <QuotaBanner message={quota} onClose={() => setQuota(null)} />
       <ErrorBanner error={error} onClose={() => setError(null)} />
+      <TemplateSetupBanner flowId={flow.id} />
       {offer && (
         <div className="draft-banner" role="status" data-testid="draft-banner">
           <span>

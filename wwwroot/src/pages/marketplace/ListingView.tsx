@@ -16,6 +16,9 @@ export default function ListingView({ kind, id, onBack }: { kind: 'tools' | 'flo
   const [inputs, setInputs] = useState<Record<string, string>>({});
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
+  const [reporting, setReporting] = useState(false);
+  const [reason, setReason] = useState('malware');
+  const [reportText, setReportText] = useState('');
 
   useEffect(() => {
     api.listing(kind, id).then((d) => {
@@ -43,6 +46,17 @@ export default function ListingView({ kind, id, onBack }: { kind: 'tools' | 'flo
       setError(errorMessage(e));
     } finally {
       setBusy(false);
+    }
+  }
+
+  async function report() {
+    if (!l) return;
+    try {
+      await api.report(kind, l.id, reason, reportText || undefined);
+      setInfo('Reported: the marketplace operators review reports within a business day.');
+      setReporting(false);
+    } catch (e) {
+      setError(errorMessage(e));
     }
   }
 
@@ -77,7 +91,17 @@ export default function ListingView({ kind, id, onBack }: { kind: 'tools' | 'flo
             <button onClick={() => void vote(true)} title="Vote up" data-testid="vote-up">▲ {l.votesUp}</button>
             <button onClick={() => void vote(false)} title="Vote down">▼ {l.votesDown}</button>
             <span className="muted small">{l.installs} {kind === 'tools' ? 'installs' : 'uses'}</span>
+            {canEdit(me) && <button className="link" onClick={() => setReporting(!reporting)} data-testid="report">Report…</button>}
           </div>
+          {reporting && (
+            <form className="row card" onSubmit={(e) => { e.preventDefault(); void report(); }} data-testid="report-form">
+              <select value={reason} onChange={(e) => setReason(e.target.value)} data-testid="report-reason">
+                {['malware', 'stolen-credentials', 'spam', 'broken', 'impersonation', 'other'].map((r) => <option key={r}>{r}</option>)}
+              </select>
+              <input placeholder="What did you see? (optional)" value={reportText} maxLength={2000} onChange={(e) => setReportText(e.target.value)} data-testid="report-text" />
+              <button type="submit" className="primary" data-testid="report-submit">Send report</button>
+            </form>
+          )}
           <div className="listing-body">
             <article className="card readme" data-testid="readme" dangerouslySetInnerHTML={{ __html: l.readmeHtml }} />
             <aside>

@@ -4,13 +4,16 @@ import { api, errorMessage } from '../../api/client';
 import type { ListingSummary } from '../../api/types';
 import { ErrorBanner } from '../../components/Layout';
 import ListingView from './ListingView';
+import { PublisherStatsPanel } from './PublisherStatsPanel';
 
 type Kind = 'tools' | 'flows';
+type Tab = Kind | 'mine';
 
 /** /marketplace: tabs Tools / Flow templates, search with filters, listing cards; a card opens its listing page. */
 export default function MarketplacePage() {
   const [params, setParams] = useSearchParams();
-  const kind: Kind = params.get('tab') === 'tools' ? 'tools' : 'flows';
+  const tab: Tab = params.get('tab') === 'tools' ? 'tools' : params.get('tab') === 'mine' ? 'mine' : 'flows';
+  const kind: Kind = tab === 'tools' ? 'tools' : 'flows';
   const open = params.get('listing');
   const [q, setQ] = useState(params.get('q') ?? '');
   const [category, setCategory] = useState('');
@@ -31,8 +34,8 @@ export default function MarketplacePage() {
   }, [kind, params, category, sort]);
 
   useEffect(() => {
-    if (!open) void search();
-  }, [search, open]);
+    if (!open && tab !== 'mine') void search();
+  }, [search, open, tab]);
 
   function set(changes: Record<string, string | null>) {
     const p = new URLSearchParams(params);
@@ -49,9 +52,12 @@ export default function MarketplacePage() {
         <span className="muted small">Signed tools (WebAssembly with a permission manifest) and flow templates.</span>
       </div>
       <div className="tabs" role="tablist">
-        <button role="tab" className={kind === 'flows' ? 'on' : ''} onClick={() => set({ tab: 'flows' })} data-testid="tab-flows">Flow templates</button>
-        <button role="tab" className={kind === 'tools' ? 'on' : ''} onClick={() => set({ tab: 'tools' })} data-testid="tab-tools">Tools</button>
+        <button role="tab" className={tab === 'flows' ? 'on' : ''} onClick={() => set({ tab: 'flows' })} data-testid="tab-flows">Flow templates</button>
+        <button role="tab" className={tab === 'tools' ? 'on' : ''} onClick={() => set({ tab: 'tools' })} data-testid="tab-tools">Tools</button>
+        <button role="tab" className={tab === 'mine' ? 'on' : ''} onClick={() => set({ tab: 'mine' })} data-testid="tab-mine">Published by me</button>
       </div>
+      {tab === 'mine' && <PublisherStatsPanel onOpen={(k, id) => set({ tab: k, listing: id })} />}
+      {tab !== 'mine' && <>
       <form className="market-search" onSubmit={(e) => { e.preventDefault(); set({ q }); }}>
         <input type="search" placeholder={kind === 'tools' ? 'Search tools' : 'Search templates'} value={q} onChange={(e) => setQ(e.target.value)} data-testid="market-q" />
         <input placeholder="category" value={category} onChange={(e) => setCategory(e.target.value.toLowerCase())} size={12} data-testid="market-category" />
@@ -81,6 +87,7 @@ export default function MarketplacePage() {
         ))}
       </div>
       {next && <button onClick={() => void search(next)}>More</button>}
+      </>}
     </div>
   );
 }
