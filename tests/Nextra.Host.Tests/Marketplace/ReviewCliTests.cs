@@ -101,6 +101,39 @@ public class ReviewCliTests(NextraFactory factory) : IClassFixture<NextraFactory
         Assert.True(detail!["signatureValid"]!.GetValue<bool>());
         Assert.DoesNotContain(handle + "/", (await CliAsync("marketplace", "review", "list")).Stdout, StringComparison.Ordinal);
     }
+
+    [ProviderFact]
+    public async Task RevokeKeysReportsCli_OnTheServersStore()
+    {
+        var owner = await factory.CreateUserAsync("mkt-revoke-" + Guid.NewGuid().ToString("N")[..6]);
+        var handle = (await owner.Client.GetFromJsonAsync<JsonObject>("/api/marketplace/publisher"))!["handle"]!.GetValue<string>();
+        var flow = await Json.PostAsync(owner.Client, "/api/flows", Flows.Create("To revoke", Flow), 201);
+        await PublishAsync(owner.Client, flow["id"]!.GetValue<string>(), "to-revoke");
+        var user = await factory.CreateUserAsync("mkt-revoke-user-" + Guid.NewGuid().ToString("N")[..6]);
+        await Json.PostAsync(user.Client, $"/api/marketplace/flows/{handle}/to-revoke/use", new { inputs = new { } }, 201);
+        await Json.PostAsync(user.Client, $"/api/marketplace/flows/{handle}/to-revoke/reports", new { reason = "spam", text = "cli-visible" }, 200);
+
+        var keys = await CliAsync("marketplace", "keys");
+        Assert.True(keys.Code == 0, keys.Stderr + keys.Stdout);
+        var published = (await factory.CreateClient().GetFromJsonAsync<JsonObject>("/api/marketplace/keys.json"))!["keys"]![0]!["publicKey"]!.GetValue<string>();
+        Assert.Contains($"trusted_keys = [\"{published}\"]", keys.Stdout);
+
+        var bad = await CliAsync("marketplace", "revoke", "not-a-target", "--reason", "x");
+        Assert.Equal(1, bad.Code);
+        Assert.Contains("is not a revocation target", bad.Stderr);
+        var revoke = await CliAsync("marketplace", "revoke", $"{handle}/to-revoke@*", "--reason", "spam campaign");
+        Assert.True(revoke.Code == 0, revoke.Stderr + revoke.Stdout);
+        Assert.Contains($"revoked {handle}/to-revoke@*", revoke.Stdout);
+        Assert.Contains("already revoked", (await CliAsync("marketplace", "revoke", $"{handle}/to-revoke@*", "--reason", "again")).Stdout);
+        Assert.Matches($@"(?m)^version\s+{handle}/to-revoke@\*\s+\S+\s+spam campaign$", (await CliAsync("marketplace", "revocations")).Stdout);
+
+        // The running server reads the same list: the template is refused from now on.
+        var refused = await Json.PostAsync(user.Client, $"/api/marketplace/flows/{handle}/to-revoke/use", new { inputs = new { } }, 422);
+        Assert.Equal("tool_revoked", refused["code"]!.GetValue<string>());
+        var reports = await CliAsync("marketplace", "reports");
+        Assert.True(reports.Code == 0, reports.Stderr + reports.Stdout);
+        Assert.Contains($"{handle}/to-revoke  spam  tenant={user.TenantId}  cli-visible", reports.Stdout);
+    }
 }
 
 /// <summary>The same queue with every store on Postgres: the CLI reads and decides in the server's database.</summary>
