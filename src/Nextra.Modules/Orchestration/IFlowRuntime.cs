@@ -33,3 +33,9 @@ public interface IRunFailures
 {
     Task FailAsync(RunRequest request, LeaseFence fence, string code, string message);
 }
+
+/// <summary><see cref="IRunFailures"/> through the run recorder.</summary>
+internal sealed class RecorderRunFailures(RunRecorder recorder) : IRunFailures
+{
+    public Task FailAsync(RunRequest request, LeaseFence fence, string code, string message) => recorder.FailAsync(request, fence, code, message);
+}

@@ -46,7 +46,7 @@ public static class OrchestrationModule
         services.TryAddSingleton<RunRecorder>();
         services.TryAddSingleton<FlowSupervisor>();
         services.TryAddSingleton<IFlowRuntime>(sp => sp.GetRequiredService<FlowSupervisor>());
-        services.TryAddSingleton<IRunFailures>(sp => sp.GetRequiredService<RunRecorder>());
+        services.TryAddSingleton<IRunFailures, RecorderRunFailures>();
         // Downgrades never delete: flows above a lower tier's flows stop with reason over_plan_limit (a Tiers event).
         services.TryAddSingleton<PlanLimits>();
         services.AddSingleton<ITierChangeHandler>(sp => sp.GetRequiredService<PlanLimits>());

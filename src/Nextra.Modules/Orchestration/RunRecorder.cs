@@ -15,7 +15,7 @@ namespace Nextra.Modules.Orchestration;
 /// partition) is dropped: the new owner runs the request again.
 /// </summary>
 public sealed class RunRecorder(ITraceStore traces, IRunRollupStore rollups, IRunSignals signals, IEnumerable<IRunRequestTracker> trackers, ILiveEvents events,
-    Metrics metrics, IUsageMeter usage, TimeProvider time, ILogger<RunRecorder> logger) : IRunFailures
+    Metrics metrics, IUsageMeter usage, TimeProvider time, ILogger<RunRecorder> logger)
 {
     private readonly IRunRequestTracker[] _trackers = [.. trackers];
     private readonly System.Diagnostics.Metrics.Counter<long> _fencedCounter = metrics.Meter.CreateCounter<long>("nextra_fenced_writes_total",
