@@ -33,8 +33,8 @@ echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) bef
 
 echo "== 1a. one instance on SQLite: ?wait at 1/16/64 connections (${SECS}s a point after 5s warm-up)"
 DATA="$OUT/sqlite"
-"$BIN" user create --email bench@example.test --password bench-password-1 --data-dir "$DATA" >/dev/null
-KEY=$("$BIN" apikey create --email bench@example.test --name bench --data-dir "$DATA" | tail -1)
+"$BIN" user create --email bench-$$@example.test --password bench-password-1 --data-dir "$DATA" >/dev/null
+KEY=$("$BIN" apikey create --email bench-$$@example.test --name bench --data-dir "$DATA" | tail -1)
 start_server "$DATA" 5190
 read -r FLOW HOOK < <(deploy_flow greeter)
 bash "$LOAD" "$HOOK?wait=5" "$LUA" "$SECS" | tee "$OUT/sqlite.txt"
@@ -43,8 +43,8 @@ stop_server
 echo "== 1b. one instance on Postgres + Redis (scripts/cluster.sh up 1): the same load"
 bash "$REPO/scripts/cluster.sh" up 1 | sed 's/^/   /'
 eval "$(bash "$REPO/scripts/cluster.sh" env)"
-"$BIN" user create --email bench@example.test --password bench-password-1 --data-dir "$OUT/cli" >/dev/null
-KEY=$("$BIN" apikey create --email bench@example.test --name bench --data-dir "$OUT/cli" | tail -1)
+"$BIN" user create --email bench-$$@example.test --password bench-password-1 --data-dir "$OUT/cli" >/dev/null
+KEY=$("$BIN" apikey create --email bench-$$@example.test --name bench --data-dir "$OUT/cli" | tail -1)
 BASE="http://127.0.0.1:$((NEXTRA_CLUSTER_PORT + 1))"
 read -r FLOW HOOK < <(deploy_flow greeter)
 bash "$LOAD" "$HOOK?wait=5" "$LUA" "$SECS" | tee "$OUT/postgres.txt"

@@ -55,11 +55,15 @@ public sealed class RunRecorder(ITraceStore traces, IRunRollupStore rollups, IRu
             return;
         }
         metrics.RunFinished(request.FlowId, run.Status, run.DurationMs / 1000.0);
+        // The SLA minute and the usage meters, after the trace (a run re-dispatched after a crash may count twice, never
+        // zero times), written together (each is group-committed) and before the waiters hear of the run, so what a caller
+        // reads after its answer already counts it.
+        var rollup = Started(() => rollups.RecordRunAsync(request.TenantId, request.FlowId, run.StartedAt + TimeSpan.FromMilliseconds(run.DurationMs),
+            run.Status, run.DurationMs, run.Error?.Code));
+        var metered = Started(() => usage.AddAsync(request.TenantId, run.StartedAt, Meters(run)));
         try
         {
-            // The SLA dashboard's minute; after the trace, so a run re-dispatched after a crash may count twice but never zero times.
-            await rollups.RecordRunAsync(request.TenantId, request.FlowId, run.StartedAt + TimeSpan.FromMilliseconds(run.DurationMs), run.Status, run.DurationMs,
-                run.Error?.Code).ConfigureAwait(false);
+            await rollup.ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -67,8 +71,7 @@ public sealed class RunRecorder(ITraceStore traces, IRunRollupStore rollups, IRu
         }
         try
         {
-            // After the trace: a run is metered once its record is durable (a crash before this loses the meters of one run, never doubles them).
-            await usage.AddAsync(request.TenantId, run.StartedAt, Meters(run)).ConfigureAwait(false);
+            await metered.ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -96,6 +99,18 @@ public sealed class RunRecorder(ITraceStore traces, IRunRollupStore rollups, IRu
             {
                 logger.LogWarning(ex, "Inbox row {RunId} not removed; recovery will see its final trace", request.Id);
             }
+        }
+    }
+
+    private static Task Started(Func<Task> write)
+    {
+        try
+        {
+            return write();
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException(ex);
         }
     }
 

@@ -21,6 +21,10 @@ public sealed record UsageDelta(long Runs = 0, long Steps = 0, long WasmFuel = 0
     long LlmCostMicros = 0, long WebhookBytesIn = 0)
 {
     public bool IsEmpty => this == new UsageDelta();
+
+    public static UsageDelta operator +(UsageDelta a, UsageDelta b) => new(a.Runs + b.Runs, a.Steps + b.Steps, a.WasmFuel + b.WasmFuel,
+        a.LlmPromptTokens + b.LlmPromptTokens, a.LlmCompletionTokens + b.LlmCompletionTokens, a.LlmCostMicros + b.LlmCostMicros,
+        a.WebhookBytesIn + b.WebhookBytesIn);
 }
 
 /// <summary>One month of a tenant's metered usage (<c>GET /api/usage</c> <c>meters</c>, <c>GET /api/usage/history</c>).</summary>

@@ -3,28 +3,68 @@ using Nextra.Modules.Storage;
 namespace Nextra.Modules.Runs.Stores;
 
 /// <summary><see cref="IRunRollupStore"/> on Postgres (hosted mode), beside the traces.</summary>
-internal sealed class PostgresRunRollupStore(IPostgresConnectionFactory db) : IRunRollupStore
+internal sealed class PostgresRunRollupStore(IPostgresConnectionFactory db) : IRunRollupStore, IAsyncDisposable
 {
-    public async Task RecordRunAsync(string tenantId, string flowId, DateTimeOffset finishedAt, string status, long durationMs, string? errorCode,
+    private readonly record struct Minute(string TenantId, string FlowId, DateTimeOffset At);
+
+    /// <summary>One minute's additions: counts, histogram buckets and error codes (never mutated once made).</summary>
+    private sealed record Delta(long Runs, long Succeeded, long Failed, long[] Buckets, IReadOnlyDictionary<string, long> Errors)
+    {
+        public static Delta Add(Delta a, Delta b)
+        {
+            var buckets = new long[a.Buckets.Length];
+            for (var i = 0; i < buckets.Length; i++) buckets[i] = a.Buckets[i] + b.Buckets[i];
+            var errors = new Dictionary<string, long>(a.Errors, StringComparer.Ordinal);
+            foreach (var (code, n) in b.Errors) errors[code] = errors.GetValueOrDefault(code) + n;
+            return new Delta(a.Runs + b.Runs, a.Succeeded + b.Succeeded, a.Failed + b.Failed, buckets, errors);
+        }
+    }
+
+    private static readonly string UpsertSql = $"""
+        INSERT INTO run_rollups(tenant_id, flow_id, minute, runs, succeeded, failed, {string.Join(", ", Buckets.Select(b => "b" + b))})
+        VALUES(@t, @f, @m, @n, @s, @x, {string.Join(", ", Buckets.Select(b => "@b" + b))})
+        ON CONFLICT (tenant_id, flow_id, minute) DO UPDATE SET runs = run_rollups.runs + excluded.runs,
+            succeeded = run_rollups.succeeded + excluded.succeeded, failed = run_rollups.failed + excluded.failed,
+            {string.Join(", ", Buckets.Select(b => $"b{b} = run_rollups.b{b} + excluded.b{b}"))}
+        """;
+
+    private static IEnumerable<int> Buckets => Enumerable.Range(0, RunRollups.BucketsMs.Length);
+
+    // Runs finishing together on one flow all add to the same row: summed first and written in one transaction, they do
+    // not queue on that row's lock one commit at a time.
+    private readonly CoalescingWriter<Minute, Delta> _writer = new(Delta.Add, (sums, ct) => WriteAsync(db, sums, ct));
+
+    public Task RecordRunAsync(string tenantId, string flowId, DateTimeOffset finishedAt, string status, long durationMs, string? errorCode,
         CancellationToken ct = default)
     {
-        var bucket = "b" + RunRollups.BucketOf(durationMs).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var minute = RunRollups.MinuteOf(finishedAt);
+        var buckets = new long[RunRollups.BucketsMs.Length];
+        buckets[RunRollups.BucketOf(durationMs)] = 1;
+        var errors = errorCode is null ? new Dictionary<string, long>() : new Dictionary<string, long>(StringComparer.Ordinal) { [errorCode] = 1 };
+        return _writer.AddAsync(new Minute(tenantId, flowId, RunRollups.MinuteOf(finishedAt)),
+            new Delta(1, status == "succeeded" ? 1 : 0, status == "failed" ? 1 : 0, buckets, errors));
+    }
+
+    private static async Task WriteAsync(IPostgresConnectionFactory db, IReadOnlyList<KeyValuePair<Minute, Delta>> sums, CancellationToken ct)
+    {
         await using var c = await db.OpenAsync(ct).ConfigureAwait(false);
         await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
-        await c.ExecAsync(tx, $"""
-            INSERT INTO run_rollups(tenant_id, flow_id, minute, runs, succeeded, failed, {bucket}) VALUES(@t, @f, @m, 1, @s, @x, 1)
-            ON CONFLICT (tenant_id, flow_id, minute) DO UPDATE SET runs = run_rollups.runs + 1, succeeded = run_rollups.succeeded + excluded.succeeded,
-                failed = run_rollups.failed + excluded.failed, {bucket} = run_rollups.{bucket} + 1
-            """, ct, ("t", tenantId), ("f", flowId), ("m", minute), ("s", status == "succeeded" ? 1L : 0L), ("x", status == "failed" ? 1L : 0L))
-            .ConfigureAwait(false);
-        if (errorCode is not null)
-            await c.ExecAsync(tx, """
-                INSERT INTO run_rollup_errors(tenant_id, flow_id, minute, code, count) VALUES(@t, @f, @m, @c, 1)
-                ON CONFLICT (tenant_id, flow_id, minute, code) DO UPDATE SET count = run_rollup_errors.count + 1
-                """, ct, ("t", tenantId), ("f", flowId), ("m", minute), ("c", errorCode)).ConfigureAwait(false);
+        // In key order, so two instances writing the same minutes lock their rows in the same order (no deadlock).
+        foreach (var (key, d) in sums.OrderBy(s => s.Key.TenantId, StringComparer.Ordinal).ThenBy(s => s.Key.FlowId, StringComparer.Ordinal)
+                     .ThenBy(s => s.Key.At))
+        {
+            var args = new List<(string, object?)> { ("t", key.TenantId), ("f", key.FlowId), ("m", key.At), ("n", d.Runs), ("s", d.Succeeded), ("x", d.Failed) };
+            args.AddRange(Buckets.Select(b => ("b" + b, (object?)d.Buckets[b])));
+            await c.ExecAsync(tx, UpsertSql, ct, [.. args]).ConfigureAwait(false);
+            foreach (var (code, n) in d.Errors.OrderBy(e => e.Key, StringComparer.Ordinal))
+                await c.ExecAsync(tx, """
+                    INSERT INTO run_rollup_errors(tenant_id, flow_id, minute, code, count) VALUES(@t, @f, @m, @c, @n)
+                    ON CONFLICT (tenant_id, flow_id, minute, code) DO UPDATE SET count = run_rollup_errors.count + excluded.count
+                    """, ct, ("t", key.TenantId), ("f", key.FlowId), ("m", key.At), ("c", code), ("n", n)).ConfigureAwait(false);
+        }
         await tx.CommitAsync(ct).ConfigureAwait(false);
     }
+
+    public ValueTask DisposeAsync() => _writer.DisposeAsync();
 
     public async Task MarkRunningAsync(string tenantId, string flowId, DateTimeOffset at, CancellationToken ct = default)
     {

@@ -3,26 +3,32 @@ using Nextra.Modules.Storage;
 namespace Nextra.Modules.Runs.Stores;
 
 /// <summary><see cref="IRunRollupStore"/> in <c>traces.db</c> (SQLite).</summary>
-internal sealed class SqliteRunRollupStore(ISqliteConnectionFactory db) : IRunRollupStore
+internal sealed class SqliteRunRollupStore(ISqliteConnectionFactory db, SqliteBatchWriters writers) : IRunRollupStore
 {
-    public async Task RecordRunAsync(string tenantId, string flowId, DateTimeOffset finishedAt, string status, long durationMs, string? errorCode,
+    /// <summary>
+    /// Joins the traces database's group commit (one transaction for every trace and rollup written together) instead of
+    /// a transaction of its own per run: those waited for the write lock the trace batches hold and blocked a thread each.
+    /// </summary>
+    public Task RecordRunAsync(string tenantId, string flowId, DateTimeOffset finishedAt, string status, long durationMs, string? errorCode,
         CancellationToken ct = default)
     {
         var bucket = "b" + RunRollups.BucketOf(durationMs).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var minute = SqliteCommands.Iso(RunRollups.MinuteOf(finishedAt));
-        await using var c = await db.OpenAsync(Databases.Traces, ct).ConfigureAwait(false);
-        using var tx = c.BeginTransaction();
-        c.Exec(tx, $"""
-            INSERT INTO run_rollups(tenant_id, flow_id, minute, runs, succeeded, failed, {bucket}) VALUES($t, $f, $m, 1, $s, $x, 1)
-            ON CONFLICT(tenant_id, flow_id, minute) DO UPDATE SET runs = runs + 1, succeeded = succeeded + excluded.succeeded,
-                failed = failed + excluded.failed, {bucket} = {bucket} + 1
-            """, ("$t", tenantId), ("$f", flowId), ("$m", minute), ("$s", status == "succeeded" ? 1 : 0), ("$x", status == "failed" ? 1 : 0));
-        if (errorCode is not null)
-            c.Exec(tx, """
-                INSERT INTO run_rollup_errors(tenant_id, flow_id, minute, code, count) VALUES($t, $f, $m, $c, 1)
-                ON CONFLICT(tenant_id, flow_id, minute, code) DO UPDATE SET count = count + 1
-                """, ("$t", tenantId), ("$f", flowId), ("$m", minute), ("$c", errorCode));
-        tx.Commit();
+        var succeeded = status == "succeeded" ? 1 : 0;
+        var failed = status == "failed" ? 1 : 0;
+        return writers.For(Databases.Traces).WriteAsync((c, tx) =>
+        {
+            c.ExecCached(tx, $"""
+                INSERT INTO run_rollups(tenant_id, flow_id, minute, runs, succeeded, failed, {bucket}) VALUES($t, $f, $m, 1, $s, $x, 1)
+                ON CONFLICT(tenant_id, flow_id, minute) DO UPDATE SET runs = runs + 1, succeeded = succeeded + excluded.succeeded,
+                    failed = failed + excluded.failed, {bucket} = {bucket} + 1
+                """, ("$t", tenantId), ("$f", flowId), ("$m", minute), ("$s", succeeded), ("$x", failed));
+            if (errorCode is not null)
+                c.ExecCached(tx, """
+                    INSERT INTO run_rollup_errors(tenant_id, flow_id, minute, code, count) VALUES($t, $f, $m, $c, 1)
+                    ON CONFLICT(tenant_id, flow_id, minute, code) DO UPDATE SET count = count + 1
+                    """, ("$t", tenantId), ("$f", flowId), ("$m", minute), ("$c", errorCode));
+        });
     }
 
     public async Task MarkRunningAsync(string tenantId, string flowId, DateTimeOffset at, CancellationToken ct = default)
