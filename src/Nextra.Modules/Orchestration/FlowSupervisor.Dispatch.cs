@@ -111,6 +111,7 @@ public sealed partial class FlowSupervisor
             return;
         }
         var pump = slot.Pump is { } awake && slot.Status == FlowStatuses.Running ? awake : await WakeAsync(slot).ConfigureAwait(false);
+        if (pump is null && !slot.HandedOver) pump = await StartOnDemandAsync(slot).ConfigureAwait(false);
         if (pump is null)
         {
             if (slot.HandedOver) return;
@@ -173,6 +174,22 @@ public sealed partial class FlowSupervisor
     }
 
     /// <summary>Wakes a sleeping flow (status running, no pump). Null when the flow is not running.</summary>
+    /// <summary>
+    /// A run for a flow this instance has not started: the lease of its partition is taken (so triggers here hand runs
+    /// over at once) before the partition's flows are started, and under load a webhook lands in between. When the
+    /// flow is meant to run, start it now instead of failing the acknowledged run with <c>flow_not_running</c>.
+    /// </summary>
+    private async Task<IFlowPump?> StartOnDemandAsync(FlowSlot slot)
+    {
+        if (slot.Status is FlowStatuses.Running or FlowStatuses.Error || !ownership.TryGetLease(slot.FlowId, out _)) return null;
+        var flow = await catalog.GetAsync(slot.TenantId, slot.FlowId, _shutdown.Token).ConfigureAwait(false);
+        if (flow is not { Status: FlowStatuses.Running or FlowStatuses.Starting }) return null;
+        logger.LogInformation("Flow {FlowId}: a run arrived before the flow was started here; starting it", slot.FlowId);
+        await StartAsync(flow, onlyIfStillStored: true, _shutdown.Token).ConfigureAwait(false);
+        if (slot.HandedOver || slot.Status != FlowStatuses.Running) return null;
+        return slot.Pump ?? await WakeAsync(slot).ConfigureAwait(false);
+    }
+
     private async Task<IFlowPump?> WakeAsync(FlowSlot slot)
     {
         await slot.Gate.WaitAsync(_shutdown.Token).ConfigureAwait(false);

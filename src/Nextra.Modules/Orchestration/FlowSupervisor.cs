@@ -91,7 +91,11 @@ public sealed partial class FlowSupervisor(
     /// Starts a flow (the API's start, or restore when its partition is acquired). Already running = no-op. On an
     /// instance that does not own the flow, the stored status becomes running and the owner is told to start it.
     /// </summary>
-    public async Task<FlowStatusView> StartAsync(FlowSnapshot flow, CancellationToken ct)
+    public Task<FlowStatusView> StartAsync(FlowSnapshot flow, CancellationToken ct) => StartAsync(flow, onlyIfStillStored: false, ct);
+
+    /// <param name="onlyIfStillStored">Start only if, under the flow's gate, its stored status is still running or starting
+    /// (a start not asked for by a user must not undo a stop that just happened).</param>
+    private async Task<FlowStatusView> StartAsync(FlowSnapshot flow, bool onlyIfStillStored, CancellationToken ct)
     {
         if (!ownership.TryGetLease(flow.Id, out _))
         {
@@ -104,6 +108,12 @@ public sealed partial class FlowSupervisor(
         try
         {
             if (slot.Status == FlowStatuses.Running && (slot.Pump is not null || slot.Asleep)) return slot.View();
+            if (onlyIfStillStored)
+            {
+                if (await catalog.GetAsync(flow.TenantId, flow.Id, ct).ConfigureAwait(false) is not { Status: FlowStatuses.Running or FlowStatuses.Starting } stored)
+                    return slot.View();
+                flow = stored;
+            }
             slot.TenantId = flow.TenantId;
             slot.KeepAlive = await runtime.GetKeepAliveAsync(flow.TenantId, flow.Id, ct).ConfigureAwait(false);
             var compiled = compiler.Compile(flow.OrganismYaml);

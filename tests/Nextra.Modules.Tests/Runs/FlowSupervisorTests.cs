@@ -1,6 +1,7 @@
 using Nextra.Modules.Flows;
 using Nextra.Modules.Orchestration;
 using Nextra.Modules.Runs;
+using Nextra.Modules.Storage;
 
 namespace Nextra.Modules.Tests.Runs;
 
@@ -23,6 +24,31 @@ public class FlowSupervisorTests
         Assert.Contains(run.Steps, s => s.Listener == "route");
         Assert.Equal("done", Assert.Single(run.Outputs).Listener);
         Assert.True(await rt.InboxRowRemovedAsync(item.Id));
+    }
+
+    [Theory]
+    [InlineData("running", "succeeded")]
+    [InlineData("stopped", "failed")]
+    public async Task Dispatch_LeaseTakenBeforeFlowsStarted_StartsAFlowMeantToRunOtherwiseFails(string stored, string expected)
+    {
+        // The lease comes first and the partition's flows are started afterwards (a takeover, a boot under load): a
+        // webhook that lands in between is for a flow with no slot yet. Before the fix it failed with flow_not_running.
+        using var dir = new TempDir();
+        var catalog = new InMemoryFlowCatalog();
+        catalog.Add("f1", TestFlows.Greeter, status: stored);
+        await using var rt = await RuntimeHarness.CreateAsync(dir.Path, catalog, boot: false);
+        await rt.Ownership.StartAsync(new SilentListener(), CancellationToken.None);
+        var run = await rt.WaitRunAsync((await rt.SendAsync("f1")).Id);
+        Assert.Equal(expected, run.Status);
+        if (expected == "failed") Assert.Equal("flow_not_running", run.Error?.Code);
+        else Assert.Equal("running", (await rt.Supervisor.StatusAsync("t1", "f1", default))!.Status);
+        Assert.Equal(stored, catalog.Flows["f1"].Status);
+    }
+
+    private sealed class SilentListener : IOwnershipListener
+    {
+        public Task AcquiredAsync(IReadOnlyList<LeaseFence> fences, CancellationToken ct) => Task.CompletedTask;
+        public Task LostAsync(IReadOnlyList<LeaseFence> fences, CancellationToken ct) => Task.CompletedTask;
     }
 
     [Fact]
