@@ -54,6 +54,8 @@ fi
 if [ "$failed" -gt 0 ]; then
   echo "== Failures"
   grep -hE '^\s*Failed [A-Za-z_].* \[|\[FAIL\]' "$logdir/dotnet.log" 2>/dev/null | sed 's/^ */  /' | sort -u | head -40
+  # and the first lines of each .NET failure's message (the assertion), so CI's tail says why
+  grep -hE -A6 '^\s*Failed [A-Za-z_].* \[' "$logdir/dotnet.log" 2>/dev/null | grep -vE '^\s*Stack Trace:|^\s*at ' | cut -c1-300 | head -60
   grep -hE '^\s*not ok ' "$logdir/e2e.log" 2>/dev/null | sed 's/^ */  /' | head -20
   grep -hE 'FAIL ' "$logdir"/vitest*.log 2>/dev/null | head -20
 fi
