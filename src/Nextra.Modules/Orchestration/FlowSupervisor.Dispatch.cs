@@ -24,7 +24,7 @@ public sealed partial class FlowSupervisor
         EnsureDispatchLoop(slot);
         if (!slot.Queue.Writer.TryWrite(new QueuedRun(request, fence)))
         {
-            if (slot.HandedOver) return; // handed over meanwhile: the row stays pending for the new owner
+            if (slot.HandedOver || !StillOwned(request.FlowId, fence)) return; // handed over meanwhile: the row stays pending for the new owner
             // The flow was deleted meanwhile: end the run rather than leave it pending forever.
             _ = recorder.FailAsync(request, fence, "flow_not_running", "the flow was deleted");
         }
@@ -114,7 +114,11 @@ public sealed partial class FlowSupervisor
         if (pump is null && !slot.HandedOver) pump = await StartOnDemandAsync(slot).ConfigureAwait(false);
         if (pump is null)
         {
-            if (slot.HandedOver) return;
+            // Only the current holder of the lease the request was claimed under may decide that its flow does not run:
+            // a lease dropped here (not renewed in time, or lost while the request was on its way) may still be this
+            // instance's in the database for a moment, so a failure written now would pass the fence and end an
+            // acknowledged run that the new owner is about to run. Leave the row pending for it instead.
+            if (slot.HandedOver || !StillOwned(request.FlowId, fence)) return;
             await recorder.FailAsync(request, fence, "flow_not_running", $"the flow is {slot.Status}").ConfigureAwait(false);
             return;
         }
@@ -179,6 +183,9 @@ public sealed partial class FlowSupervisor
     /// over at once) before the partition's flows are started, and under load a webhook lands in between. When the
     /// flow is meant to run, start it now instead of failing the acknowledged run with <c>flow_not_running</c>.
     /// </summary>
+    private bool StillOwned(string flowId, LeaseFence fence) =>
+        ownership.TryGetLease(flowId, out var current) && current.Epoch == fence.Epoch && current.Owner == fence.Owner;
+
     private async Task<IFlowPump?> StartOnDemandAsync(FlowSlot slot)
     {
         if (slot.Status is FlowStatuses.Running or FlowStatuses.Error || !ownership.TryGetLease(slot.FlowId, out _)) return null;

@@ -1,3 +1,4 @@
+using Nextra.Modules.Common;
 using System.Threading.Channels;
 
 namespace Nextra.Modules.Storage;
@@ -10,6 +11,7 @@ namespace Nextra.Modules.Storage;
 /// SLA minute made every run wait for the traces database's write lock: 43 % of the server's thread time at 64
 /// connections, p99 of seconds). Nothing shared between instances is kept here: each instance adds its own deltas.
 /// </summary>
+[ModuleContract("the storage stack's group commit for additive counters the rollup and usage stores share")]
 public sealed class CoalescingWriter<TKey, TValue> : IAsyncDisposable where TKey : notnull
 {
     private readonly record struct Item(TKey Key, TValue Value, TaskCompletionSource Done);

@@ -45,6 +45,26 @@ public class FlowSupervisorTests
         Assert.Equal(stored, catalog.Flows["f1"].Status);
     }
 
+    [Fact]
+    public async Task Dispatch_RequestUnderAnOldLease_FlowNotRunningHere_StaysPendingForTheOwner()
+    {
+        // A request claimed (or appended) under a lease this instance no longer holds reaches a flow that does not run
+        // here: it is the new owner's to run, so it must not be failed with flow_not_running under the old fence.
+        using var dir = new TempDir();
+        var catalog = new InMemoryFlowCatalog();
+        catalog.Add("f1", TestFlows.Greeter, status: "stopped");
+        await using var rt = await RuntimeHarness.CreateAsync(dir.Path, catalog, boot: false);
+        await rt.Ownership.StartAsync(new SilentListener(), CancellationToken.None);
+        Assert.True(rt.Ownership.TryGetLease("f1", out var current));
+        var old = current with { Epoch = current.Epoch - 1 };
+        var request = rt.Request("f1");
+        await rt.Inbox.AppendAsync(request, old.Partition, old);
+        rt.Supervisor.Enqueue(request, old);
+        await Task.Delay(500);
+        Assert.Null(await rt.TraceAsync(request.Id));
+        Assert.NotNull(await rt.Inbox.FindAsync(RuntimeHarness.Tenant, request.Id));
+    }
+
     private sealed class SilentListener : IOwnershipListener
     {
         public Task AcquiredAsync(IReadOnlyList<LeaseFence> fences, CancellationToken ct) => Task.CompletedTask;
