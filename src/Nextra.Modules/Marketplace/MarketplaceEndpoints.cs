@@ -29,6 +29,9 @@ internal static class MarketplaceEndpoints
             group.MapPost($"/{segment}/{{publisher}}/{{name}}/reports", (string publisher, string name, ReportRequest body, ICurrentUser user, MarketplaceCatalog catalog, CancellationToken ct) =>
                     ReportAsync(kind, publisher, name, body, user, catalog, ct))
                 .WithName($"Report{name}").WithSummary("Report abuse (malware, stolen-credentials, spam, broken, impersonation, other); one per tenant, a repeat replaces it. Operators read them with nextra marketplace reports.");
+            group.MapPost($"/{segment}/{{publisher}}/{{name}}/reviews/{{reviewId}}/reports", (string publisher, string name, string reviewId, ReportRequest body, ICurrentUser user,
+                    MarketplaceCatalog catalog, CancellationToken ct) => ReportReviewAsync(kind, publisher, name, reviewId, body, user, catalog, ct))
+                .WithName($"Report{name}Review").WithSummary("Report a review (its id is in the listing's reviews); one per tenant, a repeat replaces it. After 3 tenants it is hidden from all but its author until an operator restores it (nextra marketplace review restore).");
         }
         group.MapPost("/flows/{publisher}/{name}/use", UseAsync).WithName("UseTemplate")
             .WithSummary("Create a stopped flow from a template with inputs and secret bindings; 201 with the flow, its template and the secrets still unbound (setupComplete).");
@@ -165,6 +168,9 @@ internal static class MarketplaceEndpoints
 
     internal static async Task<Ok<ReportResponse>> ReportAsync(string kind, string publisher, string name, ReportRequest body, ICurrentUser user,
         MarketplaceCatalog catalog, CancellationToken ct) => TypedResults.Ok(await catalog.ReportAsync(user.TenantId, kind, publisher, name, body, ct));
+
+    internal static async Task<Ok<ReviewReportResponse>> ReportReviewAsync(string kind, string publisher, string name, string reviewId, ReportRequest body, ICurrentUser user,
+        MarketplaceCatalog catalog, CancellationToken ct) => TypedResults.Ok(await catalog.ReportReviewAsync(user.TenantId, kind, publisher, name, reviewId, body, ct));
 
     internal static async Task<Ok<PublisherStats>> StatsAsync(ICurrentUser user, MarketplaceService service, MarketplaceCatalog catalog, CancellationToken ct)
     {
