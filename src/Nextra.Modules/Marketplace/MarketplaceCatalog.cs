@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Nextra.Modules.Common;
+using Nextra.Modules.Marketplace.Signing;
 using Nextra.Modules.Marketplace.Stores;
 using Nextra.Modules.Storage;
 
@@ -11,7 +12,7 @@ namespace Nextra.Modules.Marketplace;
 /// tenants in 30 days) / log1p(the maximum among the matches), quality = Wilson lower bound of 👍, fresh = e^(−days/180)); with
 /// a query the order is text relevance × (1 + rank). Listing pages, and votes from tenants that used the listing.
 /// </summary>
-internal sealed class MarketplaceCatalog(IMarketplaceStore store, PackageVerifier verifier, Microsoft.Extensions.Options.IOptions<MarketplaceOptions> options, TimeProvider time)
+internal sealed class MarketplaceCatalog(IMarketplaceStore store, PackageVerifier verifier, MarketplaceKeys keys, Microsoft.Extensions.Options.IOptions<MarketplaceOptions> options, TimeProvider time)
 {
     private const int Candidates = 500;
 
@@ -169,6 +170,35 @@ internal sealed class MarketplaceCatalog(IMarketplaceStore store, PackageVerifie
             CreatedAt = SqliteCommands.Iso(time.GetUtcNow()),
         }, HideReviewAfterReports, ct) ?? throw ApiException.NotFound($"Review {reviewId} on {l.Id}");
         return new ReviewReportResponse(review.Id, reason, outcome.First ? "received" : "updated", outcome.Hidden);
+    }
+
+    /// <summary>
+    /// A published version as the signed <c>.ntpkg</c> another server imports (POST /api/marketplace/publish, multipart): the
+    /// stored bytes, statement, publisher signature and key, and the registry's countersignature, unchanged. The latest version
+    /// when <paramref name="version"/> is null.
+    /// </summary>
+    public async Task<(byte[] Package, string FileName, string Digest)> ExportAsync(string tenantId, string kind, string publisher, string name, string? version, CancellationToken ct)
+    {
+        var l = await ListingAsync(tenantId, kind, publisher, name, ct);
+        var wanted = string.IsNullOrWhiteSpace(version) ? l.LatestVersion : version.Trim();
+        var v = wanted is null ? null : await store.GetVersionAsync(l.Id, wanted, ct);
+        if (v is null || v.State != "published")
+            throw ApiException.NotFound($"Published version {l.Id}@{wanted}");
+        var file = PackageStatement.Files(v.Statement).Keys.FirstOrDefault(k => k is "tool.wasm" or "tool.wat" or "organism.yaml")
+            ?? throw new ApiException(422, MarketplaceErrors.SignatureInvalid, "Signature invalid", $"{l.Id}@{v.Version}: its statement names no artifact.");
+        var publisherKey = v.PublisherKey;
+        if (publisherKey is null)
+        {
+            publisherKey = l.TenantId == PackageVerifier.SystemTenant
+                ? (await keys.ServerKeyAsync(ct)).PublicKey
+                : (await store.FindPublisherByHandleAsync(l.Publisher, ct))?.PublicKey ?? "";
+        }
+        ToolPermissions? permissions = l.Kind == "tool" ? PackageVerifier.ToolPermissionsOf(v) : null;
+        var inputs = l.Kind == "flow" ? JsonSerializer.Deserialize(v.Manifest, MarketplaceJsonContext.Default.TemplateManifest)?.Inputs : null;
+        var manifest = new PackageManifest(l.Kind, l.Name, v.Version, l.DisplayName, l.Summary, Categories(l), permissions, inputs, l.Visibility);
+        var signature = new PackageSignature(PackageSignature.CurrentType, v.Statement, v.Signature, v.SignerKeyId, publisherKey, v.Manifest,
+            v.Approval, v.Countersignature, v.CounterKeyId);
+        return (NtpkgPackage.Write(manifest, l.Readme, file, v.Content, signature), $"{l.Publisher}-{l.Name}-{v.Version}.ntpkg", v.Digest);
     }
 
     public static readonly string[] ReportReasons = ["malware", "stolen-credentials", "spam", "broken", "impersonation", "other"];

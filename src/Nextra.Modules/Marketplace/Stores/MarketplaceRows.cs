@@ -45,6 +45,11 @@ internal sealed class VersionRow
     public string? Countersignature { get; set; }
     public string? CounterKeyId { get; set; }
     public string CreatedAt { get; set; } = "";
+    /// <summary>
+    /// The publisher's public key (base64) of a version imported from another server's signed <c>.ntpkg</c>; null when it was
+    /// published here (the key is then the local publisher's, or the registry's for the built-in catalogue).
+    /// </summary>
+    public string? PublisherKey { get; set; }
 }
 
 /// <summary>A tenant's publisher handle and its custodial signing key (private key encrypted like a secret).</summary>

@@ -7,7 +7,7 @@ namespace Nextra.Modules.Marketplace.Stores;
 internal sealed class SqliteMarketplaceStore(ISqliteConnectionFactory db) : IMarketplaceStore
 {
     private const string ListingCols = "l.id, l.kind, l.publisher, l.name, l.tenant_id, l.display_name, l.summary, l.readme, l.categories, l.visibility, l.review_level, l.latest_version, l.installs, l.votes_up, l.votes_down, l.created_at, l.updated_at";
-    private const string VersionMeta = "listing_id, version, state, manifest, digest, statement, signature, signer_key_id, approval, countersignature, counter_key_id, created_at";
+    private const string VersionMeta = "listing_id, version, state, manifest, digest, statement, signature, signer_key_id, approval, countersignature, counter_key_id, created_at, publisher_key";
     private const string InstallCols = "id, tenant_id, listing_id, kind, version, major, digest, permissions, permissions_hash, secret_bindings, auto_update, pending_version, previous_version, created_at, updated_at";
 
     private async Task<List<T>> QueryAsync<T>(string sql, Func<SqliteDataReader, T> map, CancellationToken ct, params (string, object?)[] args)
@@ -120,11 +120,11 @@ internal sealed class SqliteMarketplaceStore(ISqliteConnectionFactory db) : IMar
     public async Task<bool> InsertVersionAsync(VersionRow row, CancellationToken ct)
     {
         var n = await ExecAsync($"""
-            INSERT INTO marketplace_versions ({VersionMeta}, content) VALUES (@l, @v, @s, @m, @d, @st, @sig, @sk, @a, @cs, @ck, @c, @content)
+            INSERT INTO marketplace_versions ({VersionMeta}, content) VALUES (@l, @v, @s, @m, @d, @st, @sig, @sk, @a, @cs, @ck, @c, @pk, @content)
             ON CONFLICT (listing_id, version) DO NOTHING
             """, ct, ("@l", row.ListingId), ("@v", row.Version), ("@s", row.State), ("@m", row.Manifest), ("@d", row.Digest), ("@st", row.Statement),
             ("@sig", row.Signature), ("@sk", row.SignerKeyId), ("@a", row.Approval), ("@cs", row.Countersignature), ("@ck", row.CounterKeyId),
-            ("@c", row.CreatedAt), ("@content", row.Content));
+            ("@c", row.CreatedAt), ("@pk", row.PublisherKey), ("@content", row.Content));
         return n == 1;
     }
 
@@ -132,7 +132,7 @@ internal sealed class SqliteMarketplaceStore(ISqliteConnectionFactory db) : IMar
     {
         ListingId = r.GetString(0), Version = r.GetString(1), State = r.GetString(2), Manifest = r.GetString(3), Digest = r.GetString(4), Statement = r.GetString(5),
         Signature = r.GetString(6), SignerKeyId = r.GetString(7), Approval = r.StringOrNull(8), Countersignature = r.StringOrNull(9), CounterKeyId = r.StringOrNull(10),
-        CreatedAt = r.GetString(11), Content = content ? (byte[])r.GetValue(12) : [],
+        CreatedAt = r.GetString(11), PublisherKey = r.StringOrNull(12), Content = content ? (byte[])r.GetValue(13) : [],
     };
 
     public async Task<VersionRow?> GetVersionAsync(string listingId, string version, CancellationToken ct) =>
