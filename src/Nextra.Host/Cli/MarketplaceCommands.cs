@@ -53,7 +53,31 @@ internal static class MarketplaceCommands
             parse.InvocationConfiguration.Output.WriteLine($"rejected {item.Id}: {item.ListingId}@{item.Version}");
         }));
 
-        var review = new Command("review", "The manual review queue ([marketplace] review = \"manual\")") { list, approve, reject };
+        var hiddenLimit = new Option<int>("--limit") { Description = "How many (newest hidden first)", DefaultValueFactory = _ => 100 };
+        var hidden = new Command("hidden", "List user reviews hidden after reports from 3 distinct tenants (id, listing, author tenant, reports, text)") { hiddenLimit };
+        hidden.SetAction((parse, ct) => CliGuard.GuardAsync(parse, async () =>
+        {
+            await using var app = await context.BuildForCommandAsync(parse, ct);
+            var items = await app.Services.GetRequiredService<MarketplaceReview>().HiddenAsync(parse.GetValue(hiddenLimit), ct);
+            var output = parse.InvocationConfiguration.Output;
+            if (items.Count == 0)
+                output.WriteLine("no hidden reviews");
+            foreach (var r in items)
+                output.WriteLine($"{r.Id}  {r.ListingId}  {(r.Up ? "up" : "down")}  reports={r.Reports}  hidden={r.HiddenAt}  tenant={r.TenantId}  {r.Text}");
+        }));
+
+        var restoreId = new Argument<string>("REVIEW") { Description = "A review id from nextra marketplace review hidden" };
+        var restore = new Command("restore", "Show a hidden user review again and drop its reports (3 new reports hide it again)") { restoreId };
+        restore.SetAction((parse, ct) => CliGuard.GuardAsync(parse, async () =>
+        {
+            await using var app = await context.BuildForCommandAsync(parse, ct);
+            var item = await app.Services.GetRequiredService<MarketplaceReview>().RestoreAsync(parse.GetValue(restoreId)!, ct);
+            await app.Services.GetRequiredService<IAuditLog>().RecordAsync(new AuditRecord(item.TenantId,
+                new AuditActor(null, Environment.UserName, AuditVia.Cli), "marketplace.review_restore", item.ListingId, "review=" + item.Id), ct);
+            parse.InvocationConfiguration.Output.WriteLine($"restored review {item.Id} on {item.ListingId}");
+        }));
+
+        var review = new Command("review", "The manual review queue ([marketplace] review = \"manual\") and hidden user reviews") { list, approve, reject, hidden, restore };
         return new Command("marketplace", "Operate the marketplace") { review, Pack(), Revoke(context), Revocations(context), Keys(context), Reports(context) };
     }
 

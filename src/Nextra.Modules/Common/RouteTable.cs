@@ -119,6 +119,10 @@ public static class RouteTable
         new("POST", "/api/marketplace/flows/{publisher}/{name}/votes", Editor),
         new("POST", "/api/marketplace/tools/{publisher}/{name}/reports", Editor, "marketplace.report"),
         new("POST", "/api/marketplace/flows/{publisher}/{name}/reports", Editor, "marketplace.report"),
+        new("POST", "/api/marketplace/tools/{publisher}/{name}/reviews/{reviewId}/reports", Editor, "marketplace.report_review"),
+        new("POST", "/api/marketplace/flows/{publisher}/{name}/reviews/{reviewId}/reports", Editor, "marketplace.report_review"),
+        new("GET", "/api/marketplace/tools/{publisher}/{name}/package", Viewer), // the signed .ntpkg, to publish on another server
+        new("GET", "/api/marketplace/flows/{publisher}/{name}/package", Viewer),
         new("GET", "/api/marketplace/publisher/stats", Viewer),
         new("GET", "/api/marketplace/keys.json", Anyone), // public keys other servers add to [marketplace] trusted_keys
         new("GET", "/api/marketplace/revoked.json", Anyone),

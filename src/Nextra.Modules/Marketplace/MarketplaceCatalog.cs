@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Nextra.Modules.Common;
+using Nextra.Modules.Marketplace.Signing;
 using Nextra.Modules.Marketplace.Stores;
 using Nextra.Modules.Storage;
 
@@ -11,9 +12,12 @@ namespace Nextra.Modules.Marketplace;
 /// tenants in 30 days) / log1p(the maximum among the matches), quality = Wilson lower bound of 👍, fresh = e^(−days/180)); with
 /// a query the order is text relevance × (1 + rank). Listing pages, and votes from tenants that used the listing.
 /// </summary>
-internal sealed class MarketplaceCatalog(IMarketplaceStore store, PackageVerifier verifier, TimeProvider time)
+internal sealed class MarketplaceCatalog(IMarketplaceStore store, PackageVerifier verifier, MarketplaceKeys keys, Microsoft.Extensions.Options.IOptions<MarketplaceOptions> options, TimeProvider time)
 {
     private const int Candidates = 500;
+
+    /// <summary>R7: a review is hidden after reports from this many distinct tenants, pending moderation.</summary>
+    public const int HideReviewAfterReports = 3;
 
     public async Task<ListingPage> SearchAsync(string tenantId, string kind, string? q, string? category, string? sort, string? cursor, CancellationToken ct)
     {
@@ -104,7 +108,12 @@ internal sealed class MarketplaceCatalog(IMarketplaceStore store, PackageVerifie
             secrets = [.. (header?.Secrets ?? []).Select(s => new ListingSecret(s, null, []))];
         }
         var installs = await store.ListInstallsAsync(tenantId, ct);
-        var reviews = (await store.ListVotesAsync(l.Id, 50, ct)).Select(v => new ListingReview(v.Up, v.Text, SqliteCommands.ParseIso(v.CreatedAt))).ToArray();
+        // Others see counted, visible reviews; the author sees its own held or hidden one too, marked.
+        var reviews = (await store.ListVotesAsync(l.Id, 100, ct))
+            .Where(v => v.TenantId == tenantId || (v.Counted && v.HiddenAt is null))
+            .Take(50)
+            .Select(v => new ListingReview(v.Id, v.Up, v.Text, SqliteCommands.ParseIso(v.CreatedAt), v.TenantId == tenantId, !v.Counted, v.HiddenAt is not null))
+            .ToArray();
         return new ListingDetail(l.Id, l.Kind, l.Publisher, l.Name, l.LatestVersion ?? "", l.DisplayName, l.Summary, Categories(l), l.ReviewLevel,
             l.Visibility, l.Installs, l.VotesUp, l.VotesDown, SqliteCommands.ParseIso(l.UpdatedAt),
             [.. visible.Select(v => new ListingVersion(v.Version, v.State, v.Digest, SqliteCommands.ParseIso(v.CreatedAt)))],
@@ -120,13 +129,76 @@ internal sealed class MarketplaceCatalog(IMarketplaceStore store, PackageVerifie
         if (!await store.HasUsedAsync(tenantId, l.Id, ct))
             throw new ApiException(403, MarketplaceErrors.VoteRequiresUse, "Use it first",
                 kind == "tool" ? "Only tenants that ran this tool in a flow may vote on it." : "Only tenants that created a flow from this template may vote on it.");
-        await store.UpsertVoteAsync(new VoteRow
+        // R7: a vote of a tenant younger than min_voter_age_days is held (stored, not counted) until the tenant is that old.
+        var now = time.GetUtcNow();
+        var created = await store.TenantCreatedAtAsync(tenantId, ct) is { } c ? SqliteCommands.ParseIso(c) : now;
+        var countsAt = created.AddDays(options.Value.MinVoterAgeDays);
+        var held = countsAt > now;
+        var reviewId = await store.UpsertVoteAsync(new VoteRow
         {
+            Id = "rv_" + Guid.NewGuid().ToString("N")[..16], // kept by the store when the tenant's vote is replaced
             ListingId = l.Id, TenantId = tenantId, Up = body.Up, Text = string.IsNullOrWhiteSpace(body.Text) ? null : body.Text.Trim(),
-            CreatedAt = SqliteCommands.Iso(time.GetUtcNow()),
+            CreatedAt = SqliteCommands.Iso(now), CountsAt = SqliteCommands.Iso(held ? countsAt : now), Counted = !held,
         }, ct);
         var after = await store.GetListingAsync(tenantId, l.Id, ct) ?? l;
-        return new VoteResponse(after.VotesUp, after.VotesDown);
+        return new VoteResponse(after.VotesUp, after.VotesDown, reviewId, held, held ? countsAt : null);
+    }
+
+    /// <summary>Counts the held votes whose tenants are old enough by <paramref name="now"/> (the sweeper, every 10 minutes).</summary>
+    public Task<int> ReleaseHeldVotesAsync(DateTimeOffset now, CancellationToken ct) => store.ReleaseHeldVotesAsync(SqliteCommands.Iso(now), ct);
+
+    /// <summary>
+    /// A tenant's report of a review on this listing (R7): not its own; one per tenant (a repeat replaces it); after
+    /// <see cref="HideReviewAfterReports"/> distinct tenants the review is hidden from everyone but its author until an operator restores it.
+    /// </summary>
+    public async Task<ReviewReportResponse> ReportReviewAsync(string tenantId, string kind, string publisher, string name, string reviewId, ReportRequest body, CancellationToken ct)
+    {
+        var l = await ListingAsync(tenantId, kind, publisher, name, ct);
+        var review = await store.FindReviewAsync(reviewId, ct);
+        if (review is null || review.ListingId != l.Id || (!review.Counted && review.TenantId != tenantId))
+            throw ApiException.NotFound($"Review {reviewId} on {l.Id}");
+        var reason = body.Reason?.Trim().ToLowerInvariant() ?? "";
+        if (!ReportReasons.Contains(reason))
+            throw MarketplaceErrors.Invalid("reason", $"reason is one of {string.Join(", ", ReportReasons)}.");
+        if (body.Text is { Length: > 2000 })
+            throw MarketplaceErrors.Invalid("text", "A report is at most 2,000 characters.");
+        if (review.TenantId == tenantId)
+            throw MarketplaceErrors.Invalid("reviewId", "A tenant does not report its own review; vote again to replace it.");
+        var outcome = await store.ReportReviewAsync(new ReviewReportRow
+        {
+            ReviewId = review.Id, TenantId = tenantId, Reason = reason, Text = string.IsNullOrWhiteSpace(body.Text) ? null : body.Text.Trim(),
+            CreatedAt = SqliteCommands.Iso(time.GetUtcNow()),
+        }, HideReviewAfterReports, ct) ?? throw ApiException.NotFound($"Review {reviewId} on {l.Id}");
+        return new ReviewReportResponse(review.Id, reason, outcome.First ? "received" : "updated", outcome.Hidden);
+    }
+
+    /// <summary>
+    /// A published version as the signed <c>.ntpkg</c> another server imports (POST /api/marketplace/publish, multipart): the
+    /// stored bytes, statement, publisher signature and key, and the registry's countersignature, unchanged. The latest version
+    /// when <paramref name="version"/> is null.
+    /// </summary>
+    public async Task<(byte[] Package, string FileName, string Digest)> ExportAsync(string tenantId, string kind, string publisher, string name, string? version, CancellationToken ct)
+    {
+        var l = await ListingAsync(tenantId, kind, publisher, name, ct);
+        var wanted = string.IsNullOrWhiteSpace(version) ? l.LatestVersion : version.Trim();
+        var v = wanted is null ? null : await store.GetVersionAsync(l.Id, wanted, ct);
+        if (v is null || v.State != "published")
+            throw ApiException.NotFound($"Published version {l.Id}@{wanted}");
+        var file = PackageStatement.Files(v.Statement).Keys.FirstOrDefault(k => k is "tool.wasm" or "tool.wat" or "organism.yaml")
+            ?? throw new ApiException(422, MarketplaceErrors.SignatureInvalid, "Signature invalid", $"{l.Id}@{v.Version}: its statement names no artifact.");
+        var publisherKey = v.PublisherKey;
+        if (publisherKey is null)
+        {
+            publisherKey = l.TenantId == PackageVerifier.SystemTenant
+                ? (await keys.ServerKeyAsync(ct)).PublicKey
+                : (await store.FindPublisherByHandleAsync(l.Publisher, ct))?.PublicKey ?? "";
+        }
+        ToolPermissions? permissions = l.Kind == "tool" ? PackageVerifier.ToolPermissionsOf(v) : null;
+        var inputs = l.Kind == "flow" ? JsonSerializer.Deserialize(v.Manifest, MarketplaceJsonContext.Default.TemplateManifest)?.Inputs : null;
+        var manifest = new PackageManifest(l.Kind, l.Name, v.Version, l.DisplayName, l.Summary, Categories(l), permissions, inputs, l.Visibility);
+        var signature = new PackageSignature(PackageSignature.CurrentType, v.Statement, v.Signature, v.SignerKeyId, publisherKey, v.Manifest,
+            v.Approval, v.Countersignature, v.CounterKeyId);
+        return (NtpkgPackage.Write(manifest, l.Readme, file, v.Content, signature), $"{l.Publisher}-{l.Name}-{v.Version}.ntpkg", v.Digest);
     }
 
     public static readonly string[] ReportReasons = ["malware", "stolen-credentials", "spam", "broken", "impersonation", "other"];

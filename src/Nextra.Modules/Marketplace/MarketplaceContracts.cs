@@ -19,7 +19,12 @@ public sealed record ListingSecret(string Name, string? Purpose, string[] Hosts)
 public sealed record TemplateInput(string Id, string? Type = "string", string? Label = null, string? Default = null, bool Required = false,
     string? Pattern = null, string[]? Values = null);
 
-public sealed record ListingReview(bool Up, string? Text, DateTimeOffset CreatedAt);
+/// <summary>
+/// A vote with its review text on a listing page. <see cref="Id"/> is what <c>POST …/reviews/{reviewId}/reports</c> takes.
+/// Others see only counted, visible reviews; the author also sees its own while <see cref="Held"/> (its tenant is younger than
+/// <c>min_voter_age_days</c>: not yet in the totals) or <see cref="Hidden"/> (3 tenants reported it; an operator may restore it).
+/// </summary>
+public sealed record ListingReview(string Id, bool Up, string? Text, DateTimeOffset CreatedAt, bool Mine = false, bool Held = false, bool Hidden = false);
 
 /// <summary><c>GET /api/marketplace/{tools|flows}/{publisher}/{name}</c>.</summary>
 public sealed record ListingDetail(string Id, string Kind, string Publisher, string Name, string Version, string DisplayName, string Summary,
@@ -54,7 +59,8 @@ public sealed record UseTemplateRequest(string? Version, string? Name, Dictionar
 /// <summary><c>POST …/votes</c>: one per tenant, a repeat replaces it.</summary>
 public sealed record VoteRequest(bool Up, string? Text);
 
-public sealed record VoteResponse(long VotesUp, long VotesDown);
+/// <summary>The listing's counted totals after the vote; <see cref="Held"/> when this vote is not counted yet (until <see cref="CountsFrom"/>).</summary>
+public sealed record VoteResponse(long VotesUp, long VotesDown, string? ReviewId = null, bool Held = false, DateTimeOffset? CountsFrom = null);
 
 /// <summary><c>GET /api/marketplace/publisher</c> and <c>PUT</c>: the tenant's handle (changeable until its first publication) and key id.</summary>
 public sealed record PublisherResponse(string Handle, bool Published, string KeyId, string PublicKey);
@@ -84,3 +90,9 @@ public sealed record ListingStats(string Id, string Kind, string? Version, strin
     long ActiveTenants30d, long Reports);
 
 public sealed record PublisherStats(string Handle, ListingStats[] Listings);
+
+/// <summary><c>POST /api/marketplace/{tools|flows}/{publisher}/{name}/reviews/{reviewId}/reports</c>: the tenant's report of a review (one per tenant, a repeat replaces it).</summary>
+public sealed record ReviewReportResponse(string ReviewId, string Reason, string State, bool Hidden);
+
+/// <summary>A review hidden after reports from 3 distinct tenants, as the operator sees it (<c>nextra marketplace review hidden</c>).</summary>
+public sealed record HiddenReview(string Id, string ListingId, string TenantId, bool Up, string? Text, long Reports, string HiddenAt);

@@ -23,12 +23,19 @@ internal static class MarketplaceEndpoints
             group.MapGet($"/{segment}/{{publisher}}/{{name}}", (string publisher, string name, ICurrentUser user, MarketplaceCatalog catalog, CancellationToken ct) =>
                     GetAsync(kind, publisher, name, user, catalog, ct))
                 .WithName($"Get{name}Listing").WithSummary("A listing: versions, permissions in plain words, README (sanitized HTML), secrets, inputs, reviews.");
+            group.MapGet($"/{segment}/{{publisher}}/{{name}}/package", (string publisher, string name, string? version, ICurrentUser user,
+                    MarketplaceCatalog catalog, CancellationToken ct) => PackageAsync(kind, publisher, name, version, user, catalog, ct))
+                .WithName($"Export{name}Package").Produces(200, contentType: "application/zip")
+                .WithSummary("The signed .ntpkg of a published version (latest unless ?version=), as stored: manifest, artifact, signature.json (statement, publisher signature and key, registry countersignature). Publish it on another server (POST /api/marketplace/publish, multipart) that trusts this registry's key. ETag = the artifact digest.");
             group.MapPost($"/{segment}/{{publisher}}/{{name}}/votes", (string publisher, string name, VoteRequest body, ICurrentUser user, MarketplaceCatalog catalog, CancellationToken ct) =>
                     VoteAsync(kind, publisher, name, body, user, catalog, ct))
                 .WithName($"Vote{name}").WithSummary("One vote (and optional review) per tenant; a repeat replaces it. Only tenants that used the listing.");
             group.MapPost($"/{segment}/{{publisher}}/{{name}}/reports", (string publisher, string name, ReportRequest body, ICurrentUser user, MarketplaceCatalog catalog, CancellationToken ct) =>
                     ReportAsync(kind, publisher, name, body, user, catalog, ct))
                 .WithName($"Report{name}").WithSummary("Report abuse (malware, stolen-credentials, spam, broken, impersonation, other); one per tenant, a repeat replaces it. Operators read them with nextra marketplace reports.");
+            group.MapPost($"/{segment}/{{publisher}}/{{name}}/reviews/{{reviewId}}/reports", (string publisher, string name, string reviewId, ReportRequest body, ICurrentUser user,
+                    MarketplaceCatalog catalog, CancellationToken ct) => ReportReviewAsync(kind, publisher, name, reviewId, body, user, catalog, ct))
+                .WithName($"Report{name}Review").WithSummary("Report a review (its id is in the listing's reviews); one per tenant, a repeat replaces it. After 3 tenants it is hidden from all but its author until an operator restores it (nextra marketplace review restore).");
         }
         group.MapPost("/flows/{publisher}/{name}/use", UseAsync).WithName("UseTemplate")
             .WithSummary("Create a stopped flow from a template with inputs and secret bindings; 201 with the flow, its template and the secrets still unbound (setupComplete).");
@@ -76,6 +83,13 @@ internal static class MarketplaceEndpoints
 
     internal static async Task<Ok<ListingDetail>> GetAsync(string kind, string publisher, string name, ICurrentUser user, MarketplaceCatalog catalog, CancellationToken ct) =>
         TypedResults.Ok(await catalog.GetAsync(user.TenantId, kind, publisher, name, ct));
+
+    internal static async Task<IResult> PackageAsync(string kind, string publisher, string name, string? version, ICurrentUser user,
+        MarketplaceCatalog catalog, CancellationToken ct)
+    {
+        var (package, fileName, digest) = await catalog.ExportAsync(user.TenantId, kind, publisher, name, version, ct);
+        return TypedResults.File(package, "application/zip", fileName, entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{digest}\""));
+    }
 
     internal static async Task<Ok<VoteResponse>> VoteAsync(string kind, string publisher, string name, VoteRequest body, ICurrentUser user, MarketplaceCatalog catalog, CancellationToken ct) =>
         TypedResults.Ok(await catalog.VoteAsync(user.TenantId, kind, publisher, name, body, ct));
@@ -165,6 +179,9 @@ internal static class MarketplaceEndpoints
 
     internal static async Task<Ok<ReportResponse>> ReportAsync(string kind, string publisher, string name, ReportRequest body, ICurrentUser user,
         MarketplaceCatalog catalog, CancellationToken ct) => TypedResults.Ok(await catalog.ReportAsync(user.TenantId, kind, publisher, name, body, ct));
+
+    internal static async Task<Ok<ReviewReportResponse>> ReportReviewAsync(string kind, string publisher, string name, string reviewId, ReportRequest body, ICurrentUser user,
+        MarketplaceCatalog catalog, CancellationToken ct) => TypedResults.Ok(await catalog.ReportReviewAsync(user.TenantId, kind, publisher, name, reviewId, body, ct));
 
     internal static async Task<Ok<PublisherStats>> StatsAsync(ICurrentUser user, MarketplaceService service, MarketplaceCatalog catalog, CancellationToken ct)
     {

@@ -9,6 +9,8 @@ namespace Nextra.Modules.Marketplace;
 [JsonSerializable(typeof(PublishRequest))]
 [JsonSerializable(typeof(PublishAccepted))]
 [JsonSerializable(typeof(PackageManifest))]
+[JsonSerializable(typeof(PackageSignature))]
+[JsonSerializable(typeof(ReviewReportResponse))]
 [JsonSerializable(typeof(SubmissionResponse))]
 [JsonSerializable(typeof(SubmissionCheck[]))]
 [JsonSerializable(typeof(InstallRequest))]

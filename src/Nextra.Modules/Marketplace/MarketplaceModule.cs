@@ -23,6 +23,7 @@ public static class MarketplaceModule
             .Validate(o => o.TrustedKeys.All(k => IsKey(k)), "[marketplace] trusted_keys holds base64 Ed25519 public keys (32 bytes)")
             .Validate(o => o.Revoked.All(r => MarketplaceRegistry.ParseTarget(r) is not null),
                 "[marketplace] revoked holds key:KEYID, sha256:DIGEST or publisher/name@VERSION (or @*) entries")
+            .Validate(o => o.MinVoterAgeDays is >= 0 and <= 365, "[marketplace] min_voter_age_days is 0-365")
             .ValidateOnStart();
         services.AddMigrations("marketplace", typeof(MarketplaceModule).Assembly, after: "accounts");
         services.TryAddSingleton(TimeProvider.System);
@@ -39,6 +40,7 @@ public static class MarketplaceModule
         services.AddSingleton<Flows.IFlowChangeHandler>(sp => sp.GetRequiredService<TemplateFlows>());
         services.TryAddSingleton(sp => new MarketplaceReview(sp.GetRequiredService<IMarketplaceStore>(), sp.GetRequiredService<MarketplaceService>()));
         services.AddSingleton<IExternalModuleSource, ToolModuleSource>();
+        services.AddHostedService<HeldVoteSweeper>();
         // After the migrations' hosted service (registered by AddStorage, earlier): a fresh install shows the starter catalogue.
         services.TryAddSingleton<Starter.StarterSeeder>();
         services.AddHostedService(sp => sp.GetRequiredService<Starter.StarterSeeder>());

@@ -21,6 +21,12 @@ public sealed class MarketplaceOptions
     /// <summary>Seed the built-in <c>nextra</c> starter catalogue at start (idempotent).</summary>
     public bool Starter { get; set; } = true;
 
+    /// <summary>
+    /// <c>min_voter_age_days</c>: a vote from a tenant younger than this is held (not in votesUp / votesDown, its review shown
+    /// only to its author) until the tenant is that old (R7; 0 counts every vote at once).
+    /// </summary>
+    public int MinVoterAgeDays { get; set; } = 7;
+
     /// <summary>Largest tool module (bytes).</summary>
     public int MaxToolBytes { get; set; } = 10 << 20;
 }

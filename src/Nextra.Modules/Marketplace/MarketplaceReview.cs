@@ -8,7 +8,8 @@ public sealed record ReviewItem(string Id, string TenantId, string ListingId, st
 
 /// <summary>
 /// The operator's review queue (<c>[marketplace] review = "manual"</c>): list the queued submissions of every tenant, approve
-/// one (the registry countersigns it and it is listed) or reject it with a reason the author sees as the <c>review</c> check.
+/// one (the registry countersigns it and it is listed) or reject it with a reason the author sees as the <c>review</c> check;
+/// and the moderation of user reviews (R7): list the ones hidden by reports, restore one.
 /// Works on whichever store the server uses (SQLite or Postgres); the CLI calls it, never HTTP.
 /// </summary>
 public sealed class MarketplaceReview
@@ -41,6 +42,20 @@ public sealed class MarketplaceReview
         if (string.IsNullOrWhiteSpace(reason))
             throw new ArgumentException("A rejection needs a reason (--reason \"...\"): the author sees it.");
         return DecideAsync(submissionId, approve: false, $"rejected by an operator: {reason.Trim()}", ct);
+    }
+
+    /// <summary>Reviews hidden after reports from 3 distinct tenants (R7), newest first: what <see cref="RestoreAsync"/> takes.</summary>
+    public async Task<IReadOnlyList<HiddenReview>> HiddenAsync(int limit, CancellationToken ct) =>
+        [.. (await _store.ListHiddenReviewsAsync(limit, ct)).Select(v => new HiddenReview(v.Id, v.ListingId, v.TenantId, v.Up, v.Text, v.Reports, v.HiddenAt ?? ""))];
+
+    /// <summary>Shows a hidden review again (the operator found the reports unfounded) and drops its reports; throws when it is not hidden.</summary>
+    public async Task<HiddenReview> RestoreAsync(string reviewId, CancellationToken ct)
+    {
+        var review = await _store.FindReviewAsync(reviewId.Trim(), ct)
+            ?? throw new InvalidOperationException($"Review '{reviewId}' was not found. See nextra marketplace review hidden.");
+        if (!await _store.RestoreReviewAsync(review.Id, ct))
+            throw new InvalidOperationException($"Review '{review.Id}' is not hidden.");
+        return new HiddenReview(review.Id, review.ListingId, review.TenantId, review.Up, review.Text, review.Reports, review.HiddenAt ?? "");
     }
 
     private async Task<ReviewItem> DecideAsync(string submissionId, bool approve, string reason, CancellationToken ct)

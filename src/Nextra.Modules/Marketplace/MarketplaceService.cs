@@ -20,6 +20,7 @@ namespace Nextra.Modules.Marketplace;
 internal sealed partial class MarketplaceService(
     IMarketplaceStore store,
     MarketplaceKeys keys,
+    PackageVerifier verifier,
     ITierLimits tiers,
     IFlowLibrary flows,
     IWasmModuleCode modules,
@@ -104,6 +105,9 @@ internal sealed partial class MarketplaceService(
         if (categories.Length is 0 or > 3 || categories.Any(c => !Kebab().IsMatch(c)))
             throw MarketplaceErrors.Invalid("categories", "Give 1-3 categories (lower-case kebab-case).");
 
+        if (package?.Signed is { } signed)
+            return await ImportAsync(tenantId, kind, name, version, summary, categories, visibility, body, package, signed, ct);
+
         var publisher = await PublisherAsync(tenantId, hint, ct);
         var id = $"{publisher.Handle}/{name}";
         var checks = new List<SubmissionCheck>
@@ -112,6 +116,8 @@ internal sealed partial class MarketplaceService(
             new("namespace", true, $"'{publisher.Handle}' is this tenant's publisher handle (key {publisher.KeyId})"),
         };
         var existing = await store.GetListingAsync(tenantId, id, ct);
+        if (existing is not null && existing.TenantId != tenantId)
+            throw PackageVerifier.Refused(MarketplaceErrors.NamespaceMismatch, $"{id} is a listing of another tenant (imported from another server); choose another name.");
         if (existing is not null && existing.Kind != kind)
             throw MarketplaceErrors.Invalid("name", $"{id} is a {existing.Kind} listing; a name has one kind.");
         if (existing?.LatestVersion is { } latest && Compare(version, latest) <= 0)
@@ -221,6 +227,128 @@ internal sealed partial class MarketplaceService(
         if (options.Value.Review != "manual")
             await DecideAsync(submission, approve: true, reason: "automated checks passed ([marketplace] review = auto)", ct);
         return ToResponse(await store.GetSubmissionAsync(tenantId, submission.Id, ct) ?? submission, sanitizedYaml);
+    }
+
+    /// <summary>
+    /// Publishes a version another server exported signed (<c>GET …/package</c>), byte for byte: its statement, publisher
+    /// signature and key, and that registry's countersignature are verified here as at every install and load (the
+    /// countersigning key must be this server's or in <c>[marketplace] trusted_keys</c>, else <c>signature_invalid</c> naming
+    /// it; altered bytes are <c>digest_mismatch</c>), then the tool's imports against its grants and the template's secret scan.
+    /// The listing keeps its id (publisher/name of the origin) and belongs to the importing tenant; with <c>review = "auto"</c>
+    /// it is listed with the origin's countersignature, with <c>"manual"</c> it waits for an operator like any submission.
+    /// </summary>
+    private async Task<SubmissionResponse> ImportAsync(string tenantId, string kind, string name, string version, string summary, string[] categories,
+        string visibility, PublishRequest body, PackageContent package, PackageSignature signed, CancellationToken ct)
+    {
+        static ApiException Invalid(string detail) => PackageVerifier.Refused(MarketplaceErrors.SignatureInvalid, detail);
+        string id, file;
+        try
+        {
+            id = PackageStatement.Field(signed.Statement, "id");
+            file = PackageStatement.Files(signed.Statement).Keys.Single();
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException)
+        {
+            throw Invalid("signature.json: the statement is not a package statement (nextra.pkg/v1 with one file).");
+        }
+        var parts = id.Split('/');
+        if (parts.Length != 2 || !IsHandle(parts[0]) || parts[1] != name || PackageStatement.Field(signed.Statement, "version") != version
+            || PackageStatement.Field(signed.Statement, "kind") != kind)
+            throw Invalid($"manifest.json ({kind} {name}@{version}) is not the package the signed statement names ({id}).");
+        var content = kind == "tool" ? package.Module! : System.Text.Encoding.UTF8.GetBytes(package.FlowYaml!);
+        var expectedFile = kind == "tool" ? package.ModuleFile! : "organism.yaml";
+        if (file != expectedFile)
+            throw Invalid($"the signed statement covers {file}, the package carries {expectedFile}.");
+        var publisherKey = new byte[32];
+        if (!Convert.TryFromBase64String(signed.PublisherKey, publisherKey, out var keyLength) || keyLength != 32 || Ed25519Keys.KeyId(publisherKey) != signed.SignerKeyId)
+            throw Invalid($"signature.json: the publisher key is not key {signed.SignerKeyId}.");
+
+        var existing = await store.GetListingAsync(tenantId, id, ct);
+        if (existing is not null && (existing.TenantId != tenantId || existing.Kind != kind))
+            throw PackageVerifier.Refused(MarketplaceErrors.NamespaceMismatch, $"{id} is already a listing here that this package may not add to (another tenant's or another kind).");
+        if (existing is not null)
+        {
+            foreach (var other in await store.ListVersionsAsync(id, ct))
+            {
+                if (other.PublisherKey != signed.PublisherKey)
+                    throw PackageVerifier.Refused(MarketplaceErrors.NamespaceMismatch, $"{id}@{other.Version} here is signed by another publisher key than {signed.SignerKeyId}.");
+            }
+        }
+        if (await store.GetVersionAsync(id, version, ct) is not null)
+            throw MarketplaceErrors.Invalid("version", $"{id}@{version} exists; versions are immutable.");
+
+        var now = Now();
+        var level = "community";
+        try
+        {
+            if (signed.Approval is { } approval) level = PackageStatement.Field(approval, "review_level") is { Length: > 0 } l ? l : level;
+        }
+        catch (JsonException)
+        {
+            // The verifier refuses a malformed approval below.
+        }
+        var row = new VersionRow
+        {
+            ListingId = id, Version = version, State = options.Value.Review == "manual" ? "queued" : "published", Manifest = signed.Manifest,
+            Content = content, Digest = PackageStatement.Digest(content), Statement = signed.Statement, Signature = signed.Signature,
+            SignerKeyId = signed.SignerKeyId, Approval = signed.Approval, Countersignature = signed.Countersignature, CounterKeyId = signed.CounterKeyId,
+            CreatedAt = PackageStatement.Field(signed.Statement, "created"), PublisherKey = signed.PublisherKey,
+        };
+        var listing = existing ?? new ListingRow { Id = id, Kind = kind, Publisher = parts[0], Name = name, TenantId = tenantId, CreatedAt = now };
+        listing.DisplayName = string.IsNullOrWhiteSpace(body.DisplayName) ? name : body.DisplayName.Trim();
+        listing.Summary = summary;
+        listing.Readme = body.Readme ?? "";
+        listing.Categories = JsonSerializer.Serialize(categories, MarketplaceJsonContext.Default.StringArray);
+        listing.Visibility = visibility;
+        listing.UpdatedAt = now;
+
+        // R3's install checks, on the package as received: signatures (trusted countersigner), digests, revocation.
+        await verifier.VerifyAsync(listing, row, ct);
+        var checks = new List<SubmissionCheck>
+        {
+            new("schema", true, $"{id}@{version}, {kind}, {visibility}"),
+            new("signature", true, $"signed by publisher key {signed.SignerKeyId}, countersigned by trusted registry key {signed.CounterKeyId} ({level})"),
+            new("digests", true, $"{file} and the {(kind == "tool" ? "permissions" : "template header")} match the signed statement"),
+        };
+        if (kind == "tool")
+        {
+            var permissions = PackageVerifier.ToolPermissionsOf(row);
+            if (body.Permissions is { } declared && declared.Hash() != permissions.Hash())
+                throw PackageVerifier.Refused(MarketplaceErrors.DigestMismatch, $"{id}@{version}: manifest.json's permissions are not the signed ones.");
+            checks.AddRange(CheckTool(content, file, permissions));
+        }
+        else
+        {
+            var scan = TemplateSanitizer.Sanitize(package.FlowYaml!);
+            checks.Add(new("secret_scan", scan.Findings.Length == 0, scan.Findings.Length == 0 ? "no keys, tokens or passwords in the YAML"
+                : string.Join("; ", scan.Findings.Select(f => $"line {f.Line}, col {f.Column}: {f.Message}"))));
+        }
+        var failed = checks.FirstOrDefault(c => !c.Ok);
+        if (failed is not null)
+        {
+            var ex = new ApiException(422, failed.Name == "imports" ? MarketplaceErrors.ImportNotPermitted : ErrorCodes.ValidationFailed,
+                "Publishing checks failed", $"{failed.Name}: {failed.Detail}");
+            ex.Extensions["checks"] = checks.ToArray();
+            throw ex;
+        }
+
+        if (row.State == "published")
+        {
+            if (listing.LatestVersion is null || Compare(version, listing.LatestVersion) > 0)
+                listing.LatestVersion = version;
+            listing.ReviewLevel = level;
+            checks.Add(new("review", true, $"imported with the countersignature of registry key {signed.CounterKeyId} ([marketplace] review = auto)"));
+        }
+        await store.SaveListingAsync(listing, ct);
+        if (!await store.InsertVersionAsync(row, ct))
+            throw MarketplaceErrors.Invalid("version", $"{id}@{version} exists; versions are immutable.");
+        var submission = new SubmissionRow
+        {
+            Id = "sub_" + Guid.NewGuid().ToString("N"), TenantId = tenantId, ListingId = id, Version = version, State = row.State,
+            Checks = JsonSerializer.Serialize(checks.ToArray(), MarketplaceJsonContext.Default.SubmissionCheckArray), CreatedAt = now,
+        };
+        await store.InsertSubmissionAsync(submission, ct);
+        return ToResponse(submission, kind == "flow" ? package.FlowYaml : null);
     }
 
     private IEnumerable<SubmissionCheck> CheckTool(byte[] content, string file, ToolPermissions permissions)

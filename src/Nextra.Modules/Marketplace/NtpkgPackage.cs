@@ -8,13 +8,25 @@ namespace Nextra.Modules.Marketplace;
 public sealed record PackageManifest(string? Kind, string? Name, string? Version, string? DisplayName, string? Summary, string[]? Categories,
     ToolPermissions? Permissions, TemplateInput[]? Inputs, string? Visibility);
 
-/// <summary>A read package: the publish request (readme from README.md) and the artifact it carries.</summary>
-public sealed record PackageContent(PublishRequest Request, byte[]? Module, string? ModuleFile, string? FlowYaml);
+/// <summary>
+/// <c>signature.json</c> of a package exported from a server (<c>GET …/package</c>): the version as that server stored it —
+/// the signed statement, the publisher's signature, key id and public key, the exact manifest the statement's
+/// <c>permissions_sha256</c> covers, and the registry's approval with its countersignature and key id.
+/// </summary>
+public sealed record PackageSignature(string Type, string Statement, string Signature, string SignerKeyId, string PublisherKey, string Manifest,
+    string? Approval, string? Countersignature, string? CounterKeyId)
+{
+    public const string CurrentType = "nextra.signed/v1";
+}
+
+/// <summary>A read package: the publish request (readme from README.md), the artifact it carries and, when exported from a server, its signatures.</summary>
+public sealed record PackageContent(PublishRequest Request, byte[]? Module, string? ModuleFile, string? FlowYaml, PackageSignature? Signed = null);
 
 /// <summary>
 /// The <c>.ntpkg</c> package (<c>POST /api/marketplace/publish</c>, multipart field <c>package</c>; built by <c>nextra marketplace pack</c>):
 /// a zip holding exactly <c>manifest.json</c>, <c>README.md</c> (optional) and either <c>module.wasm</c> / <c>module.wat</c> (a tool) or
-/// <c>flow.yaml</c> (a template). No other entries, no folders, bounded sizes: nothing in it is trusted until the publish checks pass.
+/// <c>flow.yaml</c> (a template), and <c>signature.json</c> when a server exported it signed (<see cref="PackageSignature"/>).
+/// No other entries, no folders, bounded sizes: nothing in it is trusted until the publish checks pass.
 /// </summary>
 public static class NtpkgPackage
 {
@@ -23,7 +35,8 @@ public static class NtpkgPackage
     public const string Wasm = "module.wasm";
     public const string Wat = "module.wat";
     public const string Flow = "flow.yaml";
-    private static readonly string[] Allowed = [Manifest, Readme, Wasm, Wat, Flow];
+    public const string Signature = "signature.json";
+    private static readonly string[] Allowed = [Manifest, Readme, Wasm, Wat, Flow, Signature];
     public const long MaxReadmeBytes = 256 * 1024;
     public const long MaxFlowBytes = 1024 * 1024;
 
@@ -50,7 +63,7 @@ public static class NtpkgPackage
                     throw MarketplaceErrors.Invalid("package", $"'{entry.FullName}' does not belong in a package; it holds only {string.Join(", ", Allowed)} at its top level.");
                 if (entries.ContainsKey(entry.FullName))
                     throw MarketplaceErrors.Invalid("package", $"'{entry.FullName}' appears twice.");
-                var limit = entry.FullName switch { Readme => MaxReadmeBytes, Flow => MaxFlowBytes, Manifest => 64 * 1024, _ => maxModuleBytes };
+                var limit = entry.FullName switch { Readme => MaxReadmeBytes, Flow => MaxFlowBytes, Manifest => 64 * 1024, Signature => 256 * 1024, _ => maxModuleBytes };
                 entries[entry.FullName] = ReadBounded(entry, limit);
             }
             if (!entries.TryGetValue(Manifest, out var manifestBytes))
@@ -74,14 +87,60 @@ public static class NtpkgPackage
                 throw MarketplaceErrors.Invalid("package", "A template package holds flow.yaml and no module.");
             if (kind is not ("tool" or "flow"))
                 throw MarketplaceErrors.Invalid("kind", "manifest.json: kind is tool or flow.");
+            PackageSignature? signed = null;
+            if (entries.TryGetValue(Signature, out var signatureBytes))
+            {
+                try
+                {
+                    signed = JsonSerializer.Deserialize(signatureBytes, MarketplaceJsonContext.Default.PackageSignature) ?? throw new JsonException("null");
+                }
+                catch (JsonException ex)
+                {
+                    throw new Common.ApiException(422, MarketplaceErrors.SignatureInvalid, "Signature invalid", $"signature.json is not valid JSON: {ex.Message}");
+                }
+                if (signed.Type != PackageSignature.CurrentType)
+                    throw new Common.ApiException(422, MarketplaceErrors.SignatureInvalid, "Signature invalid", $"signature.json: type is {PackageSignature.CurrentType}.");
+            }
             var readme = entries.TryGetValue(Readme, out var r) ? Utf8(r, Readme) : null;
             var request = new PublishRequest(kind, null, null, manifest.Name, manifest.Version, manifest.DisplayName, manifest.Summary, readme,
                 manifest.Categories, manifest.Permissions, manifest.Inputs, manifest.Visibility);
             return kind == "tool"
-                ? new PackageContent(request, entries[modules[0]], modules[0] == Wat ? "tool.wat" : "tool.wasm", null)
-                : new PackageContent(request, null, null, Utf8(entries[Flow], Flow));
+                ? new PackageContent(request, entries[modules[0]], modules[0] == Wat ? "tool.wat" : "tool.wasm", null, signed)
+                : new PackageContent(request, null, null, Utf8(entries[Flow], Flow), signed);
         }
     }
+
+    /// <summary>
+    /// Writes a package (what <c>GET …/package</c> exports): manifest.json, README.md, the artifact under its package name
+    /// (<paramref name="storedFile"/> tool.wasm → module.wasm, tool.wat → module.wat, organism.yaml → flow.yaml) with its
+    /// stored bytes, and signature.json. Entries in a fixed order with a fixed time, so one version exports the same bytes.
+    /// </summary>
+    public static byte[] Write(PackageManifest manifest, string? readme, string storedFile, byte[] artifact, PackageSignature? signature)
+    {
+        var artifactName = storedFile switch { "tool.wasm" => Wasm, "tool.wat" => Wat, "organism.yaml" => Flow, _ => throw new ArgumentException($"unknown artifact {storedFile}") };
+        var files = new List<(string Name, byte[] Bytes)>
+        {
+            (Manifest, JsonSerializer.SerializeToUtf8Bytes(manifest, MarketplaceJsonContext.Default.PackageManifest)),
+        };
+        if (!string.IsNullOrEmpty(readme)) files.Add((Readme, Encoding.UTF8.GetBytes(readme)));
+        files.Add((artifactName, artifact));
+        if (signature is not null) files.Add((Signature, JsonSerializer.SerializeToUtf8Bytes(signature, MarketplaceJsonContext.Default.PackageSignature)));
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, bytes) in files)
+            {
+                var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
+                entry.LastWriteTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+                using var target = entry.Open();
+                target.Write(bytes);
+            }
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>The name a version's artifact has in the signed statement, from its package file name.</summary>
+    public static string StoredFile(string packageFile) => packageFile switch { Wasm => "tool.wasm", Wat => "tool.wat", _ => "organism.yaml" };
 
     /// <summary>Builds a package from a folder holding the package's files (what <c>nextra marketplace pack</c> does); checks it reads back.</summary>
     public static byte[] Pack(string directory, long maxModuleBytes)

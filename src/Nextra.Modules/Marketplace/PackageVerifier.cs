@@ -7,7 +7,7 @@ namespace Nextra.Modules.Marketplace;
 
 /// <summary>
 /// The install and load checks of R3 on a stored version, in order, each failure with its own code: the publisher signature
-/// (by the key that owns the id's namespace) over the statement, verified before the statement is parsed; the registry
+/// (by the key that owns the id's namespace, or the key an imported package carries) over the statement, verified before the statement is parsed; the registry
 /// countersignature by a trusted key; then the file and permission digests against the stored bytes; then revocation
 /// (the version's state and the revocation list: <c>tool_revoked</c>, or <c>key_revoked</c> for a revoked signing key).
 /// </summary>
@@ -19,8 +19,16 @@ internal sealed class PackageVerifier(IMarketplaceStore store, MarketplaceKeys k
     {
         var label = $"{listing.Id}@{version.Version}";
         // 1. The publisher's signature, by the key bound to the namespace (the built-in catalogue is signed by the registry key).
+        // An imported version (another server's signed .ntpkg) carries its publisher's key, which the trusted countersignature
+        // below vouches for; a local publisher holding that handle under another key owns the namespace here.
         byte[] publisherKey;
-        if (listing.TenantId == SystemTenant)
+        if (version.PublisherKey is { Length: > 0 } imported)
+        {
+            if (await store.FindPublisherByHandleAsync(listing.Publisher, ct) is { } local && local.PublicKey != imported)
+                throw Refused(MarketplaceErrors.NamespaceMismatch, $"{label}: the namespace '{listing.Publisher}' belongs to a publisher of this server; a key of another server may not sign {listing.Id}.");
+            publisherKey = Base64(imported);
+        }
+        else if (listing.TenantId == SystemTenant)
             publisherKey = Convert.FromBase64String((await keys.ServerKeyAsync(ct)).PublicKey);
         else if (await store.FindPublisherByHandleAsync(listing.Publisher, ct) is { } publisher && publisher.TenantId == listing.TenantId)
             publisherKey = Convert.FromBase64String(publisher.PublicKey);
@@ -28,13 +36,16 @@ internal sealed class PackageVerifier(IMarketplaceStore store, MarketplaceKeys k
             throw Refused(MarketplaceErrors.NamespaceMismatch, $"{label}: the namespace '{listing.Publisher}' belongs to another publisher; its key may not sign {listing.Id}.");
         if (Ed25519Keys.KeyId(publisherKey) != version.SignerKeyId
             || !Ed25519Keys.Verify(publisherKey, PackageStatement.PublisherMessage(version.Statement), Base64(version.Signature)))
-            throw Refused(MarketplaceErrors.SignatureInvalid, $"{label}: the publisher signature does not verify; the package was altered or signed by another key.");
+            throw Refused(MarketplaceErrors.SignatureInvalid, $"{label}: the publisher signature (key {version.SignerKeyId}) does not verify; the package was altered or signed by another key.");
         // 2. The registry's countersignature, by a trusted key, over an approval naming this very statement.
         var trusted = await keys.TrustedAsync(ct);
-        if (version.Approval is not { } approval || version.Countersignature is not { } counter || version.CounterKeyId is not { } counterKey
-            || !trusted.TryGetValue(counterKey, out var registryKey)
-            || !Ed25519Keys.Verify(registryKey, PackageStatement.ApprovalMessage(approval), Base64(counter)))
-            throw Refused(MarketplaceErrors.SignatureInvalid, $"{label}: no valid countersignature from a trusted key ([marketplace] trusted_keys).");
+        if (version.Approval is not { } approval || version.Countersignature is not { } counter || version.CounterKeyId is not { } counterKey)
+            throw Refused(MarketplaceErrors.SignatureInvalid, $"{label}: it has no registry countersignature (it was never approved).");
+        if (!trusted.TryGetValue(counterKey, out var registryKey))
+            throw Refused(MarketplaceErrors.SignatureInvalid, $"{label}: countersigned by key {counterKey}, which this server does not trust; "
+                + "add that registry's public key (its GET /api/marketplace/keys.json or nextra marketplace keys) to [marketplace] trusted_keys.");
+        if (!Ed25519Keys.Verify(registryKey, PackageStatement.ApprovalMessage(approval), Base64(counter)))
+            throw Refused(MarketplaceErrors.SignatureInvalid, $"{label}: the countersignature by key {counterKey} does not verify; the approval was altered.");
         if (ApprovalField(approval, "statement_sha256") != PackageStatement.Digest(version.Statement))
             throw Refused(MarketplaceErrors.SignatureInvalid, $"{label}: the approval is for another statement.");
         // 3. Only now parse the (authentic) statement, and hold the stored bytes to it.
@@ -46,6 +57,8 @@ internal sealed class PackageVerifier(IMarketplaceStore store, MarketplaceKeys k
             throw Refused(MarketplaceErrors.DigestMismatch, $"{label}: the stored {file ?? "artifact"} does not match its signed digest; it was altered after signing.");
         if (listing.Kind == "tool" && PackageStatement.Field(version.Statement, "permissions_sha256") != ToolPermissionsOf(version).Hash())
             throw Refused(MarketplaceErrors.DigestMismatch, $"{label}: the stored permissions do not match the signed ones.");
+        if (listing.Kind == "flow" && PackageStatement.Field(version.Statement, "permissions_sha256") != PackageStatement.Digest(version.Manifest))
+            throw Refused(MarketplaceErrors.DigestMismatch, $"{label}: the stored template header (inputs, secrets, tools) does not match the signed one.");
         // 4. Revocation: the version's state, then the revocation list (its id and version, its digest, either signing key).
         if (version.State == "revoked")
             throw Refused(MarketplaceErrors.ToolRevoked, $"{label} was revoked by the marketplace; use another version.");

@@ -97,10 +97,12 @@ public sealed class MarketplaceApiTests(NextraFactory factory) : IClassFixture<N
         Assert.Equal("succeeded", run["status"]!.GetValue<string>());
         Assert.Equal("hello", run["outputs"]![0]!["payload"]!["Text"]!.GetValue<string>());
 
-        // B ran it, so B may vote; a repeat replaces the vote.
-        await Json.PostAsync(b.Client, $"/api/marketplace/tools/{id}/votes", new { up = false }, 200);
+        // B ran it, so B may vote; a repeat replaces the vote. B's tenant is minutes old, so the vote is held (R7), not counted.
+        var first = await Json.PostAsync(b.Client, $"/api/marketplace/tools/{id}/votes", new { up = false }, 200);
         var votes = await Json.PostAsync(b.Client, $"/api/marketplace/tools/{id}/votes", new { up = true, text = "works" }, 200);
-        Assert.Equal(1, votes["votesUp"]!.GetValue<long>());
+        Assert.Equal(first["reviewId"]!.GetValue<string>(), votes["reviewId"]!.GetValue<string>());
+        Assert.True(votes["held"]!.GetValue<bool>());
+        Assert.Equal(0, votes["votesUp"]!.GetValue<long>());
         Assert.Equal(0, votes["votesDown"]!.GetValue<long>());
         var stranger = await factory.CreateUserAsync("mkt-stranger");
         Assert.Equal("vote_requires_use", (await Json.PostAsync(stranger.Client, $"/api/marketplace/tools/{id}/votes", new { up = true }, 403))["code"]!.GetValue<string>());

@@ -42,9 +42,27 @@ internal interface IMarketplaceStore
     Task UpdateInstallAsync(InstallRow row, CancellationToken ct);
     Task<bool> DeleteInstallAsync(string tenantId, string id, CancellationToken ct);
 
-    /// <summary>One vote per tenant and listing (a repeat replaces it); the listing's counts are recomputed in the same transaction.</summary>
-    Task UpsertVoteAsync(VoteRow row, CancellationToken ct);
+    /// <summary>
+    /// One vote per tenant and listing (a repeat replaces it, keeping its id and hidden state); the listing's counts (counted
+    /// votes only) are recomputed in the same transaction. Returns the review id (the stored one when the vote was replaced).
+    /// </summary>
+    Task<string> UpsertVoteAsync(VoteRow row, CancellationToken ct);
     Task<IReadOnlyList<VoteRow>> ListVotesAsync(string listingId, int limit, CancellationToken ct);
+    /// <summary>Counts every held vote whose <c>counts_at</c> is at or before <paramref name="now"/> and recomputes those listings' totals; how many were released.</summary>
+    Task<int> ReleaseHeldVotesAsync(string now, CancellationToken ct);
+    /// <summary>When the tenant was created (the accounts' tenants table, which marketplace rows reference), null when there is no such tenant.</summary>
+    Task<string?> TenantCreatedAtAsync(string tenantId, CancellationToken ct);
+
+    Task<VoteRow?> FindReviewAsync(string reviewId, CancellationToken ct);
+    /// <summary>
+    /// Records (or replaces) the tenant's report of a review and, in the same transaction, hides the review once
+    /// <paramref name="hideAfter"/> distinct tenants reported it; null when there is no such review.
+    /// </summary>
+    Task<ReviewReportOutcome?> ReportReviewAsync(ReviewReportRow row, int hideAfter, CancellationToken ct);
+    /// <summary>Operator view: hidden reviews, newest hidden first.</summary>
+    Task<IReadOnlyList<VoteRow>> ListHiddenReviewsAsync(int limit, CancellationToken ct);
+    /// <summary>Shows a hidden review again and drops its reports (3 new ones hide it again); false when it is not hidden.</summary>
+    Task<bool> RestoreReviewAsync(string reviewId, CancellationToken ct);
 
     /// <summary>Records that the tenant used the listing on <paramref name="day"/> (yyyy-MM-dd), at most once a day.</summary>
     Task RecordUsageAsync(string tenantId, string listingId, string day, CancellationToken ct);

@@ -45,6 +45,11 @@ internal sealed class VersionRow
     public string? Countersignature { get; set; }
     public string? CounterKeyId { get; set; }
     public string CreatedAt { get; set; } = "";
+    /// <summary>
+    /// The publisher's public key (base64) of a version imported from another server's signed <c>.ntpkg</c>; null when it was
+    /// published here (the key is then the local publisher's, or the registry's for the built-in catalogue).
+    /// </summary>
+    public string? PublisherKey { get; set; }
 }
 
 /// <summary>A tenant's publisher handle and its custodial signing key (private key encrypted like a secret).</summary>
@@ -104,14 +109,38 @@ internal sealed class InstallRow
     public string UpdatedAt { get; set; } = "";
 }
 
+/// <summary>
+/// A tenant's vote on a listing and its optional review text. <see cref="Id"/> names the review to reporters and operators
+/// (kept when the vote is replaced). It counts in the listing's totals from <see cref="CountsAt"/> (the tenant is old enough,
+/// R7); until then <see cref="Counted"/> is false (held). <see cref="HiddenAt"/>: hidden after 3 reports from distinct tenants.
+/// </summary>
 internal sealed class VoteRow
 {
+    public string Id { get; set; } = "";
     public string ListingId { get; set; } = "";
     public string TenantId { get; set; } = "";
     public bool Up { get; set; }
     public string? Text { get; set; }
     public string CreatedAt { get; set; } = "";
+    public string CountsAt { get; set; } = "";
+    public bool Counted { get; set; } = true;
+    public string? HiddenAt { get; set; }
+    /// <summary>Reports from distinct tenants since the last restore (read only).</summary>
+    public long Reports { get; set; }
 }
+
+/// <summary>A tenant's report of a review (R7: hidden after 3 from distinct tenants), one per tenant and review (a repeat replaces it).</summary>
+internal sealed class ReviewReportRow
+{
+    public string ReviewId { get; set; } = "";
+    public string TenantId { get; set; } = "";
+    public string Reason { get; set; } = "";
+    public string? Text { get; set; }
+    public string CreatedAt { get; set; } = "";
+}
+
+/// <summary>What a review report did: the review's distinct reporters now, whether it is hidden, and whether this was the tenant's first report of it.</summary>
+internal sealed record ReviewReportOutcome(long Reports, bool Hidden, bool First);
 
 /// <summary>A search hit: the listing, the provider's text relevance (higher is better; 1 without a query) and active tenants in 30 days.</summary>
 internal sealed record ListingHit(ListingRow Listing, double TextScore, long ActiveTenants);

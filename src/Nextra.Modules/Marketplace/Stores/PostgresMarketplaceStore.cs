@@ -7,7 +7,7 @@ namespace Nextra.Modules.Marketplace.Stores;
 internal sealed class PostgresMarketplaceStore(IPostgresConnectionFactory db) : IMarketplaceStore
 {
     private const string ListingCols = "l.id, l.kind, l.publisher, l.name, l.tenant_id, l.display_name, l.summary, l.readme, l.categories, l.visibility, l.review_level, l.latest_version, l.installs, l.votes_up, l.votes_down, l.created_at, l.updated_at";
-    private const string VersionMeta = "listing_id, version, state, manifest, digest, statement, signature, signer_key_id, approval, countersignature, counter_key_id, created_at";
+    private const string VersionMeta = "listing_id, version, state, manifest, digest, statement, signature, signer_key_id, approval, countersignature, counter_key_id, created_at, publisher_key";
     private const string InstallCols = "id, tenant_id, listing_id, kind, version, major, digest, permissions, permissions_hash, secret_bindings, auto_update, pending_version, previous_version, created_at, updated_at";
 
     private async Task<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> map, CancellationToken ct, params (string, object?)[] args)
@@ -116,11 +116,11 @@ internal sealed class PostgresMarketplaceStore(IPostgresConnectionFactory db) : 
     public async Task<bool> InsertVersionAsync(VersionRow row, CancellationToken ct)
     {
         var n = await ExecAsync($"""
-            INSERT INTO marketplace_versions ({VersionMeta}, content) VALUES (@l, @v, @s, @m, @d, @st, @sig, @sk, @a, @cs, @ck, @c, @content)
+            INSERT INTO marketplace_versions ({VersionMeta}, content) VALUES (@l, @v, @s, @m, @d, @st, @sig, @sk, @a, @cs, @ck, @c, @pk, @content)
             ON CONFLICT (listing_id, version) DO NOTHING
             """, ct, ("@l", row.ListingId), ("@v", row.Version), ("@s", row.State), ("@m", row.Manifest), ("@d", row.Digest), ("@st", row.Statement),
             ("@sig", row.Signature), ("@sk", row.SignerKeyId), ("@a", row.Approval), ("@cs", row.Countersignature), ("@ck", row.CounterKeyId),
-            ("@c", row.CreatedAt), ("@content", row.Content));
+            ("@c", row.CreatedAt), ("@pk", row.PublisherKey), ("@content", row.Content));
         return n == 1;
     }
 
@@ -128,7 +128,7 @@ internal sealed class PostgresMarketplaceStore(IPostgresConnectionFactory db) : 
     {
         ListingId = r.GetString(0), Version = r.GetString(1), State = r.GetString(2), Manifest = r.GetString(3), Digest = r.GetString(4), Statement = r.GetString(5),
         Signature = r.GetString(6), SignerKeyId = r.GetString(7), Approval = r.StringOrNull(8), Countersignature = r.StringOrNull(9), CounterKeyId = r.StringOrNull(10),
-        CreatedAt = r.GetString(11), Content = content ? (byte[])r.GetValue(12) : [],
+        CreatedAt = r.GetString(11), PublisherKey = r.StringOrNull(12), Content = content ? (byte[])r.GetValue(13) : [],
     };
 
     public async Task<VersionRow?> GetVersionAsync(string listingId, string version, CancellationToken ct) =>
@@ -209,27 +209,116 @@ internal sealed class PostgresMarketplaceStore(IPostgresConnectionFactory db) : 
     public async Task<bool> DeleteInstallAsync(string tenantId, string id, CancellationToken ct) =>
         await ExecAsync("DELETE FROM marketplace_installs WHERE tenant_id = @t AND id = @id", ct, ("@t", tenantId), ("@id", id)) > 0;
 
-    public async Task UpsertVoteAsync(VoteRow row, CancellationToken ct)
+    private const string VoteCols = "v.id, v.listing_id, v.tenant_id, v.up, v.text, v.created_at, v.counts_at, v.counted, v.hidden_at, (SELECT COUNT(*) FROM marketplace_review_reports p WHERE p.review_id = v.id)";
+
+    private static VoteRow Vote(NpgsqlDataReader r) => new()
+    {
+        Id = r.GetString(0), ListingId = r.GetString(1), TenantId = r.GetString(2), Up = r.GetBoolean(3), Text = r.StringOrNull(4), CreatedAt = r.GetString(5),
+        CountsAt = r.GetString(6), Counted = r.GetBoolean(7), HiddenAt = r.StringOrNull(8), Reports = r.GetInt64(9),
+    };
+
+    private const string Recount = """
+        UPDATE marketplace_listings SET votes_up = (SELECT COUNT(*) FROM marketplace_votes WHERE listing_id = @l AND up AND counted),
+            votes_down = (SELECT COUNT(*) FROM marketplace_votes WHERE listing_id = @l AND NOT up AND counted) WHERE id = @l
+        """;
+
+    public async Task<string> UpsertVoteAsync(VoteRow row, CancellationToken ct)
     {
         await using var conn = await db.OpenAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
+        string id;
         await using (var cmd = conn.Command("""
-            INSERT INTO marketplace_votes (listing_id, tenant_id, up, text, created_at) VALUES (@l, @t, @u, @x, @c)
-            ON CONFLICT (listing_id, tenant_id) DO UPDATE SET up = excluded.up, text = excluded.text, created_at = excluded.created_at
-            """, tx, ("@l", row.ListingId), ("@t", row.TenantId), ("@u", row.Up), ("@x", row.Text), ("@c", row.CreatedAt)))
-            await cmd.ExecuteNonQueryAsync(ct);
-        await using (var count = conn.Command("""
-            UPDATE marketplace_listings SET votes_up = (SELECT COUNT(*) FROM marketplace_votes WHERE listing_id = @l AND up),
-                votes_down = (SELECT COUNT(*) FROM marketplace_votes WHERE listing_id = @l AND NOT up) WHERE id = @l
-            """, tx, ("@l", row.ListingId)))
+            INSERT INTO marketplace_votes (id, listing_id, tenant_id, up, text, created_at, counts_at, counted) VALUES (@id, @l, @t, @u, @x, @c, @ca, @cd)
+            ON CONFLICT (listing_id, tenant_id) DO UPDATE SET up = excluded.up, text = excluded.text, created_at = excluded.created_at,
+                counts_at = excluded.counts_at, counted = excluded.counted
+            RETURNING id
+            """, tx, ("@id", row.Id), ("@l", row.ListingId), ("@t", row.TenantId), ("@u", row.Up), ("@x", row.Text), ("@c", row.CreatedAt),
+            ("@ca", row.CountsAt), ("@cd", row.Counted)))
+            id = (string)(await cmd.ExecuteScalarAsync(ct))!;
+        await using (var count = conn.Command(Recount, tx, ("@l", row.ListingId)))
             await count.ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
+        return id;
     }
 
     public async Task<IReadOnlyList<VoteRow>> ListVotesAsync(string listingId, int limit, CancellationToken ct) =>
-        await QueryAsync("SELECT listing_id, tenant_id, up, text, created_at FROM marketplace_votes WHERE listing_id = @l ORDER BY created_at DESC LIMIT @n",
-            r => new VoteRow { ListingId = r.GetString(0), TenantId = r.GetString(1), Up = r.GetBoolean(2), Text = r.StringOrNull(3), CreatedAt = r.GetString(4) },
-            ct, ("@l", listingId), ("@n", limit));
+        await QueryAsync($"SELECT {VoteCols} FROM marketplace_votes v WHERE v.listing_id = @l ORDER BY v.created_at DESC LIMIT @n", Vote, ct, ("@l", listingId), ("@n", limit));
+
+    public async Task<int> ReleaseHeldVotesAsync(string now, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var listings = new List<string>();
+        await using (var mark = conn.Command("UPDATE marketplace_votes SET counted = TRUE WHERE NOT counted AND counts_at <= @now RETURNING listing_id", tx, ("@now", now)))
+        await using (var reader = await mark.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct)) listings.Add(reader.GetString(0));
+        }
+        foreach (var listing in listings.Distinct(StringComparer.Ordinal))
+        {
+            await using var count = conn.Command(Recount, tx, ("@l", listing));
+            await count.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+        return listings.Count;
+    }
+
+    public async Task<string?> TenantCreatedAtAsync(string tenantId, CancellationToken ct) =>
+        (await QueryAsync("SELECT created_at FROM tenants WHERE id = @t", r => r.GetString(0), ct, ("@t", tenantId))).FirstOrDefault();
+
+    public async Task<VoteRow?> FindReviewAsync(string reviewId, CancellationToken ct) =>
+        (await QueryAsync($"SELECT {VoteCols} FROM marketplace_votes v WHERE v.id = @id", Vote, ct, ("@id", reviewId))).FirstOrDefault();
+
+    public async Task<ReviewReportOutcome?> ReportReviewAsync(ReviewReportRow row, int hideAfter, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        // The review's row lock orders concurrent reports of it, so the one that makes the count reach the threshold sees it.
+        await using (var exists = conn.Command("SELECT 1 FROM marketplace_votes WHERE id = @id FOR UPDATE", tx, ("@id", row.ReviewId)))
+        {
+            if (await exists.ExecuteScalarAsync(ct) is null)
+                return null;
+        }
+        bool first;
+        await using (var seen = conn.Command("SELECT 1 FROM marketplace_review_reports WHERE review_id = @r AND tenant_id = @t", tx, ("@r", row.ReviewId), ("@t", row.TenantId)))
+            first = await seen.ExecuteScalarAsync(ct) is null;
+        await using (var insert = conn.Command("""
+            INSERT INTO marketplace_review_reports (review_id, tenant_id, reason, text, created_at) VALUES (@r, @t, @re, @x, @c)
+            ON CONFLICT (review_id, tenant_id) DO UPDATE SET reason = excluded.reason, text = excluded.text
+            """, tx, ("@r", row.ReviewId), ("@t", row.TenantId), ("@re", row.Reason), ("@x", row.Text), ("@c", row.CreatedAt)))
+            await insert.ExecuteNonQueryAsync(ct);
+        long reports;
+        await using (var count = conn.Command("SELECT COUNT(*) FROM marketplace_review_reports WHERE review_id = @r", tx, ("@r", row.ReviewId)))
+            reports = Convert.ToInt64(await count.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        if (reports >= hideAfter)
+        {
+            await using var hide = conn.Command("UPDATE marketplace_votes SET hidden_at = @c WHERE id = @r AND hidden_at IS NULL", tx, ("@c", row.CreatedAt), ("@r", row.ReviewId));
+            await hide.ExecuteNonQueryAsync(ct);
+        }
+        string? hidden;
+        await using (var state = conn.Command("SELECT hidden_at FROM marketplace_votes WHERE id = @r", tx, ("@r", row.ReviewId)))
+            hidden = await state.ExecuteScalarAsync(ct) as string;
+        await tx.CommitAsync(ct);
+        return new ReviewReportOutcome(reports, hidden is not null, first);
+    }
+
+    public async Task<IReadOnlyList<VoteRow>> ListHiddenReviewsAsync(int limit, CancellationToken ct) =>
+        await QueryAsync($"SELECT {VoteCols} FROM marketplace_votes v WHERE v.hidden_at IS NOT NULL ORDER BY v.hidden_at DESC, v.id LIMIT @n", Vote, ct, ("@n", limit));
+
+    public async Task<bool> RestoreReviewAsync(string reviewId, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        int shown;
+        await using (var show = conn.Command("UPDATE marketplace_votes SET hidden_at = NULL WHERE id = @r AND hidden_at IS NOT NULL", tx, ("@r", reviewId)))
+            shown = await show.ExecuteNonQueryAsync(ct);
+        if (shown == 0)
+            return false;
+        await using (var drop = conn.Command("DELETE FROM marketplace_review_reports WHERE review_id = @r", tx, ("@r", reviewId)))
+            await drop.ExecuteNonQueryAsync(ct);
+        await tx.CommitAsync(ct);
+        return true;
+    }
 
     public Task RecordUsageAsync(string tenantId, string listingId, string day, CancellationToken ct) => ExecAsync(
         "INSERT INTO marketplace_usage (tenant_id, listing_id, day) VALUES (@t, @l, @d) ON CONFLICT DO NOTHING", ct, ("@t", tenantId), ("@l", listingId), ("@d", day));

@@ -138,9 +138,10 @@ public abstract class MarketplaceStoreContract
         Assert.False(await store.DeleteInstallAsync("t2", "i1", default));
         Assert.True(await store.DeleteInstallAsync("t1", "i1", default));
 
-        await store.UpsertVoteAsync(new VoteRow { ListingId = "acme/json-path-pick", TenantId = "t1", Up = true, CreatedAt = T0 }, default);
-        await store.UpsertVoteAsync(new VoteRow { ListingId = "acme/json-path-pick", TenantId = "t2", Up = true, CreatedAt = T0 }, default);
-        await store.UpsertVoteAsync(new VoteRow { ListingId = "acme/json-path-pick", TenantId = "t2", Up = false, Text = "broke", CreatedAt = T0 }, default);
+        Assert.Equal("rv_1", await store.UpsertVoteAsync(new VoteRow { Id = "rv_1", ListingId = "acme/json-path-pick", TenantId = "t1", Up = true, CreatedAt = T0 }, default));
+        Assert.Equal("rv_2", await store.UpsertVoteAsync(new VoteRow { Id = "rv_2", ListingId = "acme/json-path-pick", TenantId = "t2", Up = true, CreatedAt = T0 }, default));
+        // A repeat replaces the vote and keeps its review id.
+        Assert.Equal("rv_2", await store.UpsertVoteAsync(new VoteRow { Id = "rv_3", ListingId = "acme/json-path-pick", TenantId = "t2", Up = false, Text = "broke", CreatedAt = T0 }, default));
         var listing = await store.GetListingAsync("t1", "acme/json-path-pick", default);
         Assert.Equal((1, 1), (listing!.VotesUp, listing.VotesDown));
         Assert.Equal(2, (await store.ListVotesAsync("acme/json-path-pick", 10, default)).Count);
@@ -159,6 +160,68 @@ public abstract class MarketplaceStoreContract
         sub.State = "published";
         await store.UpdateSubmissionAsync(sub, default);
         Assert.Equal("published", (await store.FindSubmissionAsync("s1", default))!.State);
+    }
+
+    [ContractFact]
+    public async Task HeldVotes_NotCountedUntilReleased_ReleasedOnce()
+    {
+        await using var h = await CreateAsync();
+        var store = h.Get<IMarketplaceStore>();
+        await store.SaveListingAsync(Listing("acme/json-path-pick", "t1"), default);
+        Assert.Equal(T0, await store.TenantCreatedAtAsync("t1", default));
+        Assert.Null(await store.TenantCreatedAtAsync("nobody", default));
+        await store.UpsertVoteAsync(new VoteRow { Id = "rv_c", ListingId = "acme/json-path-pick", TenantId = "t1", Up = true, CreatedAt = T0, CountsAt = T0, Counted = true }, default);
+        await store.UpsertVoteAsync(new VoteRow
+        {
+            Id = "rv_h", ListingId = "acme/json-path-pick", TenantId = "t2", Up = false, Text = "young", CreatedAt = T0, CountsAt = "2026-01-08T00:00:00.0000000Z", Counted = false,
+        }, default);
+        var listing = await store.GetListingAsync("t1", "acme/json-path-pick", default);
+        Assert.Equal((1L, 0L), (listing!.VotesUp, listing.VotesDown));
+        var held = (await store.ListVotesAsync("acme/json-path-pick", 10, default)).Single(v => v.Id == "rv_h");
+        Assert.Equal((false, "2026-01-08T00:00:00.0000000Z"), (held.Counted, held.CountsAt));
+
+        Assert.Equal(0, await store.ReleaseHeldVotesAsync("2026-01-07T23:59:59.0000000Z", default));
+        Assert.Equal(0L, (await store.GetListingAsync("t1", "acme/json-path-pick", default))!.VotesDown);
+        Assert.Equal(1, await store.ReleaseHeldVotesAsync("2026-01-08T00:00:00.0000000Z", default));
+        Assert.Equal(0, await store.ReleaseHeldVotesAsync("2026-02-01T00:00:00.0000000Z", default));
+        listing = await store.GetListingAsync("t1", "acme/json-path-pick", default);
+        Assert.Equal((1L, 1L), (listing!.VotesUp, listing.VotesDown));
+    }
+
+    [ContractFact]
+    public async Task ReviewReports_HideAfterThreeDistinctTenants_RestoreDropsThem()
+    {
+        await using var h = await CreateAsync();
+        var accounts = h.Get<IAccountStore>();
+        foreach (var t in new[] { "t3", "t4" })
+        {
+            Assert.True(await accounts.CreateTenantWithUserAsync(new TenantRow { Id = t, Name = "name-" + t, CreatedAt = T0 },
+                new UserRow { Id = "u" + t, TenantId = t, Email = t + "@example.com", PasswordHash = "h", Role = "owner", CreatedAt = T0, UpdatedAt = T0 }, false, default));
+        }
+        var store = h.Get<IMarketplaceStore>();
+        await store.SaveListingAsync(Listing("acme/json-path-pick", "t1"), default);
+        await store.UpsertVoteAsync(new VoteRow { Id = "rv_x", ListingId = "acme/json-path-pick", TenantId = "t1", Up = true, Text = "spam spam", CreatedAt = T0, CountsAt = T0 }, default);
+        ReviewReportRow Report(string tenant, string reason = "spam") => new() { ReviewId = "rv_x", TenantId = tenant, Reason = reason, CreatedAt = T0 };
+
+        Assert.Null(await store.ReportReviewAsync(new ReviewReportRow { ReviewId = "rv_none", TenantId = "t2", Reason = "spam", CreatedAt = T0 }, 3, default));
+        Assert.Equal(new ReviewReportOutcome(1, false, true), await store.ReportReviewAsync(Report("t2"), 3, default));
+        Assert.Equal(new ReviewReportOutcome(1, false, false), await store.ReportReviewAsync(Report("t2", "other"), 3, default)); // a repeat is not a new tenant
+        Assert.Equal(new ReviewReportOutcome(2, false, true), await store.ReportReviewAsync(Report("t3"), 3, default));
+        Assert.Empty(await store.ListHiddenReviewsAsync(10, default));
+        Assert.False(await store.RestoreReviewAsync("rv_x", default)); // not hidden
+        Assert.Equal(new ReviewReportOutcome(3, true, true), await store.ReportReviewAsync(Report("t4"), 3, default));
+        var hidden = Assert.Single(await store.ListHiddenReviewsAsync(10, default));
+        Assert.Equal(("rv_x", "t1", 3L, "spam spam"), (hidden.Id, hidden.TenantId, hidden.Reports, hidden.Text));
+        Assert.NotNull((await store.FindReviewAsync("rv_x", default))!.HiddenAt);
+        // The author replacing its vote does not unhide it.
+        await store.UpsertVoteAsync(new VoteRow { Id = "rv_y", ListingId = "acme/json-path-pick", TenantId = "t1", Up = true, Text = "edited", CreatedAt = T0, CountsAt = T0 }, default);
+        Assert.NotNull((await store.FindReviewAsync("rv_x", default))!.HiddenAt);
+
+        Assert.True(await store.RestoreReviewAsync("rv_x", default));
+        var restored = await store.FindReviewAsync("rv_x", default);
+        Assert.Equal((null, 0L), (restored!.HiddenAt, restored.Reports));
+        Assert.Empty(await store.ListHiddenReviewsAsync(10, default));
+        Assert.Equal(new ReviewReportOutcome(1, false, true), await store.ReportReviewAsync(Report("t2"), 3, default)); // counting starts over
     }
 
     [ContractFact]
@@ -210,7 +273,7 @@ public abstract class MarketplaceStoreContract
             Id = "i1", TenantId = "t2", ListingId = "acme/json-path-pick", Kind = "tool", Version = "1.0.0", Major = "1", Digest = "d", PermissionsHash = "h",
             CreatedAt = T0, UpdatedAt = T0,
         }, default));
-        await store.UpsertVoteAsync(new VoteRow { ListingId = "acme/json-path-pick", TenantId = "t2", Up = true, CreatedAt = T0 }, default);
+        await store.UpsertVoteAsync(new VoteRow { Id = "rv_s", ListingId = "acme/json-path-pick", TenantId = "t2", Up = true, CreatedAt = T0 }, default);
         await store.RecordUsageAsync("t2", "acme/json-path-pick", "2026-01-10", default);
         await store.RecordUsageAsync("t1", "acme/json-path-pick", "2025-11-01", default); // before the window
         Assert.True(await store.UpsertReportAsync(new ReportRow { ListingId = "acme/json-path-pick", TenantId = "t2", Reason = "spam", CreatedAt = T0 }, default));
