@@ -39,11 +39,18 @@ internal static class OpenApiErrors
         ["DELETE /api/modules/{id}"] = [(409, "module_in_use")],
         ["GET /api/flows/{id}/memory/{key}"] = [(403, "forbidden | quota_exceeded")],
         ["PUT /api/flows/{id}/memory/{key}"] = [(403, "forbidden | quota_exceeded | project_memory_off"), (413, "payload_too_large")],
-        ["POST /api/marketplace/publish"] = [(403, "forbidden | tier_required"), (422, "validation_failed | import_not_permitted | template_secret_found")],
+        ["POST /api/marketplace/publish"] =
+            [(403, "forbidden | tier_required"), (415, "unsupported_media_type"),
+             (422, "validation_failed | import_not_permitted | template_secret_found | signature_invalid | digest_mismatch | namespace_mismatch | tool_revoked | key_revoked")],
         ["POST /api/marketplace/installs"] =
             [(400, "permission_approval_required"), (403, "forbidden | tier_required"), (409, "conflict"),
-             (422, "signature_invalid | digest_mismatch | tool_revoked | import_not_permitted")],
-        ["PATCH /api/marketplace/installs/{id}"] = [(409, "permission_approval_required")],
+             (422, "signature_invalid | digest_mismatch | namespace_mismatch | tool_revoked | key_revoked | import_not_permitted")],
+        ["PATCH /api/marketplace/installs/{id}"] =
+            [(409, "permission_approval_required | downgrade_refused"), (422, "signature_invalid | digest_mismatch | namespace_mismatch | tool_revoked | key_revoked")],
+        ["POST /api/marketplace/tools/{publisher}/{name}/votes"] = [(403, "forbidden | vote_requires_use")],
+        ["POST /api/marketplace/flows/{publisher}/{name}/votes"] = [(403, "forbidden | vote_requires_use")],
+        ["POST /api/marketplace/tools/{publisher}/{name}/reviews/{reviewId}/reports"] = [(422, "validation_failed")],
+        ["POST /api/marketplace/flows/{publisher}/{name}/reviews/{reviewId}/reports"] = [(422, "validation_failed")],
         ["DELETE /api/marketplace/installs/{id}"] = [(409, "tool_in_use")],
         ["POST /api/marketplace/flows/{publisher}/{name}/use"] = [(409, "tool_not_installed"), (422, "validation_failed")],
         ["PUT /api/marketplace/publisher"] = [(409, "conflict")],

@@ -25,7 +25,7 @@ internal static class MarketplaceEndpoints
                 .WithName($"Get{name}Listing").WithSummary("A listing: versions, permissions in plain words, README (sanitized HTML), secrets, inputs, reviews.");
             group.MapGet($"/{segment}/{{publisher}}/{{name}}/package", (string publisher, string name, string? version, ICurrentUser user,
                     MarketplaceCatalog catalog, CancellationToken ct) => PackageAsync(kind, publisher, name, version, user, catalog, ct))
-                .WithName($"Export{name}Package").Produces(200, contentType: "application/zip")
+                .WithName($"Export{name}Package").Produces<string>(200, "application/zip")
                 .WithSummary("The signed .ntpkg of a published version (latest unless ?version=), as stored: manifest, artifact, signature.json (statement, publisher signature and key, registry countersignature). Publish it on another server (POST /api/marketplace/publish, multipart) that trusts this registry's key. ETag = the artifact digest.");
             group.MapPost($"/{segment}/{{publisher}}/{{name}}/votes", (string publisher, string name, VoteRequest body, ICurrentUser user, MarketplaceCatalog catalog, CancellationToken ct) =>
                     VoteAsync(kind, publisher, name, body, user, catalog, ct))

@@ -210,7 +210,10 @@ export function createApi(deps: ApiDeps) {
       json<{ listingId: string; reason: string; state: string }>('POST', `/api/marketplace/${kind}/${id.split('/').map(enc).join('/')}/reports`, { reason, text }),
     publisherStats: () => json<PublisherStats>('GET', '/api/marketplace/publisher/stats'),
     vote: (kind: 'tools' | 'flows', id: string, up: boolean, text?: string) =>
-      json<{ votesUp: number; votesDown: number }>('POST', `/api/marketplace/${kind}/${id.split('/').map(enc).join('/')}/votes`, { up, text }),
+      json<{ votesUp: number; votesDown: number; reviewId?: string; held?: boolean; countsFrom?: string | null }>('POST', `/api/marketplace/${kind}/${id.split('/').map(enc).join('/')}/votes`, { up, text }),
+    reportReview: (kind: 'tools' | 'flows', id: string, reviewId: string, reason: string, text?: string) =>
+      json<{ reviewId: string; reason: string; state: string; hidden: boolean }>('POST',
+        `/api/marketplace/${kind}/${id.split('/').map(enc).join('/')}/reviews/${enc(reviewId)}/reports`, { reason, text }),
     publish: (b: PublishRequest) => json<{ submissionId: string }>('POST', '/api/marketplace/publish', b),
     submission: (id: string) => json<Submission>('GET', `/api/marketplace/submissions/${enc(id)}`),
     billing: () => json<Billing>('GET', '/api/billing'),

@@ -372,7 +372,7 @@ export interface ListingDetail extends ListingSummary {
   name: string; visibility: string; versions: { version: string; state: string; digest: string; createdAt: string }[];
   permissions?: ToolPermissions | null; permissionSummary: string[]; readmeHtml: string;
   secrets: { name: string; purpose?: string | null; hosts: string[] }[]; inputs: TemplateInput[]; tools: string[];
-  reviews: { up: boolean; text?: string | null; createdAt: string }[]; installId?: string | null; signatureValid: boolean;
+  reviews: { id: string; up: boolean; text?: string | null; createdAt: string; mine?: boolean; held?: boolean; hidden?: boolean }[]; installId?: string | null; signatureValid: boolean;
 }
 export interface SubmissionCheck { name: string; ok: boolean; detail?: string | null }
 /** `GET /api/marketplace/submissions/{id}`; `sanitizedYaml` is the template as published (flows). */

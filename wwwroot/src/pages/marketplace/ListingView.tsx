@@ -19,6 +19,8 @@ export default function ListingView({ kind, id, onBack }: { kind: 'tools' | 'flo
   const [reporting, setReporting] = useState(false);
   const [reason, setReason] = useState('malware');
   const [reportText, setReportText] = useState('');
+  /** The review being reported (null: the report form is about the listing). */
+  const [reportingReview, setReportingReview] = useState<string | null>(null);
 
   useEffect(() => {
     api.listing(kind, id).then((d) => {
@@ -52,9 +54,16 @@ export default function ListingView({ kind, id, onBack }: { kind: 'tools' | 'flo
   async function report() {
     if (!l) return;
     try {
-      await api.report(kind, l.id, reason, reportText || undefined);
-      setInfo('Reported: the marketplace operators review reports within a business day.');
+      if (reportingReview) {
+        const r = await api.reportReview(kind, l.id, reportingReview, reason, reportText || undefined);
+        setInfo(r.hidden ? 'Reported: that review is now hidden until an operator looks at it.' : 'Reported: a review reported by 3 tenants is hidden until an operator looks at it.');
+        if (r.hidden) setL({ ...l, reviews: l.reviews.filter((x) => x.id !== reportingReview) });
+      } else {
+        await api.report(kind, l.id, reason, reportText || undefined);
+        setInfo('Reported: the marketplace operators review reports within a business day.');
+      }
       setReporting(false);
+      setReportingReview(null);
     } catch (e) {
       setError(errorMessage(e));
     }
@@ -65,6 +74,8 @@ export default function ListingView({ kind, id, onBack }: { kind: 'tools' | 'flo
     try {
       const v = await api.vote(kind, l.id, up);
       setL({ ...l, votesUp: v.votesUp, votesDown: v.votesDown });
+      if (v.held && v.countsFrom)
+        setInfo(`Thanks: your vote is held until ${new Date(v.countsFrom).toLocaleDateString()} (votes of new tenants count once the tenant is a few days old).`);
     } catch (e) {
       setError(errorMessage(e));
     }
@@ -91,10 +102,11 @@ export default function ListingView({ kind, id, onBack }: { kind: 'tools' | 'flo
             <button onClick={() => void vote(true)} title="Vote up" data-testid="vote-up">▲ {l.votesUp}</button>
             <button onClick={() => void vote(false)} title="Vote down">▼ {l.votesDown}</button>
             <span className="muted small">{l.installs} {kind === 'tools' ? 'installs' : 'uses'}</span>
-            {canEdit(me) && <button className="link" onClick={() => setReporting(!reporting)} data-testid="report">Report…</button>}
+            {canEdit(me) && <button className="link" onClick={() => { setReportingReview(null); setReporting(!reporting); }} data-testid="report">Report…</button>}
           </div>
           {reporting && (
             <form className="row card" onSubmit={(e) => { e.preventDefault(); void report(); }} data-testid="report-form">
+              {reportingReview && <span className="muted small">Reporting a review</span>}
               <select value={reason} onChange={(e) => setReason(e.target.value)} data-testid="report-reason">
                 {['malware', 'stolen-credentials', 'spam', 'broken', 'impersonation', 'other'].map((r) => <option key={r}>{r}</option>)}
               </select>
@@ -131,7 +143,16 @@ export default function ListingView({ kind, id, onBack }: { kind: 'tools' | 'flo
               {l.reviews.length > 0 && (
                 <section className="card">
                   <h2>Reviews</h2>
-                  <ul>{l.reviews.map((r, i) => <li key={i}>{r.up ? '▲' : '▼'} {r.text ?? ''}</li>)}</ul>
+                  <ul>{l.reviews.map((r) => (
+                    <li key={r.id} data-testid="review">
+                      {r.up ? '▲' : '▼'} {r.text ?? ''}
+                      {r.mine && r.held && <span className="muted small"> (yours; held: counted once your tenant is a few days old)</span>}
+                      {r.mine && r.hidden && <span className="muted small"> (yours; hidden after reports, pending moderation)</span>}
+                      {canEdit(me) && !r.mine && r.text && (
+                        <button className="link small" onClick={() => { setReportingReview(r.id); setReason('spam'); setReporting(true); }} data-testid="report-review">Report</button>
+                      )}
+                    </li>
+                  ))}</ul>
                 </section>
               )}
             </aside>
