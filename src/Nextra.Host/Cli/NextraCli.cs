@@ -19,6 +19,7 @@ internal static class NextraCli
             BackupCommands.Restore(context),
             ClusterCommands.Create(context),
             VersionCommand.Create(),
+            OpenApiCommand.Create(context),
             UserCommands.CreateUser(context),
             UserCommands.CreateApiKey(context),
             TenantCommands.Create(context),
