@@ -32,6 +32,19 @@ read -r p f s < <(awk '/(Passed|Failed)! +- Failed:/ { gsub(",",""); f+=$4; p+=$
 passed=$((passed+p)); failed=$((failed+f)); skipped=$((skipped+s))
 if [ "$drc" -ne 0 ] && [ "$f" -eq 0 ]; then failed=$((failed+1)); echo "dotnet test failed before reporting (build error?)"; fi
 
+# The OpenAPI document (from `nextra openapi`, no server): redocly's recommended rules with 0 errors, and the UI's
+# generated API types (wwwroot/src/api-gen/schema.d.ts) current. One counted step each.
+if [ -f tools/openapi/gen.sh ]; then
+  echo "== OpenAPI: lint (redocly, recommended) and generated UI types current"
+  export NEXTRA_BIN="$root/src/Nextra.Host/bin/Release/net10.0/nextra"
+  (cd tools/openapi && { [ -d node_modules ] || npm ci --no-audit --no-fund; }) || rc=1
+  if bash tools/openapi/gen.sh lint 2>&1 | tee "$logdir/openapi-lint.log"; [ "${PIPESTATUS[0]}" -eq 0 ]; then
+    passed=$((passed+1)); else failed=$((failed+1)); rc=1; echo "not ok - OpenAPI lint" | tee -a "$logdir/openapi-lint.log"; fi
+  if bash tools/openapi/gen.sh check 2>&1 | tee "$logdir/openapi-types.log"; [ "${PIPESTATUS[0]}" -eq 0 ]; then
+    passed=$((passed+1)); else failed=$((failed+1)); rc=1; echo "not ok - OpenAPI types current" | tee -a "$logdir/openapi-types.log"; fi
+  unset NEXTRA_BIN
+fi
+
 if [ -f wwwroot/e2e/run.mjs ]; then
   echo "== Browser: e2e against a real nextra serve (headless Chromium)"
   bin="$root/src/Nextra.Host/bin/Release/net10.0/nextra"
@@ -58,6 +71,8 @@ if [ "$failed" -gt 0 ]; then
   grep -hE -A6 '^\s*Failed [A-Za-z_].* \[' "$logdir/dotnet.log" 2>/dev/null | grep -vE '^\s*Stack Trace:|^\s*at ' | cut -c1-300 | head -60
   grep -hE '^\s*not ok ' "$logdir/e2e.log" 2>/dev/null | sed 's/^ */  /' | head -20
   grep -hE 'FAIL ' "$logdir"/vitest*.log 2>/dev/null | head -20
+  grep -hE '^not ok - OpenAPI' "$logdir"/openapi-*.log 2>/dev/null
+  grep -hE ' error |types stale' "$logdir"/openapi-*.log 2>/dev/null | head -20
 fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $rc

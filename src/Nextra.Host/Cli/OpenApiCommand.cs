@@ -49,6 +49,9 @@ internal static class OpenApiCommand
     public static async Task<string> WriteAsync(Func<WebApplicationBuilder, WebApplication> compose, IConfiguration config, CancellationToken ct)
     {
         await using var app = compose(NextraApp.CreateBuilder([], config, cli: true));
+        // Starting the host is what hands the mapped endpoints to routing; without a start, UseEndpoints does it (the
+        // request pipeline it completes is never run).
+        app.UseEndpoints(_ => { });
         var provider = app.Services.GetRequiredKeyedService<IOpenApiDocumentProvider>(DocumentName);
         var document = await provider.GetOpenApiDocumentAsync(ct);
         if (document.Servers is not { Count: > 0 })

@@ -117,6 +117,32 @@ public sealed partial class OpenApiDocumentTests(NextraFactory factory) : IClass
         Assert.Contains("\"withDefaultFonts\":false", html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CliCommand_WritesTheServedDocument_WithoutAServer()
+    {
+        var served = await DocumentAsync();
+        var dir = Directory.CreateTempSubdirectory("nextra-openapi-test-");
+        try
+        {
+            var file = Path.Combine(dir.FullName, "openapi.json");
+            var (code, _, stderr) = await Process.NextraProcess.RunWithAsync(
+                new Dictionary<string, string> { ["NEXTRA_SERVER__PUBLIC_URL"] = "https://nextra.example.test/" }, "openapi", "-o", file);
+
+            Assert.True(code == 0, stderr);
+            var written = JsonNode.Parse(await File.ReadAllTextAsync(file))!.AsObject();
+            Assert.Equal("https://nextra.example.test", written["servers"]![0]!["url"]!.GetValue<string>());
+            Assert.Empty(dir.GetFiles().Where(f => f.Name != "openapi.json").Concat(dir.GetDirectories().Select(d => new FileInfo(d.FullName))));
+            // Same generator and transformers: equal apart from the server (a served document names the request's host).
+            written.Remove("servers");
+            served.Remove("servers");
+            Assert.Equal(served.ToJsonString(), written.ToJsonString());
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
     private static RouteRule? RuleFor(string method, string docPath)
     {
         // The document drops route constraints ({n:long} → {n}); the table keeps them.
