@@ -11,7 +11,8 @@ internal static class HealthEndpoints
         var group = app.MapGroup("/health").WithTags("Health").AllowAnonymous();
         group.MapGet("/live", () => TypedResults.Ok(new HealthResponse("live")))
             .WithName("HealthLive").WithSummary("The process is up.");
-        group.MapGet("/ready", ReadyAsync).WithName("HealthReady").WithSummary("The control-plane database answers.");
+        group.MapGet("/ready", ReadyAsync).WithName("HealthReady").WithSummary("The control-plane database answers.")
+            .Produces<HealthResponse>(StatusCodes.Status200OK).Produces<HealthResponse>(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

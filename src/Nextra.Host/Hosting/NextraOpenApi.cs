@@ -64,6 +64,23 @@ internal static class NextraOpenApi
             CompleteDocument(document);
             return Task.CompletedTask;
         });
+        // The JSON options read numbers from strings too (web defaults), so the generator types every number as
+        // "integer or numeric string"; the server writes numbers, and clients should send them: document that.
+        options.AddSchemaTransformer((schema, context, _) =>
+        {
+            // A JsonObject (a run output's payload, a template's inputs) is any JSON object, not an empty one.
+            if (context.JsonTypeInfo.Type == typeof(System.Text.Json.Nodes.JsonObject))
+            {
+                schema.AdditionalProperties = new OpenApiSchema();
+            }
+            const JsonSchemaType numeric = JsonSchemaType.Integer | JsonSchemaType.Number;
+            if (schema.Type is { } type && (type & numeric) != 0 && (type & JsonSchemaType.String) != 0 && schema.Pattern is not null)
+            {
+                schema.Type = type & ~JsonSchemaType.String;
+                schema.Pattern = null;
+            }
+            return Task.CompletedTask;
+        });
         options.AddOperationTransformer((operation, context, _) =>
         {
             var description = context.Description;
@@ -124,6 +141,29 @@ internal static class NextraOpenApi
         },
     };
 
+    // Webhook, inject and replay: 202 without `wait`, 200 with it, 504 when the run outlives the wait.
+    private static void DescribeWait(OpenApiOperation operation)
+    {
+        var wait = operation.Parameters?.FirstOrDefault(p => p.Name == "wait" && p.In == ParameterLocation.Query);
+        if (wait is null) return;
+        if (wait is OpenApiParameter waitParameter)
+        {
+            waitParameter.Description = "Seconds to wait for the run to finish; without it the answer is 202 at once.";
+        }
+        if (operation.Parameters!.FirstOrDefault(p => p.Name == "answer" && p.In == ParameterLocation.Query) is OpenApiParameter answer)
+        {
+            answer.Description = "`output` (with `wait`): answer with the run's output payload alone instead of the run.";
+        }
+        Describe(operation, "200", "With `wait`: the finished run (or, with `answer=output`, its output payload).");
+        Describe(operation, "202", "Without `wait`: the run was accepted; follow it at `GET /api/runs/{runId}`.");
+        Describe(operation, "504", "With `wait`: the run had not finished in time; it goes on (`runId`).");
+    }
+
+    private static void Describe(OpenApiOperation operation, string status, string text)
+    {
+        if (operation.Responses!.TryGetValue(status, out var response) && response is OpenApiResponse concrete) concrete.Description = text;
+    }
+
     private static void CompleteOperation(OpenApiOperation operation, OpenApiDocument? document, string method, string pattern, RouteRule? rule)
     {
         var unsafeMethod = !HttpMethods.IsGet(method) && !HttpMethods.IsHead(method) && !HttpMethods.IsOptions(method);
@@ -144,6 +184,7 @@ internal static class NextraOpenApi
         }
 
         operation.Responses ??= new OpenApiResponses();
+        DescribeWait(operation);
         foreach (var content in operation.Responses.Values.SelectMany(r => r.Content?.Values ?? []))
         {
             // Raw bodies (memory values, YAML, metadata) are strings; the generator leaves them without a schema.

@@ -72,7 +72,8 @@ internal static class OpenApiErrors
             answers[403] = HttpMethods.IsGet(method) ? "forbidden" : "forbidden | csrf_failed";
             if (api) answers[429] = "rate_limited";
         }
-        if (api && pattern.Contains('{', StringComparison.Ordinal)) answers[404] = "not_found";
+        // A resource named in the path (SSO's /oidc|/saml/{provider} too: an unknown provider is 404).
+        if (pattern.Contains('{', StringComparison.Ordinal)) answers[404] = "not_found";
         if (hasBody && api)
         {
             answers[400] = "malformed_json | bad_request";

@@ -42,7 +42,7 @@ const blockStyle = [
   '',
 ].join('\n');
 
-const mod = (version: string): WasmModule => ({ id: version, name: 'echo', version, kind: 'wat', size: 1, createdAt: '2026-11-26T00:00:00Z' });
+const mod = (version: string): WasmModule => ({ id: version, name: 'echo', version, kind: 'wat', size: 1, createdAt: '2026-11-26T00:00:00Z', wit: null });
 
 describe('module version picker', () => {
   it('PickVersion_FlowStyleConfig_OnlyTheValueChanges', () => {

@@ -105,10 +105,8 @@ export default function ModulesPage() {
                 <td>{formatBytes(m.size)}</td>
                 <td className="muted" title={new Date(m.createdAt).toLocaleString()}>{ago(m.createdAt)}</td>
                 <td className="small">
-                  {m.exports?.length ? <div>exports: <code>{m.exports.join(', ')}</code></div> : null}
-                  {m.imports?.length ? <div>imports: <code>{m.imports.join(', ')}</code></div> : null}
                   {m.wit ? <details><summary>WIT</summary><pre>{m.wit}</pre></details> : null}
-                  {!m.exports?.length && !m.imports?.length && !m.wit && <span className="muted">—</span>}
+                  {!m.wit && <span className="muted">—</span>}
                 </td>
                 <td className="actions">
                   {editable && i === 0 && <button className="link edit-only" onClick={() => setPublishing(m)} title="Publish this version to the marketplace as a tool" data-testid="module-publish">Publish</button>}

@@ -4,7 +4,7 @@ import {
   compareVersions, formatBytes, isMarketplaceRef, listenerNameForModule, formatModuleRef, groupModules, moduleDragData, moduleFromDrag, moduleNameFromFile, parseModuleRef, validModuleName,
 } from './moduleRef';
 
-const mod = (name: string, version: string): WasmModule => ({ id: `${name}-${version}`, name, version, kind: 'wat', size: 10, createdAt: '2026-01-01T00:00:00Z' });
+const mod = (name: string, version: string): WasmModule => ({ id: `${name}-${version}`, name, version, kind: 'wat', size: 10, createdAt: '2026-01-01T00:00:00Z', wit: null });
 
 describe('module references', () => {
   it('ParseModuleRef_NameAndVersion_Split', () => {

@@ -6,7 +6,7 @@ import { lanes } from './lanes';
 const t0 = Date.parse('2026-01-01T00:00:00.000Z');
 const step = (index: number, startMs: number, durationMs: number, error = false): Step => ({
   index, listener: `l${index}`, from: 'x', class: 'Msg', thread: 't', startedAt: new Date(t0 + startMs).toISOString(), durationMs,
-  payloadIn: {}, payloadsOut: [], error: error ? { code: 'boom', message: 'b' } : null,
+  payloadIn: '<Msg/>', payloadsOut: [], error: error ? { code: 'boom', message: 'b' } : null,
 });
 const run = (steps: Step[], durationMs = 1000): Run => ({ runId: 'r', flowId: 'f', trigger: 'in', status: 'succeeded', startedAt: new Date(t0).toISOString(), durationMs, outputs: [], steps });
 

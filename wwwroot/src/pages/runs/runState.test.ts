@@ -4,7 +4,7 @@ import { unwatchName } from '../../live/hub';
 import { isLive, mergeStep, mergeSummary, normalizeRun, timeline, totals } from './runState';
 
 const step = (index: number, startedAt: string, durationMs: number, extra: Partial<Step> = {}): Step => ({
-  index, listener: `l${index}`, from: 'x', class: 'Msg', thread: 't', startedAt, durationMs, payloadIn: {}, payloadsOut: [], ...extra,
+  index, listener: `l${index}`, from: 'x', class: 'Msg', thread: 't', startedAt, durationMs, payloadIn: '<Msg/>', payloadsOut: [], ...extra,
 });
 const run = (steps: Step[]): Run => ({ runId: 'r', flowId: 'f', trigger: 'in', status: 'running', startedAt: '2026-01-01T00:00:00.000Z', durationMs: 1000, outputs: [], steps });
 
@@ -24,7 +24,7 @@ describe('run state', () => {
   });
 
   it('MergeSummary_NewAndExisting_PrependsOrReplaces', () => {
-    const a = { runId: 'a', flowId: 'f', trigger: 't', status: 'running', startedAt: '', stepCount: 0 };
+    const a = { runId: 'a', flowId: 'f', trigger: 't', status: 'running', startedAt: '', durationMs: 0, stepCount: 0, error: null };
     const l = mergeSummary([a], { ...a, runId: 'b' });
     expect(l.map((x) => x.runId)).toEqual(['b', 'a']);
     expect(mergeSummary(l, { ...a, status: 'succeeded' })[1].status).toBe('succeeded');
