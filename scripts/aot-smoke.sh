@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Smoke test of the Native AOT binary: publish it (if missing, or REBUILD=1), then on a temp data
 # dir: serve on a free port, wait for /health/ready, `user create`, `apikey create`, create and read
-# a flow over HTTP, SIGTERM, expect exit 0. Prints size, start-to-ready time and RSS, then PASS/FAIL.
+# a flow over HTTP, the OpenAPI document (served and `nextra openapi`), SIGTERM, expect exit 0. Prints size, start-to-ready time and RSS, then PASS/FAIL.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=publish/aot
@@ -89,6 +89,11 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "$url/api/flows")
 [ "$code" = 401 ] || fail "anonymous /api/flows gave $code"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $key" -H 'Content-Type: application/json' -d '{"name":"x","organismYaml":"a: b: c"}' "$url/api/flows")
 [ "$code" = 422 ] || fail "invalid YAML gave $code"
+# The OpenAPI document: served, and written by `nextra openapi` without a server (same generator under AOT).
+curl -fsS "$url/openapi/v1.json" | grep -q '"/api/triggers/{flowId}/webhook/{token}"' || fail "served OpenAPI document lacks the webhook"
+"$bin" openapi -o "$data/openapi.json" || fail "nextra openapi"
+grep -q '"/api/triggers/{flowId}/webhook/{token}"' "$data/openapi.json" || fail "nextra openapi wrote no webhook path"
+grep -q '"securitySchemes"' "$data/openapi.json" || fail "nextra openapi wrote no security schemes"
 
 rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
 kill -TERM "$pid"

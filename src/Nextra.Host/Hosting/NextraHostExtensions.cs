@@ -85,13 +85,17 @@ internal static class NextraHostExtensions
         return app;
     }
 
+    // The sidebar's "Powered by Scalar" link (and any other link to the vendor) is not ours to show.
+    private const string NoVendorLinks = "a[href*=\"scalar.com\"] { display: none !important; }";
+
     /// <summary>OpenAPI document at <c>/openapi/v1.json</c> and the Scalar reference page at <c>/openapi</c>.</summary>
     public static WebApplication MapNextraOpenApi(this WebApplication app)
     {
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         // Offline and vendor-free: no CDN fonts, no telemetry, no AI agent or MCP, no client/"open in" or developer-tool buttons.
         app.MapScalarApiReference("/openapi", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json").WithTitle("Nextra API")
-                .DisableDefaultFonts().DisableTelemetry().DisableAgent().DisableMcp().HideClientButton().HideDeveloperTools())
+                .DisableDefaultFonts().DisableTelemetry().DisableAgent().DisableMcp().HideClientButton().HideDeveloperTools()
+                .WithCustomCss(NoVendorLinks))
             .AllowAnonymous();
         return app;
     }

@@ -68,8 +68,10 @@ internal static class NextraOpenApi
         // "integer or numeric string"; the server writes numbers, and clients should send them: document that.
         options.AddSchemaTransformer((schema, context, _) =>
         {
-            // A JsonObject (a run output's payload, a template's inputs) is any JSON object, not an empty one.
-            if (context.JsonTypeInfo.Type == typeof(System.Text.Json.Nodes.JsonObject))
+            // A JsonObject (a run output's payload) or a map of any JSON (a template's inputs) is any JSON object, not
+            // an empty one (the generator leaves additionalProperties out when the values are "any").
+            if (context.JsonTypeInfo.Type == typeof(System.Text.Json.Nodes.JsonObject)
+                || (context.JsonTypeInfo.Kind == System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Dictionary && schema.AdditionalProperties is null))
             {
                 schema.AdditionalProperties = new OpenApiSchema();
             }

@@ -1654,7 +1654,7 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = { [key: string]: unknown };
+export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         AcceptInviteRequest: {
@@ -1934,7 +1934,9 @@ export interface components {
             invitedBy: string;
         };
         JsonElement: unknown;
-        JsonObject: { [key: string]: unknown };
+        JsonObject: {
+            [key: string]: unknown;
+        };
         KeepAliveRequest: {
             keepAlive: boolean;
         };
@@ -2543,7 +2545,9 @@ export interface components {
         UseTemplateRequest: {
             version: null | string;
             name: null | string;
-            inputs: null | { [key: string]: unknown };
+            inputs: null | {
+                [key: string]: unknown;
+            };
             secretBindings: null | {
                 [key: string]: string;
             };
@@ -2602,7 +2606,7 @@ export interface components {
     headers: never;
     pathItems: never;
 }
-export type $defs = { [key: string]: unknown };
+export type $defs = Record<string, never>;
 export interface operations {
     HealthLive: {
         parameters: {
@@ -2635,6 +2639,15 @@ export interface operations {
         responses: {
             /** @description OK */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3380,7 +3393,9 @@ export interface operations {
     Webhook: {
         parameters: {
             query?: {
+                /** @description Seconds to wait for the run to finish; without it the answer is 202 at once. */
                 wait?: number;
+                /** @description `output` (with `wait`): answer with the run's output payload alone instead of the run. */
                 answer?: string;
             };
             header?: never;
@@ -3392,7 +3407,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description With `wait`: the finished run (or, with `answer=output`, its output payload). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3401,7 +3416,7 @@ export interface operations {
                     "application/json": components["schemas"]["RunView"];
                 };
             };
-            /** @description Accepted */
+            /** @description Without `wait`: the run was accepted; follow it at `GET /api/runs/{runId}`. */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -3464,7 +3479,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Gateway Timeout */
+            /** @description With `wait`: the run had not finished in time; it goes on (`runId`). */
             504: {
                 headers: {
                     [name: string]: unknown;
@@ -3478,7 +3493,9 @@ export interface operations {
     Inject: {
         parameters: {
             query?: {
+                /** @description Seconds to wait for the run to finish; without it the answer is 202 at once. */
                 wait?: number;
+                /** @description `output` (with `wait`): answer with the run's output payload alone instead of the run. */
                 answer?: string;
             };
             header?: never;
@@ -3493,7 +3510,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description With `wait`: the finished run (or, with `answer=output`, its output payload). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3502,7 +3519,7 @@ export interface operations {
                     "application/json": components["schemas"]["RunView"];
                 };
             };
-            /** @description Accepted */
+            /** @description Without `wait`: the run was accepted; follow it at `GET /api/runs/{runId}`. */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -3592,7 +3609,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Gateway Timeout */
+            /** @description With `wait`: the run had not finished in time; it goes on (`runId`). */
             504: {
                 headers: {
                     [name: string]: unknown;
@@ -6024,6 +6041,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Not Found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     OidcCallback: {
@@ -6048,6 +6074,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Not Found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     SamlLogin: {
@@ -6069,6 +6104,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Not Found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -6092,6 +6136,15 @@ export interface operations {
                     "application/samlmetadata+xml": string;
                 };
             };
+            /** @description Not Found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     SamlAcs: {
@@ -6111,6 +6164,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Not Found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -8520,6 +8582,7 @@ export interface operations {
     ReplayRun: {
         parameters: {
             query?: {
+                /** @description Seconds to wait for the run to finish; without it the answer is 202 at once. */
                 wait?: number;
             };
             header?: never;
@@ -8530,7 +8593,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description With `wait`: the finished run (or, with `answer=output`, its output payload). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -8539,7 +8602,7 @@ export interface operations {
                     "application/json": components["schemas"]["RunView"];
                 };
             };
-            /** @description Accepted */
+            /** @description Without `wait`: the run was accepted; follow it at `GET /api/runs/{runId}`. */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -8620,7 +8683,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Gateway Timeout */
+            /** @description With `wait`: the run had not finished in time; it goes on (`runId`). */
             504: {
                 headers: {
                     [name: string]: unknown;
@@ -8634,6 +8697,7 @@ export interface operations {
     ReplayStep: {
         parameters: {
             query?: {
+                /** @description Seconds to wait for the run to finish; without it the answer is 202 at once. */
                 wait?: number;
             };
             header?: never;
@@ -8645,7 +8709,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description With `wait`: the finished run (or, with `answer=output`, its output payload). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -8654,7 +8718,7 @@ export interface operations {
                     "application/json": components["schemas"]["RunView"];
                 };
             };
-            /** @description Accepted */
+            /** @description Without `wait`: the run was accepted; follow it at `GET /api/runs/{runId}`. */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -8744,7 +8808,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Gateway Timeout */
+            /** @description With `wait`: the run had not finished in time; it goes on (`runId`). */
             504: {
                 headers: {
                     [name: string]: unknown;
