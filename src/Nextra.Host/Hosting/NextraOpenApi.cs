@@ -140,6 +140,11 @@ internal static class NextraOpenApi
             ["detail"] = new OpenApiSchema { Type = JsonSchemaType.String },
             ["instance"] = new OpenApiSchema { Type = JsonSchemaType.String },
             ["code"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Stable, machine-readable; see docs/api.md." },
+            ["errors"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Array, Description = "422 `validation_failed`: what was wrong, e.g. `{line, column, code, message}` or `{field, code, message}`.",
+                Items = new OpenApiSchema { Type = JsonSchemaType.Object, AdditionalProperties = new OpenApiSchema() },
+            },
         },
     };
 
@@ -192,7 +197,8 @@ internal static class NextraOpenApi
             // Raw bodies (memory values, YAML, metadata) are strings; the generator leaves them without a schema.
             if (content is OpenApiMediaType media && media.Schema is null) media.Schema = new OpenApiSchema { Type = JsonSchemaType.String };
         }
-        foreach (var (status, code) in OpenApiErrors.For(method, pattern, rule, operation.RequestBody is not null || unsafeMethod))
+        foreach (var (status, code) in OpenApiErrors.For(method, pattern, rule, operation.RequestBody is not null || unsafeMethod,
+                     operation.RequestBody?.Content?.ContainsKey("application/json") == true))
         {
             var key = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (operation.Responses.TryGetValue(key, out var existing) && existing.Content is { Count: > 0 }) continue;

@@ -5,7 +5,7 @@ namespace Nextra.Host.Hosting;
 /// <summary>
 /// The error answers of each operation for the OpenAPI document: the ones every route of its kind can give (from
 /// <see cref="RouteTable"/>: 401/403 for signed-in routes, 429 for API-key limits, 404 for a resource in the path,
-/// 400/413/422 for a body) and the ones docs/api.md lists for particular routes (409, 410, 413, 422, 429, 503, 504…).
+/// 400/413 for a body, 422 for one the handler validates) and the ones docs/api.md lists for particular routes (409, 410, 413, 422, 429, 503, 504…).
 /// </summary>
 internal static class OpenApiErrors
 {
@@ -62,7 +62,7 @@ internal static class OpenApiErrors
     };
 
     /// <summary>Status → problem code(s) of one operation, ordered by status.</summary>
-    public static IEnumerable<(int Status, string Code)> For(string method, string pattern, RouteRule? rule, bool hasBody)
+    public static IEnumerable<(int Status, string Code)> For(string method, string pattern, RouteRule? rule, bool hasBody, bool validatesBody = false)
     {
         var answers = new SortedDictionary<int, string>();
         var api = pattern.StartsWith("/api/", StringComparison.Ordinal);
@@ -79,6 +79,8 @@ internal static class OpenApiErrors
             answers[400] = "malformed_json | bad_request";
             answers[413] = "payload_too_large";
         }
+        // A request body the handler checks: 422 `validation_failed` (with `errors`) when a field is wrong.
+        if (validatesBody && api) answers[422] = "validation_failed";
         if (Specific.TryGetValue(method.ToUpperInvariant() + " " + pattern, out var own))
         {
             foreach (var (status, code) in own) answers[status] = code;

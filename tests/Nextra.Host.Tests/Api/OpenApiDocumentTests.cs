@@ -91,6 +91,7 @@ public sealed partial class OpenApiDocumentTests(NextraFactory factory) : IClass
         Assert.Contains("FlowStatusView", paths["/api/flows/{id}/start"]!["post"]!["responses"]!["200"]!.ToJsonString(), StringComparison.Ordinal);
         Assert.Contains("HealthResponse", paths["/health/ready"]!["get"]!["responses"]!["503"]!.ToJsonString(), StringComparison.Ordinal);
         Assert.NotNull(paths["/oidc/{provider}/login"]!["get"]!["responses"]!["404"]);
+        Assert.Contains("validation_failed", paths["/api/flows"]!["post"]!["responses"]!["422"]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.StartsWith("Without `wait`", webhook["202"]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
