@@ -122,11 +122,10 @@ internal static class MarketplaceCommands
             if (File.Exists(path))
                 throw new ArgumentException($"{path} exists; keygen never overwrites a key.");
             var key = PackageSigner.NewKey(parse.GetValue(publisher));
-            await using (var file = new FileStream(path, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew, Access = FileAccess.Write,
-                UnixCreateMode = OperatingSystem.IsWindows() ? null : UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            }))
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite; // the private key: owner only
+            await using (var file = new FileStream(path, options))
             await using (var writer = new StreamWriter(file))
                 await writer.WriteAsync(PackageSigner.Serialize(key));
             var o = parse.InvocationConfiguration.Output;

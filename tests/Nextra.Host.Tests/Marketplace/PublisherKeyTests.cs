@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Nextra.Host.Tests.Api;
-using Nextra.Modules.Accounts;
+using Nextra.Modules.Common;
 using Nextra.Modules.Marketplace;
 
 namespace Nextra.Host.Tests.Marketplace;
