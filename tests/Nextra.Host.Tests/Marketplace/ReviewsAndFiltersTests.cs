@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Nextra.Host.Tests.Api;
 
 namespace Nextra.Host.Tests.Marketplace;
@@ -71,9 +73,18 @@ public class ReviewsAndFiltersTests(NextraFactory factory) : IClassFixture<Nextr
     [ProviderFact]
     public async Task Reviews_PublisherRepliesOnce_TenInADayThenRateLimited()
     {
-        var author = await factory.CreateUserAsync("reply-pub-" + Suffix());
+        // Votes count at once (a publisher replies to reviews others see, not to held ones).
+        using var counted = factory.WithWebHostBuilder(b => b.ConfigureAppConfiguration((_, c) =>
+            c.AddInMemoryCollection(new Dictionary<string, string?> { ["Marketplace:MinVoterAgeDays"] = "0" })));
+        TestUser On(TestUser u)
+        {
+            var client = counted.CreateClient();
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", u.ApiKey);
+            return u with { Client = client };
+        }
+        var author = On(await factory.CreateUserAsync("reply-pub-" + Suffix()));
         var flow = await Json.PostAsync(author.Client, "/api/flows", Flows.Create("Reviews", Flow), 201);
-        var voter = await factory.CreateUserAsync("reply-voter-" + Suffix());
+        var voter = On(await factory.CreateUserAsync("reply-voter-" + Suffix()));
         var ids = new List<string>();
         for (var i = 0; i < 11; i++)
         {

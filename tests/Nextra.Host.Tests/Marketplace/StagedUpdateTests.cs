@@ -88,6 +88,8 @@ public class StagedUpdateTests(NextraFactory factory) : IClassFixture<NextraFact
         now = DateTimeOffset.UtcNow;
         await updates.RunOnceAsync(now, default);
         Assert.Equal("1.2.0", (await InstallOfAsync(first, id))["version"]!.GetValue<string>());
+        // A flow picks up the version its install moved to at its next start or wake (as after a PATCH).
+        (await first.Client.PostAsJsonAsync($"/api/flows/{flow["id"]}/stop", new { })).EnsureSuccessStatusCode();
         for (var i = 0; i < 10; i++)
         {
             var run = await first.Client.PostAsJsonAsync($"/api/triggers/{flow["id"]}/inject?wait=20", new { payload = new { text = "after" }, target = "a", payloadClass = "Text" });
