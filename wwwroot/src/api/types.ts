@@ -144,3 +144,9 @@ export type UsedTemplateFlow = Narrow<S['UsedTemplateFlow'], { status: FlowStatu
 
 /** GET /api/marketplace/publisher/stats. */
 export type PublisherStats = Narrow<S['PublisherStats'], { listings: Narrow<S['ListingStats'], Kind>[] }>;
+
+/** `GET /api/marketplace/{tools|flows}/{publisher}/{name}/versions/{version}`. */
+export type VersionDetail = S['VersionDetail'];
+
+/** `GET /api/marketplace/publisher/keys`: the publisher's own signing keys. */
+export type PublisherKey = S['PublisherKeyResponse'];
