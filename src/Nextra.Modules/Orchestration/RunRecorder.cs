@@ -93,7 +93,7 @@ public sealed class RunRecorder(ITraceStore traces, IRunRollupStore rollups, IRu
         {
             try
             {
-                await tracker.RunRecordedAsync(request, fence, CancellationToken.None).ConfigureAwait(false);
+                await tracker.RunRecordedAsync(request, fence, run, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex)
             {

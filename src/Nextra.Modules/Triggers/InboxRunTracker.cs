@@ -4,12 +4,19 @@ using Nextra.Modules.Storage;
 
 namespace Nextra.Modules.Triggers;
 
-/// <summary>The inbox's side of a run: an attempt counted when it starts, the row removed once its trace committed.</summary>
-internal sealed class InboxRunTracker(IInboxStore inbox) : IRunRequestTracker
+/// <summary>
+/// The inbox's side of a run: an attempt counted when it starts; once its trace committed, the execution refunded
+/// when R10 says so, then the row removed (a crash between the two: recovery refunds again, which the ledger ignores).
+/// </summary>
+internal sealed class InboxRunTracker(IInboxStore inbox, UsageRefunds refunds) : IRunRequestTracker
 {
     public Task RunStartingAsync(RunRequest request, LeaseFence fence, CancellationToken ct) => inbox.MarkStartedAsync(request.TenantId, request.Id, fence, ct);
 
-    public Task RunRecordedAsync(RunRequest request, LeaseFence fence, CancellationToken ct) => inbox.CompleteAsync(request.TenantId, request.Id, fence, ct);
+    public async Task RunRecordedAsync(RunRequest request, LeaseFence fence, Pump.Runs.RunRecord run, CancellationToken ct)
+    {
+        await refunds.RefundIfDueAsync(request.TenantId, request.Id, run.Status, run.Error?.Code, run.Steps.Count, ct).ConfigureAwait(false);
+        await inbox.CompleteAsync(request.TenantId, request.Id, fence, ct).ConfigureAwait(false);
+    }
 }
 
 /// <summary>Acknowledged runs not started yet, for <c>GET /api/runs/{id}</c> (status <c>pending</c>).</summary>
