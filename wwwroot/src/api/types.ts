@@ -167,6 +167,26 @@ export interface Usage {
   membersLimit?: number | null;
   /** This month's metered usage (servers with metering). */
   meters?: UsageMonth | null;
+  /** Webhooks held at 100% of runsLimit until the month's reset or an upgrade (R10). */
+  held?: number | null;
+  month?: string;
+}
+
+/** One usage ledger entry (`GET /api/usage/ledger`): delta +1 counted, -1 refunded. */
+export interface UsageLedgerEntry {
+  id: number;
+  at: string;
+  period: string;
+  unit: string;
+  delta: number;
+  flowId?: string | null;
+  runId: string;
+  reason: string;
+}
+
+export interface UsageLedgerPage {
+  items: UsageLedgerEntry[];
+  nextCursor?: string | null;
 }
 
 /** One UTC month of metered usage (`GET /api/usage` meters, `GET /api/usage/history`). */
