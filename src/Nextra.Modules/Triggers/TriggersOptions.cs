@@ -32,5 +32,5 @@ public sealed class TriggersOptions
     /// <summary>Webhooks held per tenant at 100% of the month's executions (R10); beyond it, 429 <c>quota_exceeded</c>.</summary>
     public int MaxHeldRuns { get; set; } = 1_000;
     /// <summary>How often held runs are looked at for release (the period reset); an upgrade releases them at once.</summary>
-    public double HeldReleaseSeconds { get; set; } = 30;
+    public double HeldReleaseSeconds { get; set; } = 10;
 }

@@ -74,6 +74,31 @@ public sealed class UsageLedgerApiTests(TiersFactory factory) : IClassFixture<Ti
         Assert.Equal(usage["runsThisMonth"]!.GetValue<long>(), sum);
     }
 
+    [Fact]
+    public async Task WasmRun_OnPro_FuelOfItsCallsRecordedOnceInTheLedger()
+    {
+        var tenant = "ledger-fuel-" + Guid.NewGuid().ToString("N");
+        var user = await factory.CreateUserAsync(tenant);
+        await factory.Services.GetRequiredService<TierService>().SetTierAsync(tenant, "pro", CancellationToken.None);
+        var yaml = await File.ReadAllTextAsync(Path.Combine(RepoRoot.Path, "examples", "code-wat.yaml"));
+        var flow = await Json.PostAsync(user.Client, "/api/flows", Flows.Create("fuel", yaml), 201);
+        var flowId = flow["id"]!.GetValue<string>();
+        await Json.PostAsync(user.Client, $"/api/flows/{flowId}/start", new { }, 200);
+        var run = await Json.PostAsync(user.Client, $"/api/triggers/{flowId}/inject?wait=10", new { payload = new { text = "hello" } }, 200);
+        Assert.Equal("succeeded", run["status"]!.GetValue<string>());
+        var fuel = run["steps"]!.AsArray().Sum(s => s!["fuel"]?.GetValue<long>() ?? 0);
+        Assert.InRange(fuel, 1, 100_000);
+
+        JsonNode? entry = null;
+        for (var i = 0; i < 100 && entry is null; i++, await Task.Delay(50))
+            entry = (await GetAsync(user, "/api/usage/ledger"))["items"]!.AsArray().FirstOrDefault(e => e!["unit"]!.GetValue<string>() == "fuel");
+        Assert.NotNull(entry);
+        Assert.Equal((fuel, "wasm_calls", run["runId"]!.GetValue<string>()),
+            (entry!["delta"]!.GetValue<long>(), entry["reason"]!.GetValue<string>(), entry["runId"]!.GetValue<string>()));
+        var executions = (await GetAsync(user, "/api/usage/ledger"))["items"]!.AsArray().Where(e => e!["unit"]!.GetValue<string>() == "execution");
+        Assert.Single(executions); // the run counts once, whatever its fuel
+    }
+
     private static async Task<string> WaitFinalAsync(HttpClient client, string runId)
     {
         for (var i = 0; i < 300; i++)
