@@ -22,11 +22,11 @@ export function HeldBanner({ usage }: { usage: Usage | null }) {
   if (!usage || usage.runsLimit == null || usage.runsThisMonth < usage.runsLimit) return null;
   const held = usage.held ?? 0;
   return (
-    <p className="quota-banner" data-testid="quota-held-banner">
+    <p className="quota-banner" data-testid="quota-held-banner"><span>
       This month's {usage.runsLimit.toLocaleString('en')} executions are used. New webhooks are accepted and held, not run:{' '}
       <b data-testid="held-count">{held.toLocaleString('en')}</b> held. They run, oldest first, on {resetDate(usage.month)} (UTC) or as soon as you upgrade.
       Runs already accepted are never stopped.
-    </p>
+    </span></p>
   );
 }
 
