@@ -13,6 +13,9 @@ public interface IHeldRunStore : IHeldRunCount
     /// <summary>Holds the request unless the tenant already has <paramref name="max"/> held; false when full.</summary>
     Task<bool> HoldAsync(RunRequest request, int max, CancellationToken ct = default);
 
+    /// <summary>A held request of the tenant, or null.</summary>
+    Task<RunRequest?> FindAsync(string tenantId, string id, CancellationToken ct = default);
+
     /// <summary>Tenants that have held runs.</summary>
     Task<IReadOnlyList<string>> TenantsAsync(CancellationToken ct = default);
 

@@ -30,6 +30,17 @@ internal sealed class PendingRuns(IInboxStore inbox) : ILiveRunSource
             : null;
 }
 
+/// <summary>Webhooks held at the quota (R10), for <c>GET /api/runs/{id}</c> (status <c>held</c>) until they are released.</summary>
+internal sealed class HeldRunSource(IHeldRunStore held) : ILiveRunSource
+{
+    public int Order => 11;
+
+    public async Task<RunView?> FindAsync(string tenantId, string runId, CancellationToken ct) =>
+        await held.FindAsync(tenantId, runId, ct).ConfigureAwait(false) is { } request
+            ? new RunView { RunId = runId, FlowId = request.FlowId, Trigger = request.Source.ToString(), Status = "held", StartedAt = request.CreatedAt }
+            : null;
+}
+
 /// <summary>The durable monthly executions count (the inbox's), which the executions quota starts from.</summary>
 internal sealed class InboxExecutionCount(IInboxStore inbox) : Tiers.IQuotaCountSource
 {

@@ -47,6 +47,7 @@ public static class TriggersModule
         services.AddHostedService(sp => sp.GetRequiredService<InboxDispatcher>());
         services.AddSingleton<IRunRequestTracker, InboxRunTracker>();
         services.AddSingleton<ILiveRunSource, PendingRuns>();
+        services.AddSingleton<ILiveRunSource, HeldRunSource>();
         services.AddSingleton<IQuotaCountSource, InboxExecutionCount>();
         services.TryAddSingleton<WebhookRateLimiter>();
         services.TryAddSingleton<RunningFlows>();

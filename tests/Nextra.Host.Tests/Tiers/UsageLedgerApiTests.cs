@@ -47,6 +47,8 @@ public sealed class UsageLedgerApiTests(TiersFactory factory) : IClassFixture<Ti
             Assert.InRange(retry!.Value, (reset - now).TotalSeconds - 60, (reset - now).TotalSeconds + 1);
         }
 
+        var heldRun = await GetAsync(user, $"/api/runs/{heldIds[0]}");
+        Assert.Equal("held", heldRun["status"]!.GetValue<string>());
         var usage = await GetAsync(user, "/api/usage");
         Assert.Equal(TiersFactory.FreeExecutions, usage["runsThisMonth"]!.GetValue<long>());
         Assert.Equal(TiersFactory.MaxHeldRuns, usage["held"]!.GetValue<long>());
@@ -105,7 +107,7 @@ public sealed class UsageLedgerApiTests(TiersFactory factory) : IClassFixture<Ti
         {
             using var response = await client.GetAsync($"/api/runs/{runId}");
             if (response.StatusCode == HttpStatusCode.OK
-                && (await response.Content.ReadFromJsonAsync<JsonObject>())!["status"]!.GetValue<string>() is not ("pending" or "running") and var status)
+                && (await response.Content.ReadFromJsonAsync<JsonObject>())!["status"]!.GetValue<string>() is not ("pending" or "running" or "held") and var status)
             {
                 return status;
             }

@@ -36,6 +36,13 @@ internal sealed class PostgresHeldRunStore(IPostgresConnectionFactory db) : IHel
         return (long)(await c.ScalarAsync(null, "SELECT COUNT(*) FROM held_runs WHERE tenant_id = @t", ct, ("t", tenantId)).ConfigureAwait(false))!;
     }
 
+    public async Task<RunRequest?> FindAsync(string tenantId, string id, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct).ConfigureAwait(false);
+        return (await c.QueryAsync(null, $"SELECT {Columns} FROM held_runs WHERE id = @id AND tenant_id = @t", Read, ct, ("id", id), ("t", tenantId))
+            .ConfigureAwait(false)).FirstOrDefault();
+    }
+
     public async Task<IReadOnlyList<string>> TenantsAsync(CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct).ConfigureAwait(false);

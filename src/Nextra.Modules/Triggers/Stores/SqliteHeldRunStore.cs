@@ -31,6 +31,12 @@ internal sealed class SqliteHeldRunStore(ISqliteConnectionFactory db, SqliteBatc
         return c.Scalar("SELECT COUNT(*) FROM held_runs WHERE tenant_id = $t", ("$t", tenantId)) is long n ? n : 0;
     }
 
+    public async Task<RunRequest?> FindAsync(string tenantId, string id, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(Databases.Inbox, ct).ConfigureAwait(false);
+        return c.Query($"SELECT {Columns} FROM held_runs WHERE id = $id AND tenant_id = $t", Read, ("$id", id), ("$t", tenantId)).FirstOrDefault();
+    }
+
     public async Task<IReadOnlyList<string>> TenantsAsync(CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(Databases.Inbox, ct).ConfigureAwait(false);

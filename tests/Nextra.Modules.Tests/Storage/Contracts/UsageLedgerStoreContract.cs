@@ -65,6 +65,9 @@ public abstract class UsageLedgerStoreContract
         Assert.Equal([true, true, true, false, false], outcomes);
         Assert.True(await held.HoldAsync(InboxStoreContract.Request(tenant: "t2", at: Jan), 3)); // another tenant's cap is its own
         Assert.Equal(3, await held.HeldAsync("t1"));
+        Assert.Equal(requests[0].Id, (await held.FindAsync("t1", requests[0].Id))?.Id);
+        Assert.Null(await held.FindAsync("t2", requests[0].Id));
+        Assert.Null(await held.FindAsync("t1", requests[4].Id)); // over the cap: not held
         Assert.Equal(["t1", "t2"], (await held.TenantsAsync()).Order());
         Assert.Equal(0, await inbox.CountPendingAsync()); // held: not in the inbox, not counted
         Assert.Equal(0, await inbox.MonthlyExecutionsAsync("t1", "2026-01"));
