@@ -1,9 +1,11 @@
 // The marketplace in the browser (issue 14): a fresh install shows the starter catalogue; search, open a template, see
 // its inputs, use it (a stopped flow in the editor); open a tool, see its permissions in plain words in the consent
 // dialog, install it, and run it in a flow; a template flow with unbound secrets is marked and refused until they are set;
-// a module is published from the Modules page (checks, submission state, a refused import), the publisher's stats, a report.
+// a module is published from the Modules page (checks, submission state, a refused import), the publisher's stats, a report;
+// the search filters, a version's own page, signing keys, and the publisher's reply to a review.
 // Own server and browser.
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { after, before, describe } from 'node:test';
 import { artifacts, launchPage, scenarioFor, skipReason, waitForOn } from './browser.mjs';
@@ -244,6 +246,64 @@ describe('the marketplace', () => {
     await page.click('[data-testid=report-submit]');
     await page.waitForSelector('[data-testid=listing-info]');
     assert.match(await page.locator('[data-testid=listing-info]').innerText(), /Reported/);
+  });
+
+  scenario('search filters, a version\'s own page, signing keys, and the publisher\'s reply to a review', async () => {
+    // Filters: no network, review level, installed (json-path-pick was installed above).
+    await page.goto(`${server.base}/marketplace?tab=tools`);
+    await page.waitForSelector('[data-testid="listing-nextra/json-path-pick"]');
+    await page.check('[data-testid=market-offline]');
+    await page.selectOption('[data-testid=market-review]', 'official');
+    await waitFor(async () => {
+      const ids = await page.locator('.market-card').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-testid')));
+      return ids.length > 0 && ids.every((i) => i.startsWith('listing-nextra/'));
+    }, 'only official tools');
+    await page.check('[data-testid=market-installed]');
+    await waitFor(async () => (await page.locator('.market-card').count()) === 1, 'only the installed tool');
+    assert.equal(await page.locator('.market-card').getAttribute('data-testid'), 'listing-nextra/json-path-pick');
+
+    // A version's own page: signatures and review level.
+    await page.click('[data-testid="listing-nextra/json-path-pick"]');
+    await page.click('[data-testid="version-1.0.0"]');
+    await page.waitForSelector('[data-testid=version-detail]');
+    assert.match(await page.locator('[data-testid=version-detail]').innerText(), /official[\s\S]*Countersigned by/);
+
+    // Signing keys: register one, then revoke it.
+    const raw = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('base64');
+    await page.goto(`${server.base}/marketplace?tab=mine`);
+    await page.waitForSelector('[data-testid=publisher-keys]');
+    await page.fill('[data-testid=publisher-key-input]', raw);
+    await page.fill('[data-testid=publisher-key-name]', 'laptop');
+    await page.click('[data-testid=publisher-key-add]');
+    const row = page.locator('[data-testid=publisher-key]', { hasText: 'laptop' });
+    await row.waitFor();
+    assert.match(await row.innerText(), /active/);
+    await row.locator('[data-testid=publisher-key-revoke]').click();
+    await waitFor(async () => /revoked/.test(await row.innerText()), 'the key revoked');
+    const keys = await apiCall('GET', '/api/marketplace/publisher/keys');
+    assert.ok(keys.body.some((k) => k.name === 'laptop' && k.revokedAt), JSON.stringify(keys.body));
+
+    // A review of the tenant's own e2e-echo (after using it) and the publisher's reply under it.
+    const handle = (await apiCall('GET', '/api/marketplace/publisher')).body.handle;
+    const id = `${handle}/e2e-echo`;
+    assert.equal((await apiCall('POST', '/api/marketplace/installs', { id, acceptPermissions: true })).status, 201);
+    const echoFlow = `organism: {name: echo}\npayloads:\n  Text: {fields: {Text: string}}\nlisteners:\n  - {name: a, description: echo, payload_class: Text, handler: code, config: {module: "${id}@1"}}\n`;
+    const created = await apiCall('POST', '/api/flows', { name: 'Echo with my tool', organismYaml: echoFlow });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const ran = await apiCall('POST', `/api/triggers/${created.body.id}/inject?wait=30`, { payload: { text: 'hi' }, target: 'a', payloadClass: 'Text' });
+    assert.equal(ran.body.status, 'succeeded', JSON.stringify(ran.body));
+    const vote = await apiCall('POST', `/api/marketplace/tools/${id}/votes`, { up: true, text: 'does what it says' });
+    assert.equal(vote.status, 200, JSON.stringify(vote.body));
+    await page.goto(`${server.base}/marketplace?tab=tools&listing=${encodeURIComponent(id)}`);
+    await page.waitForSelector('[data-testid=review]');
+    await page.click('[data-testid=reply-review]');
+    await page.fill('[data-testid=reply-text]', 'Thanks for trying it');
+    await page.click('[data-testid=reply-submit]');
+    await page.waitForSelector('[data-testid=review-reply]');
+    assert.match(await page.locator('[data-testid=review-reply]').innerText(), /replied: Thanks for trying it/);
+    await page.reload();
+    await page.waitForSelector('[data-testid=review-reply]');
+    assert.equal(await page.locator('[data-testid=reply-review]').count(), 0);
   });
 
   scenario('the palette\'s Marketplace tab lists the installed tool and drags it in as publisher/name@MAJOR', async () => {

@@ -78,7 +78,7 @@ internal static class MarketplaceCommands
         }));
 
         var review = new Command("review", "The manual review queue ([marketplace] review = \"manual\") and hidden user reviews") { list, approve, reject, hidden, restore };
-        return new Command("marketplace", "Operate the marketplace") { review, Pack(), Revoke(context), Revocations(context), Keys(context), Reports(context) };
+        return new Command("marketplace", "Operate the marketplace") { review, Pack(), Keygen(), Revoke(context), Revocations(context), Keys(context), Reports(context) };
     }
 
     /// <summary><c>nextra marketplace pack DIR [-o FILE]</c>: zips a folder into a .ntpkg (no server, no database) and checks it reads back.</summary>
@@ -86,17 +86,54 @@ internal static class MarketplaceCommands
     {
         var dir = new Argument<string>("DIR") { Description = "A folder with manifest.json, README.md and module.wasm / module.wat (a tool) or flow.yaml (a template)" };
         var output = new Option<string?>("--output", "-o") { Description = "The package file to write (default: NAME-VERSION.ntpkg in the current folder)" };
-        var pack = new Command("pack", "Build a .ntpkg to publish with POST /api/marketplace/publish (multipart field 'package')") { dir, output };
+        var sign = new Option<string?>("--sign") { Description = "Sign with this key file (nextra marketplace keygen); register its public key first: POST /api/marketplace/publisher/keys" };
+        var publisher = new Option<string?>("--publisher") { Description = "The publisher handle the package is signed for (default: the key file's)" };
+        var pack = new Command("pack", "Build a .ntpkg to publish with POST /api/marketplace/publish (multipart field 'package'), signed with your own key (--sign)") { dir, output, sign, publisher };
         pack.SetAction((parse, _) => CliGuard.GuardAsync(parse, async () =>
         {
             var folder = parse.GetValue(dir)!;
             var bytes = NtpkgPackage.Pack(folder, new MarketplaceOptions().MaxToolBytes);
             var request = NtpkgPackage.Read(new MemoryStream(bytes), long.MaxValue).Request;
+            var note = "";
+            if (parse.GetValue(sign) is { } keyPath)
+            {
+                var key = PackageSigner.ReadKey(await File.ReadAllTextAsync(keyPath));
+                var handle = parse.GetValue(publisher) ?? key.Publisher
+                    ?? throw new ArgumentException("Name the publisher handle: --publisher HANDLE (or keygen --publisher HANDLE).");
+                bytes = PackageSigner.Sign(bytes, key, handle, TimeProvider.System.GetUtcNow());
+                note = $", signed for {handle}/{request.Name} by key {key.KeyId}";
+            }
             var target = parse.GetValue(output) ?? $"{request.Name}-{request.Version}.ntpkg";
             await File.WriteAllBytesAsync(target, bytes);
-            parse.InvocationConfiguration.Output.WriteLine($"packed {request.Kind} {request.Name}@{request.Version} into {target} ({bytes.Length} bytes)");
+            parse.InvocationConfiguration.Output.WriteLine($"packed {request.Kind} {request.Name}@{request.Version} into {target} ({bytes.Length} bytes{note})");
         }));
         return pack;
+    }
+
+    /// <summary><c>nextra marketplace keygen -o FILE [--publisher HANDLE]</c>: a new Ed25519 key pair for <c>pack --sign</c> (no server, no database).</summary>
+    private static Command Keygen()
+    {
+        var output = new Option<string>("--output", "-o") { Description = "The key file to write (it holds the private key: keep it private)", Required = true };
+        var publisher = new Option<string?>("--publisher") { Description = "The publisher handle the key signs for (pack --sign uses it)" };
+        var keygen = new Command("keygen", "Create a publisher signing key pair; register its public key with POST /api/marketplace/publisher/keys") { output, publisher };
+        keygen.SetAction((parse, _) => CliGuard.GuardAsync(parse, async () =>
+        {
+            var path = parse.GetValue(output)!;
+            if (File.Exists(path))
+                throw new ArgumentException($"{path} exists; keygen never overwrites a key.");
+            var key = PackageSigner.NewKey(parse.GetValue(publisher));
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite; // the private key: owner only
+            await using (var file = new FileStream(path, options))
+            await using (var writer = new StreamWriter(file))
+                await writer.WriteAsync(PackageSigner.Serialize(key));
+            var o = parse.InvocationConfiguration.Output;
+            o.WriteLine($"wrote {path} (key {key.KeyId}; keep it private)");
+            o.WriteLine($"public key: {key.PublicKey}");
+            o.WriteLine($"register it: curl -H \"Authorization: Bearer $KEY\" -H 'Content-Type: application/json' -d '{{\"publicKey\":\"{key.PublicKey}\",\"name\":\"laptop\"}}' http://HOST/api/marketplace/publisher/keys");
+        }));
+        return keygen;
     }
 
     /// <summary><c>nextra marketplace revoke TARGET --reason TEXT</c>: adds a key id, digest or version to the revocation list.</summary>

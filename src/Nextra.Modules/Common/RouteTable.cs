@@ -138,6 +138,13 @@ public static class RouteTable
         new("DELETE", "/api/marketplace/installs/{id}", Editor, "marketplace.uninstall"),
         new("GET", "/api/marketplace/publisher", Viewer),
         new("PUT", "/api/marketplace/publisher", Admin, "marketplace.publisher"),
+        new("GET", "/api/marketplace/tools/{publisher}/{name}/versions/{version}", Viewer),
+        new("GET", "/api/marketplace/flows/{publisher}/{name}/versions/{version}", Viewer),
+        new("POST", "/api/marketplace/tools/{publisher}/{name}/reviews/{reviewId}/reply", Editor, "marketplace.review_reply"),
+        new("POST", "/api/marketplace/flows/{publisher}/{name}/reviews/{reviewId}/reply", Editor, "marketplace.review_reply"),
+        new("GET", "/api/marketplace/publisher/keys", Viewer),
+        new("POST", "/api/marketplace/publisher/keys", Admin, "marketplace.publisher_key_add"), // the tenant's owner or an admin
+        new("DELETE", "/api/marketplace/publisher/keys/{keyId}", Admin, "marketplace.publisher_key_revoke"),
 
         // Flow templates, alerts and the SLA report.
         new("GET", "/api/templates", Viewer),

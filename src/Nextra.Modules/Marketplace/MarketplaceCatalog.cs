@@ -19,13 +19,40 @@ internal sealed class MarketplaceCatalog(IMarketplaceStore store, PackageVerifie
     /// <summary>R7: a review is hidden after reports from this many distinct tenants, pending moderation.</summary>
     public const int HideReviewAfterReports = 3;
 
-    public async Task<ListingPage> SearchAsync(string tenantId, string kind, string? q, string? category, string? sort, string? cursor, CancellationToken ct)
+    /// <summary>R7: reviews (votes with text) a tenant may write per UTC day.</summary>
+    public const int ReviewsPerDay = 10;
+
+    public const string ReviewRateLimited = "review_rate_limited";
+
+    public static readonly string[] ReviewLevels = ["community", "verified", "official"];
+
+    /// <summary>R7 search. Filters: <paramref name="review"/> (a review level), <paramref name="network"/> = none (tools that make no network requests), <paramref name="installed"/> (the tenant's installed tools, or templates it used).</summary>
+    public async Task<ListingPage> SearchAsync(string tenantId, string kind, string? q, string? category, string? sort, string? cursor, CancellationToken ct,
+        string? review = null, string? network = null, bool? installed = null)
     {
+        review = string.IsNullOrWhiteSpace(review) ? null : review.Trim().ToLowerInvariant();
+        if (review is not null && !ReviewLevels.Contains(review))
+            throw MarketplaceErrors.Invalid("review", $"review is one of {string.Join(", ", ReviewLevels)}.");
+        network = string.IsNullOrWhiteSpace(network) ? null : network.Trim().ToLowerInvariant();
+        if (network is not null && (network != "none" || kind != "tool"))
+            throw MarketplaceErrors.Invalid("network", "network=none keeps the tools that make no network requests (tools only).");
         var now = time.GetUtcNow();
-        var hits = await store.SearchAsync(tenantId, kind, string.IsNullOrWhiteSpace(q) ? null : q.Trim(),
-            string.IsNullOrWhiteSpace(category) ? null : category.Trim().ToLowerInvariant(), now.AddDays(-30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Candidates, ct);
-        var maxActive = hits.Count == 0 ? 0 : hits.Max(h => h.ActiveTenants);
-        var ranked = hits.Select(h => (Hit: h, Rank: Rank(h, maxActive, now))).ToList();
+        var hits = (await store.SearchAsync(tenantId, kind, string.IsNullOrWhiteSpace(q) ? null : q.Trim(),
+            string.IsNullOrWhiteSpace(category) ? null : category.Trim().ToLowerInvariant(), now.AddDays(-30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Candidates, ct)).AsEnumerable();
+        if (review is not null)
+            hits = hits.Where(h => h.Listing.ReviewLevel == review);
+        if (network is not null)
+            hits = hits.Where(h => h.LatestManifest is { } m && (JsonSerializer.Deserialize(m, MarketplaceJsonContext.Default.ToolPermissions)?.Http?.Hosts ?? []).Length == 0);
+        if (installed is { } wanted)
+        {
+            var mine = kind == "tool"
+                ? (await store.ListInstallsAsync(tenantId, ct)).Select(i => i.ListingId).ToHashSet(StringComparer.Ordinal)
+                : (await store.ListTemplateFlowsAsync(tenantId, ct)).Select(t => t.ListingId).ToHashSet(StringComparer.Ordinal);
+            hits = hits.Where(h => mine.Contains(h.Listing.Id) == wanted);
+        }
+        var filtered = hits.ToList();
+        var maxActive = filtered.Count == 0 ? 0 : filtered.Max(h => h.ActiveTenants);
+        var ranked = filtered.Select(h => (Hit: h, Rank: Rank(h, maxActive, now))).ToList();
         IOrderedEnumerable<(ListingHit Hit, double Rank)> ordered = (sort?.ToLowerInvariant() ?? "relevance") switch
         {
             "popular" => ranked.OrderByDescending(r => r.Hit.ActiveTenants).ThenByDescending(r => r.Hit.Listing.Installs),
@@ -112,7 +139,8 @@ internal sealed class MarketplaceCatalog(IMarketplaceStore store, PackageVerifie
         var reviews = (await store.ListVotesAsync(l.Id, 100, ct))
             .Where(v => v.TenantId == tenantId || (v.Counted && v.HiddenAt is null))
             .Take(50)
-            .Select(v => new ListingReview(v.Id, v.Up, v.Text, SqliteCommands.ParseIso(v.CreatedAt), v.TenantId == tenantId, !v.Counted, v.HiddenAt is not null))
+            .Select(v => new ListingReview(v.Id, v.Up, v.Text, SqliteCommands.ParseIso(v.CreatedAt), v.TenantId == tenantId, !v.Counted, v.HiddenAt is not null,
+                v.Reply, v.ReplyAt is null ? null : SqliteCommands.ParseIso(v.ReplyAt)))
             .ToArray();
         return new ListingDetail(l.Id, l.Kind, l.Publisher, l.Name, l.LatestVersion ?? "", l.DisplayName, l.Summary, Categories(l), l.ReviewLevel,
             l.Visibility, l.Installs, l.VotesUp, l.VotesDown, SqliteCommands.ParseIso(l.UpdatedAt),
@@ -131,6 +159,18 @@ internal sealed class MarketplaceCatalog(IMarketplaceStore store, PackageVerifie
                 kind == "tool" ? "Only tenants that ran this tool in a flow may vote on it." : "Only tenants that created a flow from this template may vote on it.");
         // R7: a vote of a tenant younger than min_voter_age_days is held (stored, not counted) until the tenant is that old.
         var now = time.GetUtcNow();
+        if (!string.IsNullOrWhiteSpace(body.Text))
+        {
+            // R7: at most ReviewsPerDay reviews (votes with text, new or rewritten) per tenant per UTC day.
+            var day = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+            if (await store.CountReviewsSinceAsync(tenantId, SqliteCommands.Iso(day), ct) >= ReviewsPerDay)
+            {
+                var limited = new ApiException(429, ReviewRateLimited, "Too many reviews",
+                    $"A tenant writes at most {ReviewsPerDay} reviews a day; try again after {day.AddDays(1):yyyy-MM-dd} 00:00 UTC (a vote without text is not limited).");
+                limited.Extensions["retryAt"] = day.AddDays(1);
+                throw limited;
+            }
+        }
         var created = await store.TenantCreatedAtAsync(tenantId, ct) is { } c ? SqliteCommands.ParseIso(c) : now;
         var countsAt = created.AddDays(options.Value.MinVoterAgeDays);
         var held = countsAt > now;

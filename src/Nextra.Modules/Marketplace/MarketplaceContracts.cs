@@ -24,7 +24,8 @@ public sealed record TemplateInput(string Id, string? Type = "string", string? L
 /// Others see only counted, visible reviews; the author also sees its own while <see cref="Held"/> (its tenant is younger than
 /// <c>min_voter_age_days</c>: not yet in the totals) or <see cref="Hidden"/> (3 tenants reported it; an operator may restore it).
 /// </summary>
-public sealed record ListingReview(string Id, bool Up, string? Text, DateTimeOffset CreatedAt, bool Mine = false, bool Held = false, bool Hidden = false);
+public sealed record ListingReview(string Id, bool Up, string? Text, DateTimeOffset CreatedAt, bool Mine = false, bool Held = false, bool Hidden = false,
+    string? Reply = null, DateTimeOffset? RepliedAt = null);
 
 /// <summary><c>GET /api/marketplace/{tools|flows}/{publisher}/{name}</c>.</summary>
 public sealed record ListingDetail(string Id, string Kind, string Publisher, string Name, string Version, string DisplayName, string Summary,

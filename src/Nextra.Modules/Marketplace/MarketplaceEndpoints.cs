@@ -17,9 +17,12 @@ internal static class MarketplaceEndpoints
         foreach (var (segment, kind) in new[] { ("tools", "tool"), ("flows", "flow") })
         {
             var name = kind == "tool" ? "Tool" : "Template";
-            group.MapGet($"/{segment}", (string? q, string? category, string? sort, string? cursor, ICurrentUser user, MarketplaceCatalog catalog, CancellationToken ct) =>
-                    SearchAsync(kind, q, category, sort, cursor, user, catalog, ct))
-                .WithName($"Search{name}s").WithSummary($"Search {segment}: ?q=&category=&sort=relevance|popular|recent|rating&cursor=.");
+            group.MapGet($"/{segment}", (string? q, string? category, string? sort, string? cursor, string? review, string? network, bool? installed,
+                    ICurrentUser user, MarketplaceCatalog catalog, CancellationToken ct) =>
+                    SearchAsync(kind, q, category, sort, cursor, review, network, installed, user, catalog, ct))
+                .WithName($"Search{name}s").WithSummary(kind == "tool"
+                    ? "Search tools: ?q=&category=&review=community|verified|official&network=none&installed=true|false&sort=relevance|popular|recent|rating&cursor=."
+                    : "Search templates: ?q=&category=&review=community|verified|official&installed=true|false (used by this tenant)&sort=relevance|popular|recent|rating&cursor=.");
             group.MapGet($"/{segment}/{{publisher}}/{{name}}", (string publisher, string name, ICurrentUser user, MarketplaceCatalog catalog, CancellationToken ct) =>
                     GetAsync(kind, publisher, name, user, catalog, ct))
                 .WithName($"Get{name}Listing").WithSummary("A listing: versions, permissions in plain words, README (sanitized HTML), secrets, inputs, reviews.");
@@ -37,6 +40,7 @@ internal static class MarketplaceEndpoints
                     MarketplaceCatalog catalog, CancellationToken ct) => ReportReviewAsync(kind, publisher, name, reviewId, body, user, catalog, ct))
                 .WithName($"Report{name}Review").WithSummary("Report a review (its id is in the listing's reviews); one per tenant, a repeat replaces it. After 3 tenants it is hidden from all but its author until an operator restores it (nextra marketplace review restore).");
         }
+        MarketplaceVersionEndpoints.Map(group);
         group.MapPost("/flows/{publisher}/{name}/use", UseAsync).WithName("UseTemplate")
             .WithSummary("Create a stopped flow from a template with inputs and secret bindings; 201 with the flow, its template and the secrets still unbound (setupComplete).");
         group.MapGet("/template-flows", ListTemplateFlowsAsync).WithName("ListTemplateFlows")
@@ -78,8 +82,9 @@ internal static class MarketplaceEndpoints
             .WithSummary("Change the publisher handle (until the first publication).");
     }
 
-    internal static async Task<Ok<ListingPage>> SearchAsync(string kind, string? q, string? category, string? sort, string? cursor, ICurrentUser user,
-        MarketplaceCatalog catalog, CancellationToken ct) => TypedResults.Ok(await catalog.SearchAsync(user.TenantId, kind, q, category, sort, cursor, ct));
+    internal static async Task<Ok<ListingPage>> SearchAsync(string kind, string? q, string? category, string? sort, string? cursor, string? review, string? network,
+        bool? installed, ICurrentUser user, MarketplaceCatalog catalog, CancellationToken ct) =>
+        TypedResults.Ok(await catalog.SearchAsync(user.TenantId, kind, q, category, sort, cursor, ct, review, network, installed));
 
     internal static async Task<Ok<ListingDetail>> GetAsync(string kind, string publisher, string name, ICurrentUser user, MarketplaceCatalog catalog, CancellationToken ct) =>
         TypedResults.Ok(await catalog.GetAsync(user.TenantId, kind, publisher, name, ct));

@@ -33,6 +33,13 @@ namespace Nextra.Modules.Marketplace;
 [JsonSerializable(typeof(PublisherStats))]
 [JsonSerializable(typeof(KeysDocument))]
 [JsonSerializable(typeof(RevokedDocument))]
+[JsonSerializable(typeof(PublisherKeyRequest))]
+[JsonSerializable(typeof(PublisherKeyResponse))]
+[JsonSerializable(typeof(PublisherKeyResponse[]))]
+[JsonSerializable(typeof(PublisherKeyFile))]
+[JsonSerializable(typeof(VersionDetail))]
+[JsonSerializable(typeof(ReviewReplyRequest))]
+[JsonSerializable(typeof(ReviewReplyResponse))]
 [JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 internal sealed partial class MarketplaceJsonContext : JsonSerializerContext;

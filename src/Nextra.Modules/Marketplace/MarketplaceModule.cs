@@ -24,10 +24,18 @@ public static class MarketplaceModule
             .Validate(o => o.Revoked.All(r => MarketplaceRegistry.ParseTarget(r) is not null),
                 "[marketplace] revoked holds key:KEYID, sha256:DIGEST or publisher/name@VERSION (or @*) entries")
             .Validate(o => o.MinVoterAgeDays is >= 0 and <= 365, "[marketplace] min_voter_age_days is 0-365")
+            .Validate(o => o.StagedUpdateHours is >= 0 and <= 24 * 90, "[marketplace] staged_update_hours is 0-2160")
+            .Validate(o => o.StagedUpdateFailureRise is >= 0 and <= 1, "[marketplace] staged_update_failure_rise is 0-1")
+            .Validate(o => o.StagedUpdateMinRuns >= 1, "[marketplace] staged_update_min_runs is at least 1")
             .ValidateOnStart();
         services.AddMigrations("marketplace", typeof(MarketplaceModule).Assembly, after: "accounts");
         services.TryAddSingleton(TimeProvider.System);
         services.AddStore<IMarketplaceStore, SqliteMarketplaceStore, PostgresMarketplaceStore>();
+        services.AddStore<IPublisherKeyStore, SqlitePublisherKeyStore, PostgresPublisherKeyStore>();
+        services.AddStore<IRolloutStore, SqliteRolloutStore, PostgresRolloutStore>();
+        services.TryAddSingleton<PublisherKeyService>();
+        services.TryAddSingleton<MarketplaceVersions>();
+        services.TryAddSingleton<StagedUpdates>();
         services.TryAddSingleton<MarketplaceKeys>();
         services.TryAddSingleton<PackageVerifier>();
         services.TryAddSingleton(sp => new MarketplaceRegistry(sp.GetRequiredService<IMarketplaceStore>(), sp.GetRequiredService<MarketplaceKeys>(),
@@ -41,6 +49,7 @@ public static class MarketplaceModule
         services.TryAddSingleton(sp => new MarketplaceReview(sp.GetRequiredService<IMarketplaceStore>(), sp.GetRequiredService<MarketplaceService>()));
         services.AddSingleton<IExternalModuleSource, ToolModuleSource>();
         services.AddHostedService<HeldVoteSweeper>();
+        services.AddHostedService<StagedUpdateService>();
         // After the migrations' hosted service (registered by AddStorage, earlier): a fresh install shows the starter catalogue.
         services.TryAddSingleton<Starter.StarterSeeder>();
         services.AddHostedService(sp => sp.GetRequiredService<Starter.StarterSeeder>());

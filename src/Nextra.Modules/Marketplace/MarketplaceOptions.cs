@@ -27,6 +27,21 @@ public sealed class MarketplaceOptions
     /// </summary>
     public int MinVoterAgeDays { get; set; } = 7;
 
+    /// <summary>
+    /// <c>staged_update_hours</c>: an auto-update reaches the first 10% of installing tenants (by a hash of tenant and listing) at
+    /// once and the rest this many hours later, unless the first stage's failure rate rose (R4).
+    /// </summary>
+    public double StagedUpdateHours { get; set; } = 24;
+
+    /// <summary>
+    /// <c>staged_update_failure_rise</c>: the rollout halts when the share of failed runs of the first stage's flows that use the
+    /// tool, since they moved, exceeds their share in the same length of time before by more than this (0.10 = 10 points).
+    /// </summary>
+    public double StagedUpdateFailureRise { get; set; } = 0.10;
+
+    /// <summary><c>staged_update_min_runs</c>: finished runs the first stage needs since the move before its failure rate can halt a rollout.</summary>
+    public int StagedUpdateMinRuns { get; set; } = 10;
+
     /// <summary>Largest tool module (bytes).</summary>
     public int MaxToolBytes { get; set; } = 10 << 20;
 }

@@ -26,6 +26,7 @@ internal sealed partial class MarketplaceService(
     IWasmModuleCode modules,
     WasmRuntime runtime,
     IOptions<MarketplaceOptions> options,
+    PublisherKeyService heldKeys,
     TimeProvider time)
 {
     public static readonly string[] Reserved = ["nextra", "official", "system"];
@@ -105,7 +106,9 @@ internal sealed partial class MarketplaceService(
         if (categories.Length is 0 or > 3 || categories.Any(c => !Kebab().IsMatch(c)))
             throw MarketplaceErrors.Invalid("categories", "Give 1-3 categories (lower-case kebab-case).");
 
-        if (package?.Signed is { } signed)
+        // signature.json without a registry approval: signed by the publisher's own key (nextra marketplace pack --sign); with one: exported by a server.
+        var held = package?.Signed is { Approval: null, Countersignature: null } own ? own : null;
+        if (held is null && package?.Signed is { } signed)
             return await ImportAsync(tenantId, kind, name, version, summary, categories, visibility, body, package, signed, ct);
 
         var publisher = await PublisherAsync(tenantId, hint, ct);
@@ -195,14 +198,29 @@ internal sealed partial class MarketplaceService(
         }
 
         var now = Now();
-        var statement = PackageStatement.Create(id, version, kind, new Dictionary<string, string> { [file] = PackageStatement.Digest(content) }, permissionsHash, now);
-        var row = new VersionRow
+        VersionRow row;
+        if (held is not null)
         {
-            ListingId = id, Version = version, State = "queued", Manifest = manifest, Content = content, Digest = PackageStatement.Digest(content),
-            Statement = statement, Signature = Convert.ToBase64String(keys.SignAsPublisher(publisher, PackageStatement.PublisherMessage(statement))),
-            SignerKeyId = publisher.KeyId, CreatedAt = now,
-        };
-        checks.Add(new("signature", true, $"signed by publisher key {publisher.KeyId}"));
+            // Signed where the publisher keeps its key: verified against its registered key, stored as signed (the registry countersigns on approval).
+            var key = await heldKeys.VerifyAsync(tenantId, id, version, kind, file, content, permissionsHash, held, ct);
+            row = new VersionRow
+            {
+                ListingId = id, Version = version, State = "queued", Manifest = manifest, Content = content, Digest = PackageStatement.Digest(content),
+                Statement = held.Statement, Signature = held.Signature, SignerKeyId = key.KeyId, CreatedAt = now, PublisherKey = key.PublicKey,
+            };
+            checks.Add(new("signature", true, $"signed by the publisher's own key {key.KeyId} ({key.Name})"));
+        }
+        else
+        {
+            var statement = PackageStatement.Create(id, version, kind, new Dictionary<string, string> { [file] = PackageStatement.Digest(content) }, permissionsHash, now);
+            row = new VersionRow
+            {
+                ListingId = id, Version = version, State = "queued", Manifest = manifest, Content = content, Digest = PackageStatement.Digest(content),
+                Statement = statement, Signature = Convert.ToBase64String(keys.SignAsPublisher(publisher, PackageStatement.PublisherMessage(statement))),
+                SignerKeyId = publisher.KeyId, CreatedAt = now,
+            };
+            checks.Add(new("signature", true, $"signed by publisher key {publisher.KeyId}"));
+        }
         var listing = existing ?? new ListingRow { Id = id, Kind = kind, Publisher = publisher.Handle, Name = name, TenantId = tenantId, CreatedAt = now };
         listing.DisplayName = string.IsNullOrWhiteSpace(body.DisplayName) ? name : body.DisplayName.Trim();
         listing.Summary = summary;

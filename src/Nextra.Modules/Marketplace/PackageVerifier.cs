@@ -11,7 +11,7 @@ namespace Nextra.Modules.Marketplace;
 /// countersignature by a trusted key; then the file and permission digests against the stored bytes; then revocation
 /// (the version's state and the revocation list: <c>tool_revoked</c>, or <c>key_revoked</c> for a revoked signing key).
 /// </summary>
-internal sealed class PackageVerifier(IMarketplaceStore store, MarketplaceKeys keys, MarketplaceRegistry registry)
+internal sealed class PackageVerifier(IMarketplaceStore store, MarketplaceKeys keys, MarketplaceRegistry registry, IPublisherKeyStore heldKeys)
 {
     public const string SystemTenant = "";
 
@@ -22,7 +22,17 @@ internal sealed class PackageVerifier(IMarketplaceStore store, MarketplaceKeys k
         // An imported version (another server's signed .ntpkg) carries its publisher's key, which the trusted countersignature
         // below vouches for; a local publisher holding that handle under another key owns the namespace here.
         byte[] publisherKey;
-        if (version.PublisherKey is { Length: > 0 } imported)
+        if (await heldKeys.GetAsync(version.SignerKeyId, ct) is { } held && version.PublisherKey == held.PublicKey)
+        {
+            // A key the publisher holds itself: registered by the tenant that owns the namespace; versions it signed before it
+            // was revoked stay valid (the server's receipt time, not the signed one, decides).
+            if (held.TenantId != listing.TenantId || await store.GetPublisherAsync(held.TenantId, ct) is not { } owner || owner.Handle != listing.Publisher)
+                throw Refused(MarketplaceErrors.NamespaceMismatch, $"{label}: key {held.KeyId} belongs to another publisher; it may not sign {listing.Id}.");
+            if (held.RevokedAt is { } revokedAt && string.CompareOrdinal(revokedAt, version.CreatedAt) <= 0)
+                throw Refused(MarketplaceRegistry.KeyRevoked, $"{label} is signed by key {held.KeyId}, revoked at {revokedAt} before this version was received.");
+            publisherKey = Base64(held.PublicKey);
+        }
+        else if (version.PublisherKey is { Length: > 0 } imported)
         {
             if (await store.FindPublisherByHandleAsync(listing.Publisher, ct) is { } local && local.PublicKey != imported)
                 throw Refused(MarketplaceErrors.NamespaceMismatch, $"{label}: the namespace '{listing.Publisher}' belongs to a publisher of this server; a key of another server may not sign {listing.Id}.");

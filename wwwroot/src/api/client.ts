@@ -4,7 +4,7 @@ import type {
   Alert, AlertChannel, AlertDelivery, ApiKey, AuditPage, Billing, BuildResult, CreatedInvite, Flow, FlowInput, FlowStatusInfo,
   FlowTemplate, FlowVersion, FlowVersionSummary, Invite, ListingDetail, ListingPage, LogLine, MarketplaceInstall, Me, PublishRequest, Submission, Member, ModuleUpload,
   NewApiKey, Problem, Run, RunPage, SecretInfo, SlaReport, SsoProviderInfo, SsoProviderInput, SsoProviderView, SsoSettings, TenantInfo,
-  TriggerInfo, Usage, UsageLedgerPage, UsageMonth, WasmModule, TemplateFlowSetup, UsedTemplateFlow, PublisherStats,
+  TriggerInfo, Usage, UsageLedgerPage, UsageMonth, WasmModule, TemplateFlowSetup, UsedTemplateFlow, PublisherStats, VersionDetail, PublisherKey,
 } from './types';
 
 export class ApiError extends Error {
@@ -192,7 +192,7 @@ export function createApi(deps: ApiDeps) {
         throw e;
       }
     },
-    marketplace: (kind: 'tools' | 'flows', q: { q?: string; category?: string; sort?: string; cursor?: string } = {}) => {
+    marketplace: (kind: 'tools' | 'flows', q: { q?: string; category?: string; sort?: string; cursor?: string; review?: string; network?: string; installed?: string } = {}) => {
       const qs = new URLSearchParams();
       for (const [k, v] of Object.entries(q)) if (v) qs.set(k, v);
       const s = qs.toString();
@@ -214,6 +214,15 @@ export function createApi(deps: ApiDeps) {
     reportReview: (kind: 'tools' | 'flows', id: string, reviewId: string, reason: string, text?: string) =>
       json<{ reviewId: string; reason: string; state: string; hidden: boolean }>('POST',
         `/api/marketplace/${kind}/${id.split('/').map(enc).join('/')}/reviews/${enc(reviewId)}/reports`, { reason, text }),
+    listingVersion: (kind: 'tools' | 'flows', id: string, version: string) =>
+      json<VersionDetail>('GET', `/api/marketplace/${kind}/${id.split('/').map(enc).join('/')}/versions/${enc(version)}`),
+    replyToReview: (kind: 'tools' | 'flows', id: string, reviewId: string, text: string) =>
+      json<{ reviewId: string; reply: string; repliedAt: string }>('POST',
+        `/api/marketplace/${kind}/${id.split('/').map(enc).join('/')}/reviews/${enc(reviewId)}/reply`, { text }),
+    publisher: () => json<{ handle: string; published: boolean; keyId: string; publicKey: string }>('GET', '/api/marketplace/publisher'),
+    publisherKeys: () => json<PublisherKey[]>('GET', '/api/marketplace/publisher/keys'),
+    registerPublisherKey: (publicKey: string, name?: string) => json<PublisherKey>('POST', '/api/marketplace/publisher/keys', { publicKey, name }),
+    revokePublisherKey: (keyId: string) => json<void>('DELETE', `/api/marketplace/publisher/keys/${enc(keyId)}`),
     publish: (b: PublishRequest) => json<{ submissionId: string }>('POST', '/api/marketplace/publish', b),
     submission: (id: string) => json<Submission>('GET', `/api/marketplace/submissions/${enc(id)}`),
     billing: () => json<Billing>('GET', '/api/billing'),

@@ -392,8 +392,18 @@ export interface ListingDetail extends ListingSummary {
   name: string; visibility: string; versions: { version: string; state: string; digest: string; createdAt: string }[];
   permissions?: ToolPermissions | null; permissionSummary: string[]; readmeHtml: string;
   secrets: { name: string; purpose?: string | null; hosts: string[] }[]; inputs: TemplateInput[]; tools: string[];
-  reviews: { id: string; up: boolean; text?: string | null; createdAt: string; mine?: boolean; held?: boolean; hidden?: boolean }[]; installId?: string | null; signatureValid: boolean;
+  reviews: { id: string; up: boolean; text?: string | null; createdAt: string; mine?: boolean; held?: boolean; hidden?: boolean; reply?: string | null; repliedAt?: string | null }[];
+  installId?: string | null; signatureValid: boolean;
 }
+/** `GET /api/marketplace/{tools|flows}/{publisher}/{name}/versions/{version}`. */
+export interface VersionDetail {
+  id: string; kind: string; version: string; state: string; reviewLevel: string; digest: string; createdAt: string; publishedAt?: string | null;
+  permissions?: ToolPermissions | null; permissionSummary: string[]; inputs: TemplateInput[]; secrets: string[]; tools: string[]; statement: string;
+  signatures: { role: 'publisher' | 'registry' | string; keyId: string; signature: string; keyKind?: string | null; document?: string | null }[];
+  rollout?: { state: 'first' | 'complete' | 'halted' | string; startedAt: string; restAfter?: string | null; detail?: string | null } | null;
+}
+/** `GET /api/marketplace/publisher/keys`: the publisher's own signing keys. */
+export interface PublisherKey { keyId: string; publicKey: string; name: string; createdAt: string; revokedAt?: string | null }
 export interface SubmissionCheck { name: string; ok: boolean; detail?: string | null }
 /** `GET /api/marketplace/submissions/{id}`; `sanitizedYaml` is the template as published (flows). */
 export interface Submission { id: string; state: 'queued' | 'published' | 'rejected' | string; checks: SubmissionCheck[]; listingId?: string | null; version?: string | null; sanitizedYaml?: string | null }

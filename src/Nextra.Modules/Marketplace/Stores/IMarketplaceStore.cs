@@ -18,7 +18,7 @@ internal interface IMarketplaceStore
     Task<ListingRow?> GetListingAsync(string viewerTenantId, string id, CancellationToken ct);
     /// <summary>Inserts the listing or updates its descriptive fields, latest version and review level.</summary>
     Task SaveListingAsync(ListingRow row, CancellationToken ct);
-    /// <summary>Listed (has a published version) listings of a kind the viewer may see, matching <paramref name="query"/> (full text) and category; at most <paramref name="limit"/>.</summary>
+    /// <summary>Listed (has a published version) listings of a kind the viewer may see, matching <paramref name="query"/> (full text) and category; at most <paramref name="limit"/>. Each hit carries its latest version's manifest (the filters).</summary>
     Task<IReadOnlyList<ListingHit>> SearchAsync(string viewerTenantId, string kind, string? query, string? category, string activeSince, int limit, CancellationToken ct);
 
     /// <summary>False when that version already exists (versions are immutable).</summary>
@@ -47,6 +47,10 @@ internal interface IMarketplaceStore
     /// votes only) are recomputed in the same transaction. Returns the review id (the stored one when the vote was replaced).
     /// </summary>
     Task<string> UpsertVoteAsync(VoteRow row, CancellationToken ct);
+    /// <summary>Sets the publisher's reply to a review unless it has one; false when it has (one reply per review) or there is no such review.</summary>
+    Task<bool> ReplyToReviewAsync(string reviewId, string reply, string at, CancellationToken ct);
+    /// <summary>Votes with review text the tenant wrote (or rewrote) at or after <paramref name="since"/> (the R7 daily cap).</summary>
+    Task<long> CountReviewsSinceAsync(string tenantId, string since, CancellationToken ct);
     Task<IReadOnlyList<VoteRow>> ListVotesAsync(string listingId, int limit, CancellationToken ct);
     /// <summary>Counts every held vote whose <c>counts_at</c> is at or before <paramref name="now"/> and recomputes those listings' totals; how many were released.</summary>
     Task<int> ReleaseHeldVotesAsync(string now, CancellationToken ct);

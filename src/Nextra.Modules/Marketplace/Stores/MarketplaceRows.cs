@@ -127,6 +127,9 @@ internal sealed class VoteRow
     public string? HiddenAt { get; set; }
     /// <summary>Reports from distinct tenants since the last restore (read only).</summary>
     public long Reports { get; set; }
+    /// <summary>The publisher's one reply (R7), and when.</summary>
+    public string? Reply { get; set; }
+    public string? ReplyAt { get; set; }
 }
 
 /// <summary>A tenant's report of a review (R7: hidden after 3 from distinct tenants), one per tenant and review (a repeat replaces it).</summary>
@@ -143,7 +146,7 @@ internal sealed class ReviewReportRow
 internal sealed record ReviewReportOutcome(long Reports, bool Hidden, bool First);
 
 /// <summary>A search hit: the listing, the provider's text relevance (higher is better; 1 without a query) and active tenants in 30 days.</summary>
-internal sealed record ListingHit(ListingRow Listing, double TextScore, long ActiveTenants);
+internal sealed record ListingHit(ListingRow Listing, double TextScore, long ActiveTenants, string? LatestManifest = null);
 
 /// <summary>A flow created from a template (R6): which version, its inputs (JSON object) and the tenant secrets it needs (JSON array, after the bindings).</summary>
 internal sealed class TemplateFlowRow

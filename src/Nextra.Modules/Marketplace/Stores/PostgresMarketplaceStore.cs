@@ -91,12 +91,12 @@ internal sealed class PostgresMarketplaceStore(IPostgresConnectionFactory db) : 
 
     public async Task<IReadOnlyList<ListingHit>> SearchAsync(string viewerTenantId, string kind, string? query, string? category, string activeSince, int limit, CancellationToken ct)
     {
-        const string Active = "(SELECT COUNT(DISTINCT u.tenant_id) FROM marketplace_usage u WHERE u.listing_id = l.id AND u.day >= @since)";
+        const string Active = "(SELECT COUNT(DISTINCT u.tenant_id) FROM marketplace_usage u WHERE u.listing_id = l.id AND u.day >= @since), (SELECT v.manifest FROM marketplace_versions v WHERE v.listing_id = l.id AND v.version = l.latest_version)";
         const string Filter = "l.kind = @kind AND l.latest_version IS NOT NULL AND (l.visibility = 'public' OR l.tenant_id = @t) AND (CAST(@cat AS TEXT) IS NULL OR l.categories LIKE '%\"' || CAST(@cat AS TEXT) || '\"%')";
         if (string.IsNullOrWhiteSpace(query))
         {
             return await QueryAsync($"SELECT {ListingCols}, 1.0::float8, {Active} FROM marketplace_listings l WHERE {Filter} LIMIT @limit",
-                r => new ListingHit(Listing(r), r.GetDouble(17), r.GetInt64(18)), ct,
+                r => new ListingHit(Listing(r), r.GetDouble(17), r.GetInt64(18), r.StringOrNull(19)), ct,
                 ("@kind", kind), ("@t", viewerTenantId), ("@cat", category), ("@since", activeSince), ("@limit", limit));
         }
         // Prefix terms like the SQLite provider: each word of the text becomes word:* (punctuation dropped, so tsquery syntax is inert).
@@ -109,7 +109,7 @@ internal sealed class PostgresMarketplaceStore(IPostgresConnectionFactory db) : 
             SELECT {ListingCols}, ts_rank_cd(l.search, q)::float8, {Active}
             FROM marketplace_listings l, to_tsquery('english', @q) q
             WHERE l.search @@ q AND {Filter} LIMIT @limit
-            """, r => new ListingHit(Listing(r), r.GetDouble(17), r.GetInt64(18)), ct,
+            """, r => new ListingHit(Listing(r), r.GetDouble(17), r.GetInt64(18), r.StringOrNull(19)), ct,
             ("@q", tsq), ("@kind", kind), ("@t", viewerTenantId), ("@cat", category), ("@since", activeSince), ("@limit", limit));
     }
 
@@ -209,12 +209,13 @@ internal sealed class PostgresMarketplaceStore(IPostgresConnectionFactory db) : 
     public async Task<bool> DeleteInstallAsync(string tenantId, string id, CancellationToken ct) =>
         await ExecAsync("DELETE FROM marketplace_installs WHERE tenant_id = @t AND id = @id", ct, ("@t", tenantId), ("@id", id)) > 0;
 
-    private const string VoteCols = "v.id, v.listing_id, v.tenant_id, v.up, v.text, v.created_at, v.counts_at, v.counted, v.hidden_at, (SELECT COUNT(*) FROM marketplace_review_reports p WHERE p.review_id = v.id)";
+    private const string VoteCols = "v.id, v.listing_id, v.tenant_id, v.up, v.text, v.created_at, v.counts_at, v.counted, v.hidden_at, (SELECT COUNT(*) FROM marketplace_review_reports p WHERE p.review_id = v.id), v.reply, v.reply_at";
 
     private static VoteRow Vote(NpgsqlDataReader r) => new()
     {
         Id = r.GetString(0), ListingId = r.GetString(1), TenantId = r.GetString(2), Up = r.GetBoolean(3), Text = r.StringOrNull(4), CreatedAt = r.GetString(5),
         CountsAt = r.GetString(6), Counted = r.GetBoolean(7), HiddenAt = r.StringOrNull(8), Reports = r.GetInt64(9),
+        Reply = r.StringOrNull(10), ReplyAt = r.StringOrNull(11),
     };
 
     private const string Recount = """
@@ -230,7 +231,8 @@ internal sealed class PostgresMarketplaceStore(IPostgresConnectionFactory db) : 
         await using (var cmd = conn.Command("""
             INSERT INTO marketplace_votes (id, listing_id, tenant_id, up, text, created_at, counts_at, counted) VALUES (@id, @l, @t, @u, @x, @c, @ca, @cd)
             ON CONFLICT (listing_id, tenant_id) DO UPDATE SET up = excluded.up, text = excluded.text, created_at = excluded.created_at,
-                counts_at = excluded.counts_at, counted = excluded.counted
+                counts_at = excluded.counts_at, counted = excluded.counted,
+                reply = CASE WHEN marketplace_votes.text IS NOT DISTINCT FROM excluded.text THEN marketplace_votes.reply END, reply_at = CASE WHEN marketplace_votes.text IS NOT DISTINCT FROM excluded.text THEN marketplace_votes.reply_at END
             RETURNING id
             """, tx, ("@id", row.Id), ("@l", row.ListingId), ("@t", row.TenantId), ("@u", row.Up), ("@x", row.Text), ("@c", row.CreatedAt),
             ("@ca", row.CountsAt), ("@cd", row.Counted)))
@@ -240,6 +242,13 @@ internal sealed class PostgresMarketplaceStore(IPostgresConnectionFactory db) : 
         await tx.CommitAsync(ct);
         return id;
     }
+
+    public async Task<bool> ReplyToReviewAsync(string reviewId, string reply, string at, CancellationToken ct) =>
+        await ExecAsync("UPDATE marketplace_votes SET reply = @r, reply_at = @at WHERE id = @id AND reply IS NULL", ct, ("@r", reply), ("@at", at), ("@id", reviewId)) == 1;
+
+    public async Task<long> CountReviewsSinceAsync(string tenantId, string since, CancellationToken ct) =>
+        (await QueryAsync("SELECT COUNT(*) FROM marketplace_votes WHERE tenant_id = @t AND text IS NOT NULL AND created_at >= @s", r => r.GetInt64(0), ct,
+            ("@t", tenantId), ("@s", since))).Single();
 
     public async Task<IReadOnlyList<VoteRow>> ListVotesAsync(string listingId, int limit, CancellationToken ct) =>
         await QueryAsync($"SELECT {VoteCols} FROM marketplace_votes v WHERE v.listing_id = @l ORDER BY v.created_at DESC LIMIT @n", Vote, ct, ("@l", listingId), ("@n", limit));

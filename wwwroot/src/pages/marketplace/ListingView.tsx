@@ -4,6 +4,8 @@ import { api, errorMessage } from '../../api/client';
 import type { ListingDetail } from '../../api/types';
 import { canEdit, useAuth } from '../../components/auth';
 import { ErrorBanner } from '../../components/Layout';
+import { ReviewsPanel } from './ReviewsPanel';
+import { VersionsPanel } from './VersionsPanel';
 
 /** A listing page: README, versions, permissions in plain words, secrets and inputs, Install / Use template with consent, votes. */
 export default function ListingView({ kind, id, onBack }: { kind: 'tools' | 'flows'; id: string; onBack: () => void }) {
@@ -21,6 +23,8 @@ export default function ListingView({ kind, id, onBack }: { kind: 'tools' | 'flo
   const [reportText, setReportText] = useState('');
   /** The review being reported (null: the report form is about the listing). */
   const [reportingReview, setReportingReview] = useState<string | null>(null);
+  /** This tenant's publisher handle: the publisher of a listing replies to its reviews. */
+  const [handle, setHandle] = useState<string | null>(null);
 
   useEffect(() => {
     api.listing(kind, id).then((d) => {
@@ -28,6 +32,7 @@ export default function ListingView({ kind, id, onBack }: { kind: 'tools' | 'flo
       setName(d.displayName);
       setInputs(Object.fromEntries(d.inputs.map((i) => [i.id, i.default ?? ''])));
     }, (e) => setError(errorMessage(e)));
+    api.publisher().then((p) => setHandle(p.handle), () => setHandle(null));
   }, [kind, id]);
 
   async function confirm() {
@@ -136,25 +141,10 @@ export default function ListingView({ kind, id, onBack }: { kind: 'tools' | 'flo
                 </section>
               )}
               {l.tools.length > 0 && <section className="card"><h2>Tools it uses</h2><ul>{l.tools.map((t) => <li key={t}><code>{t}</code></li>)}</ul></section>}
-              <section className="card">
-                <h2>Versions</h2>
-                <ul>{l.versions.map((v) => <li key={v.version}>{v.version} <span className="muted small">{v.state} · {v.digest.slice(0, 19)}…</span></li>)}</ul>
-              </section>
-              {l.reviews.length > 0 && (
-                <section className="card">
-                  <h2>Reviews</h2>
-                  <ul>{l.reviews.map((r) => (
-                    <li key={r.id} data-testid="review">
-                      {r.up ? '▲' : '▼'} {r.text ?? ''}
-                      {r.mine && r.held && <span className="muted small"> (yours; held: counted once your tenant is a few days old)</span>}
-                      {r.mine && r.hidden && <span className="muted small"> (yours; hidden after reports, pending moderation)</span>}
-                      {canEdit(me) && !r.mine && r.text && (
-                        <button className="link small" onClick={() => { setReportingReview(r.id); setReason('spam'); setReporting(true); }} data-testid="report-review">Report</button>
-                      )}
-                    </li>
-                  ))}</ul>
-                </section>
-              )}
+              <VersionsPanel kind={kind} listing={l} />
+              <ReviewsPanel kind={kind} listing={l} isPublisher={handle === l.publisher} canEdit={canEdit(me)}
+                onReport={(reviewId) => { setReportingReview(reviewId); setReason('spam'); setReporting(true); }}
+                onChange={(reviews) => setL({ ...l, reviews })} />
             </aside>
           </div>
           {dialog && (

@@ -4,7 +4,9 @@ import { api, errorMessage } from '../../api/client';
 import type { ListingSummary } from '../../api/types';
 import { ErrorBanner } from '../../components/Layout';
 import ListingView from './ListingView';
+import { PublisherKeysPanel } from './PublisherKeysPanel';
 import { PublisherStatsPanel } from './PublisherStatsPanel';
+import { useAuth } from '../../components/auth';
 
 type Kind = 'tools' | 'flows';
 type Tab = Kind | 'mine';
@@ -12,12 +14,16 @@ type Tab = Kind | 'mine';
 /** /marketplace: tabs Tools / Flow templates, search with filters, listing cards; a card opens its listing page. */
 export default function MarketplacePage() {
   const [params, setParams] = useSearchParams();
+  const { me } = useAuth();
   const tab: Tab = params.get('tab') === 'tools' ? 'tools' : params.get('tab') === 'mine' ? 'mine' : 'flows';
   const kind: Kind = tab === 'tools' ? 'tools' : 'flows';
   const open = params.get('listing');
   const [q, setQ] = useState(params.get('q') ?? '');
   const [category, setCategory] = useState('');
   const [sort, setSort] = useState('relevance');
+  const [review, setReview] = useState('');
+  const [offline, setOffline] = useState(false);
+  const [installed, setInstalled] = useState(false);
   const [items, setItems] = useState<ListingSummary[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -25,13 +31,16 @@ export default function MarketplacePage() {
   const search = useCallback(async (cursor?: string) => {
     setError(null);
     try {
-      const page = await api.marketplace(kind, { q: params.get('q') ?? '', category, sort, cursor });
+      const page = await api.marketplace(kind, {
+        q: params.get('q') ?? '', category, sort, cursor, review,
+        network: kind === 'tools' && offline ? 'none' : undefined, installed: installed ? 'true' : undefined,
+      });
       setItems((prev) => (cursor && prev ? [...prev, ...page.items] : page.items));
       setNext(page.nextCursor ?? null);
     } catch (e) {
       setError(errorMessage(e));
     }
-  }, [kind, params, category, sort]);
+  }, [kind, params, category, sort, review, offline, installed]);
 
   useEffect(() => {
     if (!open && tab !== 'mine') void search();
@@ -57,6 +66,7 @@ export default function MarketplacePage() {
         <button role="tab" className={tab === 'mine' ? 'on' : ''} onClick={() => set({ tab: 'mine' })} data-testid="tab-mine">Published by me</button>
       </div>
       {tab === 'mine' && <PublisherStatsPanel onOpen={(k, id) => set({ tab: k, listing: id })} />}
+      {tab === 'mine' && <PublisherKeysPanel canManage={me?.role === 'owner' || me?.role === 'admin'} />}
       {tab !== 'mine' && <>
       <form className="market-search" onSubmit={(e) => { e.preventDefault(); set({ q }); }}>
         <input type="search" placeholder={kind === 'tools' ? 'Search tools' : 'Search templates'} value={q} onChange={(e) => setQ(e.target.value)} data-testid="market-q" />
@@ -67,6 +77,20 @@ export default function MarketplacePage() {
           <option value="recent">Recent</option>
           <option value="rating">Rating</option>
         </select>
+        <select value={review} onChange={(e) => setReview(e.target.value)} data-testid="market-review" title="Review level">
+          <option value="">Any review</option>
+          <option value="community">Community</option>
+          <option value="verified">Verified</option>
+          <option value="official">Official</option>
+        </select>
+        {kind === 'tools' && (
+          <label className="small" title="Only tools that make no network requests">
+            <input type="checkbox" checked={offline} onChange={(e) => setOffline(e.target.checked)} data-testid="market-offline" /> No network
+          </label>
+        )}
+        <label className="small" title={kind === 'tools' ? 'Only tools this workspace installed' : 'Only templates this workspace used'}>
+          <input type="checkbox" checked={installed} onChange={(e) => setInstalled(e.target.checked)} data-testid="market-installed" /> {kind === 'tools' ? 'Installed' : 'Used'}
+        </label>
         <button type="submit" className="primary">Search</button>
       </form>
       <ErrorBanner error={error} onClose={() => setError(null)} />
