@@ -34,6 +34,7 @@ internal static class OpenApiErrors
         ["POST /api/runs/{id}/replay"] = [(409, "conflict"), (429, "rate_limited | quota_exceeded"), (503, Stop)],
         ["POST /api/runs/{id}/steps/{n:int}/replay"] =
             [(409, "conflict"), (422, "payload_too_deep | validation_failed"), (429, "rate_limited | quota_exceeded"), (503, Stop)],
+        ["GET /api/usage/ledger"] = [(400, "bad_request")],
         ["POST /api/modules"] = [(403, "forbidden | quota_exceeded")],
         ["POST /api/modules/build"] = [(403, "forbidden | quota_exceeded")],
         ["DELETE /api/modules/{id}"] = [(409, "module_in_use")],

@@ -109,6 +109,7 @@ public static class RouteTable
         new("DELETE", "/api/flows/{id}/memory/{key}", Editor),
         new("GET", "/api/usage", Viewer),
         new("GET", "/api/usage/history", Viewer),
+        new("GET", "/api/usage/ledger", Admin), // billing data: admins and owners
 
         // Marketplace.
         new("GET", "/api/marketplace/tools", Viewer),

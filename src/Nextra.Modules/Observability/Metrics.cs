@@ -27,6 +27,8 @@ public sealed class Metrics : IDisposable
     private readonly Counter<long> _messages;
     private readonly Counter<long> _api;
     private readonly Counter<long> _triggers;
+    private readonly Counter<long> _usage;
+    private readonly Counter<long> _refunds;
     private readonly Histogram<double> _runDuration;
     private readonly Histogram<double> _stepDuration;
     private readonly Histogram<double> _wake;
@@ -41,6 +43,8 @@ public sealed class Metrics : IDisposable
         _executions = _meter.CreateCounter<long>("nextra_executions_total", description: "Runs finished, by flow and final status.");
         _messages = _meter.CreateCounter<long>("nextra_pump_messages_total", description: "Messages handled by listeners (steps), by flow.");
         _api = _meter.CreateCounter<long>("nextra_api_requests_total", description: "HTTP API requests, by route template, method and status code.");
+        _usage = _meter.CreateCounter<long>("nextra_usage_total", description: "Billed units counted (R10 ledger +1 entries), by unit.");
+        _refunds = _meter.CreateCounter<long>("nextra_usage_refunds_total", description: "Billed units refunded (R10 ledger -1 entries), by unit.");
         _triggers = _meter.CreateCounter<long>("nextra_triggers_total", description: "Trigger injections accepted, by trigger type.");
         _runDuration = Histogram("nextra_run_duration_seconds", "Run latency from start to final status, by flow.", LatencyBuckets);
         _stepDuration = Histogram("nextra_step_duration_seconds", "Listener step latency, by flow.", LatencyBuckets);
@@ -72,6 +76,12 @@ public sealed class Metrics : IDisposable
     public void ApiRequest(string route, string method, int status) =>
         _api.Add(1, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("method", method),
             new KeyValuePair<string, object?>("status", status is >= 0 and < 600 ? StatusCodes[status] : "other"));
+
+    /// <summary>Units counted (<c>nextra_usage_total{unit}</c>).</summary>
+    public void Usage(string unit, long qty) => _usage.Add(qty, new KeyValuePair<string, object?>("unit", unit));
+
+    /// <summary>Units refunded (<c>nextra_usage_refunds_total{unit}</c>).</summary>
+    public void UsageRefunded(string unit, long qty) => _refunds.Add(qty, new KeyValuePair<string, object?>("unit", unit));
 
     public void TriggerAccepted(string type) => _triggers.Add(1, new KeyValuePair<string, object?>("type", type));
 

@@ -14,6 +14,6 @@ public interface IRunRequestTracker
     /// <summary>The run is about to execute (its first step begins).</summary>
     Task RunStartingAsync(RunRequest request, LeaseFence fence, CancellationToken ct);
 
-    /// <summary>The run's final trace has committed (under <paramref name="fence"/>).</summary>
-    Task RunRecordedAsync(RunRequest request, LeaseFence fence, CancellationToken ct);
+    /// <summary>The run's final trace (<paramref name="run"/>) has committed (under <paramref name="fence"/>).</summary>
+    Task RunRecordedAsync(RunRequest request, LeaseFence fence, Pump.Runs.RunRecord run, CancellationToken ct);
 }

@@ -15,7 +15,7 @@ namespace Nextra.Modules.Orchestration;
 /// partition) is dropped: the new owner runs the request again.
 /// </summary>
 public sealed class RunRecorder(ITraceStore traces, IRunRollupStore rollups, IRunSignals signals, IEnumerable<IRunRequestTracker> trackers, ILiveEvents events,
-    Metrics metrics, IUsageMeter usage, TimeProvider time, ILogger<RunRecorder> logger)
+    Metrics metrics, IUsageMeter usage, TimeProvider time, ILogger<RunRecorder> logger, IUsageLedger? ledger = null)
 {
     private readonly IRunRequestTracker[] _trackers = [.. trackers];
     private readonly System.Diagnostics.Metrics.Counter<long> _fencedCounter = metrics.Meter.CreateCounter<long>("nextra_fenced_writes_total",
@@ -60,7 +60,14 @@ public sealed class RunRecorder(ITraceStore traces, IRunRollupStore rollups, IRu
         // reads after its answer already counts it.
         var rollup = Started(() => rollups.RecordRunAsync(request.TenantId, request.FlowId, run.StartedAt + TimeSpan.FromMilliseconds(run.DurationMs),
             run.Status, run.DurationMs, run.Error?.Code));
-        var metered = Started(() => usage.AddAsync(request.TenantId, run.StartedAt, Meters(run)));
+        var meters = Meters(run);
+        var metered = Started(() => usage.AddAsync(request.TenantId, run.StartedAt, meters));
+        // R10 fuel (F): the run's WASM calls, each budget − remaining or its whole budget when it trapped or timed out
+        // (the handler charges that), summed into one ledger entry per run (unique: a re-recorded run adds nothing).
+        var fuel = meters.WasmFuel > 0 && ledger is not null
+            ? Started(() => ledger.RecordAsync(request.TenantId, QuotaCounters.MonthOf(run.StartedAt), UsageUnits.Fuel, meters.WasmFuel, request.FlowId,
+                run.RunId, UsageUnits.WasmCalls, time.GetUtcNow()))
+            : Task.CompletedTask;
         try
         {
             await rollup.ConfigureAwait(false);
@@ -72,6 +79,8 @@ public sealed class RunRecorder(ITraceStore traces, IRunRollupStore rollups, IRu
         try
         {
             await metered.ConfigureAwait(false);
+            await fuel.ConfigureAwait(false);
+            if (meters.WasmFuel > 0) metrics.Usage(UsageUnits.Fuel, meters.WasmFuel);
         }
         catch (Exception ex)
         {
@@ -93,7 +102,7 @@ public sealed class RunRecorder(ITraceStore traces, IRunRollupStore rollups, IRu
         {
             try
             {
-                await tracker.RunRecordedAsync(request, fence, CancellationToken.None).ConfigureAwait(false);
+                await tracker.RunRecordedAsync(request, fence, run, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex)
             {

@@ -24,9 +24,16 @@ public static class Quota
     public static ApiException Flows(TierLimits tier) => Exceeded(
         $"The {tier.Name} tier allows {Plural(tier.Flows ?? 0, "flow")}; delete one or {SetTierHint}.", limit: "flows", tier: tier.Name);
 
+    /// <summary>The start of the next UTC month: when the month's executions are counted from zero again.</summary>
+    public static DateTimeOffset PeriodEnd(DateTimeOffset now)
+    {
+        var utc = now.ToUniversalTime();
+        return new DateTimeOffset(utc.Year, utc.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1);
+    }
+
     public static ApiException Executions(TierLimits tier, DateTimeOffset now)
     {
-        var next = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1);
+        var next = PeriodEnd(now);
         return Exceeded(
             $"The {tier.Name} tier allows {Plural(tier.ExecutionsPerMonth ?? 0, "execution")} a month and this month's are used; " +
             $"runs are accepted again from {next:yyyy-MM-dd} 00:00 UTC, or {SetTierHint}.", 429, "executions_per_month", tier.Name);

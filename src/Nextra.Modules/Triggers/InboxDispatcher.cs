@@ -21,6 +21,7 @@ internal sealed class InboxDispatcher(
     IRunFailures recorder,
     IFlowOwnership ownership,
     IRunSignals signals,
+    UsageRefunds refunds,
     IOptions<OrchestrationOptions> orchestration,
     IOptions<TriggersOptions> options,
     TimeProvider time,
@@ -144,7 +145,9 @@ internal sealed class InboxDispatcher(
                 {
                     if (done.Contains(request.Id))
                     {
-                        // Completed before the crash; only the inbox delete was lost.
+                        // Completed before the crash; only the inbox delete (and perhaps the refund, which is idempotent) was lost.
+                        if (await traces.GetAsync(request.TenantId, request.Id, ct).ConfigureAwait(false) is { } run)
+                            await refunds.RefundIfDueAsync(request.TenantId, request.Id, run.Status, run.Error?.Code, run.Steps.Count, ct).ConfigureAwait(false);
                         await inbox.CompleteAsync(request.TenantId, request.Id, fence, ct).ConfigureAwait(false);
                         finished++;
                     }

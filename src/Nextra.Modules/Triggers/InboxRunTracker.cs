@@ -4,12 +4,19 @@ using Nextra.Modules.Storage;
 
 namespace Nextra.Modules.Triggers;
 
-/// <summary>The inbox's side of a run: an attempt counted when it starts, the row removed once its trace committed.</summary>
-internal sealed class InboxRunTracker(IInboxStore inbox) : IRunRequestTracker
+/// <summary>
+/// The inbox's side of a run: an attempt counted when it starts; once its trace committed, the execution refunded
+/// when R10 says so, then the row removed (a crash between the two: recovery refunds again, which the ledger ignores).
+/// </summary>
+internal sealed class InboxRunTracker(IInboxStore inbox, UsageRefunds refunds) : IRunRequestTracker
 {
     public Task RunStartingAsync(RunRequest request, LeaseFence fence, CancellationToken ct) => inbox.MarkStartedAsync(request.TenantId, request.Id, fence, ct);
 
-    public Task RunRecordedAsync(RunRequest request, LeaseFence fence, CancellationToken ct) => inbox.CompleteAsync(request.TenantId, request.Id, fence, ct);
+    public async Task RunRecordedAsync(RunRequest request, LeaseFence fence, Pump.Runs.RunRecord run, CancellationToken ct)
+    {
+        await refunds.RefundIfDueAsync(request.TenantId, request.Id, run.Status, run.Error?.Code, run.Steps.Count, ct).ConfigureAwait(false);
+        await inbox.CompleteAsync(request.TenantId, request.Id, fence, ct).ConfigureAwait(false);
+    }
 }
 
 /// <summary>Acknowledged runs not started yet, for <c>GET /api/runs/{id}</c> (status <c>pending</c>).</summary>
@@ -20,6 +27,17 @@ internal sealed class PendingRuns(IInboxStore inbox) : ILiveRunSource
     public async Task<RunView?> FindAsync(string tenantId, string runId, CancellationToken ct) =>
         await inbox.FindAsync(tenantId, runId, ct).ConfigureAwait(false) is { } pending
             ? new RunView { RunId = runId, FlowId = pending.FlowId, Trigger = pending.Source.ToString(), Status = "pending", StartedAt = pending.CreatedAt }
+            : null;
+}
+
+/// <summary>Webhooks held at the quota (R10), for <c>GET /api/runs/{id}</c> (status <c>held</c>) until they are released.</summary>
+internal sealed class HeldRunSource(IHeldRunStore held) : ILiveRunSource
+{
+    public int Order => 11;
+
+    public async Task<RunView?> FindAsync(string tenantId, string runId, CancellationToken ct) =>
+        await held.FindAsync(tenantId, runId, ct).ConfigureAwait(false) is { } request
+            ? new RunView { RunId = runId, FlowId = request.FlowId, Trigger = request.Source.ToString(), Status = "held", StartedAt = request.CreatedAt }
             : null;
 }
 

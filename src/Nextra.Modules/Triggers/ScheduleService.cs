@@ -66,10 +66,14 @@ public sealed class ScheduleService(
     IExecutionMeter meter,
     ITierLimits tiers,
     IRunFailures recorder,
+    Observability.Metrics metrics,
     IOptions<TriggersOptions> options,
     TimeProvider time,
     ILogger<ScheduleService> logger) : BackgroundService
 {
+    /// <summary>The error code of a schedule slot skipped at 100% of the month's executions (R10).</summary>
+    public const string SkippedQuota = "skipped_quota";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.ScheduleTickSeconds), time);
@@ -103,9 +107,12 @@ public sealed class ScheduleService(
                 };
                 if (!await meter.TryReserveAsync(armed.TenantId, now, CancellationToken.None).ConfigureAwait(false))
                 {
-                    // Over the monthly quota: the slot is spent and shows as a failed run with the reason, never silently dropped.
+                    // Over the monthly quota (R10): the slot is spent and recorded as skipped_quota (a run that shows the reason,
+                    // not counted), never silently dropped.
                     var tier = await tiers.ForTenantAsync(armed.TenantId, CancellationToken.None).ConfigureAwait(false);
-                    if (!await RefuseAsync(request, name, slot, Quota.Executions(tier, now)).ConfigureAwait(false))
+                    var quota = Quota.Executions(tier, now);
+                    if (!await RefuseAsync(request, name, slot, new Common.ApiException(quota.Status, SkippedQuota, quota.Title, quota.Detail ?? quota.Message))
+                            .ConfigureAwait(false))
                     {
                         settled = false;
                         break;
@@ -131,6 +138,7 @@ public sealed class ScheduleService(
                     continue; // that slot already fired (before a restart, or on another instance)
                 }
                 if (mine) supervisor.Enqueue(request, fence);
+                metrics.Usage(UsageUnits.Execution, 1);
                 fired++;
             }
             // Slots up to now are settled: fired, already fired elsewhere, or skipped by policy.

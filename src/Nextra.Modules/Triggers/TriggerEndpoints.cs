@@ -65,9 +65,10 @@ internal static class TriggerEndpoints
             Id = RunIds.New(time), TenantId = flow.TenantId, FlowId = flowId, Source = RunSource.ForWebhook(trigger), PayloadXml = xml, PayloadJson = json,
             CreatedAt = time.GetUtcNow(),
         };
-        var accepted = await intake.AcceptAsync(request, wait, ct, answer).ConfigureAwait(false);
-        // Metered once accepted (a refused or rate-limited body is not the tenant's usage).
-        await usage.AddAsync(flow.TenantId, request.CreatedAt, new UsageDelta(WebhookBytesIn: Encoding.UTF8.GetByteCount(xml ?? json ?? "")), ct).ConfigureAwait(false);
+        var accepted = await intake.AcceptWebhookAsync(request, wait, http, ct, answer).ConfigureAwait(false);
+        // Metered once accepted or held (a refused or rate-limited body is not the tenant's usage).
+        if (http.Response.StatusCode != StatusCodes.Status429TooManyRequests)
+            await usage.AddAsync(flow.TenantId, request.CreatedAt, new UsageDelta(WebhookBytesIn: Encoding.UTF8.GetByteCount(xml ?? json ?? "")), ct).ConfigureAwait(false);
         return accepted;
     }
 

@@ -14,26 +14,49 @@ namespace Nextra.Modules.Triggers;
 /// with the run id, or with <c>?wait=</c> the finished run (504 when the wait runs out).
 /// </summary>
 public sealed class TriggerIntake(IInboxStore inbox, IFlowRuntime supervisor, IFlowOwnership ownership, IRunSignals signals, ITraceStore traces,
-    Metrics metrics, IExecutionMeter meter, IOptions<TriggersOptions> options)
+    Metrics metrics, IExecutionMeter meter, HeldRuns held, IOptions<TriggersOptions> options)
 {
     /// <summary>The <c>?answer=</c> values: the full run (the default) or the run's output payload alone.</summary>
     public const string AnswerRun = "run", AnswerOutput = "output";
 
     public async Task<IResult> AcceptAsync(RunRequest request, double? waitSeconds, CancellationToken ct, string? answer = null)
     {
-        var outputOnly = answer switch
-        {
-            null or "" or AnswerRun => false,
-            AnswerOutput => true,
-            _ => throw ApiException.BadRequest(ErrorCodes.BadRequest, $"answer must be '{AnswerRun}' (the default: the run object) or '{AnswerOutput}' (the output payload alone)."),
-        };
+        var outputOnly = OutputOnly(answer);
         // The tier's monthly executions: 429 quota_exceeded before anything is written.
         await meter.ReserveAsync(request.TenantId, request.CreatedAt, ct).ConfigureAwait(false);
+        return await AcceptReservedAsync(request, waitSeconds, outputOnly, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A webhook's injection (R10): at 100% of the month's executions it is held, not refused (202 with
+    /// <c>X-Nextra-Held: quota</c>, not counted, not run until released; 429 once the tenant's held runs are full).
+    /// </summary>
+    public async Task<IResult> AcceptWebhookAsync(RunRequest request, double? waitSeconds, HttpContext http, CancellationToken ct, string? answer = null)
+    {
+        var outputOnly = OutputOnly(answer);
+        if (!await meter.TryReserveAsync(request.TenantId, request.CreatedAt, ct).ConfigureAwait(false))
+        {
+            if (request.TraceParent is null) request = request with { TraceParent = TraceParents.CurrentOrNew() };
+            return await held.HoldAsync(request, http, ct).ConfigureAwait(false);
+        }
+        return await AcceptReservedAsync(request, waitSeconds, outputOnly, ct).ConfigureAwait(false);
+    }
+
+    private static bool OutputOnly(string? answer) => answer switch
+    {
+        null or "" or AnswerRun => false,
+        AnswerOutput => true,
+        _ => throw ApiException.BadRequest(ErrorCodes.BadRequest, $"answer must be '{AnswerRun}' (the default: the run object) or '{AnswerOutput}' (the output payload alone)."),
+    };
+
+    private async Task<IResult> AcceptReservedAsync(RunRequest request, double? waitSeconds, bool outputOnly, CancellationToken ct)
+    {
         var wait = waitSeconds is > 0 ? TimeSpan.FromSeconds(Math.Min(waitSeconds.Value, options.Value.MaxWaitSeconds)) : (TimeSpan?)null;
         // Registered before the row is handed on, so the finish cannot be missed.
         using var waiter = wait is null ? null : signals.WaitFor(request.TenantId, request.Id);
         await AppendAndDispatchAsync(request, ct).ConfigureAwait(false);
         metrics.TriggerAccepted(request.Source.Kind);
+        metrics.Usage(UsageUnits.Execution, 1);
         var accepted = new RunAccepted(request.Id);
         if (waiter is null) return TypedResults.Json(accepted, TriggersJsonContext.Default.RunAccepted, statusCode: StatusCodes.Status202Accepted);
         try

@@ -28,6 +28,14 @@ public static class TriggersModule
         services.AddMigrations("triggers", typeof(TriggersModule).Assembly, Databases.Inbox);
         services.AddStore<IInboxStore, SqliteInboxStore, PostgresInboxStore>();
         services.AddStore<IWebhookTokenStore, SqliteWebhookTokenStore, PostgresWebhookTokenStore>();
+        services.AddStore<IUsageLedger, SqliteUsageLedger, PostgresUsageLedger>();
+        services.AddStore<IHeldRunStore, SqliteHeldRunStore, PostgresHeldRunStore>();
+        services.TryAddSingleton<IHeldRunCount>(sp => sp.GetRequiredService<IHeldRunStore>());
+        services.TryAddSingleton<UsageRefunds>();
+        services.TryAddSingleton<HeldRuns>();
+        services.AddHostedService(sp => sp.GetRequiredService<HeldRuns>());
+        services.TryAddSingleton<HeldRunRelease>();
+        services.AddSingleton<ITierChangeHandler>(sp => sp.GetRequiredService<HeldRunRelease>());
         services.TryAddSingleton<WebhookTokens>();
         services.AddSingleton<IFlowRuntimeListener>(sp => sp.GetRequiredService<WebhookTokens>());
         services.TryAddSingleton<ScheduleArming>();
@@ -39,6 +47,7 @@ public static class TriggersModule
         services.AddHostedService(sp => sp.GetRequiredService<InboxDispatcher>());
         services.AddSingleton<IRunRequestTracker, InboxRunTracker>();
         services.AddSingleton<ILiveRunSource, PendingRuns>();
+        services.AddSingleton<ILiveRunSource, HeldRunSource>();
         services.AddSingleton<IQuotaCountSource, InboxExecutionCount>();
         services.TryAddSingleton<WebhookRateLimiter>();
         services.TryAddSingleton<RunningFlows>();

@@ -29,4 +29,8 @@ public sealed class TriggersOptions
     public int InboxPollMilliseconds { get; set; } = 1000;
     /// <summary>A slot this late is still on time (fired whatever the missed-slot policy).</summary>
     public double ScheduleGraceSeconds { get; set; } = 60;
+    /// <summary>Webhooks held per tenant at 100% of the month's executions (R10); beyond it, 429 <c>quota_exceeded</c>.</summary>
+    public int MaxHeldRuns { get; set; } = 1_000;
+    /// <summary>How often held runs are looked at for release (the period reset); an upgrade releases them at once.</summary>
+    public double HeldReleaseSeconds { get; set; } = 10;
 }

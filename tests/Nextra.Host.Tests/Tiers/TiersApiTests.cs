@@ -78,7 +78,7 @@ public sealed class TiersApiTests(TiersFactory factory) : IClassFixture<TiersFac
     }
 
     [Fact]
-    public async Task Executions_FreeTier_RefusedWith429AtMonthlyLimit()
+    public async Task Executions_FreeTier_WebhookHeldInjectAndReplayRefusedWith429AtMonthlyLimit()
     {
         var user = await UserOnTierAsync("free");
         var (flowId, hook) = await RunFlows.DeployAsync(user.Client);
@@ -88,7 +88,12 @@ public sealed class TiersApiTests(TiersFactory factory) : IClassFixture<TiersFac
         await Json.PostAsync(user.Client, $"/api/runs/{run["runId"]!.GetValue<string>()}/replay", new { }, 202);
 
         var detail = $"The free tier allows {TiersFactory.FreeExecutions} executions a month";
-        await Problems.AssertQuotaAsync(await user.Client.PostAsync(hook, Json.Body("""{"name":"c"}""")), HttpStatusCode.TooManyRequests, detail);
+        // R10: a webhook at the quota is durably accepted but held (not counted, not run); inject and replay are refused.
+        using (var held = await user.Client.PostAsync(hook, Json.Body("""{"name":"c"}""")))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, held.StatusCode);
+            Assert.Equal("quota", Assert.Single(held.Headers.GetValues("X-Nextra-Held")));
+        }
         await Problems.AssertQuotaAsync(await user.Client.PostAsJsonAsync($"/api/triggers/{flowId}/inject", new { payload = new { name = "d" } }),
             HttpStatusCode.TooManyRequests, detail);
         await Problems.AssertQuotaAsync(await user.Client.PostAsJsonAsync($"/api/runs/{run["runId"]!.GetValue<string>()}/replay", new { }),
@@ -103,6 +108,7 @@ public sealed class TiersApiTests(TiersFactory factory) : IClassFixture<TiersFac
         var usage = await UsageAsync(user);
         Assert.Equal(TiersFactory.FreeExecutions, usage["runsThisMonth"]!.GetValue<long>());
         Assert.Equal(TiersFactory.FreeExecutions, usage["runsLimit"]!.GetValue<long>());
+        Assert.Equal(1, usage["held"]!.GetValue<long>());
 
         // Another tenant's budget is its own.
         var other = await factory.CreateUserAsync("tiers-other-" + Guid.NewGuid().ToString("N"));

@@ -66,7 +66,7 @@ public class ExecutionQuotaTests
     }
 
     [Fact]
-    public async Task ScheduleFire_OverQuota_RecordedAsFailedRunWithCode()
+    public async Task ScheduleFire_OverQuota_RecordedAsSkippedQuota()
     {
         using var dir = new TempDir();
         var catalog = new InMemoryFlowCatalog();
@@ -85,7 +85,7 @@ public class ExecutionQuotaTests
         var runs = await WaitForRunsAsync(rt, "f1", 2);
         var refused = runs.Single(r => r.Status == "failed");
         Assert.Equal("schedule:tick", refused.Trigger);
-        Assert.Equal("quota_exceeded", refused.Error!.Code);
+        Assert.Equal("skipped_quota", refused.Error!.Code);
         Assert.Contains("free tier allows 1 execution a month", refused.Error.Message);
         Assert.Equal(new DateTimeOffset(2026, 3, 1, 10, 2, 0, TimeSpan.Zero), await rt.Inbox.LastSlotAsync("t1", "f1", "tick"));
         Assert.Equal(1, await rt.Inbox.MonthlyExecutionsAsync("t1", "2026-03"));

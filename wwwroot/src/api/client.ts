@@ -4,7 +4,7 @@ import type {
   Alert, AlertChannel, AlertDelivery, ApiKey, AuditPage, Billing, BuildResult, CreatedInvite, Flow, FlowInput, FlowStatusInfo,
   FlowTemplate, FlowVersion, FlowVersionSummary, Invite, ListingDetail, ListingPage, LogLine, MarketplaceInstall, Me, PublishRequest, Submission, Member, ModuleUpload,
   NewApiKey, Problem, Run, RunPage, SecretInfo, SlaReport, SsoProviderInfo, SsoProviderInput, SsoProviderView, SsoSettings, TenantInfo,
-  TriggerInfo, Usage, UsageMonth, WasmModule, TemplateFlowSetup, UsedTemplateFlow, PublisherStats, VersionDetail, PublisherKey,
+  TriggerInfo, Usage, UsageLedgerPage, UsageMonth, WasmModule, TemplateFlowSetup, UsedTemplateFlow, PublisherStats, VersionDetail, PublisherKey,
 } from './types';
 
 export class ApiError extends Error {
@@ -228,6 +228,8 @@ export function createApi(deps: ApiDeps) {
     billing: () => json<Billing>('GET', '/api/billing'),
     billingCheckout: (tier: string) => json<{ url: string }>('POST', '/api/billing/checkout', { tier }),
     billingPortal: () => json<{ url: string }>('POST', '/api/billing/portal', {}),
+    usageLedger: (cursor?: string | null, limit = 50) =>
+      json<UsageLedgerPage>('GET', `/api/usage/ledger?limit=${limit}${cursor ? `&cursor=${enc(cursor)}` : ''}`),
     usageHistory: (months = 12) => json<UsageMonth[]>('GET', `/api/usage/history?months=${months}`),
     /** The tenant's usage, or null when the server has no usage endpoint (404). */
     usage: async (): Promise<Usage | null> => {

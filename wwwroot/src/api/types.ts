@@ -57,6 +57,11 @@ export type Usage = S['UsageResponse'];
 /** One UTC month of metered usage (`GET /api/usage` meters, `GET /api/usage/history`). */
 export type UsageMonth = S['UsageMonth'];
 
+/** One usage ledger entry (`GET /api/usage/ledger`): delta +1 counted, -1 refunded. */
+export type UsageLedgerEntry = S['UsageLedgerEntry'];
+
+export type UsageLedgerPage = S['UsageLedgerPage'];
+
 export type BillingStatus = 'none' | 'active' | 'trialing' | 'past_due' | 'canceled';
 
 export type BillingPlan = S['BillingPlanResponse'];

@@ -209,7 +209,8 @@ internal sealed class PostgresInboxStore(IPostgresConnectionFactory db, TimeProv
     }
 
     // Every accepted row counts one execution of its tenant's month, in the same transaction: exact across crashes.
-    private static void AddInsert(NpgsqlBatch batch, RunRequest r, int partition, LeaseFence? claim)
+    // The usage ledger's +1 entry is in the same batch (R10): the count and the ledger cannot disagree.
+    internal static void AddInsert(NpgsqlBatch batch, RunRequest r, int partition, LeaseFence? claim, string reason = UsageUnits.Accepted)
     {
         var insert = new NpgsqlBatchCommand($"""
             INSERT INTO inbox({Columns}, partition, claimed_by, claimed_at, epoch)
@@ -239,7 +240,21 @@ internal sealed class PostgresInboxStore(IPostgresConnectionFactory db, TimeProv
         Add(count, "month", QuotaCounters.MonthOf(r.CreatedAt));
         Add(count, "shard", (short)Random.Shared.Next(CountShards));
         batch.BatchCommands.Add(count);
+        var ledger = new NpgsqlBatchCommand("""
+            INSERT INTO usage_ledger(tenant_id, period, unit, qty, flow_id, run_id, reason, at) VALUES(@tenant, @month, 'execution', 1, @flow, @id, @reason, @at)
+            ON CONFLICT DO NOTHING
+            """);
+        Add(ledger, "tenant", r.TenantId);
+        Add(ledger, "month", QuotaCounters.MonthOf(r.CreatedAt));
+        Add(ledger, "flow", r.FlowId);
+        Add(ledger, "id", r.Id);
+        Add(ledger, "reason", reason);
+        Add(ledger, "at", SqliteCommands.Iso(r.CreatedAt));
+        batch.BatchCommands.Add(ledger);
     }
+
+    /// <summary>A shard of a tenant's monthly count, for a refund's −1 (the month's count is the sum of its shards).</summary>
+    internal static short AnyShard() => (short)Random.Shared.Next(CountShards);
 
     private static void Add(NpgsqlBatchCommand command, string name, object? value) => command.Parameters.AddWithValue(name, value ?? DBNull.Value);
 

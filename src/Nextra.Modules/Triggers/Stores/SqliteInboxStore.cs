@@ -146,7 +146,8 @@ internal sealed class SqliteInboxStore(ISqliteConnectionFactory db, SqliteBatchW
 
     // Every accepted row counts one execution of its tenant's month, in the same transaction: exact across
     // crashes and free of an extra commit on the webhook hot path.
-    private static void Insert(SqliteConnection c, SqliteTransaction tx, RunRequest r, int partition, LeaseFence? claim)
+    // The usage ledger's +1 entry is written here too (R10): the count and the ledger cannot disagree.
+    internal static void Insert(SqliteConnection c, SqliteTransaction tx, RunRequest r, int partition, LeaseFence? claim, string reason = UsageUnits.Accepted)
     {
         c.ExecCached(tx, $"""
             INSERT INTO inbox({Columns}, partition, claimed_by, claimed_at, epoch)
@@ -160,6 +161,7 @@ internal sealed class SqliteInboxStore(ISqliteConnectionFactory db, SqliteBatchW
             INSERT INTO monthly_executions(tenant_id, month, count) VALUES($tenant, $month, 1)
             ON CONFLICT(tenant_id, month) DO UPDATE SET count = count + 1
             """, ("$tenant", r.TenantId), ("$month", QuotaCounters.MonthOf(r.CreatedAt)));
+        SqliteUsageLedger.Counted(c, tx, r.TenantId, QuotaCounters.MonthOf(r.CreatedAt), r.FlowId, r.Id, reason, r.CreatedAt);
     }
 
     private static RunRequest Read(SqliteDataReader r) => new()

@@ -5,6 +5,7 @@ import type { Billing, BillingPlan, Usage, UsageMonth } from '../../api/types';
 import { useAuth } from '../../components/auth';
 import { usageItems } from '../../components/format';
 import { ErrorBanner } from '../../components/Layout';
+import { HeldBanner, UsageLedger } from './UsageLedger';
 
 const STATUS_TEXT: Record<string, string> = {
   none: 'No subscription', active: 'Active', trialing: 'Trial', past_due: 'Payment past due', canceled: 'Canceled',
@@ -16,6 +17,7 @@ const limitText = (n: number | null) => (n === null ? 'unlimited' : n.toLocaleSt
 export default function BillingPage() {
   const { me } = useAuth();
   const owner = me?.role === 'owner';
+  const admin = owner || me?.role === 'admin';
   const [billing, setBilling] = useState<Billing | null>(null);
   const [usage, setUsage] = useState<Usage | null>(null);
   const [history, setHistory] = useState<UsageMonth[]>([]);
@@ -68,6 +70,7 @@ export default function BillingPage() {
       )}
       <section data-testid="usage-bars">
         <h2>Usage this month</h2>
+        <HeldBanner usage={usage} />
         {usage && usageItems(usage).map((u) => (
           <div key={u.label} className="usage-bar" data-testid={`usage-${u.label.toLowerCase().replace(/\s+/g, '-')}`}>
             <span>{u.label}</span>
@@ -98,6 +101,7 @@ export default function BillingPage() {
           </tbody>
         </table></div>
       </section>
+      {admin && <UsageLedger />}
     </div>
   );
 }
