@@ -157,6 +157,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/usage/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The usage ledger (R10): every counted (+1) and refunded (-1) unit, newest first; ?from=&to= (ISO-8601, to exclusive), ?cursor= of the previous page, ?limit= (default 50, at most 500). */
+        get: operations["GetUsageLedger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/templates": {
         parameters: {
             query?: never;
@@ -2639,6 +2656,23 @@ export interface components {
             content: null | string;
             wit: null | string;
         };
+        UsageLedgerEntry: {
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            at: string;
+            period: string;
+            unit: string;
+            /** Format: int64 */
+            delta: number;
+            flowId: null | string;
+            runId: string;
+            reason: string;
+        };
+        UsageLedgerPage: {
+            items: components["schemas"]["UsageLedgerEntry"][];
+            nextCursor: null | string;
+        };
         UsageMonth: {
             period: string;
             /** Format: int64 */
@@ -2681,6 +2715,8 @@ export interface components {
             /** Format: double */
             idleStopMinutes: null | number;
             meters: components["schemas"]["UsageMonth"];
+            /** Format: int64 */
+            held: number;
         };
         UseTemplateRequest: {
             version: null | string;
@@ -3221,6 +3257,67 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UsageMonth"][];
+                };
+            };
+            /** @description Unauthorized: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    GetUsageLedger: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageLedgerPage"];
+                };
+            };
+            /** @description Bad Request: `bad_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized: `unauthorized` */
