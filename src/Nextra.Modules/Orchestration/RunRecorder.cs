@@ -14,7 +14,7 @@ namespace Nextra.Modules.Orchestration;
 /// acknowledged run is never completed twice. A trace refused for a stale lease (another instance took the
 /// partition) is dropped: the new owner runs the request again.
 /// </summary>
-public sealed class RunRecorder(ITraceStore traces, IRunRollupStore rollups, IRunSignals signals, IEnumerable<IRunRequestTracker> trackers, ILiveEvents events,
+public sealed class RunRecorder(ITraceStore traces, IRunSignals signals, IEnumerable<IRunRequestTracker> trackers, ILiveEvents events,
     Metrics metrics, IUsageMeter usage, TimeProvider time, ILogger<RunRecorder> logger)
 {
     private readonly IRunRequestTracker[] _trackers = [.. trackers];
@@ -39,7 +39,9 @@ public sealed class RunRecorder(ITraceStore traces, IRunRollupStore rollups, IRu
         var entry = new TraceEntry(request.TenantId, request.FlowId, trigger, request.Recorded, run);
         try
         {
+            LatencyProbe.Mark(request.Id, "08 trace entry");
             await traces.SaveAsync(entry, fence).ConfigureAwait(false);
+            LatencyProbe.Mark(request.Id, "09 trace commit");
         }
         catch (FencedWriteException ex)
         {
@@ -55,30 +57,21 @@ public sealed class RunRecorder(ITraceStore traces, IRunRollupStore rollups, IRu
             return;
         }
         metrics.RunFinished(request.FlowId, run.Status, run.DurationMs / 1000.0);
-        // The SLA minute and the usage meters, after the trace (a run re-dispatched after a crash may count twice, never
-        // zero times), written together (each is group-committed) and before the waiters hear of the run, so what a caller
-        // reads after its answer already counts it.
-        var rollup = Started(() => rollups.RecordRunAsync(request.TenantId, request.FlowId, run.StartedAt + TimeSpan.FromMilliseconds(run.DurationMs),
-            run.Status, run.DurationMs, run.Error?.Code));
-        var metered = Started(() => usage.AddAsync(request.TenantId, run.StartedAt, Meters(run)));
+        // The usage meters (the webhook body's bytes with them), after the trace (a run re-dispatched after a crash may count
+        // twice, never zero times) and before the waiters hear of the run, so what a caller reads after its answer already
+        // counts it. The SLA minute was added by the trace's own write (see ITraceStore.SaveAsync).
         try
         {
-            await rollup.ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            logger.LogWarning(ex, "Run {RunId}: SLA rollup not recorded", request.Id);
-        }
-        try
-        {
-            await metered.ConfigureAwait(false);
+            await usage.AddAsync(request.TenantId, run.StartedAt, Meters(request, run)).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             logger.LogWarning(ex, "Run {RunId}: usage not metered", request.Id);
         }
+        LatencyProbe.Mark(request.Id, "10 usage commit");
         Tracing.RecordRun(new Tracing.RunScope(request.TenantId, request.FlowId, trigger, request.TraceParent), run);
         var view = RunView.From(request.FlowId, trigger, run, request.TraceParent);
+        LatencyProbe.Mark(request.Id, "11 run view");
         try
         {
             await signals.RunFinishedAsync(request.TenantId, view).ConfigureAwait(false);
@@ -91,9 +84,11 @@ public sealed class RunRecorder(ITraceStore traces, IRunRollupStore rollups, IRu
             new RunSummary(run.RunId, request.FlowId, trigger, run.Status, run.StartedAt, run.DurationMs, run.Steps.Count, run.Error)));
         foreach (var tracker in _trackers)
         {
+            var removing = LatencyProbe.Now();
             try
             {
                 await tracker.RunRecordedAsync(request, fence, CancellationToken.None).ConfigureAwait(false);
+                LatencyProbe.Add("x1 after the answer: inbox delete commit", removing);
             }
             catch (Exception ex)
             {
@@ -102,19 +97,8 @@ public sealed class RunRecorder(ITraceStore traces, IRunRollupStore rollups, IRu
         }
     }
 
-    private static Task Started(Func<Task> write)
-    {
-        try
-        {
-            return write();
-        }
-        catch (Exception ex)
-        {
-            return Task.FromException(ex);
-        }
-    }
-
-    private static UsageDelta Meters(RunRecord run)
+    /// <summary>What the run adds to its tenant's month, the webhook body's bytes included (metered here, with the rest, in one write).</summary>
+    internal static UsageDelta Meters(RunRequest request, RunRecord run)
     {
         long fuel = 0, prompt = 0, completion = 0;
         decimal cost = 0;
@@ -126,7 +110,8 @@ public sealed class RunRecorder(ITraceStore traces, IRunRollupStore rollups, IRu
             cost += step.CostUsd ?? 0;
         }
         return new UsageDelta(Runs: 1, Steps: run.Steps.Count, WasmFuel: fuel, LlmPromptTokens: prompt, LlmCompletionTokens: completion,
-            LlmCostMicros: (long)Math.Round(cost * 1_000_000m), WebhookBytesIn: 0);
+            LlmCostMicros: (long)Math.Round(cost * 1_000_000m),
+            WebhookBytesIn: request.Source.Kind == RunSource.Webhook ? System.Text.Encoding.UTF8.GetByteCount(request.PayloadXml ?? request.PayloadJson ?? "") : 0);
     }
 
     /// <summary>Records a run that could not start (flow stopped, unknown target…) as failed, so every acknowledged id ends.</summary>

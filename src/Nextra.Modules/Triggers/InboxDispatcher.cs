@@ -138,14 +138,15 @@ internal sealed class InboxDispatcher(
                 var claimed = await inbox.ClaimAsync(fences, ClaimBatch, ct).ConfigureAwait(false);
                 // Which claimed runs already have a final trace: one query per tenant and batch, not one per row.
                 var done = new HashSet<string>(StringComparer.Ordinal);
+                var removals = new List<Task>();
                 foreach (var tenant in claimed.GroupBy(c => c.Request.TenantId, StringComparer.Ordinal))
                     done.UnionWith(await traces.FinishedAmongAsync(tenant.Key, [.. tenant.Select(c => c.Request.Id)], ct).ConfigureAwait(false));
                 foreach (var (request, fence, cancel) in claimed)
                 {
                     if (done.Contains(request.Id))
                     {
-                        // Completed before the crash; only the inbox delete was lost.
-                        await inbox.CompleteAsync(request.TenantId, request.Id, fence, ct).ConfigureAwait(false);
+                        // Completed before the crash; only the inbox delete was lost. Awaited together (a store may batch them).
+                        removals.Add(inbox.CompleteAsync(request.TenantId, request.Id, fence, ct));
                         finished++;
                     }
                     else if (request.Attempts >= orchestration.Value.MaxAttempts)
@@ -161,6 +162,7 @@ internal sealed class InboxDispatcher(
                         rerun++;
                     }
                 }
+                await Task.WhenAll(removals).ConfigureAwait(false);
                 if (claimed.Count < ClaimBatch) break;
             }
         }

@@ -29,6 +29,7 @@ public sealed class TriggerIntake(IInboxStore inbox, IFlowRuntime supervisor, IF
         };
         // The tier's monthly executions: 429 quota_exceeded before anything is written.
         await meter.ReserveAsync(request.TenantId, request.CreatedAt, ct).ConfigureAwait(false);
+        LatencyProbe.Mark(request.Id, "03 quota reserve");
         var wait = waitSeconds is > 0 ? TimeSpan.FromSeconds(Math.Min(waitSeconds.Value, options.Value.MaxWaitSeconds)) : (TimeSpan?)null;
         // Registered before the row is handed on, so the finish cannot be missed.
         using var waiter = wait is null ? null : signals.WaitFor(request.TenantId, request.Id);
@@ -39,6 +40,7 @@ public sealed class TriggerIntake(IInboxStore inbox, IFlowRuntime supervisor, IF
         try
         {
             var finished = await waiter.Completion.WaitAsync(wait!.Value, ct).ConfigureAwait(false);
+            LatencyProbe.Mark(request.Id, "12 finished signal to the waiter");
             return outputOnly ? OutputOf(finished) : TypedResults.Ok(finished);
         }
         catch (TimeoutException)
@@ -90,6 +92,7 @@ public sealed class TriggerIntake(IInboxStore inbox, IFlowRuntime supervisor, IF
         try
         {
             await inbox.AppendAsync(request, ownership.PartitionOf(request.FlowId), mine ? fence : null, ct).ConfigureAwait(false);
+            LatencyProbe.Mark(request.Id, "04 inbox append commit");
         }
         catch
         {

@@ -15,7 +15,7 @@ namespace Nextra.Modules.Runs.Stores;
 /// <see cref="FencedWriteException"/> (a paused instance cannot overwrite the new owner's trace). Log lines are
 /// queued and inserted in batches by one background writer. Retention deletes in batches; autovacuum reclaims space.
 /// </summary>
-internal sealed class PostgresTraceStore(IPostgresConnectionFactory db, ILogger<PostgresTraceStore> logger) : ITraceStore, IAsyncDisposable
+internal sealed class PostgresTraceStore(IPostgresConnectionFactory db, IRunRollupStore rollups, ILogger<PostgresTraceStore> logger) : ITraceStore, IAsyncDisposable
 {
     private const string SummaryColumns = "run_id, flow_id, trigger, status, started_at, duration_ms, step_count, error_code, error_message";
     private const int LogBatch = 500;
@@ -85,6 +85,16 @@ internal sealed class PostgresTraceStore(IPostgresConnectionFactory db, ILogger<
             throw new FencedWriteException(fence);
         }
         await tx.CommitAsync(ct).ConfigureAwait(false);
+        if (!TraceEntry.IsFinal(run.Status)) return;
+        try
+        {
+            await rollups.RecordRunAsync(tenant, entry.FlowId, TraceEntry.FinishedAt(run), run.Status, run.DurationMs, run.Error?.Code, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The trace is durable: a lost count is an SLA minute short by one, not a reason to run the request again.
+            logger.LogWarning(ex, "Run {RunId}: SLA rollup not recorded", run.RunId);
+        }
     }
 
     private static NpgsqlBatchCommand Command(NpgsqlBatch batch, string sql, params (string Name, object? Value)[] args)
