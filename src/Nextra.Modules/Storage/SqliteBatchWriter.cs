@@ -55,7 +55,12 @@ public sealed class SqliteBatchWriter : IAsyncDisposable
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Interlocked.Increment(ref _pending);
         _deferred.Enqueue((work, done));
-        if (Interlocked.Exchange(ref _flushScheduled, 1) == 0) _ = FlushLaterAsync();
+        if (Volatile.Read(ref _closed))
+        {
+            // Closed meanwhile (its last drain may have missed this): fail what is left rather than leave it waiting.
+            while (_deferred.TryDequeue(out var left)) left.Done.TrySetException(new ObjectDisposedException(nameof(SqliteBatchWriter)));
+        }
+        else if (Interlocked.Exchange(ref _flushScheduled, 1) == 0) _ = FlushLaterAsync();
         return done.Task;
     }
 
@@ -80,11 +85,16 @@ public sealed class SqliteBatchWriter : IAsyncDisposable
         var batch = new List<(Action<SqliteConnection, SqliteTransaction> Work, TaskCompletionSource Done)>(_maxBatch);
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var item)) batch.Add(item);
-            while (batch.Count < _maxBatch && _deferred.TryDequeue(out var item)) batch.Add(item);
-            Commit(connection, batch);
-            Interlocked.Add(ref _pending, -batch.Count);
-            batch.Clear();
+            // Again while deferred work is left over a full batch: nothing else would wake the loop for it.
+            do
+            {
+                while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var item)) batch.Add(item);
+                while (batch.Count < _maxBatch && _deferred.TryDequeue(out var item)) batch.Add(item);
+                Commit(connection, batch);
+                Interlocked.Add(ref _pending, -batch.Count);
+                batch.Clear();
+            }
+            while (!_deferred.IsEmpty);
         }
         // Closing: what is still deferred is written now.
         Volatile.Write(ref _closed, true);
