@@ -26,6 +26,23 @@ internal sealed class PostgresTraceStore(IPostgresConnectionFactory db, IRunRoll
 
     public async Task SaveAsync(TraceEntry entry, LeaseFence fence, CancellationToken ct = default)
     {
+        await WriteAsync(entry, fence, ct).ConfigureAwait(false);
+        var run = entry.Run;
+        if (!TraceEntry.IsFinal(run.Status)) return;
+        // After the trace's connection went back to the pool: the rollups' writer needs one of its own.
+        try
+        {
+            await rollups.RecordRunAsync(entry.TenantId, entry.FlowId, TraceEntry.FinishedAt(run), run.Status, run.DurationMs, run.Error?.Code, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The trace is durable: a lost count is an SLA minute short by one, not a reason to run the request again.
+            logger.LogWarning(ex, "Run {RunId}: SLA rollup not recorded", run.RunId);
+        }
+    }
+
+    private async Task WriteAsync(TraceEntry entry, LeaseFence fence, CancellationToken ct)
+    {
         var run = entry.Run;
         var tenant = entry.TenantId;
         var encoded = TraceCodec.Encode(entry);
@@ -85,16 +102,6 @@ internal sealed class PostgresTraceStore(IPostgresConnectionFactory db, IRunRoll
             throw new FencedWriteException(fence);
         }
         await tx.CommitAsync(ct).ConfigureAwait(false);
-        if (!TraceEntry.IsFinal(run.Status)) return;
-        try
-        {
-            await rollups.RecordRunAsync(tenant, entry.FlowId, TraceEntry.FinishedAt(run), run.Status, run.DurationMs, run.Error?.Code, ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The trace is durable: a lost count is an SLA minute short by one, not a reason to run the request again.
-            logger.LogWarning(ex, "Run {RunId}: SLA rollup not recorded", run.RunId);
-        }
     }
 
     private static NpgsqlBatchCommand Command(NpgsqlBatch batch, string sql, params (string Name, object? Value)[] args)
