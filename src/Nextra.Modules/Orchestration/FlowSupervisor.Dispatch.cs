@@ -95,6 +95,7 @@ public sealed partial class FlowSupervisor
 
     private async Task DispatchAsync(FlowSlot slot, RunRequest request, LeaseFence fence)
     {
+        LatencyProbe.Mark(request.Id, "05 dispatch loop hop");
         if (_cancelBeforeStart.TryRemove(request.Id, out _))
         {
             await recorder.CompleteAsync(request, fence, new Pump.Runs.RunRecord
@@ -140,6 +141,7 @@ public sealed partial class FlowSupervisor
             return;
         }
         _active[request.Id] = (slot, handle, request.Source.ToString());
+        LatencyProbe.Mark(request.Id, "06 pump inject");
         _ = CompleteAsync(slot, request, fence, handle);
     }
 
@@ -158,6 +160,7 @@ public sealed partial class FlowSupervisor
         try
         {
             var record = await handle.Completion.ConfigureAwait(false);
+            LatencyProbe.Mark(request.Id, "07 run (pump steps, hops)");
             slot.Touch(time);
             if (record.Status == "cancelled" && slot.HandedOver)
             {
@@ -296,7 +299,7 @@ public sealed partial class FlowSupervisor
         return new Injection
         {
             RunId = request.Id, Target = target, PayloadClass = payloadClass, PayloadXml = request.PayloadXml,
-            PayloadJson = request.PayloadJson is null ? null : JsonNode.Parse(request.PayloadJson) as JsonObject, Source = request.Source.ToString(),
+            PayloadJson = request.ParsedJson ?? (request.PayloadJson is null ? null : JsonNode.Parse(request.PayloadJson) as JsonObject), Source = request.Source.ToString(),
         };
     }
 }

@@ -14,7 +14,7 @@ namespace Nextra.Modules.Orchestration;
 /// acknowledged run is never completed twice. A trace refused for a stale lease (another instance took the
 /// partition) is dropped: the new owner runs the request again.
 /// </summary>
-public sealed class RunRecorder(ITraceStore traces, IRunRollupStore rollups, IRunSignals signals, IEnumerable<IRunRequestTracker> trackers, ILiveEvents events,
+public sealed class RunRecorder(ITraceStore traces, IRunSignals signals, IEnumerable<IRunRequestTracker> trackers, ILiveEvents events,
     Metrics metrics, IUsageMeter usage, TimeProvider time, ILogger<RunRecorder> logger, IUsageLedger? ledger = null)
 {
     private readonly IRunRequestTracker[] _trackers = [.. trackers];
@@ -39,7 +39,9 @@ public sealed class RunRecorder(ITraceStore traces, IRunRollupStore rollups, IRu
         var entry = new TraceEntry(request.TenantId, request.FlowId, trigger, request.Recorded, run);
         try
         {
+            LatencyProbe.Mark(request.Id, "08 trace entry");
             await traces.SaveAsync(entry, fence).ConfigureAwait(false);
+            LatencyProbe.Mark(request.Id, "09 trace commit");
         }
         catch (FencedWriteException ex)
         {
@@ -55,39 +57,28 @@ public sealed class RunRecorder(ITraceStore traces, IRunRollupStore rollups, IRu
             return;
         }
         metrics.RunFinished(request.FlowId, run.Status, run.DurationMs / 1000.0);
-        // The SLA minute and the usage meters, after the trace (a run re-dispatched after a crash may count twice, never
-        // zero times), written together (each is group-committed) and before the waiters hear of the run, so what a caller
-        // reads after its answer already counts it.
-        var rollup = Started(() => rollups.RecordRunAsync(request.TenantId, request.FlowId, run.StartedAt + TimeSpan.FromMilliseconds(run.DurationMs),
-            run.Status, run.DurationMs, run.Error?.Code));
-        var meters = Meters(run);
-        var metered = Started(() => usage.AddAsync(request.TenantId, run.StartedAt, meters));
-        // R10 fuel (F): the run's WASM calls, each budget − remaining or its whole budget when it trapped or timed out
-        // (the handler charges that), summed into one ledger entry per run (unique: a re-recorded run adds nothing).
-        var fuel = meters.WasmFuel > 0 && ledger is not null
-            ? Started(() => ledger.RecordAsync(request.TenantId, QuotaCounters.MonthOf(run.StartedAt), UsageUnits.Fuel, meters.WasmFuel, request.FlowId,
-                run.RunId, UsageUnits.WasmCalls, time.GetUtcNow()))
-            : Task.CompletedTask;
+        // The usage meters (the webhook body's bytes with them), after the trace (a run re-dispatched after a crash may count
+        // twice, never zero times) and before the waiters hear of the run, so what a caller reads after its answer already
+        // counts it. The SLA minute was added by the trace's own write (see ITraceStore.SaveAsync).
+        var meters = Meters(request, run);
         try
         {
-            await rollup.ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            logger.LogWarning(ex, "Run {RunId}: SLA rollup not recorded", request.Id);
-        }
-        try
-        {
-            await metered.ConfigureAwait(false);
-            await fuel.ConfigureAwait(false);
+            await usage.AddAsync(request.TenantId, run.StartedAt, meters).ConfigureAwait(false);
+            // R10 fuel (F): the run's WASM calls, each budget − remaining or its whole budget when it trapped or timed out
+            // (the handler charges that), summed into one ledger entry per run (unique: a re-recorded run adds nothing).
+            if (meters.WasmFuel > 0 && ledger is not null)
+                await ledger.RecordAsync(request.TenantId, QuotaCounters.MonthOf(run.StartedAt), UsageUnits.Fuel, meters.WasmFuel, request.FlowId,
+                    run.RunId, UsageUnits.WasmCalls, time.GetUtcNow()).ConfigureAwait(false);
             if (meters.WasmFuel > 0) metrics.Usage(UsageUnits.Fuel, meters.WasmFuel);
         }
         catch (Exception ex)
         {
             logger.LogWarning(ex, "Run {RunId}: usage not metered", request.Id);
         }
+        LatencyProbe.Mark(request.Id, "10 usage commit");
         Tracing.RecordRun(new Tracing.RunScope(request.TenantId, request.FlowId, trigger, request.TraceParent), run);
         var view = RunView.From(request.FlowId, trigger, run, request.TraceParent);
+        LatencyProbe.Mark(request.Id, "11 run view");
         try
         {
             await signals.RunFinishedAsync(request.TenantId, view).ConfigureAwait(false);
@@ -100,9 +91,11 @@ public sealed class RunRecorder(ITraceStore traces, IRunRollupStore rollups, IRu
             new RunSummary(run.RunId, request.FlowId, trigger, run.Status, run.StartedAt, run.DurationMs, run.Steps.Count, run.Error)));
         foreach (var tracker in _trackers)
         {
+            var removing = LatencyProbe.Now();
             try
             {
                 await tracker.RunRecordedAsync(request, fence, run, CancellationToken.None).ConfigureAwait(false);
+                LatencyProbe.Add("x1 after the answer: inbox delete commit", removing);
             }
             catch (Exception ex)
             {
@@ -111,19 +104,8 @@ public sealed class RunRecorder(ITraceStore traces, IRunRollupStore rollups, IRu
         }
     }
 
-    private static Task Started(Func<Task> write)
-    {
-        try
-        {
-            return write();
-        }
-        catch (Exception ex)
-        {
-            return Task.FromException(ex);
-        }
-    }
-
-    private static UsageDelta Meters(RunRecord run)
+    /// <summary>What the run adds to its tenant's month, the webhook body's bytes included (metered here, with the rest, in one write).</summary>
+    internal static UsageDelta Meters(RunRequest request, RunRecord run)
     {
         long fuel = 0, prompt = 0, completion = 0;
         decimal cost = 0;
@@ -135,7 +117,8 @@ public sealed class RunRecorder(ITraceStore traces, IRunRollupStore rollups, IRu
             cost += step.CostUsd ?? 0;
         }
         return new UsageDelta(Runs: 1, Steps: run.Steps.Count, WasmFuel: fuel, LlmPromptTokens: prompt, LlmCompletionTokens: completion,
-            LlmCostMicros: (long)Math.Round(cost * 1_000_000m), WebhookBytesIn: 0);
+            LlmCostMicros: (long)Math.Round(cost * 1_000_000m),
+            WebhookBytesIn: request.Source.Kind == RunSource.Webhook ? System.Text.Encoding.UTF8.GetByteCount(request.PayloadXml ?? request.PayloadJson ?? "") : 0);
     }
 
     /// <summary>Records a run that could not start (flow stopped, unknown target…) as failed, so every acknowledged id ends.</summary>

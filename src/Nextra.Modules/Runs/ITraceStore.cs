@@ -10,7 +10,13 @@ namespace Nextra.Modules.Runs;
 /// </summary>
 public interface ITraceStore
 {
-    /// <summary>Commits a run's trace (a final one, or a re-run overwriting a half-way one); completes once durable.</summary>
+    /// <summary>
+    /// Commits a run's trace (a final one, or a re-run overwriting a half-way one); completes once durable. A final trace
+    /// (<see cref="TraceEntry.IsFinal"/>) also adds the run to its minute of <see cref="IRunRollupStore"/>, by the time the
+    /// task completes: SQLite in the trace's own transaction (one commit per run); Postgres through the rollups' group
+    /// commit right after the trace's (summed per minute, so runs finishing together do not queue on one row's lock).
+    /// A refused trace (fenced) adds nothing. A run recorded twice (re-dispatched after a crash) may count twice.
+    /// </summary>
     Task SaveAsync(TraceEntry entry, LeaseFence fence, CancellationToken ct = default);
 
     /// <summary>The run with every step, or null when the tenant has no such run.</summary>

@@ -15,6 +15,11 @@ public sealed record RunRequest
     public string? PayloadClass { get; init; }
     public string? PayloadXml { get; init; }
     public string? PayloadJson { get; init; }
+    /// <summary>
+    /// <see cref="PayloadJson"/> as already parsed by the endpoint that accepted it, handed to the run so the body is parsed
+    /// once; not stored (a request read back from the inbox parses its text). The run owns it: nothing else may change it.
+    /// </summary>
+    public System.Text.Json.Nodes.JsonObject? ParsedJson { get; init; }
     /// <summary>Times the run started executing before (a crash during execution counts one).</summary>
     public int Attempts { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }

@@ -44,16 +44,65 @@ public sealed class SqliteBatchWriter : IAsyncDisposable
         return done.Task;
     }
 
+    /// <summary>
+    /// Queues work that need not be durable at once (e.g. removing an inbox row whose trace has committed: a lost delete is
+    /// repaired by recovery): it rides along with the next commit instead of costing one of its own, or is committed on
+    /// its own after <see cref="DeferMilliseconds"/> when nothing else is written. The task completes once it committed.
+    /// </summary>
+    public Task WriteDeferredAsync(Action<SqliteConnection, SqliteTransaction> work)
+    {
+        if (Volatile.Read(ref _closed)) return WriteAsync(work); // fails: the writer is closed
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Increment(ref _pending);
+        _deferred.Enqueue((work, done));
+        if (Volatile.Read(ref _closed))
+        {
+            // Closed meanwhile (its last drain may have missed this): fail what is left rather than leave it waiting.
+            while (_deferred.TryDequeue(out var left)) left.Done.TrySetException(new ObjectDisposedException(nameof(SqliteBatchWriter)));
+        }
+        else if (Interlocked.Exchange(ref _flushScheduled, 1) == 0) _ = FlushLaterAsync();
+        return done.Task;
+    }
+
+    /// <summary>How long deferred work waits for another write to ride along with.</summary>
+    public const int DeferMilliseconds = 5;
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(Action<SqliteConnection, SqliteTransaction> Work, TaskCompletionSource Done)> _deferred = new();
+    private int _flushScheduled;
+    private bool _closed;
+
+    private async Task FlushLaterAsync()
+    {
+        await Task.Delay(DeferMilliseconds).ConfigureAwait(false);
+        Volatile.Write(ref _flushScheduled, 0);
+        // Written after the flag is cleared: work deferred from now on schedules its own flush.
+        if (!_deferred.IsEmpty) _ = WriteAsync(static (_, _) => { });
+    }
+
     private async Task RunAsync()
     {
         using var connection = _factory.Open(_database);
         var batch = new List<(Action<SqliteConnection, SqliteTransaction> Work, TaskCompletionSource Done)>(_maxBatch);
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var item)) batch.Add(item);
+            // Again while deferred work is left over a full batch: nothing else would wake the loop for it.
+            do
+            {
+                while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var item)) batch.Add(item);
+                while (batch.Count < _maxBatch && _deferred.TryDequeue(out var item)) batch.Add(item);
+                Commit(connection, batch);
+                Interlocked.Add(ref _pending, -batch.Count);
+                batch.Clear();
+            }
+            while (!_deferred.IsEmpty);
+        }
+        // Closing: what is still deferred is written now.
+        Volatile.Write(ref _closed, true);
+        while (_deferred.TryDequeue(out var item)) batch.Add(item);
+        if (batch.Count > 0)
+        {
             Commit(connection, batch);
             Interlocked.Add(ref _pending, -batch.Count);
-            batch.Clear();
         }
     }
 

@@ -37,7 +37,10 @@ public interface IInboxStore
     /// </summary>
     Task MarkStartedAsync(string tenantId, string id, LeaseFence fence, CancellationToken ct = default);
 
-    /// <summary>Removes a row whose run has a committed final trace; fenced like <see cref="MarkStartedAsync"/>.</summary>
+    /// <summary>
+    /// Removes a row whose run has a committed final trace; fenced like <see cref="MarkStartedAsync"/>. Completes once
+    /// committed; a store may hold the delete back a few milliseconds to commit it with its next write (SQLite does).
+    /// </summary>
     Task CompleteAsync(string tenantId, string id, LeaseFence fence, CancellationToken ct = default);
 
     /// <summary>Gives back the rows this instance claimed in the fences' partitions (partitions handed over).</summary>

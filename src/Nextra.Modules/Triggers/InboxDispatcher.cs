@@ -139,6 +139,7 @@ internal sealed class InboxDispatcher(
                 var claimed = await inbox.ClaimAsync(fences, ClaimBatch, ct).ConfigureAwait(false);
                 // Which claimed runs already have a final trace: one query per tenant and batch, not one per row.
                 var done = new HashSet<string>(StringComparer.Ordinal);
+                var removals = new List<Task>();
                 foreach (var tenant in claimed.GroupBy(c => c.Request.TenantId, StringComparer.Ordinal))
                     done.UnionWith(await traces.FinishedAmongAsync(tenant.Key, [.. tenant.Select(c => c.Request.Id)], ct).ConfigureAwait(false));
                 foreach (var (request, fence, cancel) in claimed)
@@ -146,9 +147,10 @@ internal sealed class InboxDispatcher(
                     if (done.Contains(request.Id))
                     {
                         // Completed before the crash; only the inbox delete (and perhaps the refund, which is idempotent) was lost.
+                        // The deletes are awaited together (a store may batch them).
                         if (await traces.GetAsync(request.TenantId, request.Id, ct).ConfigureAwait(false) is { } run)
                             await refunds.RefundIfDueAsync(request.TenantId, request.Id, run.Status, run.Error?.Code, run.Steps.Count, ct).ConfigureAwait(false);
-                        await inbox.CompleteAsync(request.TenantId, request.Id, fence, ct).ConfigureAwait(false);
+                        removals.Add(inbox.CompleteAsync(request.TenantId, request.Id, fence, ct));
                         finished++;
                     }
                     else if (request.Attempts >= orchestration.Value.MaxAttempts)
@@ -164,6 +166,7 @@ internal sealed class InboxDispatcher(
                         rerun++;
                     }
                 }
+                await Task.WhenAll(removals).ConfigureAwait(false);
                 if (claimed.Count < ClaimBatch) break;
             }
         }

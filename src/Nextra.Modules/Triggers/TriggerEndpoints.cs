@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Nextra.Modules.Common;
 using Nextra.Modules.Flows;
+using Nextra.Modules.Observability;
 using Nextra.Modules.Orchestration;
 using Nextra.Modules.Runs;
 using Nextra.Modules.Tiers;
@@ -37,9 +38,10 @@ internal static class TriggerEndpoints
     }
 
     internal static async Task<IResult> WebhookAsync(string flowId, string token, double? wait, string? answer, HttpContext http, IFlowRuntime supervisor,
-        RunningFlows flows, WebhookTokens tokens, WebhookRateLimiter limiter, TriggerIntake intake, IOptions<TriggersOptions> options, IUsageMeter usage,
+        RunningFlows flows, WebhookTokens tokens, WebhookRateLimiter limiter, TriggerIntake intake, IOptions<TriggersOptions> options,
         TimeProvider time, CancellationToken ct)
     {
+        var probe = LatencyProbe.Now();
         if (supervisor.Draining) throw new ApiException(503, "shutting_down", "Shutting down", "The server is shutting down; retry shortly.");
         var flow = await flows.FindAsync(flowId, ct).ConfigureAwait(false);
         // Tokens are checked whether or not the flow runs (constant time, see WebhookTokens): one answer for a
@@ -57,18 +59,23 @@ internal static class TriggerEndpoints
             await ProblemResponses.WriteAsync(http, 429, "rate_limited", "Too many requests", $"Trigger '{trigger}' is over its rate limit.").ConfigureAwait(false);
             return TypedResults.Empty;
         }
+        LatencyProbe.Add("01 flow, token and rate lookup", probe);
+        var parsing = LatencyProbe.Now();
         var (xml, json, jsonObject) = await ReadPayloadAsync(http.Request, limiter.MaxBodyBytes(definition), ct).ConfigureAwait(false);
         // 422 before the intake: a body the flow would fail is not acknowledged, written or counted.
         PayloadGate.Ensure(flow.Definition, definition?.Target, definition?.Payload, xml, jsonObject, options.Value.MaxXmlDepth);
         var request = new RunRequest
         {
             Id = RunIds.New(time), TenantId = flow.TenantId, FlowId = flowId, Source = RunSource.ForWebhook(trigger), PayloadXml = xml, PayloadJson = json,
-            CreatedAt = time.GetUtcNow(),
+            ParsedJson = jsonObject, CreatedAt = time.GetUtcNow(),
         };
+        LatencyProbe.Begin(request.Id, parsing);
+        LatencyProbe.Mark(request.Id, "02 body read, parse and gate");
+        // The body's bytes are metered with the run's other meters when its trace commits (RunRecorder, one write for
+        // both): a refused, rate-limited or held body is not counted now, and the answer waits for no commit of its own.
         var accepted = await intake.AcceptWebhookAsync(request, wait, http, ct, answer).ConfigureAwait(false);
-        // Metered once accepted or held (a refused or rate-limited body is not the tenant's usage).
-        if (http.Response.StatusCode != StatusCodes.Status429TooManyRequests)
-            await usage.AddAsync(flow.TenantId, request.CreatedAt, new UsageDelta(WebhookBytesIn: Encoding.UTF8.GetByteCount(xml ?? json ?? "")), ct).ConfigureAwait(false);
+        LatencyProbe.End(request.Id, "13 answer ready");
+        LatencyProbe.Add("00 handler total (01 to 13)", probe);
         return accepted;
     }
 
@@ -184,7 +191,8 @@ internal static class TriggerEndpoints
         if (text.Length == 0) return (null, "{}", new JsonObject());
         try
         {
-            return JsonNode.Parse(text) is JsonObject obj ? (null, obj.ToJsonString(), obj)
+            // The text as received (not parsed and written again): the gate reads the object, the pump maps the text.
+            return JsonNode.Parse(text) is JsonObject obj ? (null, text, obj)
                 : throw ApiException.BadRequest(ErrorCodes.MalformedJson, "The body must be a JSON object or an XML payload.");
         }
         catch (JsonException ex)

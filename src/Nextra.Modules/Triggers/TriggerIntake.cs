@@ -51,6 +51,7 @@ public sealed class TriggerIntake(IInboxStore inbox, IFlowRuntime supervisor, IF
 
     private async Task<IResult> AcceptReservedAsync(RunRequest request, double? waitSeconds, bool outputOnly, CancellationToken ct)
     {
+        LatencyProbe.Mark(request.Id, "03 quota reserve");
         var wait = waitSeconds is > 0 ? TimeSpan.FromSeconds(Math.Min(waitSeconds.Value, options.Value.MaxWaitSeconds)) : (TimeSpan?)null;
         // Registered before the row is handed on, so the finish cannot be missed.
         using var waiter = wait is null ? null : signals.WaitFor(request.TenantId, request.Id);
@@ -62,6 +63,7 @@ public sealed class TriggerIntake(IInboxStore inbox, IFlowRuntime supervisor, IF
         try
         {
             var finished = await waiter.Completion.WaitAsync(wait!.Value, ct).ConfigureAwait(false);
+            LatencyProbe.Mark(request.Id, "12 finished signal to the waiter");
             return outputOnly ? OutputOf(finished) : TypedResults.Ok(finished);
         }
         catch (TimeoutException)
@@ -113,6 +115,7 @@ public sealed class TriggerIntake(IInboxStore inbox, IFlowRuntime supervisor, IF
         try
         {
             await inbox.AppendAsync(request, ownership.PartitionOf(request.FlowId), mine ? fence : null, ct).ConfigureAwait(false);
+            LatencyProbe.Mark(request.Id, "04 inbox append commit");
         }
         catch
         {

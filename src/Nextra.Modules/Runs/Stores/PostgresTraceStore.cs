@@ -15,7 +15,7 @@ namespace Nextra.Modules.Runs.Stores;
 /// <see cref="FencedWriteException"/> (a paused instance cannot overwrite the new owner's trace). Log lines are
 /// queued and inserted in batches by one background writer. Retention deletes in batches; autovacuum reclaims space.
 /// </summary>
-internal sealed class PostgresTraceStore(IPostgresConnectionFactory db, ILogger<PostgresTraceStore> logger) : ITraceStore, IAsyncDisposable
+internal sealed class PostgresTraceStore(IPostgresConnectionFactory db, IRunRollupStore rollups, ILogger<PostgresTraceStore> logger) : ITraceStore, IAsyncDisposable
 {
     private const string SummaryColumns = "run_id, flow_id, trigger, status, started_at, duration_ms, step_count, error_code, error_message";
     private const int LogBatch = 500;
@@ -25,6 +25,23 @@ internal sealed class PostgresTraceStore(IPostgresConnectionFactory db, ILogger<
     private Task? _logWriter;
 
     public async Task SaveAsync(TraceEntry entry, LeaseFence fence, CancellationToken ct = default)
+    {
+        await WriteAsync(entry, fence, ct).ConfigureAwait(false);
+        var run = entry.Run;
+        if (!TraceEntry.IsFinal(run.Status)) return;
+        // After the trace's connection went back to the pool: the rollups' writer needs one of its own.
+        try
+        {
+            await rollups.RecordRunAsync(entry.TenantId, entry.FlowId, TraceEntry.FinishedAt(run), run.Status, run.DurationMs, run.Error?.Code, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The trace is durable: a lost count is an SLA minute short by one, not a reason to run the request again.
+            logger.LogWarning(ex, "Run {RunId}: SLA rollup not recorded", run.RunId);
+        }
+    }
+
+    private async Task WriteAsync(TraceEntry entry, LeaseFence fence, CancellationToken ct)
     {
         var run = entry.Run;
         var tenant = entry.TenantId;

@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Nextra.Modules.Storage;
 
 namespace Nextra.Modules.Runs.Stores;
@@ -10,25 +11,27 @@ internal sealed class SqliteRunRollupStore(ISqliteConnectionFactory db, SqliteBa
     /// a transaction of its own per run: those waited for the write lock the trace batches hold and blocked a thread each.
     /// </summary>
     public Task RecordRunAsync(string tenantId, string flowId, DateTimeOffset finishedAt, string status, long durationMs, string? errorCode,
-        CancellationToken ct = default)
+        CancellationToken ct = default) =>
+        writers.For(Databases.Traces).WriteAsync((c, tx) => Add(c, tx, tenantId, flowId, finishedAt, status, durationMs, errorCode));
+
+    /// <summary>Adds one finished run to its minute inside <paramref name="tx"/> (the trace store's batch writes it with the trace).</summary>
+    internal static void Add(SqliteConnection c, SqliteTransaction tx, string tenantId, string flowId, DateTimeOffset finishedAt, string status,
+        long durationMs, string? errorCode)
     {
         var bucket = "b" + RunRollups.BucketOf(durationMs).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var minute = SqliteCommands.Iso(RunRollups.MinuteOf(finishedAt));
         var succeeded = status == "succeeded" ? 1 : 0;
         var failed = status == "failed" ? 1 : 0;
-        return writers.For(Databases.Traces).WriteAsync((c, tx) =>
-        {
-            c.ExecCached(tx, $"""
-                INSERT INTO run_rollups(tenant_id, flow_id, minute, runs, succeeded, failed, {bucket}) VALUES($t, $f, $m, 1, $s, $x, 1)
-                ON CONFLICT(tenant_id, flow_id, minute) DO UPDATE SET runs = runs + 1, succeeded = succeeded + excluded.succeeded,
-                    failed = failed + excluded.failed, {bucket} = {bucket} + 1
-                """, ("$t", tenantId), ("$f", flowId), ("$m", minute), ("$s", succeeded), ("$x", failed));
-            if (errorCode is not null)
-                c.ExecCached(tx, """
-                    INSERT INTO run_rollup_errors(tenant_id, flow_id, minute, code, count) VALUES($t, $f, $m, $c, 1)
-                    ON CONFLICT(tenant_id, flow_id, minute, code) DO UPDATE SET count = count + 1
-                    """, ("$t", tenantId), ("$f", flowId), ("$m", minute), ("$c", errorCode));
-        });
+        c.ExecCached(tx, $"""
+            INSERT INTO run_rollups(tenant_id, flow_id, minute, runs, succeeded, failed, {bucket}) VALUES($t, $f, $m, 1, $s, $x, 1)
+            ON CONFLICT(tenant_id, flow_id, minute) DO UPDATE SET runs = runs + 1, succeeded = succeeded + excluded.succeeded,
+                failed = failed + excluded.failed, {bucket} = {bucket} + 1
+            """, ("$t", tenantId), ("$f", flowId), ("$m", minute), ("$s", succeeded), ("$x", failed));
+        if (errorCode is not null)
+            c.ExecCached(tx, """
+                INSERT INTO run_rollup_errors(tenant_id, flow_id, minute, code, count) VALUES($t, $f, $m, $c, 1)
+                ON CONFLICT(tenant_id, flow_id, minute, code) DO UPDATE SET count = count + 1
+                """, ("$t", tenantId), ("$f", flowId), ("$m", minute), ("$c", errorCode));
     }
 
     public async Task MarkRunningAsync(string tenantId, string flowId, DateTimeOffset at, CancellationToken ct = default)

@@ -24,7 +24,14 @@ internal sealed class SqliteTraceStore(ISqliteConnectionFactory db, SqliteBatchW
     {
         // Encoded here, on the caller's thread: the group-commit writer only inserts.
         var encoded = TraceCodec.Encode(entry);
-        return Writer.WriteAsync((c, tx) => Insert(c, tx, entry, encoded));
+        return Writer.WriteAsync((c, tx) =>
+        {
+            Insert(c, tx, entry, encoded);
+            // The SLA minute in the same transaction: one commit per run, not a second batch after the trace's.
+            if (TraceEntry.IsFinal(entry.Run.Status))
+                SqliteRunRollupStore.Add(c, tx, entry.TenantId, entry.FlowId, TraceEntry.FinishedAt(entry.Run), entry.Run.Status, entry.Run.DurationMs,
+                    entry.Run.Error?.Code);
+        });
     }
 
     private static void Insert(SqliteConnection c, SqliteTransaction tx, TraceEntry entry, TraceCodec.Encoded encoded)

@@ -2,21 +2,18 @@ using Nextra.Modules.Storage;
 
 namespace Nextra.Modules.Tiers.Stores;
 
-internal sealed class SqliteUsageStore(ISqliteConnectionFactory db) : IUsageStore, IAsyncDisposable
+/// <summary>
+/// <see cref="IUsageStore"/> on SQLite (the control-plane database). Additions join that database's group-commit writer
+/// (one transaction for every run that finished meanwhile, on the writer's open connection: no open and pragmas per
+/// batch, one thread hop fewer than a summing queue in front of it).
+/// </summary>
+internal sealed class SqliteUsageStore(ISqliteConnectionFactory db, SqliteBatchWriters writers) : IUsageStore
 {
-    // Summed per tenant and month, one transaction for every run that finished meanwhile (see CoalescingWriter).
-    private readonly CoalescingWriter<(string Tenant, string Period), UsageDelta> _writer = new((a, b) => a + b, async (sums, ct) =>
+    public Task AddAsync(string tenantId, string period, UsageDelta delta, CancellationToken ct)
     {
-        await using var c = await db.OpenAsync(ct: ct);
-        using var tx = c.BeginTransaction();
-        foreach (var ((tenant, period), delta) in sums)
-            c.Exec(tx, UsageSql.Add, UsageSql.Args(tenant, period, delta));
-        tx.Commit();
-    });
-
-    public Task AddAsync(string tenantId, string period, UsageDelta delta, CancellationToken ct) => _writer.AddAsync((tenantId, period), delta);
-
-    public ValueTask DisposeAsync() => _writer.DisposeAsync();
+        var args = UsageSql.Args(tenantId, period, delta);
+        return writers.For(Databases.ControlPlane).WriteAsync((c, tx) => c.ExecCached(tx, UsageSql.Add, args));
+    }
 
     public async Task<IReadOnlyList<UsageMonth>> RangeAsync(string tenantId, string fromPeriod, string toPeriod, CancellationToken ct)
     {

@@ -76,8 +76,9 @@ internal sealed class SqliteInboxStore(ISqliteConnectionFactory db, SqliteBatchW
     public Task MarkStartedAsync(string tenantId, string id, LeaseFence fence, CancellationToken ct = default) =>
         Writer.WriteAsync((c, tx) => c.ExecCached(tx, "UPDATE inbox SET attempts = attempts + 1 WHERE id=$id AND tenant_id=$t", ("$id", id), ("$t", tenantId)));
 
+    // Deferred: the delete rides along with the next append's commit (a lost delete is repaired by recovery, which sees the trace).
     public Task CompleteAsync(string tenantId, string id, LeaseFence fence, CancellationToken ct = default) =>
-        Writer.WriteAsync((c, tx) => c.ExecCached(tx, "DELETE FROM inbox WHERE id=$id AND tenant_id=$t", ("$id", id), ("$t", tenantId)));
+        Writer.WriteDeferredAsync((c, tx) => c.ExecCached(tx, "DELETE FROM inbox WHERE id=$id AND tenant_id=$t", ("$id", id), ("$t", tenantId)));
 
     public Task ReleaseAsync(IReadOnlyList<LeaseFence> fences, CancellationToken ct = default)
     {

@@ -37,6 +37,25 @@ public abstract class TraceStoreContract
     }
 
     [ContractFact]
+    public async Task Save_FinalRun_AddedToItsSlaMinuteByTheTimeItCompletes()
+    {
+        await using var h = await CreateAsync();
+        var store = h.Get<ITraceStore>();
+        var ok = Entry(at: T0.AddSeconds(5));
+        var failed = Entry(at: T0.AddSeconds(6), status: "failed");
+        failed.Run.Error = new StepError("handler_crashed", "boom");
+        await store.SaveAsync(ok, LeaseFence.None);
+        await store.SaveAsync(failed, LeaseFence.None);
+        // A half-way trace is not a finished run: no count.
+        await store.SaveAsync(Entry(at: T0.AddSeconds(7), status: "running"), LeaseFence.None);
+        await store.SaveAsync(Entry(at: T0.AddSeconds(8), tenant: "t2"), LeaseFence.None);
+        var rollup = Assert.Single(await h.Get<IRunRollupStore>().SinceAsync("t1", T0.AddMinutes(-1)));
+        Assert.Equal(("f1", 2L, 1L, 1L), (rollup.FlowId, rollup.Runs, rollup.Succeeded, rollup.Failed));
+        Assert.Equal(2L, rollup.Buckets[RunRollups.BucketOf(3)]);
+        Assert.Equal(1L, rollup.Errors["handler_crashed"]);
+    }
+
+    [ContractFact]
     public async Task Save_ThenGet_EveryStepAndPayloadBack()
     {
         await using var h = await CreateAsync();
@@ -383,6 +402,8 @@ public sealed class PostgresTraceStoreContract : TraceStoreContract
         // The current owner writes.
         await store.SaveAsync(first, current);
         Assert.Equal("succeeded", (await store.GetSummaryAsync("t1", first.Run.RunId))!.Status);
+        // The refused traces added nothing to the SLA minute; the accepted one did.
+        Assert.Equal(1L, Assert.Single(await h.Get<IRunRollupStore>().SinceAsync("t1", T0.AddMinutes(-1))).Runs);
     }
 
     [PostgresFact]
