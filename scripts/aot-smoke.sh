@@ -90,7 +90,9 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "$url/api/flows")
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $key" -H 'Content-Type: application/json' -d '{"name":"x","organismYaml":"a: b: c"}' "$url/api/flows")
 [ "$code" = 422 ] || fail "invalid YAML gave $code"
 # The OpenAPI document: served, and written by `nextra openapi` without a server (same generator under AOT).
-curl -fsS "$url/openapi/v1.json" | grep -q '"/api/triggers/{flowId}/webhook/{token}"' || fail "served OpenAPI document lacks the webhook"
+# (to a file: `curl | grep -q` fails under pipefail when grep stops reading at the first match)
+curl -fsS "$url/openapi/v1.json" -o "$data/served-openapi.json" || fail "served OpenAPI document"
+grep -q '"/api/triggers/{flowId}/webhook/{token}"' "$data/served-openapi.json" || fail "served OpenAPI document lacks the webhook"
 "$bin" openapi -o "$data/openapi.json" || fail "nextra openapi"
 grep -q '"/api/triggers/{flowId}/webhook/{token}"' "$data/openapi.json" || fail "nextra openapi wrote no webhook path"
 grep -q '"securitySchemes"' "$data/openapi.json" || fail "nextra openapi wrote no security schemes"
