@@ -191,8 +191,9 @@ internal static class TriggerEndpoints
         if (text.Length == 0) return (null, "{}", new JsonObject());
         try
         {
-            // The text as received (not parsed and written again): the gate reads the object, the pump maps the text.
-            return JsonNode.Parse(text) is JsonObject obj ? (null, text, obj)
+            // Written again from the object: a string that cannot be read back as UTF-16 (an unpaired surrogate escape)
+            // throws here and is 400 malformed_json, not a 422 from the gate or a failure later in the pump.
+            return JsonNode.Parse(text) is JsonObject obj ? (null, obj.ToJsonString(), obj)
                 : throw ApiException.BadRequest(ErrorCodes.MalformedJson, "The body must be a JSON object or an XML payload.");
         }
         catch (JsonException ex)
